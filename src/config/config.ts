@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
+
+/**
+ * Gateway configuration. This is the only module that reads `process.env`.
+ * Values are checked once with ajv, defaulted and frozen, then passed down through factories.
+ */
+export interface Config {
+  /** HTTP port of the gateway. @defaultValue 8080 */
+  readonly port: number;
+  /** @defaultValue '0.0.0.0' */
+  readonly host: string;
+  /** Folder holding IATA schema packages as `<version>/<files>`. @defaultValue ../shared/iata-ndc if it exists */
+  readonly schemaPath: string;
+  /** NDC versions served. @defaultValue ['21.3', '17.2', '24.4', '26.1'] */
+  readonly versions: readonly string[];
+  /** Version used when a request does not say which one it is. @defaultValue '21.3' */
+  readonly defaultVersion: string;
+  /** XSD engine: 'libxml2-wasm' (default) or 'libxmljs2'. */
+  readonly xsdEngine: 'libxml2-wasm' | 'libxmljs2';
+  /** Cap on validation errors reported for one document. @defaultValue 50 */
+  readonly xsdMaxErrors: number;
+  /** Largest accepted body in bytes. @defaultValue 10 MB */
+  readonly bodyLimitBytes: number;
+  /** Deadline for one NDC request, end to end. @defaultValue 10000 */
+  readonly requestTimeoutMs: number;
+  /** How long the HTTP edge waits for the queued command; kept below the request deadline. */
+  readonly queueWaitMs: number;
+  /** Redis URL; when unset the embedded in-process queue is used. */
+  readonly redisUrl: string | undefined;
+  /** Prefix for BullMQ queues and result keys. @defaultValue 'ndc' */
+  readonly queuePrefix: string;
+  /** Jobs run at once per worker process. @defaultValue 32 */
+  readonly workerConcurrency: number;
+  /** Whether `npm start` runs workers in the gateway process. @defaultValue true */
+  readonly runWorkers: boolean;
+  /** Results larger than this many bytes are kept in Redis and passed by reference. @defaultValue 16384 */
+  readonly resultInlineMaxBytes: number;
+  /** Time to live of results passed by reference, in seconds. @defaultValue 120 */
+  readonly resultTtlSeconds: number;
+  /** Base URL of the airline (offer, seat, service) API; when unset the built-in reference airline is started. */
+  readonly airlineUrl: string | undefined;
+  /** Port of the built-in reference airline. @defaultValue 8090 */
+  readonly airlinePort: number;
+  /** Per-call timeout towards downstream services. @defaultValue 3000 */
+  readonly downstreamTimeoutMs: number;
+  /** Retries on idempotent downstream calls. @defaultValue 2 */
+  readonly downstreamRetries: number;
+  /** Folder of mapping files. @defaultValue ./mappings */
+  readonly mappingsPath: string;
+  /** Folder of command schemas. @defaultValue ./schemas/commands */
+  readonly commandSchemasPath: string;
+  /** Currency used when a request names none. @defaultValue 'EUR' */
+  readonly currency: string;
+  /** Two-letter designator of the airline the gateway fronts. @defaultValue 'XR' */
+  readonly airlineDesignator: string;
+  /** Name of the airline the gateway fronts. @defaultValue 'Reference Air' */
+  readonly airlineName: string;
+  /** pino level. @defaultValue 'info' */
+  readonly logLevel: string;
+}
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
+    'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'runWorkers', 'resultInlineMaxBytes',
+    'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
+    'currency', 'airlineDesignator', 'airlineName', 'logLevel'],
+  properties: {
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    host: { type: 'string', minLength: 1 },
+    schemaPath: { type: 'string', minLength: 1 },
+    versions: { type: 'array', minItems: 1, items: { enum: ['17.2', '21.3', '24.4', '26.1'] }, uniqueItems: true },
+    defaultVersion: { enum: ['17.2', '21.3', '24.4', '26.1'] },
+    xsdEngine: { enum: ['libxml2-wasm', 'libxmljs2'] },
+    xsdMaxErrors: { type: 'integer', minimum: 1, maximum: 10000 },
+    bodyLimitBytes: { type: 'integer', minimum: 1024 },
+    requestTimeoutMs: { type: 'integer', minimum: 100 },
+    queueWaitMs: { type: 'integer', minimum: 50 },
+    redisUrl: { type: 'string', pattern: '^rediss?://' },
+    queuePrefix: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' },
+    workerConcurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    runWorkers: { type: 'boolean' },
+    resultInlineMaxBytes: { type: 'integer', minimum: 0 },
+    resultTtlSeconds: { type: 'integer', minimum: 1 },
+    airlineUrl: { type: 'string', pattern: '^https?://' },
+    airlinePort: { type: 'integer', minimum: 0, maximum: 65535 },
+    downstreamTimeoutMs: { type: 'integer', minimum: 10 },
+    downstreamRetries: { type: 'integer', minimum: 0, maximum: 10 },
+    mappingsPath: { type: 'string', minLength: 1 },
+    commandSchemasPath: { type: 'string', minLength: 1 },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    airlineDesignator: { type: 'string', pattern: '^[A-Z0-9]{2}$' },
+    airlineName: { type: 'string', minLength: 1 },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true }).compile(schema);
+
+function int(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  return /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+/** Parses sizes such as `10mb`, `512kb` or a plain byte count. */
+export function parseBytes(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
+  if (!match) return Number.NaN;
+  const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.floor(Number(match[1]) * factor);
+}
+
+function defaultSchemaPath(cwd: string): string {
+  const shared = resolve(cwd, '../shared/iata-ndc');
+  return existsSync(shared) ? shared : resolve(cwd, 'schemas/iata');
+}
+
+/** Thrown when the environment holds an invalid setting; the message lists every problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads, checks, defaults and freezes the configuration. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const requestTimeoutMs = int(env.REQUEST_TIMEOUT_MS, 10_000);
+  const raw: Record<string, unknown> = {
+    port: int(env.PORT, 8080),
+    host: env.HOST || '0.0.0.0',
+    schemaPath: resolve(cwd, env.NDC_SCHEMA_PATH || defaultSchemaPath(cwd)),
+    versions: (env.NDC_VERSIONS || '21.3,17.2,24.4,26.1').split(',').map((v) => v.trim()).filter(Boolean),
+    defaultVersion: env.NDC_DEFAULT_VERSION || '21.3',
+    xsdEngine: env.XSD_ENGINE || 'libxml2-wasm',
+    xsdMaxErrors: int(env.XSD_MAX_ERRORS, 50),
+    bodyLimitBytes: parseBytes(env.BODY_LIMIT, 10 * 1024 * 1024),
+    requestTimeoutMs,
+    queueWaitMs: int(env.QUEUE_WAIT_MS, Math.max(50, requestTimeoutMs - 500)),
+    queuePrefix: env.QUEUE_PREFIX || 'ndc',
+    workerConcurrency: int(env.WORKER_CONCURRENCY, 32),
+    runWorkers: bool(env.RUN_WORKERS, true),
+    resultInlineMaxBytes: int(env.RESULT_INLINE_MAX_BYTES, 16_384),
+    resultTtlSeconds: int(env.RESULT_TTL_SECONDS, 120),
+    airlinePort: int(env.AIRLINE_PORT, 8090),
+    downstreamTimeoutMs: int(env.DOWNSTREAM_TIMEOUT_MS, 3000),
+    downstreamRetries: int(env.DOWNSTREAM_RETRIES, 2),
+    mappingsPath: resolve(cwd, env.MAPPINGS_PATH || 'mappings'),
+    commandSchemasPath: resolve(cwd, env.COMMAND_SCHEMAS_PATH || 'schemas/commands'),
+    currency: env.DEFAULT_CURRENCY || 'EUR',
+    airlineDesignator: env.AIRLINE_DESIGNATOR || 'XR',
+    airlineName: env.AIRLINE_NAME || 'Reference Air',
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+  if (env.REDIS_URL) raw.redisUrl = env.REDIS_URL;
+  if (env.AIRLINE_URL) raw.airlineUrl = env.AIRLINE_URL.replace(/\/+$/, '');
+
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const config = raw as unknown as Config & { redisUrl?: string; airlineUrl?: string };
+  if (!config.versions.includes(config.defaultVersion)) {
+    throw new ConfigError(`Invalid configuration: NDC_DEFAULT_VERSION ${config.defaultVersion} is not in NDC_VERSIONS`);
+  }
+  if (config.queueWaitMs >= config.requestTimeoutMs) {
+    throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
+  }
+  return Object.freeze({ ...config, redisUrl: config.redisUrl, airlineUrl: config.airlineUrl, versions: Object.freeze([...config.versions]) });
+}

@@ -1,0 +1,39 @@
+/**
+ * The one table of gateway errors. Every error answer the gateway gives comes from a row here.
+ * `iataCode` follows the IATA/PADIS error code list (code set 9321) used in NDC `Error/Code`.
+ * The README's error list is checked against this table by a test.
+ */
+export const ERROR_TABLE = {
+  MALFORMED_XML: { httpStatus: 400, iataCode: '911', retryable: false, kind: 'request', message: 'The request is not well-formed XML' },
+  FORBIDDEN_XML_CONSTRUCT: { httpStatus: 400, iataCode: '911', retryable: false, kind: 'request', message: 'DOCTYPE declarations, entities and processing of external resources are not allowed' },
+  EMPTY_BODY: { httpStatus: 400, iataCode: '911', retryable: false, kind: 'request', message: 'The request body is empty' },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, iataCode: '911', retryable: false, kind: 'request', message: 'Send NDC XML as application/xml, text/xml or application/soap+xml' },
+  UNKNOWN_MESSAGE: { httpStatus: 400, iataCode: '304', retryable: false, kind: 'request', message: 'The root element is not an NDC message this gateway serves' },
+  MESSAGE_ROUTE_MISMATCH: { httpStatus: 400, iataCode: '304', retryable: false, kind: 'request', message: 'The root element does not match the message of the route' },
+  UNSUPPORTED_VERSION: { httpStatus: 400, iataCode: '304', retryable: false, kind: 'request', message: 'The NDC version is not served by this gateway' },
+  MESSAGE_UNAVAILABLE: { httpStatus: 503, iataCode: '911', retryable: false, kind: 'request', message: 'The schema of this message did not compile at start-up, so the message is refused' },
+  XSD_INVALID: { httpStatus: 400, iataCode: '304', retryable: false, kind: 'request', message: 'The request does not validate against the IATA schema' },
+  INVALID_COMMAND: { httpStatus: 400, iataCode: '304', retryable: false, kind: 'request', message: 'The request does not carry the data the message needs' },
+  BODY_TOO_LARGE: { httpStatus: 413, iataCode: '911', retryable: false, kind: 'request', message: 'The request body is over the configured limit' },
+  NOT_FOUND: { httpStatus: 404, iataCode: '911', retryable: false, kind: 'request', message: 'No such route' },
+  OFFER_NOT_FOUND: { httpStatus: 200, iataCode: '720', retryable: false, kind: 'business', message: 'The offer is unknown' },
+  OFFER_EXPIRED: { httpStatus: 200, iataCode: '721', retryable: false, kind: 'business', message: 'The offer has expired' },
+  NO_AVAILABILITY: { httpStatus: 200, iataCode: '102', retryable: false, kind: 'business', message: 'No flights or seats are available for the request' },
+  UNKNOWN_LOCATION: { httpStatus: 200, iataCode: '101', retryable: false, kind: 'business', message: 'An airport or city code is not served' },
+  INVALID_BUSINESS_DATA: { httpStatus: 200, iataCode: '304', retryable: false, kind: 'business', message: 'The request cannot be fulfilled as asked' },
+  DEADLINE_EXCEEDED: { httpStatus: 504, iataCode: '911', retryable: true, kind: 'deadline', message: 'The request did not complete before its deadline' },
+  DOWNSTREAM_UNAVAILABLE: { httpStatus: 502, iataCode: '911', retryable: true, kind: 'internal', message: 'A downstream service is unavailable' },
+  INVALID_RESPONSE: { httpStatus: 500, iataCode: '911', retryable: false, kind: 'internal', message: 'The gateway produced a response that does not validate against the IATA schema' },
+  INTERNAL_ERROR: { httpStatus: 500, iataCode: '911', retryable: true, kind: 'internal', message: 'Internal error' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export interface ErrorDefinition {
+  readonly httpStatus: number;
+  readonly iataCode: string;
+  readonly retryable: boolean;
+  /** request: the client sent something wrong; business: a valid request the airline refuses; deadline/internal: our side. */
+  readonly kind: 'request' | 'business' | 'deadline' | 'internal';
+  readonly message: string;
+}
+
+export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -1,0 +1,2 @@
+export * from './error-table.ts';
+export * from './gateway-error.ts';
