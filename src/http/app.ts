@@ -1,0 +1,45 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { GatewayError } from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
+import { correlationId } from './correlation-id.ts';
+import { createMonitoringRouter, type HealthCheck } from './monitoring.route.ts';
+import { createNdcRouter } from './ndc.route.ts';
+import { sendGatewayError } from './send-error.ts';
+
+export interface AppOptions {
+  readonly deps: PipelineDeps;
+  readonly logger: Logger;
+  readonly healthChecks: Readonly<Record<string, HealthCheck>>;
+}
+
+/** The HTTP edge. Routes only chain stages; the work happens in the pipeline. */
+export function createApp({ deps, logger, healthChecks }: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(correlationId(logger));
+  app.use('/api/v1/ndc', createNdcRouter(deps));
+  app.use('/api/v1/monitoring', createMonitoringRouter(healthChecks, deps.metrics));
+  app.use((req: Request, res: Response) => {
+    sendGatewayError(res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
+  });
+  // Body-parser errors (size, aborted uploads) and anything else that escaped a stage.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number; type?: string }).status;
+    const type = (error as { type?: string }).type;
+    let gatewayError: GatewayError;
+    if (type === 'entity.too.large' || status === 413) {
+      gatewayError = new GatewayError('BODY_TOO_LARGE', `The body is over the limit of ${deps.config.bodyLimitBytes} bytes`);
+    } else if (status !== undefined && status >= 400 && status < 500) {
+      gatewayError = new GatewayError('MALFORMED_XML', (error as Error).message);
+    } else {
+      gatewayError = new GatewayError('INTERNAL_ERROR', undefined, [], error);
+      (req.log ?? logger).error({ err: error }, 'unhandled error at the HTTP edge');
+    }
+    if (res.headersSent) return;
+    if (gatewayError.code === 'BODY_TOO_LARGE') res.setHeader('Connection', 'close');
+    sendGatewayError(res, gatewayError);
+  });
+  return app;
+}

@@ -1,0 +1,68 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { GatewayError } from '../errors/index.ts';
+import { SERVED_MESSAGES } from '../ndc/ndc-versions.ts';
+import { handleNdcRequest, type PipelineDeps } from '../pipeline/ndc-pipeline.ts';
+import type { DetectionHints } from '../pipeline/detect-message.ts';
+import { sendGatewayError } from './send-error.ts';
+
+const XML_TYPES = ['application/xml', 'text/xml', 'application/soap+xml'];
+
+function isXmlContentType(req: Request): boolean {
+  const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  return XML_TYPES.includes(type) || /^application\/[\w.+-]+\+xml$/.test(type);
+}
+
+const routeMessages = new Set(Object.keys(SERVED_MESSAGES).map((m) => m.replace(/RQ$/, '')));
+
+/** `POST /api/v1/ndc`, `POST /api/v1/ndc/{Message}` and `POST /api/v1/ndc/{version}/{Message}`. */
+export function createNdcRouter(deps: PipelineDeps): Router {
+  const router = express.Router();
+  const rawXml = express.raw({ type: () => true, limit: deps.config.bodyLimitBytes });
+
+  const accept = (req: Request, res: Response, next: NextFunction): void => {
+    if (!isXmlContentType(req)) {
+      sendGatewayError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${req.get('content-type') ?? '(none)'} is not accepted`));
+      return;
+    }
+    next();
+  };
+
+  const handle = (hints: (req: Request) => DetectionHints) => async (req: Request, res: Response): Promise<void> => {
+    const started = performance.now();
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const answer = await handleNdcRequest(deps, {
+      body,
+      correlationId: req.correlationId,
+      hints: hints(req),
+      logger: req.log,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.observeRequest({ message: answer.message, version: answer.version, outcome: answer.outcome }, seconds);
+    req.log.info({ message: answer.message, version: answer.version, outcome: answer.outcome, status: answer.status, ms: Math.round(seconds * 1000) }, 'ndc request');
+    res.status(answer.status).type(answer.contentType).send(answer.xml);
+  };
+
+  const headerVersion = (req: Request): DetectionHints => {
+    const header = req.get('ndc-version');
+    return header ? { headerVersion: header } : {};
+  };
+  const messageParam = (req: Request, res: Response, next: NextFunction): void => {
+    const message = String(req.params.message);
+    if (!routeMessages.has(message)) {
+      sendGatewayError(res, new GatewayError('UNKNOWN_MESSAGE', `${message} is not a message this gateway serves`, [
+        { message: `Served: ${[...routeMessages].join(', ')}`, path: req.path },
+      ]));
+      return;
+    }
+    next();
+  };
+
+  router.post('/', accept, rawXml, handle(headerVersion));
+  router.post('/:message', messageParam, accept, rawXml, handle((req) => ({ ...headerVersion(req), routeMessage: String(req.params.message) })));
+  router.post('/:version/:message', messageParam, accept, rawXml, handle((req) => ({
+    ...headerVersion(req),
+    pathVersion: String(req.params.version),
+    routeMessage: String(req.params.message),
+  })));
+  return router;
+}

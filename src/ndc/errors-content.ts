@@ -1,0 +1,77 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import type { GatewayError, ErrorDetail } from '../errors/index.ts';
+import { EDIST_172_NS } from './ndc-versions.ts';
+
+/** NDC allows at most 99 Error elements in 17.2; the same cap keeps 21.3+ answers bounded. */
+const MAX_ERRORS = 99;
+
+function describe(error: GatewayError, detail: ErrorDetail | undefined): string {
+  if (!detail) return error.message;
+  const where = [detail.line !== undefined ? `line ${detail.line}` : '', detail.column !== undefined ? `column ${detail.column}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${error.message}: ${detail.message}${where ? ` (${where})` : ''}`;
+}
+
+function eachDetail(error: GatewayError): (ErrorDetail | undefined)[] {
+  return error.details.length === 0 ? [undefined] : error.details.slice(0, MAX_ERRORS);
+}
+
+/**
+ * The content of an RS root that reports errors, in the parsed-object shape the schema-aware builder takes.
+ * This is the one place where the NDC `Error` element is filled in, for every version.
+ */
+export function buildErrorsContent(version: string, error: GatewayError, correlationId: string): Record<string, unknown> {
+  const { iataCode } = error.definition;
+  if (version === '17.2') {
+    return {
+      '@Version': '17.2',
+      '@TransactionIdentifier': correlationId.slice(0, 32),
+      Errors: {
+        Error: eachDetail(error).map((detail) => ({
+          '#text': describe(error, detail),
+          '@Type': error.code,
+          '@Code': iataCode,
+          '@ShortText': error.message.slice(0, 255),
+          '@Status': error.definition.kind,
+          ...(detail?.path ? { '@Tag': detail.path } : {}),
+        })),
+      },
+    };
+  }
+  return {
+    Error: eachDetail(error).map((detail) => ({
+      Code: iataCode,
+      DescText: describe(error, detail),
+      ErrorID: correlationId,
+      LangCode: 'EN',
+      StatusText: error.definition.kind,
+      ...(detail?.path ? { TagText: detail.path } : {}),
+      TypeCode: error.code,
+    })),
+  };
+}
+
+const genericBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', format: false });
+
+/**
+ * An answer for documents that name no message the gateway knows (unknown root, unknown namespace,
+ * not XML at all): the NDC `Errors` element, which is a global element of the 17.2 common types.
+ */
+export function buildGenericErrorsXml(error: GatewayError, correlationId: string): string {
+  const content = {
+    Errors: {
+      '@xmlns': EDIST_172_NS,
+      Error: eachDetail(error).map((detail) => ({
+        '#text': describe(error, detail),
+        '@Type': error.code,
+        '@Code': error.definition.iataCode,
+        '@ShortText': error.message.slice(0, 255),
+        '@Status': error.definition.kind,
+        ...(detail?.path ? { '@Tag': detail.path } : {}),
+        '@RecordID': correlationId.slice(0, 32),
+      })),
+    },
+  };
+  return `<?xml version="1.0" encoding="UTF-8"?>${genericBuilder.build(content) as string}`;
+}

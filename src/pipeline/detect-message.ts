@@ -1,0 +1,85 @@
+import { GatewayError } from '../errors/index.ts';
+import { EDIST_172_NS, NDC_VERSIONS, OO_MESSAGE_NS, SERVED_MESSAGES } from '../ndc/ndc-versions.ts';
+
+/** The root start tag, as read before the full parse. */
+export interface RootElement {
+  readonly localName: string;
+  readonly namespace?: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Hints from outside the document: the route's message, an `NDC-Version` header or a version in the path. */
+export interface DetectionHints {
+  readonly routeMessage?: string;
+  readonly headerVersion?: string;
+  readonly pathVersion?: string;
+}
+
+export interface DetectedMessage {
+  readonly version: string;
+  /** Version-neutral message name, e.g. `AirShoppingRQ`. */
+  readonly message: string;
+  /** Name of the response message, e.g. `AirShoppingRS`. */
+  readonly response: string;
+  readonly rootName: string;
+}
+
+const VERSION_NUMBER = /<(?:[A-Za-z_][\w.-]*:)?VersionNumber\b[^>]*>\s*([^<\s]+)\s*</;
+
+/** Finds `PayloadAttributes/VersionNumber` cheaply: it sits near the top of 21.3+ messages. */
+export function findPayloadVersion(xml: string): string | undefined {
+  const head = xml.length > 65_536 ? xml.slice(0, 65_536) : xml;
+  const match = VERSION_NUMBER.exec(head);
+  return match?.[1];
+}
+
+/** `21.3.5` → `21.3`; keeps only versions the gateway knows. */
+function normaliseVersion(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const match = /^(\d{2})\.(\d)/.exec(raw.trim());
+  return match ? `${match[1]}.${match[2]}` : raw.trim();
+}
+
+/**
+ * Works out which NDC message and version a document is.
+ * 17.2 has its own namespace. 21.3, 24.4 and 26.1 share one, so the version comes from
+ * PayloadAttributes/VersionNumber, then the `NDC-Version` header, then the path, then the default.
+ */
+export function detectMessage(
+  root: RootElement,
+  xml: string,
+  hints: DetectionHints,
+  served: { readonly versions: readonly string[]; readonly defaultVersion: string },
+): DetectedMessage {
+  const where = { line: root.line, column: root.column, path: `/${root.localName}` };
+  let version: string | undefined;
+  if (root.namespace === EDIST_172_NS) {
+    version = '17.2';
+  } else if (root.namespace === OO_MESSAGE_NS) {
+    const claimed = normaliseVersion(findPayloadVersion(xml)) ?? normaliseVersion(hints.headerVersion) ?? normaliseVersion(hints.pathVersion);
+    version = claimed ?? served.defaultVersion;
+    if (version === '17.2') {
+      throw new GatewayError('UNSUPPORTED_VERSION', `Version ${version} does not use the namespace ${OO_MESSAGE_NS}`, [{ message: `namespace ${root.namespace}`, ...where }]);
+    }
+  } else {
+    throw new GatewayError('UNSUPPORTED_VERSION', `The namespace ${root.namespace ?? '(none)'} of ${root.localName} is not an NDC version this gateway serves`, [
+      { message: `Expected ${EDIST_172_NS} (17.2) or ${OO_MESSAGE_NS} (21.3, 24.4, 26.1)`, ...where },
+    ]);
+  }
+  if (!served.versions.includes(version) || !NDC_VERSIONS[version]) {
+    throw new GatewayError('UNSUPPORTED_VERSION', `NDC version ${version} is not served; served versions: ${served.versions.join(', ')}`, [{ message: `version ${version}`, ...where }]);
+  }
+  const info = NDC_VERSIONS[version]!;
+  const message = info.messageOf(root.localName);
+  const servedMessage = SERVED_MESSAGES[message];
+  if (!servedMessage || info.rootName(message) !== root.localName) {
+    throw new GatewayError('UNKNOWN_MESSAGE', `${root.localName} is not a message this gateway serves`, [
+      { message: `Served messages: ${Object.keys(SERVED_MESSAGES).map((m) => info.rootName(m)).join(', ')}`, ...where },
+    ]);
+  }
+  if (hints.routeMessage && hints.routeMessage !== message.replace(/RQ$/, '')) {
+    throw new GatewayError('MESSAGE_ROUTE_MISMATCH', `The route is for ${hints.routeMessage} but the document is ${root.localName}`, [{ message: 'root element', ...where }]);
+  }
+  return { version, message, response: servedMessage.response, rootName: root.localName };
+}

@@ -1,0 +1,189 @@
+import { isUtf8 } from 'node:buffer';
+import type { Config } from '../config/config.ts';
+import { GatewayError, toGatewayError, type ErrorDetail } from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { CommandValidator } from '../commands/command-validator.ts';
+import type { CommandQueue } from '../queue/index.ts';
+import type { MappingRegistry } from '../mapping/index.ts';
+import { applyMapping } from '../mapping/index.ts';
+import type { SchemaRegistry } from '../xsd/index.ts';
+import { buildXml, parseXml, readRootElement, type SchemaModel } from '../xml/index.ts';
+import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
+import { buildErrorsContent, buildGenericErrorsXml } from '../ndc/errors-content.ts';
+import { soapContentType, unwrapSoapEnvelope, wrapSoapEnvelope, type SoapVersion } from '../http/soap-envelope.ts';
+import { detectMessage, type DetectedMessage, type DetectionHints } from './detect-message.ts';
+
+/** Schema models by version and message, loaded once at start-up. */
+export interface SchemaModels {
+  get(version: string, message: string): SchemaModel;
+}
+
+/** Everything the NDC pipeline needs, built once by the gateway factory. */
+export interface PipelineDeps {
+  readonly config: Config;
+  readonly schemas: SchemaRegistry;
+  readonly models: SchemaModels;
+  readonly mappings: MappingRegistry;
+  readonly commands: CommandValidator;
+  readonly queue: CommandQueue;
+  readonly metrics: GatewayMetrics;
+}
+
+export interface NdcRequest {
+  readonly body: Buffer;
+  readonly correlationId: string;
+  readonly hints: DetectionHints;
+  readonly logger: Logger;
+  readonly clientId?: string;
+}
+
+export interface NdcAnswer {
+  readonly status: number;
+  readonly xml: string;
+  readonly contentType: string;
+  readonly message: string;
+  readonly version: string;
+  /** `ok`, or the error code that answered. */
+  readonly outcome: string;
+}
+
+function decodeBody(body: Buffer): string {
+  if (body.length === 0 || body.toString('latin1').trim() === '') throw new GatewayError('EMPTY_BODY');
+  if (isUtf8(body)) return body.toString('utf8');
+  // Point at the first byte that does not decode, so the client can find it.
+  const lenient = body.toString('utf8');
+  const bad = lenient.indexOf('\uFFFD');
+  const before = lenient.slice(0, Math.max(0, bad));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  throw new GatewayError('MALFORMED_XML', 'The request is not valid UTF-8', [{ message: 'invalid UTF-8 byte sequence', line, column }]);
+}
+
+function shiftLines(error: unknown, offset: number): unknown {
+  if (offset === 0 || !(error instanceof GatewayError)) return error;
+  const details: ErrorDetail[] = error.details.map((d) => (d.line === undefined ? d : { ...d, line: d.line + offset }));
+  return new GatewayError(error.code, error.message, details, error.cause);
+}
+
+/** Runs `work` and records how long the stage took. */
+async function stage<T>(metrics: GatewayMetrics, name: string, work: () => T | Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    metrics.observeStage(name, (performance.now() - start) / 1000);
+  }
+}
+
+/**
+ * One NDC request, from raw body to XML answer:
+ * unwrap SOAP → detect message/version → parse (schema-aware) → XSD-validate → map to command →
+ * check command → queue → check result → map to response → build XML → XSD-validate the response.
+ * Never throws: every failure becomes an NDC `<Errors>` answer.
+ */
+export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest): Promise<NdcAnswer> {
+  const { config, metrics } = deps;
+  let detected: DetectedMessage | undefined;
+  let soap: SoapVersion | undefined;
+  try {
+    const text = await stage(metrics, 'decode', () => decodeBody(request.body));
+    const outer = await stage(metrics, 'detect', () => readRootElement(text));
+    const unwrapped = unwrapSoapEnvelope(text, outer);
+    soap = unwrapped.soap;
+    try {
+      const xml = unwrapped.xml;
+      const root = soap ? readRootElement(xml) : outer;
+      detected = detectMessage(root, xml, request.hints, config);
+      return await runMessage(deps, request, detected, xml, soap);
+    } catch (error) {
+      throw shiftLines(error, unwrapped.lineOffset);
+    }
+  } catch (error) {
+    return answerError(deps, request, detected, soap, toGatewayError(error));
+  }
+}
+
+async function runMessage(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, xml: string, soap: SoapVersion | undefined): Promise<NdcAnswer> {
+  const { config, metrics } = deps;
+  const { version, message, response } = detected;
+  const deadline = Date.now() + config.queueWaitMs;
+
+  const requestModel = deps.models.get(version, message);
+  const parsed = await stage(metrics, 'parse', () => parseXml(xml, { model: requestModel }));
+  const issues = await stage(metrics, 'xsd-request', () => deps.schemas.get(version, message).validate(xml, { maxErrors: config.xsdMaxErrors }));
+  if (issues.length > 0) {
+    metrics.countValidationFailure({ message, version, direction: 'request' });
+    throw new GatewayError('XSD_INVALID', undefined, issues);
+  }
+
+  const context = {
+    config,
+    ctx: { correlationId: request.correlationId, version, message, now: new Date().toISOString() },
+  };
+  const requestMapping = deps.mappings.request(version, message);
+  const command = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, context));
+  const commandName = requestMapping.command as string;
+  deps.commands.validateCommand(commandName, command);
+
+  const result = await stage(metrics, 'queue', () =>
+    deps.queue.send({
+      name: commandName,
+      payload: command,
+      meta: { correlationId: request.correlationId, version, message, deadline, ...(request.clientId ? { clientId: request.clientId } : {}) },
+    }),
+  );
+  deps.commands.validateResult(commandName, result);
+
+  const responseMapping = deps.mappings.response(version, message);
+  const content = await stage(metrics, 'map-response', () => applyMapping(responseMapping, result, context));
+  const responseXml = await stage(metrics, 'build', () => buildResponse(deps, version, response, content as Record<string, unknown>));
+  await checkResponse(deps, request, detected, responseXml);
+  return {
+    status: 200,
+    xml: soap ? wrapSoapEnvelope(responseXml, soap) : responseXml,
+    contentType: soapContentType(soap),
+    message,
+    version,
+    outcome: 'ok',
+  };
+}
+
+function buildResponse(deps: PipelineDeps, version: string, response: string, content: Record<string, unknown>): string {
+  const info = NDC_VERSIONS[version]!;
+  return buildXml(info.rootName(response), content, deps.models.get(version, response), info);
+}
+
+async function checkResponse(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, xml: string): Promise<void> {
+  const { version, response, message } = detected;
+  const issues = await stage(deps.metrics, 'xsd-response', () => deps.schemas.get(version, response).validate(xml, { maxErrors: deps.config.xsdMaxErrors }));
+  if (issues.length > 0) {
+    deps.metrics.countValidationFailure({ message, version, direction: 'response' });
+    request.logger.error({ issues: issues.slice(0, 10), response }, 'built response does not validate against its XSD');
+    throw new GatewayError('INVALID_RESPONSE', undefined, []);
+  }
+}
+
+async function answerError(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage | undefined, soap: SoapVersion | undefined, error: GatewayError): Promise<NdcAnswer> {
+  const { definition } = error;
+  const log = definition.kind === 'internal' ? request.logger.error.bind(request.logger) : request.logger.info.bind(request.logger);
+  log({ code: error.code, details: error.details.slice(0, 5), err: definition.kind === 'internal' ? error.cause ?? error : undefined }, 'request answered with errors');
+
+  let xml: string | undefined;
+  if (detected && deps.schemas.has(detected.version, detected.response)) {
+    try {
+      xml = buildResponse(deps, detected.version, detected.response, buildErrorsContent(detected.version, error, request.correlationId));
+    } catch (buildError) {
+      request.logger.error({ err: buildError }, 'could not build the errors response');
+    }
+  }
+  xml ??= buildGenericErrorsXml(error, request.correlationId);
+  return {
+    status: definition.httpStatus,
+    xml: soap ? wrapSoapEnvelope(xml, soap) : xml,
+    contentType: soapContentType(soap),
+    message: detected?.message ?? 'unknown',
+    version: detected?.version ?? 'unknown',
+    outcome: error.code,
+  };
+}

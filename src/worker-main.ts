@@ -1,0 +1,36 @@
+import { loadConfig } from './config/config.ts';
+import { createLogger } from './log/logger.ts';
+import { createAirlineClient } from './downstream/index.ts';
+import { startBullmqWorkers } from './queue/index.ts';
+import { createCommandHandlers } from './worker/index.ts';
+
+/** `npm run worker`: BullMQ workers on their own, so they can be scaled across machines. Needs REDIS_URL and AIRLINE_URL. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel).child({ role: 'worker' });
+  if (!config.redisUrl) throw new Error('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
+  const airlineUrl = config.airlineUrl ?? `http://127.0.0.1:${config.airlinePort}`;
+  const airline = createAirlineClient({ baseUrl: airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
+  const workers = await startBullmqWorkers({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    concurrency: config.workerConcurrency,
+    resultInlineMaxBytes: config.resultInlineMaxBytes,
+    resultTtlSeconds: config.resultTtlSeconds,
+    handlers: createCommandHandlers({ airline }),
+    logger,
+  });
+  logger.info({ airlineUrl, concurrency: config.workerConcurrency }, 'workers running');
+  const stop = async (): Promise<void> => {
+    await workers.close();
+    await airline.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
