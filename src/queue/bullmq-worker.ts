@@ -1,0 +1,119 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { GatewayError, isGatewayError } from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
+import { getCommandFamily, type HandlerRegistry } from './command-queue.ts';
+import {
+  buildResultKey,
+  encodeFailure,
+  parseCommandJobData,
+  type CommandJobData,
+  type ResultReference,
+} from './bullmq-protocol.ts';
+
+/** Options of the BullMQ workers. */
+export interface BullmqWorkersOptions {
+  readonly redisUrl: string;
+  /** Prefix of every BullMQ key and result key; the same as the sender's. */
+  readonly prefix: string;
+  readonly handlers: HandlerRegistry;
+  /** Jobs run at once by each family's worker. */
+  readonly concurrency: number;
+  readonly logger: Logger;
+  /** Results whose JSON is larger than this are parked in Redis and passed by reference. */
+  readonly resultInlineMaxBytes: number;
+  /** Lifetime of a parked result, in seconds. */
+  readonly resultTtlSeconds: number;
+}
+
+/** The running workers of one process. */
+export interface BullmqWorkers {
+  /** Stops taking jobs, lets active ones finish, then releases the connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per command family that has handlers. It can run inside the
+ * gateway or in separate processes on other machines; resolves once every worker is connected.
+ */
+export async function startBullmqWorkers(options: BullmqWorkersOptions): Promise<BullmqWorkers> {
+  const { prefix, handlers, logger, resultInlineMaxBytes, resultTtlSeconds } = options;
+  // Shared by the workers for regular commands; each worker duplicates it for its blocking fetch.
+  const client = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  client.on('error', (err) => logger.warn({ err }, 'redis connection error (command worker)'));
+
+  async function storeResult(jobId: string, result: unknown): Promise<unknown> {
+    const json = JSON.stringify(result ?? null);
+    if (Buffer.byteLength(json) <= resultInlineMaxBytes) return result ?? null;
+    // The events stream carries every return value to every listener; a large one stays out of it.
+    const key = buildResultKey(prefix, jobId);
+    await client.set(key, json, 'EX', resultTtlSeconds);
+    const reference: ResultReference = { $ref: key };
+    return reference;
+  }
+
+  async function processJob(job: Job<CommandJobData>, _token: string | undefined, cancelled: AbortSignal | undefined): Promise<unknown> {
+    let data: CommandJobData;
+    try {
+      data = parseCommandJobData(job.data);
+    } catch (error) {
+      logger.error({ err: error, jobId: job.id, command: job.name }, 'malformed command job');
+      throw new UnrecoverableError(encodeFailure(error as GatewayError));
+    }
+    const { meta, payload } = data;
+    const jobLogger = logger.child({ correlationId: meta.correlationId, command: job.name, jobId: job.id });
+    const remaining = meta.deadline - Date.now();
+    if (!(remaining > 0)) {
+      // Nobody waits for it any more; running it would only spend downstream capacity.
+      jobLogger.debug('command skipped: its deadline passed while it waited');
+      throw new UnrecoverableError(encodeFailure(new GatewayError('DEADLINE_EXCEEDED')));
+    }
+    const handler = handlers.get(job.name);
+    if (!handler) {
+      jobLogger.error('no handler is registered for this command');
+      throw new UnrecoverableError(encodeFailure(new GatewayError('INTERNAL_ERROR', `No handler is registered for command ${job.name}`)));
+    }
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new GatewayError('DEADLINE_EXCEEDED')), remaining);
+    const onCancel = (): void => controller.abort(new GatewayError('INTERNAL_ERROR', 'The command was cancelled'));
+    cancelled?.addEventListener('abort', onCancel, { once: true });
+    try {
+      const result = await handler(payload, { meta, logger: jobLogger, signal: controller.signal });
+      if (controller.signal.aborted) throw controller.signal.reason;
+      return await storeResult(job.id ?? '', result);
+    } catch (error) {
+      if (!isGatewayError(error)) jobLogger.error({ err: error }, 'command handler failed');
+      const gatewayError = isGatewayError(error) ? error : new GatewayError('INTERNAL_ERROR');
+      throw new UnrecoverableError(encodeFailure(gatewayError));
+    } finally {
+      clearTimeout(timer);
+      cancelled?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  const families = [...new Set([...handlers.keys()].map(getCommandFamily))];
+  const workers = families.map((family) => {
+    const worker = new Worker<CommandJobData>(family, processJob, {
+      connection: client,
+      prefix,
+      concurrency: options.concurrency,
+    });
+    worker.on('error', (err) => logger.warn({ err, family }, 'command worker error'));
+    return worker;
+  });
+
+  async function close(): Promise<void> {
+    await Promise.allSettled(workers.map((worker) => worker.close()));
+    await client.quit().catch(() => client.disconnect());
+  }
+
+  try {
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  logger.info({ families, concurrency: options.concurrency }, 'command workers started');
+  return { close };
+}
