@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NDC_VERSIONS, SERVED_MESSAGES } from '../../../src/ndc/ndc-versions.ts';
+import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
+import { listSamples, moveDatesIntoFuture, schemaFileOf } from '../../support/samples.ts';
+import { xmllintFile, xmllintText } from '../../support/xmllint.ts';
+
+const REQUESTS = Object.keys(SERVED_MESSAGES);
+const samples = ['21.3', '17.2'].flatMap((version) => listSamples(version, REQUESTS));
+
+function rootOf(xml: string): string {
+  return /<(?:[\w.-]+:)?(\w+)[\s>]/.exec(xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''))?.[1] ?? '';
+}
+
+describe('replaying the shared NDC request samples through the HTTP app', () => {
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ NDC_VERSIONS: '21.3,17.2' });
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('has samples to replay', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(15);
+  });
+
+  describe.each(samples)('$version $name', (sample) => {
+    const xml = readFileSync(sample.file, 'utf8');
+    const reference = xmllintFile(sample.xsd!, sample.file);
+    const response = SERVED_MESSAGES[sample.message]!.response;
+
+    it(`${reference.valid ? 'accepts' : 'rejects'} it as xmllint does, with a schema-valid ${response}`, async () => {
+      const answer = await postXml(`${gw.url}/api/v1/ndc`, xml);
+      if (reference.valid) {
+        expect(answer.status, answer.text.slice(0, 2000)).toBe(200);
+      } else {
+        expect(answer.status).toBe(400);
+        expect(answer.text).toContain('XSD_INVALID');
+      }
+      expect(rootOf(answer.text)).toBe(NDC_VERSIONS[sample.version]!.rootName(response));
+      const ours = gw.gateway.deps.schemas.get(sample.version, response).validate(answer.text);
+      expect(ours, answer.text.slice(0, 2000)).toEqual([]);
+      const lint = xmllintText(schemaFileOf(sample.version, response), answer.text);
+      expect(lint.valid, lint.output).toBe(true);
+    });
+
+    if (sample.message === 'AirShoppingRQ' && reference.valid) {
+      it('returns offers once its dates are moved into the future', async () => {
+        const answer = await postXml(`${gw.url}/api/v1/ndc`, moveDatesIntoFuture(xml));
+        expect(answer.status).toBe(200);
+        expect(answer.text, answer.text.slice(0, 3000)).toMatch(/<(?:\w+:)?Offer\b[\s>]/);
+        expect(answer.text).not.toMatch(/<(?:\w+:)?Errors?\b[\s>]/);
+        const lint = xmllintText(schemaFileOf(sample.version, response), answer.text);
+        expect(lint.valid, lint.output).toBe(true);
+      });
+    }
+  });
+});
