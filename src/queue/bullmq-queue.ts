@@ -32,9 +32,10 @@ const WAIT_GRACE_MS = 50;
 
 interface FamilyChannel {
   readonly queue: Queue<CommandJobData>;
-  readonly events: QueueEvents;
-  /** Resolves once the queue can add and the events stream is being read. */
-  readonly ready: Promise<void>;
+  /** Resolves once the queue can add and the shared QueueEvents reads the stream. */
+  readonly ready: Promise<QueueEvents>;
+  /** Set as soon as the QueueEvents exists, so close() can stop it even before it is ready. */
+  events: QueueEvents | undefined;
 }
 
 /**
@@ -54,12 +55,14 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
 
   const channels = new Map<string, FamilyChannel>();
   const cleanups = new Set<Promise<unknown>>();
+  // Every QueueEvents created, ready or not, so close() reaches them all.
+  const openedEvents = new Set<QueueEvents>();
   let closed = false;
   let closing: Promise<void> | undefined;
 
   function openChannel(family: string): FamilyChannel {
-    let channel = channels.get(family);
-    if (channel) return channel;
+    const existing = channels.get(family);
+    if (existing) return existing;
     const queue = new Queue<CommandJobData>(family, {
       connection: client,
       prefix,
@@ -72,14 +75,30 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
     // Every waiting request listens for 'closing' on its queue; their number is bounded by the requests in flight.
     queue.setMaxListeners(0);
     queue.on('error', (err) => logger.warn({ err, family }, 'command queue error'));
-    const events = new QueueEvents(family, { connection: blockingTemplate, prefix });
-    events.setMaxListeners(0);
-    events.on('error', (err) => logger.warn({ err, family }, 'command queue events error'));
-    const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]).then(() => undefined);
-    ready.catch(() => undefined);
-    channel = { queue, events, ready };
+    const channel: FamilyChannel = { queue, events: undefined, ready: openEvents(family, queue) };
+    channel.ready.then((events) => {
+      channel.events = events;
+    }, (err: unknown) => {
+      // Forget the channel so the next command tries again (e.g. once Redis is back).
+      logger.warn({ err, family }, 'command queue could not be opened');
+      if (channels.get(family) === channel) channels.delete(family);
+      void queue.close().catch(() => undefined);
+    });
     channels.set(family, channel);
     return channel;
+  }
+
+  async function openEvents(family: string, queue: Queue<CommandJobData>): Promise<QueueEvents> {
+    await queue.waitUntilReady();
+    // A QueueEvents starting at '$' misses what is written before its first XREAD reaches Redis, and
+    // nothing tells when that happens. Starting from the stream's current last entry closes that gap.
+    const [last] = await client.xrevrange(queue.toKey('events'), '+', '-', 'COUNT', 1);
+    const events = new QueueEvents(family, { connection: blockingTemplate, prefix, lastEventId: last?.[0] ?? '0-0' });
+    events.setMaxListeners(0);
+    events.on('error', (err) => logger.warn({ err, family }, 'command queue events error'));
+    openedEvents.add(events);
+    await events.waitUntilReady();
+    return events;
   }
 
   for (const family of options.families ?? []) openChannel(family);
@@ -116,12 +135,12 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
     deadlinePassed.catch(() => undefined);
     let added: Promise<{ id?: string | undefined }> | undefined;
     try {
-      await Promise.race([channel.ready, deadlinePassed]);
+      const events = await Promise.race([channel.ready, deadlinePassed]);
       const adding = channel.queue.add(envelope.name, { payload: envelope.payload, meta }, { jobId: randomUUID() });
       added = adding;
       const job = await Promise.race([adding, deadlinePassed]);
       // BullMQ's own wait ends a little after ours, so its timeout never wins the race; it only releases its listeners.
-      const finished = job.waitUntilFinished(channel.events, Math.max(1, meta.deadline - Date.now()) + WAIT_GRACE_MS);
+      const finished = job.waitUntilFinished(events, Math.max(1, meta.deadline - Date.now()) + WAIT_GRACE_MS);
       finished.catch(() => undefined);
       const value: unknown = await Promise.race([finished, deadlinePassed]);
       return isResultReference(value, prefix) ? await fetchReferencedResult(value.$ref, meta.correlationId) : value;
@@ -174,7 +193,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
       closed = true;
       closing ??= (async () => {
         await Promise.allSettled([...cleanups]);
-        await Promise.allSettled([...channels.values()].flatMap((c) => [c.events.close(), c.queue.close()]));
+        await Promise.allSettled([...openedEvents].map((events) => events.close()));
+        await Promise.allSettled([...channels.values()].map((channel) => channel.queue.close()));
         await client.quit().catch(() => client.disconnect());
         blockingTemplate.disconnect();
       })();

@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GatewayError } from '../../../src/errors/index.ts';
+import { createLogger } from '../../../src/log/logger.ts';
+import {
+  createBullmqQueue,
+  startBullmqWorkers,
+  type BullmqWorkers,
+  type CommandHandler,
+  type CommandQueue,
+} from '../../../src/queue/index.ts';
+import { decodeFailure } from '../../../src/queue/bullmq-protocol.ts';
+import { REDIS_URL } from '../../support/paths.ts';
+import { buildEnvelope, buildMeta, deleteKeysWithPrefix, listKeys, waitFor } from './queue-fixtures.ts';
+
+const silent = createLogger('silent');
+const RESULT_TTL_SECONDS = 60;
+const INLINE_MAX_BYTES = 16_384;
+
+/** Everything one test opened, closed in reverse order afterwards. */
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const close of closers.reverse()) await close();
+  closers.length = 0;
+});
+
+function newPrefix(): string {
+  const prefix = `test-${randomUUID()}`;
+  closers.push(() => deleteKeysWithPrefix(prefix));
+  return prefix;
+}
+
+function openRedis(): Redis {
+  const redis = new Redis(REDIS_URL);
+  closers.push(() => redis.quit());
+  return redis;
+}
+
+async function startWorkers(prefix: string, handlers: Record<string, CommandHandler>, concurrency = 4): Promise<BullmqWorkers> {
+  const workers = await startBullmqWorkers({
+    redisUrl: REDIS_URL, prefix, handlers: new Map(Object.entries(handlers)), concurrency, logger: silent,
+    resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS,
+  });
+  closers.push(() => workers.close());
+  return workers;
+}
+
+function openSender(prefix: string, redisUrl = REDIS_URL): CommandQueue {
+  const queue = createBullmqQueue({ redisUrl, prefix, logger: silent, resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS });
+  closers.push(() => queue.close());
+  return queue;
+}
+
+/** A QueueEvents of the test's own, to see what travels on the events stream. */
+async function observeCompleted(prefix: string, family: string): Promise<Map<string, unknown>> {
+  const events = new QueueEvents(family, { connection: { url: REDIS_URL }, prefix });
+  closers.push(() => events.close());
+  const completed = new Map<string, unknown>();
+  events.on('completed', ({ jobId, returnvalue }) => completed.set(jobId, returnvalue));
+  await events.waitUntilReady();
+  return completed;
+}
+
+const bigResult = { offers: Array.from({ length: 1000 }, (_, i) => ({ id: `OF${i}`, text: 'x'.repeat(90) })) };
+
+describe('BullMQ command queue', () => {
+  it('parks a large result in Redis with a TTL and passes only a reference through BullMQ', async () => {
+    const prefix = newPrefix();
+    await startWorkers(prefix, { 'offer.shop': async () => bigResult });
+    const completed = await observeCompleted(prefix, 'offer');
+    const redis = openRedis();
+    const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
+    closers.push(() => raw.close());
+
+    const job = await raw.add('offer.shop', { payload: {}, meta: buildMeta(5000) }, { jobId: randomUUID() });
+    await waitFor(() => completed.has(job.id ?? ''));
+
+    const key = `${prefix}:result:${job.id}`;
+    expect(JSON.stringify(bigResult).length).toBeGreaterThan(100_000);
+    expect(completed.get(job.id ?? '')).toEqual({ $ref: key });
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(RESULT_TTL_SECONDS);
+    expect(JSON.parse((await redis.get(key)) ?? 'null')).toEqual(bigResult);
+  });
+
+  it('returns a large result through send and deletes the parked copy after reading it', async () => {
+    const prefix = newPrefix();
+    await startWorkers(prefix, { 'offer.shop': async () => bigResult });
+    const completed = await observeCompleted(prefix, 'offer');
+    const redis = openRedis();
+    const sender = openSender(prefix);
+
+    await expect(sender.send(buildEnvelope('offer.shop', {}))).resolves.toEqual(bigResult);
+
+    await waitFor(() => completed.size === 1);
+    const [[jobId, returnvalue]] = [...completed] as [[string, unknown]];
+    expect(returnvalue).toEqual({ $ref: `${prefix}:result:${jobId}` });
+    expect(JSON.stringify(returnvalue).length).toBeLessThan(200);
+    expect(await redis.exists(`${prefix}:result:${jobId}`)).toBe(0);
+    expect(await listKeys(redis, `${prefix}:result:*`)).toEqual([]);
+  });
+
+  it('keeps a small result inline and parks nothing', async () => {
+    const prefix = newPrefix();
+    await startWorkers(prefix, { 'offer.shop': async () => ({ offers: ['OF1'] }) });
+    const completed = await observeCompleted(prefix, 'offer');
+    const redis = openRedis();
+    const sender = openSender(prefix);
+
+    await expect(sender.send(buildEnvelope('offer.shop', {}))).resolves.toEqual({ offers: ['OF1'] });
+
+    await waitFor(() => completed.size === 1);
+    expect([...completed.values()]).toEqual([{ offers: ['OF1'] }]);
+    expect(await listKeys(redis, `${prefix}:result:*`)).toEqual([]);
+  });
+
+  it('fails a job whose deadline passed before a worker picked it, without running the handler', async () => {
+    const prefix = newPrefix();
+    let runs = 0;
+    await startWorkers(prefix, { 'offer.shop': async () => { runs++; return 'ran'; } });
+    const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
+    closers.push(() => raw.close());
+
+    const job = await raw.add('offer.shop', { payload: {}, meta: buildMeta(-10) }, { jobId: randomUUID() });
+    await waitFor(async () => (await raw.getJobState(job.id ?? '')) === 'failed');
+
+    const failed = await raw.getJob(job.id ?? '');
+    expect(decodeFailure(failed?.failedReason ?? '')?.code).toBe('DEADLINE_EXCEEDED');
+    expect(runs).toBe(0);
+  });
+
+  it('shares one QueueEvents connection per family among all waiting requests', async () => {
+    const prefix = newPrefix();
+    await startWorkers(prefix, {
+      'offer.shop': async (payload) => { await new Promise((resolve) => setTimeout(resolve, 50)); return payload; },
+    }, 8);
+    const redis = openRedis();
+    const sender = openSender(prefix);
+
+    const sends = Array.from({ length: 50 }, (_, n) => sender.send(buildEnvelope('offer.shop', n, 10_000)));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const clients = String(await redis.client('LIST')).split('\n').filter((line) => line.includes(` name=${prefix}:`));
+    const results = await Promise.all(sends);
+
+    expect(results).toEqual(Array.from({ length: 50 }, (_, n) => n));
+    const queueEventsName = `${prefix}:${Buffer.from('offer').toString('base64')}:qe`;
+    expect(clients.filter((line) => line.includes(` name=${queueEventsName} `))).toHaveLength(1);
+  });
+
+  it('honours the deadline and reports not ready while Redis cannot be reached', async () => {
+    const sender = openSender(`test-${randomUUID()}`, 'redis://127.0.0.1:1');
+    const started = Date.now();
+
+    const error = await sender.send(buildEnvelope('offer.shop', {}, 300)).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(['DEADLINE_EXCEEDED', 'INTERNAL_ERROR']).toContain((error as GatewayError).code);
+    expect(Date.now() - started).toBeLessThan(450);
+    expect(await sender.isReady()).toBe(false);
+  });
+
+  describe('with the worker in a separate process', () => {
+    let child: ChildProcess | undefined;
+
+    afterEach(async () => {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      child = undefined;
+    });
+
+    it('serves commands sent from this process', async () => {
+      const prefix = newPrefix();
+      child = spawn('npx', ['tsx', 'test/support/queue-worker-process.ts'], {
+        cwd: process.cwd(),
+        env: { ...process.env, QUEUE_TEST_REDIS_URL: REDIS_URL, QUEUE_TEST_PREFIX: prefix },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      const exited = once(child, 'exit');
+      const lines = createInterface({ input: child.stdout! });
+      const [readyLine] = (await once(lines, 'line')) as [string];
+      const workerPid = Number(/^ready (\d+)$/.exec(readyLine)?.[1]);
+      expect(workerPid).toBeGreaterThan(0);
+      const sender = openSender(prefix);
+
+      const results = await Promise.all(Array.from({ length: 20 }, (_, n) => sender.send(buildEnvelope('offer.shop', { n }))));
+      const order = await sender.send(buildEnvelope('order.create', {}));
+
+      results.forEach((result, n) => expect(result).toEqual({ pid: workerPid, echo: { n } }));
+      expect(workerPid).not.toBe(process.pid);
+      expect(order).toEqual({ pid: workerPid, orderId: `ORD-${workerPid}` });
+
+      child.stdin!.end();
+      const [code] = (await exited) as [number | null];
+      expect(code).toBe(0);
+    }, 60_000);
+  });
+});
