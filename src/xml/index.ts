@@ -1,0 +1,3 @@
+export * from './schema-model.ts';
+export * from './parse-xml.ts';
+export * from './build-xml.ts';
