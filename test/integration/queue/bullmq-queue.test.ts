@@ -9,6 +9,7 @@ import { GatewayError } from '../../../src/errors/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import {
   createBullmqQueue,
+  createCommandQueue,
   startBullmqWorkers,
   type BullmqWorkers,
   type CommandHandler,
@@ -163,6 +164,21 @@ describe('BullMQ command queue', () => {
     expect(['DEADLINE_EXCEEDED', 'INTERNAL_ERROR']).toContain((error as GatewayError).code);
     expect(Date.now() - started).toBeLessThan(450);
     expect(await sender.isReady()).toBe(false);
+  });
+
+  it('is chosen by createCommandQueue when a Redis URL is configured, with a queue per handler family', async () => {
+    const prefix = newPrefix();
+    const handlers = new Map<string, CommandHandler>([['offer.shop', async () => 'shopped'], ['seat.list', async () => 'seats']]);
+    const queue = createCommandQueue({ redisUrl: REDIS_URL, prefix, concurrency: 2, resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS }, handlers, silent);
+    closers.push(() => queue.close());
+    const redis = openRedis();
+
+    expect(await queue.depth()).toEqual({ offer: 0, seat: 0 });
+    const pending = queue.send(buildEnvelope('seat.list', {}, 10_000));
+    await waitFor(async () => (await queue.depth()).seat === 1);
+    expect(await redis.exists(`${prefix}:seat:meta`)).toBe(1);
+    await startWorkers(prefix, Object.fromEntries(handlers));
+    await expect(pending).resolves.toBe('seats');
   });
 
   describe('with the worker in a separate process', () => {
