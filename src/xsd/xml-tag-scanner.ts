@@ -19,6 +19,10 @@ export interface StartTagIndex {
   readonly columns: readonly number[];
   /** Line of the closing `>` of the start tag; libxml2 reports this line for the element. */
   readonly endLines: readonly number[];
+  /** Offset of the `<` in the source. */
+  readonly startOffsets: readonly number[];
+  /** Offset just past the start tag's `>` (where the element's content begins). */
+  readonly contentOffsets: readonly number[];
   /** Position among all element siblings (1-based). */
   readonly ordinalAll: readonly number[];
   /** Position among siblings with the same qualified name (1-based). */
@@ -62,6 +66,8 @@ export function scanStartTags(source: string): StartTagIndex {
   const startLines: number[] = [];
   const columns: number[] = [];
   const endLines: number[] = [];
+  const startOffsets: number[] = [];
+  const contentOffsets: number[] = [];
   const ordinalAll: number[] = [];
   const ordinalQname: number[] = [];
   const ordinalLocal: number[] = [];
@@ -145,6 +151,8 @@ export function scanStartTags(source: string): StartTagIndex {
     columns.push(lt - lineStart + 1);
     advanceTo(gt === -1 ? p : gt);
     endLines.push(line);
+    startOffsets.push(lt);
+    contentOffsets.push(gt === -1 ? p : gt + 1);
     qnames.push(qname);
     localNames.push(local);
     parents.push(parent);
@@ -169,6 +177,8 @@ export function scanStartTags(source: string): StartTagIndex {
     startLines,
     columns,
     endLines,
+    startOffsets,
+    contentOffsets,
     ordinalAll,
     ordinalQname,
     ordinalLocal,

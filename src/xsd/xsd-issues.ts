@@ -58,7 +58,34 @@ function columnOfFirstText(source: string, line: number): number | undefined {
   return match ? match.index + 1 : 1;
 }
 
-function pickStartTag(index: StartTagIndex, raw: RawXsdIssue, line: number): number | undefined {
+const VALUE_IN_MESSAGE = /The value '([^']*)'/;
+const ATTRIBUTE_IN_MESSAGE = /^Element '[^']+', attribute '([^']+)'/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Several same-name elements on one line (minified XML) and no node path from the engine: when the
+ * message quotes the offending value, prefer the element whose text or attribute holds it.
+ */
+function pickByQuotedValue(index: StartTagIndex, source: string, message: string, candidates: readonly number[]): number | undefined {
+  const value = VALUE_IN_MESSAGE.exec(message)?.[1];
+  if (value === undefined) return undefined;
+  const attribute = ATTRIBUTE_IN_MESSAGE.exec(message)?.[1];
+  const attributePattern = attribute === undefined
+    ? undefined
+    : new RegExp(`\\s(?:[\\w.-]+:)?${escapeRegExp(attribute.replace(/^\{[^}]*\}/, ''))}\\s*=\\s*(["'])${escapeRegExp(value)}\\1`);
+  return candidates.find((i) => {
+    const start = index.startOffsets[i] ?? 0;
+    const content = index.contentOffsets[i] ?? start;
+    if (attributePattern) return attributePattern.test(source.slice(start, content));
+    const next = source.indexOf('<', content);
+    return source.slice(content, next === -1 ? undefined : next).trim() === value.trim();
+  });
+}
+
+function pickStartTag(index: StartTagIndex, source: string, raw: RawXsdIssue, line: number): number | undefined {
   const name = extractElementName(raw.message);
   let candidates = findStartTagsOnLine(index, line);
   if (name !== undefined) candidates = candidates.filter((i) => index.localNames[i] === name);
@@ -71,6 +98,7 @@ function pickStartTag(index: StartTagIndex, raw: RawXsdIssue, line: number): num
       for (let i = 0; i < index.count; i++) if (matchesNodeXPath(index, i, xpath)) return i;
     }
   }
+  if (candidates.length > 1) return pickByQuotedValue(index, source, raw.message, candidates) ?? candidates[0];
   return candidates[0];
 }
 
@@ -97,7 +125,7 @@ export function locateIssues(raw: readonly RawXsdIssue[], source: () => string, 
     }
     text ??= source();
     index ??= scanStartTags(text);
-    const slot = pickStartTag(index, item, line);
+    const slot = pickStartTag(index, text, item, line);
     if (slot === undefined) {
       const fallback = columnOfFirstText(text, line);
       issues.push(fallback === undefined ? { message, line } : { message, line, column: fallback });

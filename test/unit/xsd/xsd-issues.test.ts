@@ -70,6 +70,14 @@ describe('locateIssues', () => {
     expect(issues[0]).toMatchObject({ line: 3, column: 8, path: '/Root/Pax[2]/PTC' });
   });
 
+  it('on a minified line without node path, prefers the element holding the value the message quotes', () => {
+    const minified = '<Codes><Code>SIN</Code><Code kind="a">sin</Code><Code kind="b">VIZ</Code></Codes>';
+    const byText = locateIssues([{ message: "Element 'Code': [facet 'pattern'] The value 'sin' is not accepted by the pattern '[A-Z]{3}'.", line: 1 }], () => minified, 50);
+    expect(byText[0]).toMatchObject({ column: 24, path: '/Codes/Code[2]' });
+    const byAttribute = locateIssues([{ message: "Element 'Code', attribute 'kind': [facet 'enumeration'] The value 'b' is not an element of the set {'a'}.", line: 1 }], () => minified, 50);
+    expect(byAttribute[0]).toMatchObject({ column: 49, path: '/Codes/Code[3]' });
+  });
+
   it('points at the "<" of a start tag that spans lines, even though libxml2 reports its last line', () => {
     const issues = locateIssues([{ message: "Element 'Other', attribute 'a': not allowed", line: 5 }], () => doc, 50);
     expect(issues[0]).toMatchObject({ line: 4, column: 3, path: '/Root/Other' });
