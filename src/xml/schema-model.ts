@@ -16,7 +16,7 @@ export interface ElementInfo {
   readonly minOccurs: number;
   /** `Infinity` for `unbounded`. */
   readonly maxOccurs: number;
-  /** True when the element can occur more than once here: its own maxOccurs > 1, an enclosing sequence/choice repeats, or the name appears twice in the parent's content model. */
+  /** True when one parent can hold it more than once: its own maxOccurs > 1, an enclosing sequence/choice repeats, or the name appears twice in one sequence (not merely in two branches of a choice). */
   readonly repeated: boolean;
   /** Local names of the possible children, in schema order. */
   readonly childOrder: readonly string[];
@@ -366,42 +366,67 @@ class ElementDeclaration implements ElementInfo {
   }
 }
 
+/** How many times each child name can occur in one instance of a particle (Infinity when unbounded). */
+type Counts = Map<string, number>;
+
+function addCounts(target: Counts, source: Counts): void {
+  for (const [name, count] of source) target.set(name, (target.get(name) ?? 0) + count);
+}
+
+function maxCounts(target: Counts, source: Counts): void {
+  for (const [name, count] of source) target.set(name, Math.max(target.get(name) ?? 0, count));
+}
+
+function scaleCounts(counts: Counts, factor: number): Counts {
+  if (factor !== 1) for (const [name, count] of counts) counts.set(name, count * factor);
+  return counts;
+}
+
 /** Mutable content model under construction; becomes a frozen TypeModel. */
 class ContentBuilder {
-  readonly children = new Map<string, ElementInfo>();
+  /** First declaration of each child name, in schema order. */
+  readonly declarations = new Map<string, ElementDeclaration>();
+  /** Occurrence counts of the whole content model (sequence of base content and own particle). */
+  readonly counts: Counts = new Map();
   readonly required = new Set<string>();
   readonly attributes = new Set<string>();
   hasText = false;
   anyElement = false;
   anyAttribute = false;
 
-  addElement(info: ElementInfo, required: boolean): void {
-    const existing = this.children.get(info.name);
-    if (existing) {
-      // The same name twice in one content model means it can occur more than once.
-      if (!existing.repeated && existing instanceof ElementDeclaration) {
-        this.children.set(info.name, existing.withOccurs(existing.minOccurs, Math.max(2, existing.maxOccurs), true));
-      }
-    } else {
-      this.children.set(info.name, info);
-    }
-    if (required) this.required.add(info.name);
+  declare(declaration: ElementDeclaration, required: boolean): void {
+    if (!this.declarations.has(declaration.name)) this.declarations.set(declaration.name, declaration);
+    if (required) this.required.add(declaration.name);
   }
 
+  /** Content of a base type, ahead of an extension's own particles. */
   addContentOf(model: TypeModel): void {
+    const counts: Counts = new Map();
     for (const name of model.childOrder) {
       const info = model.children.get(name);
-      if (info) this.addElement(info, model.required.includes(name));
+      if (!(info instanceof ElementDeclaration)) continue;
+      this.declare(info, model.required.includes(name));
+      counts.set(name, info.repeated ? 2 : 1);
     }
+    addCounts(this.counts, counts);
     for (const attribute of model.attributes) this.attributes.add(attribute);
     this.anyElement ||= model.anyElement;
     this.anyAttribute ||= model.anyAttribute;
   }
 
   toModel(): TypeModel {
-    const childOrder = [...this.children.keys()];
+    const children = new Map<string, ElementInfo>();
+    for (const [name, declaration] of this.declarations) {
+      // An element repeats when one instance of the content model can hold it more than once:
+      // its own maxOccurs, a repeating group around it, or the same name at two places of a sequence.
+      const repeated = (this.counts.get(name) ?? 0) > 1;
+      children.set(name, declaration.repeated === repeated
+        ? declaration
+        : declaration.withOccurs(declaration.minOccurs, declaration.maxOccurs, repeated));
+    }
+    const childOrder = [...children.keys()];
     return Object.freeze({
-      children: this.children,
+      children,
       childOrder: Object.freeze(childOrder),
       required: Object.freeze(childOrder.filter((name) => this.required.has(name))),
       attributes: Object.freeze([...this.attributes]),
@@ -568,7 +593,7 @@ class ModelCompiler {
       case 'group':
       case 'element':
       case 'any':
-        this.particle(node, doc, content, false, true);
+        addCounts(content.counts, this.particle(node, doc, content, true));
         break;
       default:
         this.attributeUse(node, doc, content);
@@ -577,30 +602,33 @@ class ModelCompiler {
   }
 
   /**
-   * Flattens one particle into the content model.
-   * @param outerRepeated an enclosing group can occur more than once
+   * Declares the elements of one particle and returns how often each name can occur in it:
+   * a sequence adds its parts up, a choice takes the largest, maxOccurs multiplies.
    * @param outerRequired every enclosing group is mandatory and none is a choice
    */
-  particle(node: XsdNode, doc: SchemaDoc, content: ContentBuilder, outerRepeated: boolean, outerRequired: boolean): void {
+  particle(node: XsdNode, doc: SchemaDoc, content: ContentBuilder, outerRequired: boolean): Counts {
     const minOccurs = parseOccurs(node.attrs.minOccurs, 1);
     const maxOccurs = parseOccurs(node.attrs.maxOccurs, 1);
-    if (maxOccurs === 0) return;
-    const repeated = outerRepeated || maxOccurs > 1;
+    const counts: Counts = new Map();
+    if (maxOccurs === 0) return counts;
     const required = outerRequired && minOccurs > 0;
     switch (node.tag) {
-      case 'element':
-        content.addElement(this.localElement(node, doc, minOccurs, maxOccurs, repeated), required);
-        break;
+      case 'element': {
+        const declaration = this.localElement(node, doc, minOccurs, maxOccurs);
+        content.declare(declaration, required);
+        counts.set(declaration.name, maxOccurs);
+        return counts;
+      }
       case 'sequence':
       case 'all':
-        for (const child of node.children) this.particle(child, doc, content, repeated, required);
-        break;
+        for (const child of node.children) addCounts(counts, this.particle(child, doc, content, required));
+        return scaleCounts(counts, maxOccurs);
       case 'choice':
-        for (const child of node.children) this.particle(child, doc, content, repeated, false);
-        break;
+        for (const child of node.children) maxCounts(counts, this.particle(child, doc, content, false));
+        return scaleCounts(counts, maxOccurs);
       case 'group': {
         const ref = node.attrs.ref;
-        if (!ref) break;
+        if (!ref) return counts;
         const { namespace, local } = this.resolveQName(ref, doc);
         const key = qnameKey(namespace, local);
         const group = this.registry.groups.get(key);
@@ -608,21 +636,22 @@ class ModelCompiler {
         if (this.#inProgress.has(group.node)) throw new SchemaModelError(`${group.doc.file.path}: group ${key} refers to itself`);
         this.#inProgress.add(group.node);
         try {
-          for (const child of group.node.children) this.particle(child, group.doc, content, repeated, required);
+          for (const child of group.node.children) addCounts(counts, this.particle(child, group.doc, content, required));
         } finally {
           this.#inProgress.delete(group.node);
         }
-        break;
+        return scaleCounts(counts, maxOccurs);
       }
       case 'any':
         content.anyElement = true;
-        break;
+        return counts;
       default:
-        break;
+        return counts;
     }
   }
 
-  localElement(node: XsdNode, doc: SchemaDoc, minOccurs: number, maxOccurs: number, repeated: boolean): ElementDeclaration {
+  localElement(node: XsdNode, doc: SchemaDoc, minOccurs: number, maxOccurs: number): ElementDeclaration {
+    const repeated = maxOccurs > 1;
     const ref = node.attrs.ref;
     if (ref) {
       const { namespace, local } = this.resolveQName(ref, doc);
