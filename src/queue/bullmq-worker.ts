@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { GatewayError, isGatewayError } from '../errors/index.ts';
+import { GatewayError, isGatewayError, toGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { getCommandFamily, type HandlerRegistry } from './command-queue.ts';
 import {
@@ -58,7 +58,7 @@ export async function startBullmqWorkers(options: BullmqWorkersOptions): Promise
       data = parseCommandJobData(job.data);
     } catch (error) {
       logger.error({ err: error, jobId: job.id, command: job.name }, 'malformed command job');
-      throw new UnrecoverableError(encodeFailure(error as GatewayError));
+      throw new UnrecoverableError(encodeFailure(toGatewayError(error)));
     }
     const { meta, payload } = data;
     const jobLogger = logger.child({ correlationId: meta.correlationId, command: job.name, jobId: job.id });

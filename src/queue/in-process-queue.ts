@@ -107,7 +107,8 @@ export function createInProcessQueue(options: InProcessQueueOptions): CommandQue
       const result = await handler(envelope.payload, { meta: envelope.meta, logger: childLogger, signal: command.controller.signal });
       if (!command.settled) {
         command.settled = true;
-        command.resolve(result);
+        // Same answer as across Redis, where undefined travels as null.
+        command.resolve(result ?? null);
       }
     } catch (error) {
       if (!isGatewayError(error)) {

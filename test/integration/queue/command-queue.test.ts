@@ -49,6 +49,12 @@ describe.each<[string, HarnessFactory]>([
     expect(seen?.context.logger.bindings()).toMatchObject({ correlationId: envelope.meta.correlationId, command: 'offer.shop' });
   });
 
+  it('answers null when a handler returns nothing, as it would after crossing Redis', async () => {
+    const { queue } = await start({ 'order.cancel': async () => undefined });
+
+    await expect(queue.send(buildEnvelope('order.cancel', {}))).resolves.toBeNull();
+  });
+
   it('delivers a GatewayError thrown by a handler with the same code, message and details', async () => {
     const thrown = new GatewayError('OFFER_EXPIRED', 'Offer OF1 expired at 10:00', [
       { message: 'expired', path: '/IATA_OrderCreateRQ/Request/CreateOrder/SelectedOffer[1]/OfferRefID', line: 12, column: 7 },
