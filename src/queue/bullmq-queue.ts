@@ -34,8 +34,6 @@ interface FamilyChannel {
   readonly queue: Queue<CommandJobData>;
   /** Resolves once the queue can add and the shared QueueEvents reads the stream. */
   readonly ready: Promise<QueueEvents>;
-  /** Set as soon as the QueueEvents exists, so close() can stop it even before it is ready. */
-  events: QueueEvents | undefined;
 }
 
 /**
@@ -55,6 +53,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
 
   const channels = new Map<string, FamilyChannel>();
   const cleanups = new Set<Promise<unknown>>();
+  // Sends in flight, so close() can answer them at once instead of at their deadlines.
+  const interrupters = new Set<(error: GatewayError) => void>();
   // Every QueueEvents created, ready or not, so close() reaches them all.
   const openedEvents = new Set<QueueEvents>();
   let closed = false;
@@ -75,10 +75,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
     // Every waiting request listens for 'closing' on its queue; their number is bounded by the requests in flight.
     queue.setMaxListeners(0);
     queue.on('error', (err) => logger.warn({ err, family }, 'command queue error'));
-    const channel: FamilyChannel = { queue, events: undefined, ready: openEvents(family, queue) };
-    channel.ready.then((events) => {
-      channel.events = events;
-    }, (err: unknown) => {
+    const channel: FamilyChannel = { queue, ready: openEvents(family, queue) };
+    channel.ready.catch((err: unknown) => {
       // Forget the channel so the next command tries again (e.g. once Redis is back).
       logger.warn({ err, family }, 'command queue could not be opened');
       if (channels.get(family) === channel) channels.delete(family);
@@ -97,7 +95,13 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
     events.setMaxListeners(0);
     events.on('error', (err) => logger.warn({ err, family }, 'command queue events error'));
     openedEvents.add(events);
-    await events.waitUntilReady();
+    try {
+      await events.waitUntilReady();
+    } catch (error) {
+      openedEvents.delete(events);
+      await events.close().catch(() => undefined);
+      throw error;
+    }
     return events;
   }
 
@@ -129,10 +133,13 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
     const channel = openChannel(getCommandFamily(envelope.name));
     // One timer bounds every step (connection, add, wait), so the sender answers at its deadline even while Redis is away.
     let timer: NodeJS.Timeout | undefined;
+    let interrupt!: (error: GatewayError) => void;
     const deadlinePassed = new Promise<never>((_resolve, reject) => {
+      interrupt = reject;
       timer = setTimeout(() => reject(new GatewayError('DEADLINE_EXCEEDED')), remaining);
     });
     deadlinePassed.catch(() => undefined);
+    interrupters.add(interrupt);
     let added: Promise<{ id?: string | undefined }> | undefined;
     try {
       const events = await Promise.race([channel.ready, deadlinePassed]);
@@ -159,6 +166,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
       throw new GatewayError('INTERNAL_ERROR', undefined, [], error);
     } finally {
       clearTimeout(timer);
+      interrupters.delete(interrupt);
     }
   }
 
@@ -192,6 +200,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
     close() {
       closed = true;
       closing ??= (async () => {
+        for (const interrupt of interrupters) interrupt(new GatewayError('INTERNAL_ERROR', 'The command queue closed'));
         await Promise.allSettled([...cleanups]);
         await Promise.allSettled([...openedEvents].map((events) => events.close()));
         await Promise.allSettled([...channels.values()].map((channel) => channel.queue.close()));

@@ -56,7 +56,11 @@ export interface CommandQueue {
   depth(): Promise<Record<string, number>>;
   /** Whether the transport can take commands now (readiness probe). */
   isReady(): Promise<boolean>;
-  /** Stops taking commands and releases connections. */
+  /**
+   * Stops taking commands and releases connections. Work already started is never cut short:
+   * the in-process queue waits for the commands it accepted; the BullMQ sender answers its
+   * waiting sends with INTERNAL_ERROR at once while the workers finish the jobs.
+   */
   close(): Promise<void>;
 }
 

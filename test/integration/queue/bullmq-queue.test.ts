@@ -166,6 +166,28 @@ describe('BullMQ command queue', () => {
     expect(await sender.isReady()).toBe(false);
   });
 
+  it('answers waiting sends at once on close, while the worker finishes the job', async () => {
+    const prefix = newPrefix();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let finished = false;
+    await startWorkers(prefix, { 'order.create': async () => { await gate; finished = true; return 'created'; } });
+    const sender = createBullmqQueue({ redisUrl: REDIS_URL, prefix, logger: silent, resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS });
+    const raw = new Queue('order', { connection: { url: REDIS_URL }, prefix });
+    closers.push(() => raw.close());
+
+    const pending = sender.send(buildEnvelope('order.create', {}, 10_000)).catch((e: unknown) => e);
+    await waitFor(async () => (await raw.getJobCounts('active')).active === 1);
+    const started = Date.now();
+    await sender.close();
+
+    const error = await pending;
+    expect((error as GatewayError).code).toBe('INTERNAL_ERROR');
+    expect(Date.now() - started).toBeLessThan(1000);
+    release();
+    await waitFor(() => finished);
+  });
+
   it('is chosen by createCommandQueue when a Redis URL is configured, with a queue per handler family', async () => {
     const prefix = newPrefix();
     const handlers = new Map<string, CommandHandler>([['offer.shop', async () => 'shopped'], ['seat.list', async () => 'seats']]);
