@@ -1,0 +1,18 @@
+export { applyMapping } from './apply-mapping.ts';
+export { compileMappingSpec, type CompileIssue, type CompileOptions, type CompileResult } from './compile-mapping.ts';
+export { loadCodeTables } from './load-code-tables.ts';
+export { loadMappingFile, parseMappingSource, type LoadMappingOptions } from './load-mapping.ts';
+export {
+  formatLoadIssue, MappingError, MappingLoadError,
+  type MappingDirection, type MappingIssue, type MappingLoadIssue,
+} from './mapping-error.ts';
+export { parsePath, PathSyntaxError, type CompiledPath } from './mapping-path.ts';
+export { loadMappingRegistry, normaliseMessageName, type MappingRegistry, type MappingRegistryOptions } from './mapping-registry.ts';
+export { getMappingValidators, MAPPING_SCHEMA_URL } from './mapping-schema.ts';
+export type {
+  CodeTable, CodeTables, CompiledMapping, CompiledRequestMapping, CompiledResponseMapping, MappingContext, MappingSpec, RuleSpec,
+} from './mapping-types.ts';
+export {
+  BUILT_IN_TRANSFORMS, createTransformRegistry, defineTransform,
+  type TransformContext, type TransformDefinition, type TransformRegistry,
+} from './transforms/index.ts';

@@ -1,0 +1,116 @@
+import type { MappingDirection } from './mapping-error.ts';
+import type { RunState, Scope } from './mapping-path.ts';
+
+/** A literal in a mapping file: any JSON value but null. */
+export type MappingLiteral = string | number | boolean | readonly MappingLiteral[] | { readonly [key: string]: MappingLiteral };
+
+export type TransformCall = string | { readonly name: string; readonly args?: unknown };
+
+/** A condition (`when:` / `where:`); all operators given in one object must hold. */
+export interface ConditionSpec {
+  readonly description?: string;
+  readonly path?: string;
+  readonly equals?: string | number | boolean;
+  readonly notEquals?: string | number | boolean;
+  readonly in?: readonly (string | number | boolean)[];
+  readonly exists?: boolean;
+  readonly notExists?: boolean;
+  readonly matches?: string;
+  readonly all?: readonly ConditionSpec[];
+  readonly any?: readonly ConditionSpec[];
+  readonly not?: ConditionSpec;
+}
+
+export interface ValueRuleSpec {
+  readonly description?: string;
+  readonly path?: string;
+  readonly value?: MappingLiteral;
+  readonly default?: MappingLiteral;
+  readonly transform?: TransformCall | readonly TransformCall[];
+  readonly lookup?: string;
+  readonly lookupDefault?: MappingLiteral;
+  readonly lookupMiss?: 'omit' | 'keep' | 'error';
+  readonly when?: ConditionSpec;
+  readonly required?: boolean;
+}
+
+export interface EachRuleSpec {
+  readonly description?: string;
+  readonly each: string;
+  readonly map?: FieldMapSpec;
+  readonly item?: RuleSpec;
+  readonly where?: ConditionSpec;
+  readonly when?: ConditionSpec;
+  readonly required?: boolean;
+  readonly keep?: boolean;
+}
+
+export interface MapRuleSpec {
+  readonly description?: string;
+  readonly map: FieldMapSpec;
+  readonly path?: string;
+  readonly when?: ConditionSpec;
+  readonly required?: boolean;
+  readonly keep?: boolean;
+}
+
+export type RuleSpec = string | number | boolean | ValueRuleSpec | EachRuleSpec | MapRuleSpec;
+
+export interface FieldMapSpec {
+  readonly [field: string]: RuleSpec;
+}
+
+/** A code table: code → value. */
+export type CodeTable = ReadonlyMap<string, string | number | boolean>;
+
+/** Code tables by name. */
+export type CodeTables = ReadonlyMap<string, CodeTable>;
+
+/** A mapping file as written, once it passed the JSON Schema. */
+export interface MappingSpec {
+  readonly description?: string;
+  readonly command?: string;
+  readonly message?: string;
+  readonly lookups?: { readonly [table: string]: { readonly [code: string]: string | number | boolean } };
+  readonly map: FieldMapSpec;
+}
+
+/** Evaluates one rule in a scope; `undefined` means the output field is omitted. */
+export type RuleEvaluator = (scope: Scope, run: RunState) => unknown;
+
+/** Evaluates a map of fields; returns the object and whether any field was produced. */
+export type FieldMapEvaluator = (scope: Scope, run: RunState) => Record<string, unknown>;
+
+interface CompiledMappingBase {
+  /** File the mapping was loaded from (as given to the loader). */
+  readonly file: string;
+  readonly description: string | undefined;
+  /** The root map, compiled to closures. Used by applyMapping. */
+  readonly evaluate: FieldMapEvaluator;
+}
+
+/** A request mapping: NDC request content → internal command. */
+export interface CompiledRequestMapping extends CompiledMappingBase {
+  readonly direction: 'request';
+  readonly command: string;
+}
+
+/** A response mapping: worker result → NDC response content. */
+export interface CompiledResponseMapping extends CompiledMappingBase {
+  readonly direction: 'response';
+  readonly message: string;
+}
+
+export type CompiledMapping = CompiledRequestMapping | CompiledResponseMapping;
+
+/** What a mapping can read besides its input. Passed on every application. */
+export interface MappingContext {
+  /** Reachable as `$config.<name>`, typically the gateway Config. */
+  readonly config?: object;
+  /** Reachable as `$ctx.<name>`: now, correlationId, version, messageId, … */
+  readonly ctx?: object;
+  /** Root element name, prefixed to paths in errors, e.g. `IATA_AirShoppingRQ`. */
+  readonly rootName?: string;
+}
+
+export type { MappingDirection };

@@ -1,0 +1,45 @@
+import { defineTransform, requireText } from './transform-types.ts';
+
+function prepareSeparator(name: string) {
+  return (args: unknown): string | undefined => {
+    if (args === undefined) return undefined;
+    if (typeof args !== 'string') throw new Error(`${name} takes a separator text, e.g. { name: ${name}, args: ',' }`);
+    return args;
+  };
+}
+
+export const joinTransform = defineTransform<string | undefined>({
+  name: 'join',
+  description: "Joins a list into one text (args: separator, default ' '), e.g. NDC reference lists.",
+  input: 'list',
+  prepare: prepareSeparator('join'),
+  apply: (value, separator) => {
+    const list = Array.isArray(value) ? value : [value];
+    return list.map((entry) => requireText(entry, 'a list of texts')).join(separator ?? ' ');
+  },
+});
+
+export const splitTransform = defineTransform<string | undefined>({
+  name: 'split',
+  description: 'Splits text into a list (args: separator, default any white space); empty parts are dropped.',
+  input: 'list',
+  prepare: prepareSeparator('split'),
+  apply: (value, separator) => {
+    const list = Array.isArray(value) ? value : [value];
+    return list.flatMap((entry) => requireText(entry, 'text').split(separator ?? /\s+/)).filter((part) => part !== '');
+  },
+});
+
+export const firstTransform = defineTransform({
+  name: 'first',
+  description: 'Takes the first element of a list; a single value stays as it is.',
+  input: 'list',
+  apply: (value) => (Array.isArray(value) ? value[0] : value),
+});
+
+export const countTransform = defineTransform({
+  name: 'count',
+  description: 'Counts the elements of a list: absent → 0, a single value → 1.',
+  input: 'source',
+  apply: (value) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1),
+});

@@ -1,0 +1,58 @@
+import { defineTransform, describeValue } from './transform-types.ts';
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value.trim());
+  throw new Error(`expected a number, got ${describeValue(value)}`);
+}
+
+/** Rounds half away from zero on the decimal representation, so 1.005 → 1.01 as a person expects. */
+function roundDecimal(value: number, decimals: number): number {
+  const sign = value < 0 ? -1 : 1;
+  return sign * Number(`${Math.round(Number(`${Math.abs(value)}e${decimals}`))}e-${decimals}`);
+}
+
+export const numberTransform = defineTransform({
+  name: 'number',
+  description: 'Parses decimal text into a number (NDC amounts, counts).',
+  input: 'scalar',
+  apply: (value) => toNumber(value),
+});
+
+export const integerTransform = defineTransform({
+  name: 'integer',
+  description: 'Parses text into a whole number; refuses fractions.',
+  input: 'scalar',
+  apply: (value) => {
+    const number = toNumber(value);
+    if (!Number.isInteger(number)) throw new Error(`expected a whole number, got ${describeValue(value)}`);
+    return number;
+  },
+});
+
+export const booleanTransform = defineTransform({
+  name: 'boolean',
+  description: "Parses 'true'/'false'/'1'/'0' (xs:boolean) into a boolean.",
+  input: 'scalar',
+  apply: (value) => {
+    if (value === true || value === 'true' || value === '1' || value === 1) return true;
+    if (value === false || value === 'false' || value === '0' || value === 0) return false;
+    throw new Error(`expected true, false, 1 or 0, got ${describeValue(value)}`);
+  },
+});
+
+export const moneyTransform = defineTransform<number>({
+  name: 'money',
+  description: 'Formats an amount as text with a fixed number of decimals (args: decimals, default 2).',
+  input: 'scalar',
+  prepare: (args) => {
+    if (args === undefined) return 2;
+    if (typeof args !== 'number' || !Number.isInteger(args) || args < 0 || args > 6) {
+      throw new Error('money takes the number of decimals, a whole number from 0 to 6');
+    }
+    return args;
+  },
+  apply: (value, decimals) => roundDecimal(toNumber(value), decimals).toFixed(decimals),
+});
