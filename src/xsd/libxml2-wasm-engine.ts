@@ -55,7 +55,7 @@ function compileSchema(lib: Libxml2Wasm, xsdFile: string): CompiledSchema {
         const details = error instanceof XmlLibError ? error.details.filter((d) => d.level >= 2) : [];
         const raw: RawXsdIssue[] = details.length > 0
           ? details.map((d) => ({ message: d.message, line: d.line, column: d.col > 0 ? d.col : 1 }))
-          : [{ message: EMPTY_DOCUMENT_MESSAGE, line: 1, column: 1 }];
+          : [{ message: error instanceof XmlLibError ? EMPTY_DOCUMENT_MESSAGE : String(error), line: 1, column: 1 }];
         return locateIssues(raw, () => toText(xml), maxErrors);
       }
       let raw: RawXsdIssue[];
