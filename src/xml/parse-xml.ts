@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator, type X2jOptions } from 'fast-xml-parser';
 import { GatewayError } from '../errors/index.ts';
 import type { SchemaModel } from './schema-model.ts';
 import {
-  ILLEGAL_XML_CHAR, decodeUtf8, decodeXmlReferences, findInvalidUtf8, isLegalXmlCodePoint, locateOffset, xmlError,
+  ILLEGAL_XML_CHAR, decodeUtf8, decodeXmlReferences, findInvalidUtf8, isLegalXmlCodePoint, locateOffset, utf8Error, xmlError,
 } from './xml-text.ts';
 
 /** The first start tag of a document, read without parsing the rest. */
@@ -64,11 +64,13 @@ export function readRootElement(xml: Buffer | string): RootElement {
   // Decode a growing prefix: markup is ASCII, so the root tag is found without decoding the whole body.
   for (let size = PROLOG_BYTES; ; size *= 4) {
     const whole = size >= xml.length;
-    const text = whole ? decodeUtf8(xml) : decodePrefix(xml, size);
+    const { text, invalidAt } = decodePrefix(xml, whole ? xml.length : size, whole);
     try {
       return stripScan(scanProlog(text));
     } catch (error) {
       if (!(error instanceof IncompleteInput)) throw error;
+      // Broken bytes only matter when they come before the end of the root start tag.
+      if (invalidAt !== undefined) throw utf8Error(xml, invalidAt);
       if (whole) throw error.error;
     }
   }
@@ -79,14 +81,13 @@ function stripScan(scan: RootScan): RootElement {
   return root;
 }
 
-function decodePrefix(bytes: Buffer, size: number): string {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+/** Decodes the first `size` bytes, stopping at the first broken sequence instead of failing. */
+function decodePrefix(bytes: Buffer, size: number, whole: boolean): { text: string; invalidAt?: number } {
   try {
-    return decoder.decode(bytes.subarray(0, size), { stream: true });
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, size), { stream: !whole }) };
   } catch {
-    const offset = Math.max(0, findInvalidUtf8(bytes, size));
-    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
-    throw xmlError('MALFORMED_XML', `Invalid UTF-8 byte sequence at byte ${offset}`, before, before.length);
+    const invalidAt = Math.max(0, findInvalidUtf8(bytes, size));
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(0, invalidAt)), invalidAt };
   }
 }
 
@@ -202,7 +203,7 @@ function scanStartTag(text: string, start: number): RootScan {
     if (i >= text.length) throw incomplete(`Start tag of '${qname}' is not closed`, text, start);
     const quote = text[i];
     if (quote !== '"' && quote !== "'") {
-      throw xmlError('MALFORMED_XML', `Value of attribute '${attrName}' is not quoted`, text, i);
+      throw xmlError('MALFORMED_XML', `Value of attribute '${attrName}' is not quoted`, text, attrOffset);
     }
     const close = text.indexOf(quote, i + 1);
     if (close < 0) throw incomplete(`Value of attribute '${attrName}' is not closed`, text, i);
@@ -247,6 +248,10 @@ function scanMarkup(text: string, start: number, maxDepth: number): void {
       const gt = text.indexOf('>', lt + 2);
       if (gt < 0) break;
       i = gt + 1;
+      if (depth <= 0) {
+        checkEpilog(text, i);
+        break;
+      }
     } else if (next === 0x3f /* ? */) {
       const end = text.indexOf('?>', lt + 2);
       if (end < 0) break;
@@ -278,8 +283,32 @@ function scanMarkup(text: string, start: number, maxDepth: number): void {
       }
       i = gt + 1;
     }
+    if (depth <= 0) {
+      checkEpilog(text, i);
+      break;
+    }
   }
   checkReferences(text, start, skipped);
+}
+
+/** After the root element only white space, comments and processing instructions may follow. */
+function checkEpilog(text: string, from: number): void {
+  let i = from;
+  for (;;) {
+    while (i < text.length && XML_WHITESPACE.has(text.charCodeAt(i))) i++;
+    if (i >= text.length) return;
+    if (text.startsWith('<!--', i)) {
+      const end = text.indexOf('-->', i + 4);
+      if (end < 0) return;
+      i = end + 3;
+    } else if (text.startsWith('<?', i)) {
+      const end = text.indexOf('?>', i + 2);
+      if (end < 0) return;
+      i = end + 2;
+    } else {
+      throw xmlError('MALFORMED_XML', 'Only one root element is allowed; content follows the end of the root', text, i);
+    }
+  }
 }
 
 /** Rest of a start tag up to its `>`, stepping over quoted attribute values (which may hold `>`). */

@@ -737,3 +737,22 @@ function createModel(path: string, rootName: string | undefined): SchemaModel {
     },
   });
 }
+
+/**
+ * Compiles every type reachable from the root now rather than on the first request that needs it,
+ * so start-up pays the cost instead of a client. Returns the number of distinct content models compiled.
+ */
+export function preloadSchemaModel(model: SchemaModel): number {
+  const seen = new Set<readonly string[]>();
+  const stack: ElementInfo[] = [model.root];
+  for (let info = stack.pop(); info; info = stack.pop()) {
+    const order = info.childOrder;
+    if (seen.has(order)) continue;
+    seen.add(order);
+    for (const name of order) {
+      const child = info.child(name);
+      if (child) stack.push(child);
+    }
+  }
+  return seen.size;
+}

@@ -54,10 +54,14 @@ export function decodeUtf8(bytes: Uint8Array): string {
   try {
     return strictDecoder.decode(bytes);
   } catch {
-    const offset = Math.max(0, findInvalidUtf8(bytes));
-    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
-    throw xmlError('MALFORMED_XML', `Invalid UTF-8 byte sequence at byte ${offset}`, before, before.length);
+    throw utf8Error(bytes, Math.max(0, findInvalidUtf8(bytes)));
   }
+}
+
+/** MALFORMED_XML for a broken UTF-8 sequence at byte `offset`, located by line and column. */
+export function utf8Error(bytes: Uint8Array, offset: number): GatewayError {
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
+  return xmlError('MALFORMED_XML', `Invalid UTF-8 byte sequence at byte ${offset}`, before, before.length);
 }
 
 /** Characters XML 1.0 never allows, even escaped in CDATA. */
