@@ -275,6 +275,8 @@ function scanMarkup(text: string, start: number, maxDepth: number): void {
       TAG_REST.lastIndex = lt + 1;
       if (!TAG_REST.test(text)) break;
       const gt = TAG_REST.lastIndex - 1;
+      const inner = text.indexOf('<', lt + 1);
+      if (inner >= 0 && inner < gt) throw xmlError('MALFORMED_XML', "'<' is not allowed inside a tag or an attribute value", text, inner);
       if (text.charCodeAt(gt - 1) !== 0x2f /* / */) {
         depth++;
         if (depth > maxDepth) {
@@ -368,6 +370,14 @@ function attributeKey(key: string): string {
   return `@${key.slice(colon + 1)}`;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Strings handed in directly (not decoded from bytes) may hold unpaired surrogates, which no XML character is. */
+function isWellFormedUtf16(text: string): boolean {
+  const native = (text as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(text) : !LONE_SURROGATE.test(text);
+}
+
 const parsers = new Map<number, XMLParser>();
 
 function parserFor(maxDepth: number): XMLParser {
@@ -441,6 +451,10 @@ export function parseXml(xml: Buffer | string, options: ParseXmlOptions = {}): P
     throw new GatewayError('UNKNOWN_MESSAGE', `The root element is ${root.localName}, expected ${model.rootName}`, [{
       message: `Root element '${root.localName}' is not '${model.rootName}'`, path: `/${root.localName}`, line: root.line, column: root.column,
     }]);
+  }
+  if (typeof xml === 'string' && !isWellFormedUtf16(text)) {
+    const lone = LONE_SURROGATE.exec(text);
+    throw xmlError('MALFORMED_XML', 'The text holds an unpaired UTF-16 surrogate', text, lone?.index ?? 0);
   }
   const illegal = ILLEGAL_XML_CHAR.exec(text);
   if (illegal) {

@@ -58,6 +58,8 @@ const HOSTILE: readonly HostileCase[] = [
   { name: 'undefined entity reference', input: '<a>\n&nbsp;</a>', code: 'MALFORMED_XML', line: 2, column: 1 },
   { name: 'bare ampersand', input: '<a>fish & chips</a>', code: 'MALFORMED_XML', line: 1, column: 9 },
   { name: 'character reference to NUL', input: '<a>&#0;</a>', code: 'MALFORMED_XML', line: 1, column: 4 },
+  { name: "'<' in an attribute value", input: '<a>\n  <b x="1<2"/>\n</a>', code: 'MALFORMED_XML', line: 2, column: 10 },
+  { name: 'unpaired surrogate in a string body', input: '<a>\n x\uD800</a>', code: 'MALFORMED_XML', line: 2, column: 3 },
   { name: 'raw control character', input: '<a>\u0001</a>', code: 'MALFORMED_XML', line: 1, column: 4 },
   { name: 'text before the root', input: 'hello <a/>', code: 'MALFORMED_XML', line: 1, column: 1 },
   { name: 'two roots', input: '<a/>\n<b/>', code: 'MALFORMED_XML', line: 2, column: 1 },
