@@ -99,6 +99,7 @@ export function parsePath(source: string): CompiledPath {
     if (rest === '') return { source, anchor: { kind: 'item', up }, steps: [] };
     if (!rest.startsWith('.')) throw new PathSyntaxError(`invalid path '${source}': write '^.' before a name`);
     rest = rest.slice(1);
+    if (rest === '') throw new PathSyntaxError(`invalid path '${source}': name a value after '^.'`);
   }
   if (rest === '$item') return { source, anchor: { kind: 'item', up }, steps: [] };
   if (rest === '$index') return { source, anchor: { kind: 'index', up }, steps: [] };
