@@ -104,7 +104,7 @@ export function shopOffers(command: OfferShopCommand, ctx: AirlineContext): Offe
   });
 
   const maxOffers = Math.min(command.maxOffers ?? DEFAULT_MAX_OFFERS, MAX_OFFERS_CAP);
-  const combos = combine(options, ctx.data.schedule.minConnectionMinutes * 60_000, Math.max(1, Math.floor(maxOffers / families.length)));
+  const combos = combine(options, ctx.data.schedule.minConnectionMinutes * 60_000, Math.max(1, Math.ceil(maxOffers / families.length)));
   if (combos.length === 0) throw new GatewayError('NO_AVAILABILITY', 'No combination of flights connects the journeys in time order', [{ message: 'no combination', path: '/journeys' }]);
 
   const shoppingResponseId = `SR${ctx.newId()}`;

@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { expect } from 'vitest';
+import { loadCommandSchemas } from '../../../src/airline/index.ts';
+import type { Price } from '../../../src/airline/index.ts';
+import { SAMPLES_PATH } from '../../support/paths.ts';
+
+/** A fixed "today" so dates in tests mean the same thing on every run. */
+export const TODAY = new Date('2026-12-01T09:00:00Z');
+
+/** `days` after TODAY as YYYY-MM-DD. */
+export function dayAfterToday(days: number): string {
+  return new Date(TODAY.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+let schemas: ReadonlyMap<string, ValidateFunction> | undefined;
+
+/** Asserts that a result validates against its result schema (ajv strict mode), showing the errors if not. */
+export function expectValidResult(command: string, result: unknown): void {
+  schemas ??= loadCommandSchemas();
+  const validate = schemas.get(`${command}.result`);
+  expect(validate, `schema for ${command}.result`).toBeDefined();
+  const ok = validate?.(result);
+  expect(validate?.errors ?? [], `${command} result against its schema`).toEqual([]);
+  expect(ok).toBe(true);
+}
+
+/** base + taxes = total and taxes = sum of the breakdown, to the cent. */
+export function expectConsistentPrice(price: Price): void {
+  const cents = (n: number): number => Math.round(n * 100);
+  expect(cents(price.base) + cents(price.taxes)).toBe(cents(price.total));
+  expect(price.taxBreakdown.reduce((sum, t) => sum + cents(t.amount), 0)).toBe(cents(price.taxes));
+}
+
+const LOCATION_ELEMENT = /<(?:[\w-]+:)?(IATA_LocationCode|AirportCode|CityCode|LocationCode|OriginCode|DestCode)>\s*([A-Z]{3})\s*</g;
+
+/** Every airport or city code in the request samples (files `*RQ__*` of every version folder). */
+export function sampleLocationCodes(): string[] {
+  const codes = new Set<string>();
+  for (const version of readdirSync(SAMPLES_PATH)) {
+    let files: string[];
+    try {
+      files = readdirSync(join(SAMPLES_PATH, version));
+    } catch {
+      continue;
+    }
+    for (const file of files.filter((f) => f.includes('RQ__'))) {
+      const xml = readFileSync(join(SAMPLES_PATH, version, file), 'utf8');
+      for (const match of xml.matchAll(LOCATION_ELEMENT)) codes.add(match[2] as string);
+    }
+  }
+  return [...codes].sort();
+}
