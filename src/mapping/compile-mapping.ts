@@ -252,6 +252,7 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
 
   function compileFieldMap(spec: FieldMapSpec, pointer: SpecPointer, prefix: string): FieldMapEvaluator {
     const entries = Object.entries(spec).map(([key, rule]) => {
+      if (key === '__proto__') fail([...pointer, key], "'__proto__' cannot be an output field");
       const field = prefix ? `${prefix}.${key}` : key;
       return [key, compileRule(rule, [...pointer, key], field)] as const;
     });

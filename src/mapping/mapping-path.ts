@@ -124,7 +124,7 @@ function stepInto(value: unknown, step: PathStep, trail: string[] | undefined): 
     if (trail && trail.length > 0) trail[trail.length - 1] += '[1]';
     current = current[0];
   }
-  if (trail) trail.push(step.name);
+  if (trail && step.name !== '#text') trail.push(step.name);
   current = current !== null && typeof current === 'object' && hasOwn.call(current, step.name)
     ? (current as Record<string, unknown>)[step.name]
     : undefined;
@@ -193,5 +193,6 @@ export function describePath(path: CompiledPath | undefined, scope: Scope, run: 
   const trail: string[] = [];
   if (path && path.anchor.kind !== 'index' && path.anchor.kind !== 'position') walk(path, scope, run, trail);
   else trail.push(...traceScope(scope, run));
+  if (trail.length === 0) return run.rootPrefix || '/';
   return `${run.rootPrefix}/${trail.join('/')}`;
 }
