@@ -119,6 +119,7 @@ const ANY_TYPE: TypeModel = Object.freeze({
   children: EMPTY_MAP, childOrder: [], required: [], attributes: [], hasText: true, anyElement: true, anyAttribute: true,
 });
 
+const MAX_REMEMBERED_PATHS = 20_000;
 const fileCache = new Map<string, ParsedFile>();
 const modelCache = new Map<string, SchemaModel>();
 
@@ -731,8 +732,8 @@ function createModel(path: string, rootName: string | undefined): SchemaModel {
       if (lookups.has(key)) return lookups.get(key);
       let info: ElementInfo | undefined = root;
       for (let i = 1; i < elementPath.length && info; i++) info = info.child(elementPath[i] as string);
-      // Only schema-known paths are remembered, so hostile documents cannot grow the table.
-      if (info) lookups.set(key, info);
+      // Only schema-known paths are remembered, and only so many: recursive types have endless paths.
+      if (info && lookups.size < MAX_REMEMBERED_PATHS) lookups.set(key, info);
       return info;
     },
   });
