@@ -1,3 +1,4 @@
 export * from './schema-model.ts';
 export * from './parse-xml.ts';
 export * from './build-xml.ts';
+export { decodeUtf8, locateOffset } from './xml-text.ts';
