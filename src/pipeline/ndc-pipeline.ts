@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import type { Config } from '../config/config.ts';
 import { GatewayError, toGatewayError, type ErrorDetail } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
@@ -9,6 +8,7 @@ import type { MappingRegistry } from '../mapping/index.ts';
 import { applyMapping } from '../mapping/index.ts';
 import type { SchemaRegistry } from '../xsd/index.ts';
 import { buildXml, parseXml, readRootElement, type SchemaModel } from '../xml/index.ts';
+import { decodeUtf8 } from '../xml/xml-text.ts';
 import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
 import { buildErrorsContent, buildGenericErrorsXml } from '../ndc/errors-content.ts';
 import { soapContentType, unwrapSoapEnvelope, wrapSoapEnvelope, type SoapVersion } from '../http/soap-envelope.ts';
@@ -50,14 +50,7 @@ export interface NdcAnswer {
 
 function decodeBody(body: Buffer): string {
   if (body.length === 0 || body.toString('latin1').trim() === '') throw new GatewayError('EMPTY_BODY');
-  if (isUtf8(body)) return body.toString('utf8');
-  // Point at the first byte that does not decode, so the client can find it.
-  const lenient = body.toString('utf8');
-  const bad = lenient.indexOf('\uFFFD');
-  const before = lenient.slice(0, Math.max(0, bad));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  throw new GatewayError('MALFORMED_XML', 'The request is not valid UTF-8', [{ message: 'invalid UTF-8 byte sequence', line, column }]);
+  return decodeUtf8(body);
 }
 
 function shiftLines(error: unknown, offset: number): unknown {

@@ -53,6 +53,6 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
 
 /** POSTs an NDC body and returns status, headers and text. */
 export async function postXml(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
-  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/xml', ...headers } });
+  const response = await fetch(url, { method: "POST", body: typeof body === "string" ? body : new Uint8Array(body), headers: { 'content-type': 'application/xml', ...headers } });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
