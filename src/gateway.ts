@@ -10,7 +10,7 @@ import { NDC_VERSIONS, SERVED_MESSAGES } from './ndc/ndc-versions.ts';
 import type { PipelineDeps, SchemaModels } from './pipeline/ndc-pipeline.ts';
 import { createCommandQueue, startBullmqWorkers } from './queue/index.ts';
 import { createCommandHandlers } from './worker/index.ts';
-import { loadSchemaModel, type SchemaModel } from './xml/index.ts';
+import { loadSchemaModel, preloadSchemaModel, type SchemaModel } from './xml/index.ts';
 import { createSchemaRegistry, createXsdEngine, type SchemaRegistry } from './xsd/index.ts';
 import { GatewayError } from './errors/index.ts';
 
@@ -37,7 +37,10 @@ function loadSchemaModels(config: Config, schemas: SchemaRegistry, messages: rea
     const info = NDC_VERSIONS[version]!;
     for (const message of messages) {
       if (!schemas.has(version, message)) continue;
-      models.set(`${version}/${message}`, loadSchemaModel(`${config.schemaPath}/${version}/${info.schemaFile(info.rootName(message))}`));
+      const model = loadSchemaModel(`${config.schemaPath}/${version}/${info.schemaFile(info.rootName(message))}`);
+      // Compile every reachable type now, so start-up pays for it rather than the first request.
+      preloadSchemaModel(model);
+      models.set(`${version}/${message}`, model);
     }
   }
   return {

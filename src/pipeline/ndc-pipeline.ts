@@ -12,6 +12,7 @@ import { decodeUtf8 } from '../xml/xml-text.ts';
 import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
 import { buildErrorsContent, buildGenericErrorsXml } from '../ndc/errors-content.ts';
 import { soapContentType, unwrapSoapEnvelope, wrapSoapEnvelope, type SoapVersion } from '../http/soap-envelope.ts';
+import { createMappingContext } from './mapping-context.ts';
 import { detectMessage, type DetectedMessage, type DetectionHints } from './detect-message.ts';
 
 /** Schema models by version and message, loaded once at start-up. */
@@ -110,13 +111,10 @@ async function runMessage(deps: PipelineDeps, request: NdcRequest, detected: Det
     throw new GatewayError('XSD_INVALID', undefined, issues);
   }
 
-  const context = {
-    config,
-    ctx: { correlationId: request.correlationId, version, message, now: new Date().toISOString() },
-  };
+  const facts = { correlationId: request.correlationId, version, message, now: new Date().toISOString() };
   const requestMapping = deps.mappings.request(version, message);
-  const command = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, context));
-  const commandName = requestMapping.command as string;
+  const command = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, detected.rootName)));
+  const commandName = requestMapping.command;
   deps.commands.validateCommand(commandName, command);
 
   const result = await stage(metrics, 'queue', () =>
@@ -129,7 +127,8 @@ async function runMessage(deps: PipelineDeps, request: NdcRequest, detected: Det
   deps.commands.validateResult(commandName, result);
 
   const responseMapping = deps.mappings.response(version, message);
-  const content = await stage(metrics, 'map-response', () => applyMapping(responseMapping, result, context));
+  const responseRoot = NDC_VERSIONS[version]!.rootName(response);
+  const content = await stage(metrics, 'map-response', () => applyMapping(responseMapping, result, createMappingContext(config, facts, responseRoot)));
   const responseXml = await stage(metrics, 'build', () => buildResponse(deps, version, response, content as Record<string, unknown>));
   await checkResponse(deps, request, detected, responseXml);
   return {
