@@ -34,13 +34,12 @@ export function priceOffer(command: OfferPriceCommand, ctx: AirlineContext): Off
 
   const now = ctx.now();
   const repriced = priceOfferItems(ctx, stored.offerId, stored.pricedJourneys, family, stored.passengers, stored.currency);
-  const previousMinor = Math.round(stored.offer.totalPrice.total * 10 ** ctx.converter.decimals(stored.currency));
+  const previousMinor = Math.round(stored.totalPrice.total * 10 ** ctx.converter.decimals(stored.currency));
   const priceChanged = totalMinor(repriced.total) !== previousMinor;
   const inCurrency = currency === stored.currency ? repriced : priceOfferItems(ctx, stored.offerId, stored.pricedJourneys, family, stored.passengers, currency);
 
   const expiry = expiryFrom(now, ctx.offerTtlSeconds);
-  const full: Offer = { ...stored.offer, expiresAt: expiry.iso, totalPrice: toPrice(repriced.total, ctx.converter), offerItems: repriced.items };
-  ctx.store.save({ ...stored, expiresAt: expiry.at, offer: full, fareFamily: toFareFamily(family) });
+  ctx.store.save({ ...stored, expiresAt: expiry.at, totalPrice: toPrice(repriced.total, ctx.converter), fareFamily: toFareFamily(family) });
 
   const selected = command.offerItemIds ? new Set(command.offerItemIds) : undefined;
   const items = inCurrency.items.filter((i) => !selected || selected.has(i.offerItemId));
@@ -51,7 +50,10 @@ export function priceOffer(command: OfferPriceCommand, ctx: AirlineContext): Off
       return inCurrency.itemTotals[index] ?? inCurrency.total;
     }))
     : inCurrency.total;
-  const offer: Offer = { ...full, totalPrice: toPrice(total, ctx.converter), offerItems: items };
+  const offer: Offer = {
+    offerId: stored.offerId, owner: stored.owner, expiresAt: expiry.iso, fareFamily: family.code, cabin: stored.cabin,
+    journeyIds: stored.journeys.map((j) => j.journeyId), totalPrice: toPrice(total, ctx.converter), offerItems: items,
+  };
 
   return {
     shoppingResponseId: stored.shoppingResponseId,
@@ -62,6 +64,6 @@ export function priceOffer(command: OfferPriceCommand, ctx: AirlineContext): Off
     segments: stored.segments,
     fareFamilies: [toFareFamily(family)],
     priceChanged,
-    ...(priceChanged ? { previousTotal: stored.offer.totalPrice } : {}),
+    ...(priceChanged ? { previousTotal: stored.totalPrice } : {}),
   };
 }

@@ -113,6 +113,7 @@ export function shopOffers(command: OfferShopCommand, ctx: AirlineContext): Offe
   const segments = new Map<string, Segment>();
   const offers: Offer[] = [];
   const usedFamilies = new Set<string>();
+  const familyViews = new Map(families.map((f) => [f.code, toFareFamily(f)]));
 
   for (const combo of combos) {
     const comboJourneys = combo.map((journey) => {
@@ -127,6 +128,8 @@ export function shopOffers(command: OfferShopCommand, ctx: AirlineContext): Offe
       });
       return found;
     });
+    const comboSegmentIds = new Set(comboJourneys.flatMap((j) => j.segmentIds));
+    const comboSegments = [...segments.values()].filter((s) => comboSegmentIds.has(s.segmentId));
     for (const family of families) {
       if (offers.length >= maxOffers) break;
       const offerId = `${shoppingResponseId}-OF${offers.length + 1}`;
@@ -137,12 +140,11 @@ export function shopOffers(command: OfferShopCommand, ctx: AirlineContext): Offe
       };
       offers.push(offer);
       usedFamilies.add(family.code);
-      const offerSegmentIds = new Set(comboJourneys.flatMap((j) => j.segmentIds));
       ctx.store.save({
         kind: 'flight', offerId, owner: ctx.designator, createdAt: now.getTime(), expiresAt: expiry.at, currency,
-        passengers: command.passengers, offerItemIds: items.map((i) => i.offerItemId), shoppingResponseId, offer,
-        journeys: comboJourneys, segments: [...segments.values()].filter((s) => offerSegmentIds.has(s.segmentId)),
-        fareFamily: toFareFamily(family), pricedJourneys: combo,
+        passengers: command.passengers, offerItemIds: items.map((i) => i.offerItemId), shoppingResponseId,
+        cabin: family.cabin, totalPrice: offer.totalPrice, journeys: comboJourneys, segments: comboSegments,
+        fareFamily: familyViews.get(family.code) ?? toFareFamily(family), pricedJourneys: combo,
       });
     }
   }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors/index.ts';
-import type { FareFamily, Journey, Offer, Passenger, Segment } from './airline-types.ts';
+import type { Cabin, FareFamily, Journey, Passenger, Price, Segment } from './airline-types.ts';
 import type { PricedJourney } from './fare-pricer.ts';
 
 interface StoredOfferBase {
@@ -15,11 +15,17 @@ interface StoredOfferBase {
   readonly offerItemIds: readonly string[];
 }
 
-/** A flight offer as returned by offer.shop or offer.price, with what repricing needs. */
+/**
+ * A flight offer made by offer.shop or offer.price: what rebuilding and repricing it needs, not
+ * the whole answer (offers are many and mostly never priced, so each is kept small and shares
+ * journeys, segments and flights with the other offers of its shopping response).
+ */
 export interface StoredFlightOffer extends StoredOfferBase {
   readonly kind: 'flight';
   readonly shoppingResponseId: string;
-  readonly offer: Offer;
+  readonly cabin: Cabin;
+  /** The total last quoted, in `currency`; offer.price compares against it. */
+  readonly totalPrice: Price;
   readonly journeys: readonly Journey[];
   readonly segments: readonly Segment[];
   readonly fareFamily: FareFamily;
