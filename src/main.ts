@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   let airlineUrl = config.airlineUrl;
   let airline: { close(): Promise<void> } | undefined;
   if (!airlineUrl) {
-    const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger: logger.child({ service: 'reference-airline' }) });
+    const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger: logger.child({ component: 'reference-airline' }) });
     airlineUrl = (await reference.listen(config.airlinePort, '127.0.0.1')).url;
     airline = reference;
     logger.info({ url: airlineUrl }, 'reference airline listening');
