@@ -5,6 +5,24 @@ import { EDIST_172_NS } from './ndc-versions.ts';
 /** NDC allows at most 99 Error elements in 17.2; the same cap keeps 21.3+ answers bounded. */
 const MAX_ERRORS = 99;
 
+/**
+ * 17.2 `Error/@Type` is a code of at most three characters from the IATA/OTA error type list
+ * (3 business rule, 7 protocol violation, 12 processing exception, 13 application error), so the
+ * gateway's stable code goes in `@Status` there.
+ */
+const ERROR_TYPE_172 = { request: '7', business: '3', deadline: '12', internal: '13' } as const;
+
+function errorAttributes172(error: GatewayError, detail: ErrorDetail | undefined): Record<string, string> {
+  return {
+    '#text': describe(error, detail),
+    '@Type': ERROR_TYPE_172[error.definition.kind],
+    '@Code': error.definition.iataCode,
+    '@ShortText': error.message.slice(0, 255),
+    '@Status': error.code,
+    ...(detail?.path ? { '@Tag': detail.path } : {}),
+  };
+}
+
 function describe(error: GatewayError, detail: ErrorDetail | undefined): string {
   if (!detail) return error.message;
   const where = [detail.line !== undefined ? `line ${detail.line}` : '', detail.column !== undefined ? `column ${detail.column}` : '']
@@ -22,26 +40,18 @@ function eachDetail(error: GatewayError): (ErrorDetail | undefined)[] {
  * This is the one place where the NDC `Error` element is filled in, for every version.
  */
 export function buildErrorsContent(version: string, error: GatewayError, correlationId: string): Record<string, unknown> {
-  const { iataCode } = error.definition;
   if (version === '17.2') {
     return {
       '@Version': '17.2',
       '@TransactionIdentifier': correlationId.slice(0, 32),
       Errors: {
-        Error: eachDetail(error).map((detail) => ({
-          '#text': describe(error, detail),
-          '@Type': error.code,
-          '@Code': iataCode,
-          '@ShortText': error.message.slice(0, 255),
-          '@Status': error.definition.kind,
-          ...(detail?.path ? { '@Tag': detail.path } : {}),
-        })),
+        Error: eachDetail(error).map((detail) => errorAttributes172(error, detail)),
       },
     };
   }
   return {
     Error: eachDetail(error).map((detail) => ({
-      Code: iataCode,
+      Code: error.definition.iataCode,
       DescText: describe(error, detail),
       ErrorID: correlationId,
       LangCode: 'EN',
@@ -62,15 +72,7 @@ export function buildGenericErrorsXml(error: GatewayError, correlationId: string
   const content = {
     Errors: {
       '@xmlns': EDIST_172_NS,
-      Error: eachDetail(error).map((detail) => ({
-        '#text': describe(error, detail),
-        '@Type': error.code,
-        '@Code': error.definition.iataCode,
-        '@ShortText': error.message.slice(0, 255),
-        '@Status': error.definition.kind,
-        ...(detail?.path ? { '@Tag': detail.path } : {}),
-        '@RecordID': correlationId.slice(0, 32),
-      })),
+      Error: eachDetail(error).map((detail) => ({ ...errorAttributes172(error, detail), '@RecordID': correlationId.slice(0, 32) })),
     },
   };
   return `<?xml version="1.0" encoding="UTF-8"?>${genericBuilder.build(content) as string}`;

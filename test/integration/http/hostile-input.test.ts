@@ -7,7 +7,7 @@ import { listSamples } from '../../support/samples.ts';
 const shopping = listSamples('21.3', ['AirShoppingRQ']).find((s) => s.name.includes('flexible_fares'))!;
 
 function codeOf(xml: string): string | undefined {
-  return /Type="([A-Z_]+)"/.exec(xml)?.[1] ?? /<(?:\w+:)?TypeCode>([A-Z_]+)</.exec(xml)?.[1];
+  return /Status="([A-Z_]+)"/.exec(xml)?.[1] ?? /<(?:\w+:)?TypeCode>([A-Z_]+)</.exec(xml)?.[1];
 }
 
 /** Streams a large body, stopping quietly if the server answers and closes first. */

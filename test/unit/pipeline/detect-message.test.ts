@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../../src/errors/index.ts';
+import { EDIST_172_NS, OO_MESSAGE_NS } from '../../../src/ndc/ndc-versions.ts';
+import { detectMessage, findPayloadVersion } from '../../../src/pipeline/detect-message.ts';
+
+const served = { versions: ['21.3', '17.2', '24.4', '26.1'], defaultVersion: '21.3' };
+const at = { line: 1, column: 1 };
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof GatewayError ? error.code : 'not a GatewayError';
+  }
+  return undefined;
+}
+
+describe('detectMessage', () => {
+  it('knows 17.2 by its namespace', () => {
+    const found = detectMessage({ localName: 'AirShoppingRQ', namespace: EDIST_172_NS, ...at }, '<AirShoppingRQ/>', {}, served);
+    expect(found).toEqual({ version: '17.2', message: 'AirShoppingRQ', response: 'AirShoppingRS', rootName: 'AirShoppingRQ' });
+  });
+
+  it('takes the 21.3+ version from PayloadAttributes/VersionNumber first', () => {
+    const xml = '<IATA_OfferPriceRQ><PayloadAttributes><cns:VersionNumber>24.4</cns:VersionNumber></PayloadAttributes></IATA_OfferPriceRQ>';
+    const found = detectMessage({ localName: 'IATA_OfferPriceRQ', namespace: OO_MESSAGE_NS, ...at }, xml, { headerVersion: '26.1', pathVersion: '21.3' }, served);
+    expect(found.version).toBe('24.4');
+    expect(found.response).toBe('OfferPriceRS');
+  });
+
+  it('falls back to the header, then the path, then the default', () => {
+    const root = { localName: 'IATA_AirShoppingRQ', namespace: OO_MESSAGE_NS, ...at };
+    expect(detectMessage(root, '<x/>', { headerVersion: '26.1', pathVersion: '24.4' }, served).version).toBe('26.1');
+    expect(detectMessage(root, '<x/>', { pathVersion: '24.4' }, served).version).toBe('24.4');
+    expect(detectMessage(root, '<x/>', {}, served).version).toBe('21.3');
+  });
+
+  it('reads full release numbers such as 21.3.5 as their version', () => {
+    expect(findPayloadVersion('<VersionNumber>21.3.5</VersionNumber>')).toBe('21.3.5');
+    const root = { localName: 'IATA_AirShoppingRQ', namespace: OO_MESSAGE_NS, ...at };
+    expect(detectMessage(root, '<VersionNumber>21.3.5</VersionNumber>', {}, served).version).toBe('21.3');
+  });
+
+  it('refuses versions, namespaces and messages it does not serve', () => {
+    const root = { localName: 'IATA_AirShoppingRQ', namespace: OO_MESSAGE_NS, ...at };
+    expect(codeOf(() => detectMessage(root, '<x/>', { headerVersion: '19.2' }, served))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => detectMessage(root, '<x/>', {}, { versions: ['17.2'], defaultVersion: '17.2' }))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => detectMessage({ ...root, namespace: 'urn:x' }, '<x/>', {}, served))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => detectMessage({ ...root, localName: 'IATA_AirShoppingRS' }, '<x/>', {}, served))).toBe('UNKNOWN_MESSAGE');
+    expect(codeOf(() => detectMessage({ ...root, localName: 'AirShoppingRQ' }, '<x/>', {}, served))).toBe('UNKNOWN_MESSAGE');
+  });
+
+  it('refuses a document that does not match the route', () => {
+    const root = { localName: 'IATA_AirShoppingRQ', namespace: OO_MESSAGE_NS, ...at };
+    expect(codeOf(() => detectMessage(root, '<x/>', { routeMessage: 'OfferPrice' }, served))).toBe('MESSAGE_ROUTE_MISMATCH');
+    expect(detectMessage(root, '<x/>', { routeMessage: 'AirShopping' }, served).message).toBe('AirShoppingRQ');
+  });
+});
