@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
+import { REDIS_URL } from '../../support/paths.ts';
+import { listSamples, moveDatesIntoFuture } from '../../support/samples.ts';
+
+const sample = listSamples('21.3', ['AirShoppingRQ']).find((s) => s.name.includes('flexible_fares'))!;
+const body = moveDatesIntoFuture(readFileSync(sample.file, 'utf8'));
+const redis = new Redis(REDIS_URL);
+
+async function removeKeys(prefix: string): Promise<void> {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+}
+
+function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('workers running')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${out}`)));
+  });
+}
+
+describe('the BullMQ path on the real Redis', () => {
+  const running: RunningGateway[] = [];
+  let worker: ChildProcess | undefined;
+  afterEach(async () => {
+    worker?.kill('SIGKILL');
+    worker = undefined;
+    for (const gw of running.splice(0)) {
+      await gw.close();
+      await removeKeys(gw.config.queuePrefix);
+    }
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  it('serves AirShopping through BullMQ workers in the gateway process, with the large result passed by reference', async () => {
+    const gw = await startGateway({ NDC_VERSIONS: '21.3', REDIS_URL, RESULT_INLINE_MAX_BYTES: '1024' });
+    running.push(gw);
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, body);
+    expect(answer.status, answer.text.slice(0, 1000)).toBe(200);
+    expect(answer.text).toMatch(/<(?:\w+:)?Offer\b/);
+    expect(gw.gateway.deps.schemas.get('21.3', 'AirShoppingRS').validate(answer.text)).toEqual([]);
+    // The job went through the offer queue of this gateway's prefix; its result key was read and deleted.
+    expect((await redis.keys(`${gw.config.queuePrefix}:offer:*`)).length).toBeGreaterThan(0);
+    expect(await redis.keys(`${gw.config.queuePrefix}:result:*`)).toEqual([]);
+    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`)).json() as { checks: { queue: { detail: { transport: string } } } };
+    expect(health.checks.queue.detail.transport).toBe('bullmq');
+  });
+
+  it('lets `npm run worker` processes do the work, and answers 504 when no worker is left', async () => {
+    const gw = await startGateway({ NDC_VERSIONS: '21.3', REDIS_URL, RUN_WORKERS: 'false', REQUEST_TIMEOUT_MS: '2000' });
+    running.push(gw);
+    worker = await startWorkerProcess({ REDIS_URL, QUEUE_PREFIX: gw.config.queuePrefix, AIRLINE_URL: gw.airlineUrl });
+    const served = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, body);
+    expect(served.status, served.text.slice(0, 1000)).toBe(200);
+    expect(served.text).toMatch(/<(?:\w+:)?Offer\b/);
+
+    worker.kill('SIGKILL');
+    worker = undefined;
+    const started = Date.now();
+    const stranded = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, body);
+    expect(stranded.status).toBe(504);
+    expect(stranded.text).toContain('DEADLINE_EXCEEDED');
+    expect(gw.gateway.deps.schemas.get('21.3', 'AirShoppingRS').validate(stranded.text)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+});
