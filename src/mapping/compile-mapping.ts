@@ -111,7 +111,11 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     }
     if (rule.lookupDefault !== undefined && rule.lookupMiss !== undefined) fail(pointer, "use 'lookupDefault' or 'lookupMiss', not both");
 
-    const path = rule.path === undefined ? undefined : compilePath(rule.path, [...pointer, 'path']);
+    const paths = rule.path === undefined
+      ? []
+      : (typeof rule.path === 'string' ? [rule.path] : rule.path).map((source, i) =>
+        compilePath(source, typeof rule.path === 'string' ? [...pointer, 'path'] : [...pointer, 'path', i]));
+    const path = paths[0];
     const literal = rule.value;
     const defaultPath = typeof rule.default === 'string' && CONTEXT_DEFAULT.test(rule.default)
       ? compilePath(rule.default, [...pointer, 'default'])
@@ -145,7 +149,11 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
 
     return (scope, run) => {
       if (when && !when(scope, run)) return undefined;
-      let value: unknown = path ? textOf(readPath(path, scope, run)) : literal;
+      let value: unknown = path ? undefined : literal;
+      for (const candidate of paths) {
+        value = candidate ? textOf(readPath(candidate, scope, run)) : undefined;
+        if (!isAbsent(value)) break;
+      }
       if (isAbsent(value)) value = defaultPath ? textOf(readPath(defaultPath, scope, run)) : defaultLiteral;
       if (transforms.length > 0) {
         const ctx: TransformContext = { now: run.now, read: (p) => readPath(p, scope, run) };

@@ -23,7 +23,8 @@ export interface ConditionSpec {
 
 export interface ValueRuleSpec {
   readonly description?: string;
-  readonly path?: string;
+  /** One path, or several tried in order: the first that holds a value wins. */
+  readonly path?: string | readonly string[];
   readonly value?: MappingLiteral;
   readonly default?: MappingLiteral;
   readonly transform?: TransformCall | readonly TransformCall[];
