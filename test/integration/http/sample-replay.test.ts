@@ -25,7 +25,7 @@ describe('replaying the shared NDC request samples through the HTTP app', () => 
     expect(samples.length).toBeGreaterThanOrEqual(15);
   });
 
-  describe.each(samples)('$version $name', (sample) => {
+  for (const sample of samples) describe(`${sample.version} ${sample.name}`, () => {
     const xml = readFileSync(sample.file, 'utf8');
     const reference = xmllintFile(sample.xsd!, sample.file);
     const response = SERVED_MESSAGES[sample.message]!.response;

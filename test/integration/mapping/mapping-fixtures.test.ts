@@ -42,7 +42,7 @@ describe('mapping fixtures', () => {
     }
   });
 
-  describe.each(cases)('$version $name', ({ version, dir }) => {
+  for (const { version, name, dir } of cases) describe(`${version} ${name}`, () => {
     const info = NDC_VERSIONS[version]!;
     const requestXml = readFileSync(join(dir, 'request.xml'), 'utf8');
     const message = info.messageOf(readRootElement(requestXml).localName);
