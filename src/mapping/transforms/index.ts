@@ -4,14 +4,14 @@ import { uuidTransform } from './id-transforms.ts';
 import { countTransform, firstTransform, joinTransform, splitTransform } from './list-transforms.ts';
 import { booleanTransform, integerTransform, moneyTransform, numberTransform } from './number-transforms.ts';
 import { templateTransform } from './template-transform.ts';
-import { lowerTransform, stringTransform, trimTransform, upperTransform } from './text-transforms.ts';
+import { lowerTransform, stringTransform, trimTransform, truncateTransform, upperTransform } from './text-transforms.ts';
 import type { TransformDefinition, TransformRegistry } from './transform-types.ts';
 
 export * from './transform-types.ts';
 
 /** Every built-in transform. The engine knows nothing about any of them beyond this list. */
 export const BUILT_IN_TRANSFORMS: readonly TransformDefinition[] = Object.freeze([
-  stringTransform, numberTransform, integerTransform, booleanTransform, upperTransform, lowerTransform, trimTransform,
+  stringTransform, numberTransform, integerTransform, booleanTransform, upperTransform, lowerTransform, trimTransform, truncateTransform,
   isoDateTransform, isoDateTimeTransform, timeTransform, addDaysTransform, nowTransform,
   toIsoDurationTransform, fromIsoDurationTransform, moneyTransform,
   joinTransform, splitTransform, firstTransform, countTransform, templateTransform, uuidTransform,

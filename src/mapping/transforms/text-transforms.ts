@@ -28,3 +28,15 @@ export const trimTransform = defineTransform({
   input: 'scalar',
   apply: (value) => requireText(value, 'text').trim(),
 });
+
+/** NDC text elements have length caps (names 50, codes 15…); a longer airline text must not break the XSD. */
+export const truncateTransform = defineTransform<number>({
+  name: 'truncate',
+  description: 'Cuts text to at most N characters (args: N, required).',
+  input: 'scalar',
+  prepare: (args) => {
+    if (typeof args !== 'number' || !Number.isInteger(args) || args < 1) throw new Error('truncate takes the maximum length, a whole number of at least 1');
+    return args;
+  },
+  apply: (value, max) => Array.from(requireText(value, 'text')).slice(0, max).join(''),
+});
