@@ -10,7 +10,7 @@ export interface ConditionCompiler {
   compilePath(source: string, pointer: Pointer): CompiledPath | undefined;
 }
 
-const VALUE_OPERATORS = ['equals', 'notEquals', 'in', 'exists', 'notExists', 'matches'] as const;
+const VALUE_OPERATORS = ['equals', 'notEquals', 'in', 'inPath', 'exists', 'notExists', 'matches'] as const;
 
 /** The present values a path reads; a repeated element gives one value per element. */
 function presentValues(path: CompiledPath, scope: Scope, run: RunState): unknown[] {
@@ -27,7 +27,7 @@ export function parseCondition(spec: ConditionSpec, pointer: Pointer, compiler: 
   const tests: Condition[] = [];
   const hasValueOperator = VALUE_OPERATORS.some((op) => spec[op] !== undefined);
   if (spec.path !== undefined && !hasValueOperator) {
-    compiler.fail(pointer, 'a condition with a path needs equals, notEquals, in, exists, notExists or matches');
+    compiler.fail(pointer, 'a condition with a path needs equals, notEquals, in, inPath, exists, notExists or matches');
   }
   if (spec.path === undefined && hasValueOperator) compiler.fail(pointer, 'this condition needs a path to test');
   if (spec.path === undefined && !spec.all && !spec.any && !spec.not) {
@@ -43,6 +43,13 @@ export function parseCondition(spec: ConditionSpec, pointer: Pointer, compiler: 
     if (equals !== undefined) tests.push((s, r) => presentValues(path, s, r).some((v) => isSameValue(v, equals)));
     if (notEquals !== undefined) tests.push((s, r) => !presentValues(path, s, r).some((v) => isSameValue(v, notEquals)));
     if (options !== undefined) tests.push((s, r) => presentValues(path, s, r).some((v) => options.some((o) => isSameValue(v, o))));
+    const setPath = spec.inPath === undefined ? undefined : compiler.compilePath(spec.inPath, [...pointer, 'inPath']);
+    if (setPath) {
+      tests.push((s, r) => {
+        const set = presentValues(setPath, s, r);
+        return presentValues(path, s, r).some((v) => set.some((o) => isSameValue(v, o)));
+      });
+    }
     if (matches !== undefined) {
       let pattern: RegExp | undefined;
       try {

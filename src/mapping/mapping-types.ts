@@ -13,6 +13,8 @@ export interface ConditionSpec {
   readonly equals?: string | number | boolean;
   readonly notEquals?: string | number | boolean;
   readonly in?: readonly (string | number | boolean)[];
+  /** Holds when a value of `path` is among the values another path reads (a join by id: `inPath: '^.segmentIds'`). */
+  readonly inPath?: string;
   readonly exists?: boolean;
   readonly notExists?: boolean;
   readonly matches?: string;
