@@ -57,7 +57,7 @@ function paxList(pax: readonly { id: string; ptc?: string }[]): string {
 }
 
 interface ShoppingOptions {
-  readonly version?: string;
+  readonly version?: string | undefined;
   readonly journeys?: string;
   readonly pax?: readonly { id: string; ptc?: string }[] | null;
   readonly currency?: string;
@@ -85,7 +85,7 @@ interface Selection {
   readonly items: readonly { id: string; paxIds: readonly string[] }[];
 }
 
-function offerPriceRq(selection: Selection, options: { version?: string; pax?: readonly { id: string; ptc: string }[]; currency?: string } = {}): string {
+function offerPriceRq(selection: Selection, options: { version?: string | undefined; pax?: readonly { id: string; ptc: string }[]; currency?: string } = {}): string {
   const items = selection.items.map((item) =>
     `<c:SelectedOfferItem><c:OfferItemRefID>${item.id}</c:OfferItemRefID>${item.paxIds.map((p) => `<c:PaxRefID>${p}</c:PaxRefID>`).join('')}</c:SelectedOfferItem>`).join('');
   const dataLists = options.pax ? `\n    <c:DataLists>${paxList(options.pax)}</c:DataLists>` : '';
