@@ -1,10 +1,11 @@
 /**
  * AirShopping RQ→RS end to end over HTTP, through BullMQ by default, measured with autocannon.
  *   npx tsx scripts/bench-http.ts [--queue bullmq|in-process] [--duration 20] [--runs 3] [--rate 200] [--connections 64]
+ *                                 [--sample 21.3/<file in NDC_SAMPLES_PATH> | --request <any AirShoppingRQ file>]
  *
  * The gateway runs as `npm start` would (reference airline and workers in its process) in a child
- * process; autocannon runs in this one. Phase 1 holds a fixed 200 req/s and reports latency;
- * phase 2 pushes as hard as the connections allow and reports throughput. Each phase runs `runs`
+ * process; the load runs in this one. Phase 1 sends open-loop at a fixed rate (200 req/s) and
+ * reports latency; phase 2 lets autocannon push as hard as the connections allow and reports throughput. Each phase runs `runs`
  * times and the median is reported. Afterwards the gateway's own stage histogram names the stage
  * that costs the most. The request is a shared 21.3 sample with its dates moved into the future.
  */
@@ -16,6 +17,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '200' },
     connections: { type: 'string', default: '64' },
     sample: { type: 'string', default: '21.3/AirShoppingRQ__VS__airshopping_shop_for_flexible_fares_RQ.xml' },
+    request: { type: 'string' },
   },
 });
 const samplesPath = resolve(process.env.NDC_SAMPLES_PATH ?? '../shared/ndc-samples');
@@ -73,6 +76,43 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/**
+ * Open-loop load at a fixed rate: one request every 1000/rate ms whatever the answers do, so
+ * latency includes any queueing the gateway builds up (autocannon's overallRate sends in bursts).
+ */
+async function runFixedRate(url: string, path: string, body: string, rate: number, seconds: number): Promise<{ p50: number; p99: number; rps: number; errors: number }> {
+  const pool = new Pool(url, { connections: 256, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const total = rate * seconds;
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = performance.now();
+    pending.push(
+      pool.request({ method: 'POST', path, headers: { 'content-type': 'application/xml' }, body })
+        .then(async (res) => {
+          await res.body.text();
+          if (res.statusCode !== 200) errors += 1;
+          latencies.push(performance.now() - sent);
+        })
+        .catch(() => { errors += 1; }),
+    );
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return { p50: Math.round(percentile(latencies, 50) * 10) / 10, p99: Math.round(percentile(latencies, 99) * 10) / 10, rps: Math.round((latencies.length / elapsed) * 10) / 10, errors };
+}
+
 /** Mean milliseconds per stage, from the gateway's `ndc_stage_duration_seconds` histogram. */
 async function stageCosts(url: string): Promise<[string, number][]> {
   const text = await (await fetch(`${url}/api/v1/monitoring/metrics`)).text();
@@ -85,7 +125,7 @@ async function stageCosts(url: string): Promise<[string, number][]> {
 }
 
 async function main(): Promise<void> {
-  const body = moveDatesIntoFuture(readFileSync(join(samplesPath, values.sample!), 'utf8'));
+  const body = moveDatesIntoFuture(readFileSync(values.request ?? join(samplesPath, values.sample!), 'utf8'));
   const [port, airlinePort] = [await freePort(), await freePort()];
   const prefix = `bench-${randomUUID()}`;
   const env: NodeJS.ProcessEnv = {
@@ -112,9 +152,9 @@ async function main(): Promise<void> {
 
     const fixed: { p50: number; p99: number; rps: number; errors: number }[] = [];
     for (let i = 0; i < runs; i += 1) {
-      const r = await run({ url, duration, connections: 32, overallRate: Number(values.rate), requests: [request] });
-      fixed.push({ p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, errors: r.non2xx + r.errors });
-      console.log(`fixed ${values.rate} req/s run ${i + 1}: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.requests.average} req/s, non-2xx+errors ${r.non2xx + r.errors}`);
+      const r = await runFixedRate(url, request.path, body, Number(values.rate), duration);
+      fixed.push(r);
+      console.log(`fixed ${values.rate} req/s run ${i + 1}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps} req/s answered, non-200+errors ${r.errors}`);
     }
     const open: { p50: number; p99: number; rps: number; errors: number }[] = [];
     for (let i = 0; i < runs; i += 1) {
