@@ -59,6 +59,8 @@ export interface Config {
   readonly airlineName: string;
   /** pino level. @defaultValue 'info' */
   readonly logLevel: string;
+  /** Running under CI (`CI` set): command-line tools stay quiet, no progress bars. */
+  readonly ci: boolean;
 }
 
 const schema = {
@@ -67,7 +69,7 @@ const schema = {
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
-    'currency', 'airlineDesignator', 'airlineName', 'logLevel'],
+    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'ci'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -95,6 +97,7 @@ const schema = {
     airlineDesignator: { type: 'string', pattern: '^[A-Z0-9]{2}$' },
     airlineName: { type: 'string', minLength: 1 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    ci: { type: 'boolean' },
   },
 } as const;
 
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     airlineDesignator: env.AIRLINE_DESIGNATOR || 'XR',
     airlineName: env.AIRLINE_NAME || 'Reference Air',
     logLevel: env.LOG_LEVEL || 'info',
+    ci: bool(env.CI, false),
   };
   if (env.REDIS_URL) raw.redisUrl = env.REDIS_URL;
   if (env.AIRLINE_URL) raw.airlineUrl = env.AIRLINE_URL.replace(/\/+$/, '');
