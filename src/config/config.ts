@@ -61,6 +61,20 @@ export interface Config {
   readonly logLevel: string;
   /** Running under CI (`CI` set): command-line tools stay quiet, no progress bars. */
   readonly ci: boolean;
+  /** Reload mapping files when they change on disk. @defaultValue true */
+  readonly mappingsWatch: boolean;
+  /** PostgreSQL URL of the order store; when unset the embedded PGlite store in `dataDir` is used. */
+  readonly databaseUrl: string | undefined;
+  /** PostgreSQL schema holding the order tables. @defaultValue 'ndc_gateway' */
+  readonly databaseSchema: string;
+  /** Folder of the embedded PGlite order store. @defaultValue ./data/orders */
+  readonly dataDir: string;
+  /** Base URL of the payment service; when unset the built-in reference payment service is started. */
+  readonly paymentUrl: string | undefined;
+  /** Port of the built-in reference payment service. @defaultValue 8091 */
+  readonly paymentPort: number;
+  /** JSON file declaring API clients; when unset one documented demo client is used. */
+  readonly clientsFile: string | undefined;
 }
 
 const schema = {
@@ -69,7 +83,7 @@ const schema = {
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
-    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'ci'],
+    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -98,6 +112,13 @@ const schema = {
     airlineName: { type: 'string', minLength: 1 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     ci: { type: 'boolean' },
+    mappingsWatch: { type: 'boolean' },
+    databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
+    databaseSchema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
+    dataDir: { type: 'string', minLength: 1 },
+    paymentUrl: { type: 'string', pattern: '^https?://' },
+    paymentPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    clientsFile: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -161,7 +182,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     airlineName: env.AIRLINE_NAME || 'Reference Air',
     logLevel: env.LOG_LEVEL || 'info',
     ci: bool(env.CI, false),
+    mappingsWatch: bool(env.MAPPINGS_WATCH, true),
+    databaseSchema: env.DATABASE_SCHEMA || 'ndc_gateway',
+    dataDir: resolve(cwd, env.DATA_DIR || 'data/orders'),
+    paymentPort: int(env.PAYMENT_PORT, 8091),
   };
+  if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
+  if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');
+  if (env.CLIENTS_FILE) raw.clientsFile = resolve(cwd, env.CLIENTS_FILE);
   if (env.REDIS_URL) raw.redisUrl = env.REDIS_URL;
   if (env.AIRLINE_URL) raw.airlineUrl = env.AIRLINE_URL.replace(/\/+$/, '');
 
@@ -169,12 +197,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const config = raw as unknown as Config & { redisUrl?: string; airlineUrl?: string };
+  const config = raw as unknown as Config;
   if (!config.versions.includes(config.defaultVersion)) {
     throw new ConfigError(`Invalid configuration: NDC_DEFAULT_VERSION ${config.defaultVersion} is not in NDC_VERSIONS`);
   }
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
   }
-  return Object.freeze({ ...config, redisUrl: config.redisUrl, airlineUrl: config.airlineUrl, versions: Object.freeze([...config.versions]) });
+  return Object.freeze({
+    ...config,
+    redisUrl: config.redisUrl,
+    airlineUrl: config.airlineUrl,
+    databaseUrl: config.databaseUrl,
+    paymentUrl: config.paymentUrl,
+    clientsFile: config.clientsFile,
+    versions: Object.freeze([...config.versions]),
+  });
 }
