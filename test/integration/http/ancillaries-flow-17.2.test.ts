@@ -220,6 +220,9 @@ describe('NDC 17.2 ServiceList and SeatAvailability through the gateway', () => 
     const seatMaps = asList<Doc>(doc.SeatMap);
     expect(seatMaps.map((m) => text(m.SegmentRef)), 'one seat map per segment').toEqual(segments);
     expect(asList<Doc>(doc.DataLists.FlightSegmentList.FlightSegment).map((s) => attr(s, 'SegmentKey'))).toEqual(segments);
+    // SegmentRef carries the airports of its flight segment.
+    expect(seatMaps.map((m) => [attr(m.SegmentRef, 'OnPoint'), attr(m.SegmentRef, 'OffPoint')]))
+      .toEqual(asList<Doc>(doc.DataLists.FlightSegmentList.FlightSegment).map((s) => [text(s.Departure.AirportCode), text(s.Arrival.AirportCode)]));
 
     const items = new Map(asList<Doc>(doc.ALaCarteOffer.ALaCarteOfferItem).map((i) => [attr(i, 'OfferItemID'), i]));
     expect(items.size).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseXml } from '../../../src/xml/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
@@ -9,6 +10,9 @@ import { xmllintText } from '../../support/xmllint.ts';
  * AirShoppingRQ (plain and in a SOAP 1.1 envelope), then OfferPriceRQ for an offer it returned,
  * for one of its items, and for an offer that does not exist.
  */
+
+/** The reference airline's fare families, whose refund condition the offers carry. */
+const FARE_FAMILIES = (JSON.parse(readFileSync('fixtures/fares/fare-families.json', 'utf8')) as { fareFamilies: { code: string; refundable: boolean }[] }).fareFamilies;
 
 const SOAP_11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
@@ -200,6 +204,11 @@ describe('NDC 17.2 AirShopping and OfferPrice through the gateway', () => {
       expect(flightKeys).toContain(text(flight));
       expect(priceClasses).toContain(attr(flight, 'PriceClassRef'));
     }
+    // The offer's fare family conditions; one fare component per flight, on that flight's segments.
+    const family = FARE_FAMILIES.find((f) => `PC-${f.code}` === text(offer.FlightsOverview.ItineraryPriceClassRef))!;
+    expect(attr(offer.Penalty, 'RefundableInd')).toBe(String(family.refundable));
+    const flightSegments = new Map(asList(lists.FlightList.Flight).map((f) => [attr(f, 'FlightKey'), refs(f.SegmentReferences).join(' ')]));
+    const offerSegments = flights.map((f) => flightSegments.get(text(f))).sort();
 
     const items = asList(offer.OfferItem);
     const covered = items.flatMap((item) => {
@@ -209,6 +218,7 @@ describe('NDC 17.2 AirShopping and OfferPrice through the gateway', () => {
       const fare = asList(item.FareDetail)[0]!;
       expect(refs(fare.PassengerRefs)).toEqual(paxRefs);
       const component = asList(fare.FareComponent)[0]!;
+      expect(asList(fare.FareComponent).map((c) => refs(c.SegmentRefs).join(' ')).sort()).toEqual(offerSegments);
       expect(priceClasses).toContain(text(component.PriceClassRef));
       expect(text(component.FareBasis.FareBasisCode.Code)).toMatch(/^[A-Z0-9]+$/);
       expect(text(component.FareBasis.CabinType.CabinTypeCode)).toBe('5');

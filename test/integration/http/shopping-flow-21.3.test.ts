@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseXml } from '../../../src/xml/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
@@ -12,6 +13,9 @@ import { xmllintText } from '../../support/xmllint.ts';
  */
 
 type Doc = Record<string, any>;
+
+/** The reference airline's fare families, whose refund and change conditions the fare components carry. */
+const FARE_FAMILIES = (JSON.parse(readFileSync('fixtures/fares/fare-families.json', 'utf8')) as { fareFamilies: { code: string; refundable: boolean; changeable: boolean }[] }).fareFamilies;
 
 const MESSAGE_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
 const TYPES_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';
@@ -213,6 +217,10 @@ describe('NDC 21.3 shopping and pricing over HTTP', () => {
         for (const segment of journey.PaxSegmentRefID as string[]) expect(segments).toContain(segment);
       }
       for (const segment of lists.PaxSegmentList.PaxSegment as Doc[]) expect(marketing).toContain(segment.DatedMarketingSegmentRefId);
+      // One origin-destination per requested one (outbound, inbound), each journey in exactly one of them.
+      const ods = lists.OriginDestList.OriginDest as Doc[];
+      expect(ods.map((od) => `${od.OriginCode}-${od.DestCode}`).sort()).toEqual(['JFK-LHR', 'LHR-JFK']);
+      expect(ods.flatMap((od) => od.PaxJourneyRefID as string[]).sort()).toEqual([...journeys].sort());
       for (const segment of lists.DatedMarketingSegmentList.DatedMarketingSegment as Doc[]) {
         expect(operating).toContain(segment.DatedOperatingSegmentRefId);
         expect(segment.CarrierDesigCode).toBe(gw.config.airlineDesignator);
@@ -231,8 +239,20 @@ describe('NDC 21.3 shopping and pricing over HTTP', () => {
         for (const association of offer.BaggageAssociations as Doc[]) {
           for (const bag of association.BaggageAllowanceRefID as string[]) expect(bags).toContain(bag);
         }
+        const offerJourneys = (offer.JourneyOverview.JourneyPriceClass as Doc[]).map((overview) => overview.PaxJourneyRefID as string);
+        const journeySegments = offerJourneys.map((id) => (lists.PaxJourneyList.PaxJourney as Doc[]).find((j) => j.PaxJourneyID === id)!.PaxSegmentRefID as string[]);
+        const fareFamily = (lists.PriceClassList.PriceClass as Doc[]).find((p) => p.PriceClassID === offer.JourneyOverview.PriceClassRefID)!;
         for (const item of offer.OfferItem as Doc[]) {
           expect(priceClasses).toContain(item.FareDetail[0].FareComponent[0].PriceClassRefID);
+          // One fare component per journey of the offer (in the order of the journey list), on that
+          // journey's segments, with the fare family's conditions.
+          const components = item.FareDetail[0].FareComponent as Doc[];
+          expect(components.map((c) => (c.PaxSegmentRefID as string[]).join(' ')).sort()).toEqual(journeySegments.map((j) => j.join(' ')).sort());
+          const conditions = FARE_FAMILIES.find((family) => family.code === fareFamily.Code)!;
+          for (const component of components) {
+            expect(component.CancelRestrictions[0].AllowedModificationInd).toBe(String(conditions.refundable));
+            expect(component.ChangeRestrictions[0].AllowedModificationInd).toBe(String(conditions.changeable));
+          }
           for (const service of item.Service as Doc[]) {
             for (const journey of service.OfferServiceAssociation.PaxJourneyRef.PaxJourneyRefID as string[]) expect(journeys).toContain(journey);
           }
@@ -313,6 +333,22 @@ describe('NDC 21.3 shopping and pricing over HTTP', () => {
       expect(offer.OfferItem).toHaveLength(1);
       expect(offer.TotalPrice.TotalAmount['@CurCode']).toBe('GBP');
     }
+  });
+
+  it('groups the journeys from and to both London airports under the two requested origin-destinations', async () => {
+    const answer = await send('21.3', 'AirShoppingRS', airShoppingRq({
+      journeys: `${odCriteria('LON', 'NYC', OUTBOUND)}${odCriteria('NYC', 'LON', INBOUND)}`, pax: [{ id: 'SOLO' }],
+    }));
+    expect(answer.status, answer.text.slice(0, 2000)).toBe(200);
+    const lists = answer.doc.Response.DataLists as Doc;
+    const departures = new Set((lists.DatedMarketingSegmentList.DatedMarketingSegment as Doc[]).map((s) => s.Dep.IATA_LocationCode));
+    expect([...departures].sort()).toEqual(['JFK', 'LGW', 'LHR']);
+    const ods = lists.OriginDestList.OriginDest as Doc[];
+    expect(ods).toHaveLength(2);
+    expect(ods.filter((od) => od.DestCode === 'JFK')).toHaveLength(1);
+    expect(ods.filter((od) => od.OriginCode === 'JFK')).toHaveLength(1);
+    const journeys = (lists.PaxJourneyList.PaxJourney as Doc[]).map((j) => j.PaxJourneyID as string);
+    expect(ods.flatMap((od) => od.PaxJourneyRefID as string[]).sort()).toEqual(journeys.sort());
   });
 
   it('answers NO_AVAILABILITY when only direct flights are asked for a route that needs a connection', async () => {
