@@ -1,0 +1,126 @@
+import type { Money, NewOrder, Order, OrderStatus } from './one-order.ts';
+
+/** A JSON value as it is stored in an event. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** What a writer says about a change; the store adds the order id, sequence, version and time. */
+export interface NewEvent {
+  /** e.g. `order.created`, `order.item-cancelled`, `payment.captured`. */
+  readonly type: string;
+  /** The API client (or internal actor) that caused the change. */
+  readonly clientId: string;
+  readonly correlationId?: string;
+  /** Whatever explains the change; never card data. */
+  readonly data?: { readonly [key: string]: JsonValue };
+}
+
+/** One entry of an order's audit trail. Entries are never changed or removed. */
+export interface OrderEvent {
+  readonly orderId: string;
+  /** 1, 2, 3... per order, in the order the changes were made. */
+  readonly seq: number;
+  readonly type: string;
+  /** ISO 8601 instant. */
+  readonly at: string;
+  readonly clientId: string;
+  readonly correlationId?: string;
+  /** The version of the order this change produced. */
+  readonly version: number;
+  readonly data: { readonly [key: string]: JsonValue };
+}
+
+/** A line of an order list: enough to pick an order, not the whole record. */
+export interface OrderSummary {
+  readonly orderId: string;
+  readonly bookingReference: string;
+  readonly status: OrderStatus;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly totalPrice: Money;
+  readonly passengers: readonly { readonly paxId: string; readonly ptc: string; readonly givenName?: string; readonly surname?: string }[];
+}
+
+export interface OrderListFilter {
+  /** ISO 8601 instant, inclusive. */
+  readonly createdFrom?: string;
+  /** ISO 8601 instant, exclusive. */
+  readonly createdTo?: string;
+  readonly status?: OrderStatus;
+  /** Any passenger's surname, compared case-insensitively. */
+  readonly paxSurname?: string;
+  readonly bookingReference?: string;
+  /** @defaultValue 50, at most 500 */
+  readonly limit?: number;
+  /** @defaultValue 0 */
+  readonly offset?: number;
+}
+
+export interface CreateOrderOptions {
+  /** The first event of the order's history, written in the same transaction as the order. */
+  readonly event: NewEvent;
+  /**
+   * A key this request claimed with `claim`. The order is linked to it in the same transaction,
+   * so a retry of the request learns that the order exists instead of creating a second one.
+   */
+  readonly idempotencyKey?: string;
+}
+
+/**
+ * What `claim` found:
+ * - claimed: go ahead. `orderId` is set when an earlier attempt of the same request created that
+ *   order before it failed or timed out: carry on from it instead of creating another.
+ * - completed: the request ran before; answer with `response` again.
+ * - in-progress: the same request is running elsewhere right now (answer REQUEST_IN_PROGRESS).
+ * - mismatch: the key was used by another client or for another request body.
+ */
+export type ClaimResult =
+  | { readonly state: 'claimed'; readonly orderId?: string }
+  | { readonly state: 'completed'; readonly orderId?: string; readonly response: string }
+  | { readonly state: 'in-progress' }
+  | { readonly state: 'mismatch' };
+
+/**
+ * The ONE Order record store. One port, two adapters (PostgreSQL and embedded PGlite) running the
+ * same SQL. Every read and write is scoped to the owning client: another client's order is
+ * simply not there.
+ */
+export interface OrderStore {
+  /** Applies pending migrations; safe to call from several processes at once, and again. */
+  migrate(): Promise<void>;
+  /**
+   * Stores a new order (version 1) and its first event atomically, together with the link to
+   * the idempotency key. Picks a booking reference when the order has none.
+   */
+  create(order: NewOrder, options: CreateOrderOptions): Promise<Order>;
+  get(orderId: string, ownerClientId: string): Promise<Order | undefined>;
+  findByBookingReference(bookingReference: string, ownerClientId: string): Promise<Order | undefined>;
+  /**
+   * Reads the order, applies `change` and writes the result as the next version with `event`,
+   * only if nobody wrote in between. Throws ORDER_NOT_FOUND (unknown or another client's order)
+   * or ORDER_VERSION_CONFLICT (the version is not `expectedVersion`, or a concurrent writer won).
+   * `change` runs outside any transaction and must not call the store.
+   */
+  update(
+    orderId: string,
+    ownerClientId: string,
+    expectedVersion: number | undefined,
+    change: (order: Order) => Order | Promise<Order>,
+    event: NewEvent,
+  ): Promise<Order>;
+  /** Newest first. */
+  list(ownerClientId: string, filter?: OrderListFilter): Promise<OrderSummary[]>;
+  /** The audit trail, oldest first. Throws ORDER_NOT_FOUND for an unknown or another client's order. */
+  history(orderId: string, ownerClientId: string): Promise<OrderEvent[]>;
+  /**
+   * Claims an idempotency key (sender + message id) for a request whose body hashes to
+   * `requestHash`. Exactly one of any number of concurrent claims wins.
+   * @param ttlMs how long the answer is kept for replays. @defaultValue 24 hours
+   */
+  claim(key: string, ownerClientId: string, requestHash: string, ttlMs?: number): Promise<ClaimResult>;
+  /** Stores the answer of a claimed request, so replays get it back. */
+  complete(key: string, response: string, orderId?: string): Promise<void>;
+  /** Gives a claimed key up after a failure, so a retry of the request can run again. */
+  release(key: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+/**
+ * The little a SQL order store needs from a PostgreSQL connection. node-postgres and PGlite both
+ * provide it in a few lines, so both adapters run the very same SQL.
+ */
+export interface SqlSession {
+  /** One statement with `$1`-style parameters. */
+  query<Row>(text: string, params?: readonly unknown[]): Promise<{ readonly rows: Row[] }>;
+  /** A script of several statements without parameters (a migration). */
+  exec(script: string): Promise<void>;
+}
+
+export interface SqlDatabase extends SqlSession {
+  /** Runs `work` in BEGIN … COMMIT on one connection; anything thrown rolls it back and is rethrown. */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL SQLSTATE of an error thrown by either driver, if it carries one. */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The constraint an integrity error names, if any. */
+export function sqlConstraint(error: unknown): string | undefined {
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Quotes a schema name after checking it, since identifiers cannot be bound as parameters. */
+export function quoteSchema(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`);
+  return `"${schema}"`;
+}

@@ -1,0 +1,337 @@
+import { GatewayError } from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
+import { generateBookingReference, normaliseBookingReference } from './booking-reference.ts';
+import { applyMigrations } from './order-migrations.ts';
+import { assertValidOrderRecord } from './one-order.schema.ts';
+import type { Money, NewOrder, Order, OrderStatus } from './one-order.ts';
+import type {
+  ClaimResult,
+  CreateOrderOptions,
+  JsonValue,
+  NewEvent,
+  OrderEvent,
+  OrderListFilter,
+  OrderStore,
+  OrderSummary,
+} from './order-store.ts';
+import { quoteSchema, sqlConstraint, sqlState, type SqlDatabase, type SqlSession } from './sql-database.ts';
+
+export interface SqlOrderStoreOptions {
+  readonly database: SqlDatabase;
+  /** Schema holding the tables; created by `migrate`. */
+  readonly schema: string;
+  readonly logger: Logger;
+  /**
+   * How long a claimed idempotency key stays 'in-progress' before a retry may take it over,
+   * e.g. after the process holding it died. Keep it above the request deadline.
+   * @defaultValue 60000
+   */
+  readonly idempotencyLeaseMs?: number;
+  /** Closes `database` on `close()`; false when the caller shares it. @defaultValue true */
+  readonly ownsDatabase?: boolean;
+}
+
+const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_LIST_LIMIT = 50;
+const MAX_LIST_LIMIT = 500;
+/** Attempts at drawing a free booking reference before giving up. */
+const BOOKING_REFERENCE_ATTEMPTS = 5;
+const UNIQUE_VIOLATION = '23505';
+
+interface EventRow {
+  order_id: string;
+  seq: number;
+  type: string;
+  at: Date | string;
+  client_id: string;
+  correlation_id: string | null;
+  version: number;
+  data: { [key: string]: JsonValue } | null;
+}
+
+interface SummaryRow {
+  order_id: string;
+  booking_reference: string;
+  status: OrderStatus;
+  version: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  total_price: Money;
+  passengers: { paxId: string; ptc: string; givenName?: string; surname?: string }[] | null;
+}
+
+interface IdempotencyRow {
+  owner_client_id: string;
+  request_hash: string;
+  state: 'in-progress' | 'completed' | 'released';
+  order_id: string | null;
+  response: string | null;
+}
+
+function toIso(value: Date | string): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+/** A timestamp strictly after `previous`, so updatedAt never goes back even if the clock does. */
+function nextInstant(previous: string): string {
+  const now = Date.now();
+  const before = Date.parse(previous);
+  return new Date(Number.isNaN(before) || now > before ? now : before + 1).toISOString();
+}
+
+function surnamesOf(order: Order): string[] {
+  return [...new Set(order.passengers.flatMap((p) => (p.surname === undefined ? [] : [p.surname.toUpperCase()])))];
+}
+
+function toEvent(row: EventRow): OrderEvent {
+  return {
+    orderId: row.order_id,
+    seq: row.seq,
+    type: row.type,
+    at: toIso(row.at),
+    clientId: row.client_id,
+    ...(row.correlation_id === null ? {} : { correlationId: row.correlation_id }),
+    version: row.version,
+    data: row.data ?? {},
+  };
+}
+
+function toSummary(row: SummaryRow): OrderSummary {
+  return {
+    orderId: row.order_id,
+    bookingReference: row.booking_reference,
+    status: row.status,
+    version: row.version,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    totalPrice: row.total_price,
+    passengers: (row.passengers ?? []).map((p) => ({
+      paxId: p.paxId,
+      ptc: p.ptc,
+      ...(p.givenName === undefined ? {} : { givenName: p.givenName }),
+      ...(p.surname === undefined ? {} : { surname: p.surname }),
+    })),
+  };
+}
+
+function milliseconds(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`Expected a whole number of milliseconds, got ${ms}`);
+  return `${ms} milliseconds`;
+}
+
+/** Fields a change may never touch: they identify the order and who owns it. */
+const IMMUTABLE_FIELDS = ['orderId', 'ownerClientId', 'bookingReference', 'createdAt'] as const;
+
+/**
+ * The order store over any PostgreSQL connection. Both adapters are this code with a different
+ * SqlDatabase, so the SQL (and the concurrency it guarantees) is written and tested once.
+ *
+ * Concurrency: an update reads the order, runs the caller's change with no transaction open, then
+ * writes with `WHERE version = <read version>`. Of concurrent writers, the first to commit wins;
+ * the others match no row and get ORDER_VERSION_CONFLICT. Idempotency claims rely on
+ * `INSERT … ON CONFLICT DO UPDATE … WHERE`, which PostgreSQL serialises on the key's row.
+ */
+export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
+  const { database: db, logger } = options;
+  const s = quoteSchema(options.schema);
+  const leaseMs = options.idempotencyLeaseMs ?? 60_000;
+  const ownsDatabase = options.ownsDatabase ?? true;
+
+  const sql = {
+    insertOrder: `INSERT INTO ${s}.orders
+        (order_id, booking_reference, owner_client_id, status, version, created_at, updated_at, pax_surnames, record)
+      VALUES ($1, $2, $3, $4, $5, $6, $6, $7::text[], $8::jsonb)`,
+    insertEvent: `INSERT INTO ${s}.order_events (order_id, seq, type, at, client_id, correlation_id, version, data)
+      VALUES ($1, $2, $3, $4, $5, $6, $2, $7::jsonb)`,
+    linkKey: `UPDATE ${s}.idempotency_keys SET order_id = $2
+      WHERE key = $1 AND owner_client_id = $3 AND state = 'in-progress' AND order_id IS NULL
+      RETURNING key`,
+    selectOrder: `SELECT record FROM ${s}.orders WHERE order_id = $1 AND owner_client_id = $2`,
+    selectByReference: `SELECT record FROM ${s}.orders WHERE booking_reference = $1 AND owner_client_id = $2`,
+    updateOrder: `UPDATE ${s}.orders
+      SET status = $4, version = $5, updated_at = $6, pax_surnames = $7::text[], record = $8::jsonb
+      WHERE order_id = $1 AND owner_client_id = $2 AND version = $3
+      RETURNING order_id`,
+    history: `SELECT e.order_id, e.seq, e.type, e.at, e.client_id, e.correlation_id, e.version, e.data
+      FROM ${s}.order_events e
+      WHERE e.order_id = $1 AND EXISTS (SELECT 1 FROM ${s}.orders o WHERE o.order_id = $1 AND o.owner_client_id = $2)
+      ORDER BY e.seq`,
+    // Takes the key when it is new, expired, released by the same request, or held by the same
+    // request past its lease. Anything else leaves the row alone and returns nothing.
+    claim: `INSERT INTO ${s}.idempotency_keys AS k (key, owner_client_id, request_hash, state, created_at, expires_at)
+      VALUES ($1, $2, $3, 'in-progress', now(), now() + $4::interval)
+      ON CONFLICT (key) DO UPDATE SET
+        owner_client_id = EXCLUDED.owner_client_id,
+        request_hash = EXCLUDED.request_hash,
+        state = 'in-progress',
+        response = NULL,
+        order_id = CASE WHEN k.expires_at <= now() THEN NULL ELSE k.order_id END,
+        created_at = EXCLUDED.created_at,
+        expires_at = EXCLUDED.expires_at
+      WHERE k.expires_at <= now()
+         OR (k.owner_client_id = EXCLUDED.owner_client_id AND k.request_hash = EXCLUDED.request_hash
+             AND (k.state = 'released' OR (k.state = 'in-progress' AND k.created_at <= now() - $5::interval)))
+      RETURNING order_id`,
+    selectKey: `SELECT owner_client_id, request_hash, state, order_id, response FROM ${s}.idempotency_keys WHERE key = $1`,
+    completeKey: `UPDATE ${s}.idempotency_keys SET state = 'completed', response = $2, order_id = COALESCE($3, order_id)
+      WHERE key = $1 AND state = 'in-progress'
+      RETURNING key`,
+    // Nothing was created: forget the key. An order was created: keep the link, so the retry
+    // continues with that order instead of making a second one.
+    releaseKey: `WITH forgotten AS (
+        DELETE FROM ${s}.idempotency_keys WHERE key = $1 AND state = 'in-progress' AND order_id IS NULL RETURNING key)
+      UPDATE ${s}.idempotency_keys SET state = 'released'
+      WHERE key = $1 AND state = 'in-progress' AND order_id IS NOT NULL`,
+  };
+
+  async function readOrder(session: SqlSession, text: string, key: string, ownerClientId: string): Promise<Order | undefined> {
+    const { rows } = await session.query<{ record: Order }>(text, [key, ownerClientId]);
+    return rows[0]?.record;
+  }
+
+  async function appendEvent(tx: SqlSession, order: Order, event: NewEvent): Promise<void> {
+    await tx.query(sql.insertEvent, [
+      order.orderId, order.version, event.type, order.updatedAt, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}),
+    ]);
+  }
+
+  async function insertOrder(order: Order, options: CreateOrderOptions): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx.query(sql.insertOrder, [
+        order.orderId, order.bookingReference, order.ownerClientId, order.status, order.version, order.createdAt,
+        surnamesOf(order), JSON.stringify(order),
+      ]);
+      await appendEvent(tx, order, options.event);
+      if (options.idempotencyKey !== undefined) {
+        const { rows } = await tx.query(sql.linkKey, [options.idempotencyKey, order.orderId, order.ownerClientId]);
+        if (rows.length === 0) {
+          throw new GatewayError('REQUEST_IN_PROGRESS', 'The idempotency key is not held by this request, or already has an order');
+        }
+      }
+    });
+  }
+
+  return {
+    async migrate() {
+      await applyMigrations(db, options.schema, logger);
+    },
+
+    async create(newOrder, createOptions) {
+      const given = newOrder.bookingReference === undefined ? undefined : normaliseBookingReference(newOrder.bookingReference);
+      for (let attempt = 1; ; attempt++) {
+        const now = new Date().toISOString();
+        const order: Order = { ...newOrder, bookingReference: given ?? generateBookingReference(), version: 1, createdAt: now, updatedAt: now };
+        assertValidOrderRecord(order);
+        try {
+          await insertOrder(order, createOptions);
+          return order;
+        } catch (error) {
+          if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+          const constraint = sqlConstraint(error);
+          if (constraint === 'orders_booking_reference_key') {
+            if (given === undefined && attempt < BOOKING_REFERENCE_ATTEMPTS) continue;
+            throw new GatewayError('INTERNAL_ERROR', `Booking reference ${order.bookingReference} is already taken`, [], error);
+          }
+          throw new GatewayError('INTERNAL_ERROR', `Order ${order.orderId} already exists`, [], error);
+        }
+      }
+    },
+
+    get(orderId, ownerClientId) {
+      return readOrder(db, sql.selectOrder, orderId, ownerClientId);
+    },
+
+    findByBookingReference(bookingReference, ownerClientId) {
+      return readOrder(db, sql.selectByReference, normaliseBookingReference(bookingReference), ownerClientId);
+    },
+
+    async update(orderId, ownerClientId, expectedVersion, change, event) {
+      const current = await readOrder(db, sql.selectOrder, orderId, ownerClientId);
+      if (!current) throw new GatewayError('ORDER_NOT_FOUND', `Order ${orderId} is unknown`);
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${orderId} is at version ${current.version}, not ${expectedVersion}`);
+      }
+      const changed = await change(structuredClone(current));
+      for (const field of IMMUTABLE_FIELDS) {
+        if (changed[field] !== current[field]) throw new GatewayError('INTERNAL_ERROR', `An order change may not alter ${field}`);
+      }
+      const next: Order = { ...changed, version: current.version + 1, updatedAt: nextInstant(current.updatedAt) };
+      assertValidOrderRecord(next);
+      await db.transaction(async (tx) => {
+        const { rows } = await tx.query(sql.updateOrder, [
+          orderId, ownerClientId, current.version, next.status, next.version, next.updatedAt, surnamesOf(next), JSON.stringify(next),
+        ]);
+        if (rows.length === 0) {
+          throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${orderId} was changed by another request since version ${current.version}`);
+        }
+        await appendEvent(tx, next, event);
+      });
+      return next;
+    },
+
+    async list(ownerClientId, filter = {}) {
+      const params: unknown[] = [ownerClientId];
+      const where = ['owner_client_id = $1'];
+      const add = (condition: (p: string) => string, value: unknown): void => {
+        params.push(value);
+        where.push(condition(`$${params.length}`));
+      };
+      if (filter.createdFrom !== undefined) add((p) => `created_at >= ${p}::timestamptz`, filter.createdFrom);
+      if (filter.createdTo !== undefined) add((p) => `created_at < ${p}::timestamptz`, filter.createdTo);
+      if (filter.status !== undefined) add((p) => `status = ${p}`, filter.status);
+      if (filter.paxSurname !== undefined) add((p) => `pax_surnames @> ARRAY[${p}::text]`, filter.paxSurname.trim().toUpperCase());
+      if (filter.bookingReference !== undefined) add((p) => `booking_reference = ${p}`, normaliseBookingReference(filter.bookingReference));
+      const limit = Math.min(Math.max(Math.trunc(filter.limit ?? DEFAULT_LIST_LIMIT), 1), MAX_LIST_LIMIT);
+      const offset = Math.max(Math.trunc(filter.offset ?? 0), 0);
+      params.push(limit, offset);
+      const { rows } = await db.query<SummaryRow>(
+        `SELECT order_id, booking_reference, status, version, created_at, updated_at,
+                record->'totalPrice' AS total_price, record->'passengers' AS passengers
+         FROM ${s}.orders WHERE ${where.join(' AND ')}
+         ORDER BY created_at DESC, order_id
+         LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        params,
+      );
+      return rows.map(toSummary);
+    },
+
+    async history(orderId, ownerClientId) {
+      const { rows } = await db.query<EventRow>(sql.history, [orderId, ownerClientId]);
+      if (rows.length === 0) throw new GatewayError('ORDER_NOT_FOUND', `Order ${orderId} is unknown`);
+      return rows.map(toEvent);
+    },
+
+    async claim(key, ownerClientId, requestHash, ttlMs = DEFAULT_TTL_MS): Promise<ClaimResult> {
+      // A row can vanish (released) or be freed between the two statements; look again then.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const claimed = await db.query<{ order_id: string | null }>(sql.claim, [key, ownerClientId, requestHash, milliseconds(ttlMs), milliseconds(leaseMs)]);
+        const won = claimed.rows[0];
+        if (won) return won.order_id === null ? { state: 'claimed' } : { state: 'claimed', orderId: won.order_id };
+        const row = (await db.query<IdempotencyRow>(sql.selectKey, [key])).rows[0];
+        if (!row) continue;
+        if (row.owner_client_id !== ownerClientId || row.request_hash !== requestHash) return { state: 'mismatch' };
+        if (row.state === 'released') continue;
+        if (row.state === 'completed') {
+          return row.order_id === null
+            ? { state: 'completed', response: row.response ?? '' }
+            : { state: 'completed', orderId: row.order_id, response: row.response ?? '' };
+        }
+        return { state: 'in-progress' };
+      }
+      return { state: 'in-progress' };
+    },
+
+    async complete(key, response, orderId) {
+      const { rows } = await db.query(sql.completeKey, [key, response, orderId ?? null]);
+      if (rows.length === 0) logger.warn({ idempotencyKey: key }, 'idempotency key completed while not in progress; its lease had run out');
+    },
+
+    async release(key) {
+      await db.query(sql.releaseKey, [key]);
+    },
+
+    async close() {
+      if (ownsDatabase) await db.close();
+    },
+  };
+}
