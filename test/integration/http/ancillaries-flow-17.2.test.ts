@@ -3,6 +3,7 @@ import { parseXml } from '../../../src/xml/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
 import { schemaFileOf } from '../../support/samples.ts';
 import { xmllintText } from '../../support/xmllint.ts';
+import { asList, attr, dayFromToday, refs, soap11, text, unwrapSoap11, type Doc } from '../../support/ndc-doc.ts';
 
 /**
  * NDC 17.2 ServiceList and SeatAvailability end to end: an offer is shopped from the reference
@@ -10,10 +11,7 @@ import { xmllintText } from '../../support/xmllint.ts';
  * 17.2 requests naming it go through the gateway, plain and in a SOAP 1.1 envelope.
  */
 
-const SOAP_11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const PASSENGERS = [{ id: 'PAX1', type: 'ADT' }, { id: 'PAX2', type: 'ADT' }, { id: 'PAX3', type: 'CHD' }];
-
-type Doc = Record<string, any>;
 
 interface Price { base: number; taxes: number; total: number; currency: string }
 interface ShopResult {
@@ -23,10 +21,6 @@ interface ShopResult {
 }
 interface ServiceListResult { services: { code: string; segmentIds: string[]; paxIds: string[]; price: Price }[] }
 interface SeatResult { offerItems: { code: string; segmentIds: string[]; paxIds: string[]; price: Price }[]; seatMaps: { segmentId: string }[] }
-
-function dayFromToday(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 const HEADER = `
   <Document>
@@ -89,43 +83,6 @@ function seatAvailabilityByOrderRq(orderId: string): string {
     <Order OrderID="${orderId}" Owner="XR"/>
   </Query>
 </SeatAvailabilityRQ>`;
-}
-
-function soap11(xml: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<soapenv:Envelope xmlns:soapenv="${SOAP_11_NS}">
-  <soapenv:Header/>
-  <soapenv:Body>
-    ${xml.replace(/^<\?xml[^>]*\?>\s*/, '')}
-  </soapenv:Body>
-</soapenv:Envelope>`;
-}
-
-/** The NDC document inside a SOAP answer, checked to be a SOAP 1.1 envelope. */
-function unwrapSoap11(text: string): string {
-  const envelope = /<(\w+):Envelope\b[^>]*\sxmlns:\1="([^"]+)"/.exec(text);
-  expect(envelope?.[2], text.slice(0, 500)).toBe(SOAP_11_NS);
-  const prefix = envelope![1];
-  const body = new RegExp(`<${prefix}:Body>([\\s\\S]*)</${prefix}:Body>`).exec(text);
-  expect(body, text.slice(0, 500)).not.toBeNull();
-  return `<?xml version="1.0" encoding="UTF-8"?>${body![1]!.trim()}`;
-}
-
-function asList<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function attr(element: Doc | undefined, name: string): string | undefined {
-  return element?.[`@${name}`] as string | undefined;
-}
-
-function text(element: unknown): string | undefined {
-  if (element !== null && typeof element === 'object') return (element as Doc)['#text'] as string | undefined;
-  return element as string | undefined;
-}
-
-function refs(value: unknown): string[] {
-  return (text(value) ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** `code|segments|currency total` for comparing what the gateway answered with what the airline offers. */

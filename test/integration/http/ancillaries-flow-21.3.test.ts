@@ -3,6 +3,7 @@ import { parseXml } from '../../../src/xml/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
 import { schemaFileOf } from '../../support/samples.ts';
 import { xmllintText } from '../../support/xmllint.ts';
+import { dayFromToday, type Doc } from '../../support/ndc-doc.ts';
 
 /**
  * NDC 21.3 ServiceList and SeatAvailability end to end, and the same requests as 24.4 and 26.1.
@@ -13,8 +14,6 @@ import { xmllintText } from '../../support/xmllint.ts';
 const MESSAGE_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
 const TYPES_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';
 const PASSENGERS = [{ id: 'PAX1', type: 'ADT' }, { id: 'PAX2', type: 'ADT' }, { id: 'PAX3', type: 'CHD' }];
-
-type Doc = Record<string, any>;
 
 interface Price { base: number; taxes: number; total: number; currency: string }
 interface Segment { segmentId: string; aircraft: string; origin: string; destination: string }
@@ -27,10 +26,6 @@ interface ServiceListResult { services: { code: string; segmentIds: string[]; pa
 interface SeatResult {
   offerItems: { code: string; segmentIds: string[]; paxIds: string[]; price: Price }[];
   seatMaps: { segmentId: string; cabins: { rows: { number: number; seats: { column: string; available: boolean }[] }[] }[] }[];
-}
-
-function dayFromToday(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 const CHAIN = `

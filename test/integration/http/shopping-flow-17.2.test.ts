@@ -4,6 +4,7 @@ import { parseXml } from '../../../src/xml/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
 import { schemaFileOf } from '../../support/samples.ts';
 import { xmllintText } from '../../support/xmllint.ts';
+import { asList, attr, dayFromToday, refs, soap11, text, unwrapSoap11, type Doc } from '../../support/ndc-doc.ts';
 
 /**
  * NDC 17.2 shopping end to end through the gateway and the reference airline: a hand-written
@@ -14,14 +15,8 @@ import { xmllintText } from '../../support/xmllint.ts';
 /** The reference airline's fare families, whose refund condition the offers carry. */
 const FARE_FAMILIES = (JSON.parse(readFileSync('fixtures/fares/fare-families.json', 'utf8')) as { fareFamilies: { code: string; refundable: boolean }[] }).fareFamilies;
 
-const SOAP_11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
-type Doc = Record<string, any>;
 type Message = 'AirShoppingRS' | 'OfferPriceRS';
-
-function dayFromToday(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** Travel dates, fixed once so that every request and check of the run agrees on them. */
 const OUTBOUND = dayFromToday(45);
@@ -98,43 +93,6 @@ function offerPriceRq(selection: Selection, passengers: string = FAMILY, currenc
     </PassengerList>
   </DataLists>
 </OfferPriceRQ>`;
-}
-
-function soap11(xml: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<soapenv:Envelope xmlns:soapenv="${SOAP_11_NS}">
-  <soapenv:Header/>
-  <soapenv:Body>
-    ${xml.replace(/^<\?xml[^>]*\?>\s*/, '')}
-  </soapenv:Body>
-</soapenv:Envelope>`;
-}
-
-/** The NDC document inside a SOAP answer, checked to be a SOAP 1.1 envelope. */
-function unwrapSoap11(text: string): string {
-  const envelope = /<(\w+):Envelope\b[^>]*\sxmlns:\1="([^"]+)"/.exec(text);
-  expect(envelope?.[2], text.slice(0, 500)).toBe(SOAP_11_NS);
-  const prefix = envelope![1];
-  const body = new RegExp(`<${prefix}:Body>([\\s\\S]*)</${prefix}:Body>`).exec(text);
-  expect(body, text.slice(0, 500)).not.toBeNull();
-  return `<?xml version="1.0" encoding="UTF-8"?>${body![1]!.trim()}`;
-}
-
-function asList<T = Doc>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function attr(element: Doc | undefined, name: string): string | undefined {
-  return element?.[`@${name}`] as string | undefined;
-}
-
-function text(element: unknown): string | undefined {
-  if (element !== null && typeof element === 'object') return (element as Doc)['#text'] as string | undefined;
-  return element as string | undefined;
-}
-
-function refs(value: unknown): string[] {
-  return (text(value) ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** An amount element (`<Total Code="USD">12.30</Total>`) in minor units, checking its currency. */

@@ -4,6 +4,7 @@ import { parseXml } from '../../../src/xml/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
 import { schemaFileOf } from '../../support/samples.ts';
 import { xmllintText } from '../../support/xmllint.ts';
+import { dayFromToday, type Doc } from '../../support/ndc-doc.ts';
 
 /**
  * NDC 21.3 shopping end to end through the HTTP app and the reference airline: a hand-written
@@ -12,17 +13,11 @@ import { xmllintText } from '../../support/xmllint.ts';
  * same requests as NDC 24.4 and 26.1, which inherit the 21.3 mappings.
  */
 
-type Doc = Record<string, any>;
-
 /** The reference airline's fare families, whose refund and change conditions the fare components carry. */
 const FARE_FAMILIES = (JSON.parse(readFileSync('fixtures/fares/fare-families.json', 'utf8')) as { fareFamilies: { code: string; refundable: boolean; changeable: boolean }[] }).fareFamilies;
 
 const MESSAGE_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
 const TYPES_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';
-
-function dayFromToday(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 const OUTBOUND = dayFromToday(45);
 const INBOUND = dayFromToday(52);

@@ -1,0 +1,50 @@
+import { expect } from 'vitest';
+import { SOAP_11_NS } from '../../src/http/soap-envelope.ts';
+
+/** A parsed NDC document as tests read it: local names, '@Attr', '#text', arrays where the XSD repeats. */
+export type Doc = Record<string, any>;
+
+/** `YYYY-MM-DD`, `days` from today (UTC). */
+export function dayFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Puts a document into a SOAP 1.1 envelope, as many 17.2 partners send it. */
+export function soap11(xml: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="${SOAP_11_NS}">
+  <soapenv:Header/>
+  <soapenv:Body>
+    ${xml.replace(/^<\?xml[^>]*\?>\s*/, '')}
+  </soapenv:Body>
+</soapenv:Envelope>`;
+}
+
+/** The NDC document inside a SOAP answer, checked to be a SOAP 1.1 envelope. */
+export function unwrapSoap11(text: string): string {
+  const envelope = /<(\w+):Envelope\b[^>]*\sxmlns:\1="([^"]+)"/.exec(text);
+  expect(envelope?.[2], text.slice(0, 500)).toBe(SOAP_11_NS);
+  const prefix = envelope![1];
+  const body = new RegExp(`<${prefix}:Body>([\\s\\S]*)</${prefix}:Body>`).exec(text);
+  expect(body, text.slice(0, 500)).not.toBeNull();
+  return `<?xml version="1.0" encoding="UTF-8"?>${body![1]!.trim()}`;
+}
+
+export function asList<T = Doc>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export function attr(element: Doc | undefined, name: string): string | undefined {
+  return element?.[`@${name}`] as string | undefined;
+}
+
+/** Text of an element that may carry attributes (`{ '#text': … }`) or be plain text. */
+export function text(element: unknown): string | undefined {
+  if (element !== null && typeof element === 'object') return (element as Doc)['#text'] as string | undefined;
+  return element as string | undefined;
+}
+
+/** A 17.2 IDREFS value as a list of ids. */
+export function refs(value: unknown): string[] {
+  return (text(value) ?? '').split(/\s+/).filter(Boolean);
+}
