@@ -4,19 +4,24 @@ import type { Logger } from './log/logger.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { createAirlineClient } from './downstream/index.ts';
 import { createApp } from './http/app.ts';
-import { loadMappingRegistry } from './mapping/index.ts';
+import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
-import { NDC_VERSIONS, SERVED_MESSAGES } from './ndc/ndc-versions.ts';
-import type { PipelineDeps, SchemaModels } from './pipeline/ndc-pipeline.ts';
+import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
+import { createSchemaModels } from './pipeline/schema-models.ts';
+import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
 import { createCommandQueue, startBullmqWorkers } from './queue/index.ts';
 import { createCommandHandlers } from './worker/index.ts';
-import { loadSchemaModel, preloadSchemaModel, type SchemaModel } from './xml/index.ts';
-import { createSchemaRegistry, createXsdEngine, type SchemaRegistry } from './xsd/index.ts';
-import { GatewayError } from './errors/index.ts';
+import { createSchemaRegistry, createXsdEngine } from './xsd/index.ts';
 
 export interface Gateway {
   readonly app: Express;
   readonly deps: PipelineDeps;
+  /**
+   * Reloads the mapping files (what the watcher, SIGHUP and the admin route do). Requests already
+   * running finish with the mappings they started with. Never throws: a broken file keeps the old
+   * set and is reported as `file:line:column: message`.
+   */
+  reloadMappings(trigger: string): Promise<MappingReloadReport>;
   close(): Promise<void>;
 }
 
@@ -25,47 +30,27 @@ export interface GatewayOptions {
   readonly airlineUrl: string;
 }
 
-/** Every served request message and its response. */
-export function servedSchemaMessages(): string[] {
-  return Object.entries(SERVED_MESSAGES).flatMap(([request, { response }]) => [request, response]);
-}
-
-/** Loads the schema model of each compiled message once; the parser and builder read them on every request. */
-function loadSchemaModels(config: Config, schemas: SchemaRegistry, messages: readonly string[]): SchemaModels {
-  const models = new Map<string, SchemaModel>();
-  for (const version of config.versions) {
-    const info = NDC_VERSIONS[version]!;
-    for (const message of messages) {
-      if (!schemas.has(version, message)) continue;
-      const model = loadSchemaModel(`${config.schemaPath}/${version}/${info.schemaFile(info.rootName(message))}`);
-      // Compile every reachable type now, so start-up pays for it rather than the first request.
-      preloadSchemaModel(model);
-      models.set(`${version}/${message}`, model);
-    }
-  }
-  return {
-    get(version, message) {
-      const model = models.get(`${version}/${message}`);
-      if (!model) throw new GatewayError('MESSAGE_UNAVAILABLE', `${message} ${version} is not available`);
-      return model;
-    },
-  };
-}
-
 /**
- * Builds the gateway: compiles each served schema once, loads models, mappings and command schemas,
- * connects the queue (and, with Redis and RUN_WORKERS, starts workers in this process).
+ * Builds the gateway. What is served is data: the mappings decide which messages exist, and the
+ * XSDs and models of exactly those messages are compiled, at start-up and whenever a reload maps
+ * a new one. Connects the queue (and, with Redis and RUN_WORKERS, starts workers in this process),
+ * and reloads mappings on file changes (MAPPINGS_WATCH), SIGHUP and `POST /api/v1/admin/mappings/reload`.
  */
 export async function createGateway(config: Config, logger: Logger, options: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
-  const messages = servedSchemaMessages();
   const engine = await createXsdEngine(config.xsdEngine);
-  const schemas = createSchemaRegistry({ engine, schemaPath: config.schemaPath, versions: config.versions, messages, logger });
-  const models = loadSchemaModels(config, schemas, messages);
-  const mappings = await loadMappingRegistry({ mappingsPath: config.mappingsPath, versions: config.versions, logger });
+  const schemas = createSchemaRegistry({ engine, schemaPath: config.schemaPath, versions: config.versions, messages: [], logger });
+  const models = createSchemaModels(config, schemas, logger);
   const commands = loadCommandValidator(config.commandSchemasPath);
+  const served: ServedMessageDeps = { versions: config.versions, schemas, models, commands, logger };
+  const mappings = await loadMappingRegistry({
+    mappingsPath: config.mappingsPath,
+    versions: config.versions,
+    logger,
+    prepare: (next) => prepareServedMessages(next, served),
+  });
   const airline = createAirlineClient({ baseUrl: options.airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
-  const handlers = createCommandHandlers({ airline });
+  const handlers = createCommandHandlers({ airline, commands: commands.commands });
   const queueOptions = {
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
@@ -80,21 +65,41 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const metrics = createGatewayMetrics(() => queue.depth());
   const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics };
 
+  const reloadMappings = async (trigger: string): Promise<MappingReloadReport> => {
+    logger.info({ trigger }, 'reloading mappings');
+    const result = await mappings.reload();
+    return { ...result, served: listServedMessages(mappings.current(), served) };
+  };
+
   const app = createApp({
     deps,
     logger,
     healthChecks: {
-      schemas: async () => ({ ok: schemas.compiledCount > 0, detail: { compiled: schemas.compiledCount, failures: schemas.failures } }),
+      schemas: async () => ({
+        ok: schemas.compiledCount > 0,
+        detail: { compiled: schemas.compiledCount, failures: schemas.failures, served: listServedMessages(mappings.current(), served) },
+      }),
       queue: async () => ({ ok: await queue.isReady(), detail: { transport: config.redisUrl ? 'bullmq' : 'in-process' } }),
       downstream: async () => ({ ok: await airline.isReachable(), detail: { airline: options.airlineUrl } }),
     },
+    admin: { reloadMappings },
   });
+
+  const watcher: MappingWatcher | undefined = config.mappingsWatch
+    ? watchMappings({ path: config.mappingsPath, onChange: () => reloadMappings('file change'), logger })
+    : undefined;
+  const onSighup = (): void => void reloadMappings('SIGHUP');
+  process.on('SIGHUP', onSighup);
+
   logger.info({ ms: Math.round(performance.now() - started), compiled: schemas.compiledCount, failures: schemas.failures.length, queue: config.redisUrl ? 'bullmq' : 'in-process' }, 'gateway ready');
 
   return {
     app,
     deps,
+    reloadMappings,
     async close() {
+      process.off('SIGHUP', onSighup);
+      await watcher?.close();
       await workers?.close();
       await queue.close();
       await airline.close();

@@ -1,3 +1,4 @@
+import { loadCommandValidator } from './commands/command-validator.ts';
 import { loadConfig } from './config/config.ts';
 import { createLogger } from './log/logger.ts';
 import { createAirlineClient } from './downstream/index.ts';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     concurrency: config.workerConcurrency,
     resultInlineMaxBytes: config.resultInlineMaxBytes,
     resultTtlSeconds: config.resultTtlSeconds,
-    handlers: createCommandHandlers({ airline }),
+    handlers: createCommandHandlers({ airline, commands: loadCommandValidator(config.commandSchemasPath).commands }),
     logger,
   });
   logger.info({ airlineUrl, concurrency: config.workerConcurrency }, 'workers running');

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { GatewayError } from '../errors/index.ts';
-import { SERVED_MESSAGES } from '../ndc/ndc-versions.ts';
+import type { MappingSnapshot } from '../mapping/index.ts';
 import { handleNdcRequest, type PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import type { DetectionHints } from '../pipeline/detect-message.ts';
 import { sendGatewayError } from './send-error.ts';
@@ -12,7 +12,17 @@ function isXmlContentType(req: Request): boolean {
   return XML_TYPES.includes(type) || /^application\/[\w.+-]+\+xml$/.test(type);
 }
 
-const routeMessages = new Set(Object.keys(SERVED_MESSAGES).map((m) => m.replace(/RQ$/, '')));
+const routeNamesBySnapshot = new WeakMap<MappingSnapshot, ReadonlySet<string>>();
+
+/** Route names (`AirShopping`) of the messages mapped in any served version; computed once per mapping set. */
+function routeNames(snapshot: MappingSnapshot, versions: readonly string[]): ReadonlySet<string> {
+  let names = routeNamesBySnapshot.get(snapshot);
+  if (!names) {
+    names = new Set(versions.flatMap((version) => snapshot.mapped(version).map((m) => m.name)));
+    routeNamesBySnapshot.set(snapshot, names);
+  }
+  return names;
+}
 
 /** `POST /api/v1/ndc`, `POST /api/v1/ndc/{Message}` and `POST /api/v1/ndc/{version}/{Message}`. */
 export function createNdcRouter(deps: PipelineDeps): Router {
@@ -48,9 +58,10 @@ export function createNdcRouter(deps: PipelineDeps): Router {
   };
   const messageParam = (req: Request, res: Response, next: NextFunction): void => {
     const message = String(req.params.message);
-    if (!routeMessages.has(message)) {
+    const served = routeNames(deps.mappings.current(), deps.config.versions);
+    if (!served.has(message)) {
       sendGatewayError(res, new GatewayError('UNKNOWN_MESSAGE', `${message} is not a message this gateway serves`, [
-        { message: `Served: ${[...routeMessages].join(', ')}`, path: req.path },
+        { message: `Served: ${[...served].sort().join(', ')}`, path: req.path },
       ]));
       return;
     }

@@ -7,7 +7,10 @@ export {
   type MappingDirection, type MappingIssue, type MappingLoadIssue,
 } from './mapping-error.ts';
 export { parsePath, PathSyntaxError, type CompiledPath } from './mapping-path.ts';
-export { loadMappingRegistry, normaliseMessageName, type MappingRegistry, type MappingRegistryOptions } from './mapping-registry.ts';
+export {
+  loadMappingRegistry, normaliseMessageName,
+  type MappedMessage, type MappingRegistry, type MappingRegistryOptions, type MappingReloadResult, type MappingSnapshot,
+} from './mapping-registry.ts';
 export { getMappingValidators, MAPPING_SCHEMA_URL } from './mapping-schema.ts';
 export type {
   CodeTable, CodeTables, CompiledMapping, CompiledRequestMapping, CompiledResponseMapping, MappingContext, MappingSpec, RuleSpec,
@@ -16,3 +19,4 @@ export {
   BUILT_IN_TRANSFORMS, createTransformRegistry, defineTransform,
   type TransformContext, type TransformDefinition, type TransformRegistry,
 } from './transforms/index.ts';
+export { watchMappings, type MappingWatcher, type WatchMappingsOptions } from './watch-mappings.ts';

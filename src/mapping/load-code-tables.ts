@@ -25,9 +25,11 @@ export async function loadCodeTables(folder: string): Promise<CodeTables> {
   const tables = new Map<string, CodeTable>();
   const origin = new Map<string, string>();
   const issues: MappingLoadIssue[] = [];
-  for (const name of names) {
+  // Read at once: a reload under load would otherwise wait a busy event-loop turn per file.
+  const texts = await Promise.all(names.map((name) => readFile(join(folder, name), 'utf8')));
+  for (const [index, name] of names.entries()) {
     const file = join(folder, name);
-    const source = parseSource(await readFile(file, 'utf8'), file);
+    const source = parseSource(texts[index] ?? '', file);
     const problems = source.issues.length > 0 ? source.issues : validateSource(source, getMappingValidators().codeTableFile);
     if (problems.length > 0) {
       issues.push(...problems);

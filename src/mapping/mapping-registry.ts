@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { loadCodeTables } from './load-code-tables.ts';
-import { loadMappingFile } from './load-mapping.ts';
+import { parseMappingSource } from './load-mapping.ts';
 import { formatLoadIssue, MappingLoadError, type MappingDirection, type MappingLoadIssue } from './mapping-error.ts';
 import { getMappingValidators } from './mapping-schema.ts';
 import { parseSource, validateSource } from './mapping-source.ts';
@@ -18,10 +18,34 @@ export interface MappingRegistryOptions {
   readonly logger?: Logger;
   /** Extra transforms, added to the built-in ones. */
   readonly transforms?: readonly TransformDefinition[];
+  /**
+   * Runs on every complete new set before it is put in force, at start-up and on each reload, so
+   * whatever a newly mapped message needs (its XSDs, for the gateway) is ready before the first
+   * request can reach it. A rejection at start-up fails the load; on a reload it keeps the old set.
+   */
+  readonly prepare?: (next: MappingSnapshot) => void | Promise<void>;
 }
 
-/** The mappings in force. Lookups are synchronous map reads; `reload` swaps in a whole new set at once. */
-export interface MappingRegistry {
+/**
+ * A message the mappings of a version serve: both directions are mapped. This is the whole
+ * definition of a served message, so adding one is adding two files.
+ */
+export interface MappedMessage {
+  /** The file-name stem, e.g. `AirShopping`; also the per-message route name. */
+  readonly name: string;
+  /** The request message, from the file name: `AirShopping.request.yaml` → `AirShoppingRQ`. */
+  readonly request: string;
+  /** The response message, from the response mapping's `message:`, e.g. `AirShoppingRS` or `OrderViewRS`. */
+  readonly response: string;
+  /** The internal command, from the request mapping's `command:`. */
+  readonly command: string;
+}
+
+/**
+ * One complete set of mappings, never changed once loaded. A request takes the snapshot in force
+ * when it starts and uses it to the end, so a reload never mixes old and new files in one answer.
+ */
+export interface MappingSnapshot {
   /**
    * The request mapping of a message (`AirShopping`, `AirShoppingRQ` and `IATA_AirShoppingRQ` are the same).
    * @throws GatewayError UNKNOWN_MESSAGE when there is none; UNSUPPORTED_VERSION for a version not served.
@@ -32,8 +56,29 @@ export interface MappingRegistry {
   has(version: string, message: string, direction: MappingDirection): boolean;
   /** Messages with at least one mapping in a version, inherited ones included, sorted. */
   messages(version: string): string[];
+  /** Messages with both mappings in a version, sorted by name. */
+  mapped(version: string): readonly MappedMessage[];
+  /** The mapped message a request message (`AirShoppingRQ`, `IATA_AirShoppingRQ`) names, if both directions are mapped. */
+  find(version: string, message: string): MappedMessage | undefined;
+  /** Number of mapping files the set was built from. */
+  readonly loaded: number;
+}
+
+/** What a reload reports: files loaded, or the problems (`file:line:column: message`) that kept the old set in force. */
+export interface MappingReloadResult {
+  readonly loaded: number;
+  readonly errors: string[];
+}
+
+/**
+ * The mappings in force. Lookups read the current snapshot; `reload` swaps in a whole new set at
+ * once, after `prepare` has run on it.
+ */
+export interface MappingRegistry extends MappingSnapshot {
+  /** The snapshot in force now; hold on to it for the length of one request. */
+  current(): MappingSnapshot;
   /** Loads everything again; on any error the current set stays in force and the errors are returned. */
-  reload(): Promise<{ loaded: number; errors: string[] }>;
+  reload(): Promise<MappingReloadResult>;
 }
 
 interface MessageMappings {
@@ -69,6 +114,27 @@ interface VersionFolder {
   readonly own: Map<string, MessageMappings>;
 }
 
+/**
+ * Reads the data files of a folder all at once. Under load every await waits for a turn of a busy
+ * event loop, so reading files one after the other made a reload take seconds; in parallel it
+ * takes a few turns.
+ */
+interface FileText {
+  readonly text?: string;
+  readonly error?: string;
+}
+
+async function readDataFiles(folder: string, names: readonly string[]): Promise<Map<string, FileText>> {
+  const read = await Promise.all(names.filter((name) => DATA_FILE.test(name)).map(async (name): Promise<[string, FileText]> => {
+    try {
+      return [name, { text: await readFile(join(folder, name), 'utf8') }];
+    } catch (error) {
+      return [name, { error: describeError(error) }];
+    }
+  }));
+  return new Map(read);
+}
+
 async function readVersionFolder(
   mappingsPath: string,
   version: string,
@@ -78,14 +144,20 @@ async function readVersionFolder(
   const folder = join(mappingsPath, version);
   const names = await listFolder(folder);
   if (!names) return undefined;
+  const texts = await readDataFiles(folder, names);
   let inherits: string | undefined;
   const own = new Map<string, MessageMappings>();
   const seen = new Map<string, string>();
   let files = 0;
   for (const name of names) {
     const file = join(folder, name);
+    const read = texts.get(name);
+    if (read?.error !== undefined) {
+      issues.push({ file, message: `cannot read: ${read.error}` });
+      continue;
+    }
     if (VERSION_FILE.test(name)) {
-      const source = parseSource(await readFile(file, 'utf8'), file);
+      const source = parseSource(read?.text ?? '', file);
       const problems = source.issues.length > 0 ? source.issues : validateSource(source, getMappingValidators().versionFile);
       if (problems.length > 0) issues.push(...problems);
       else inherits = (source.value as { inherits?: string } | null)?.inherits;
@@ -106,7 +178,7 @@ async function readVersionFolder(
     }
     seen.set(key, file);
     try {
-      const mapping = await loadMappingFile(file, { ...shared, direction });
+      const mapping = parseMappingSource(read?.text ?? '', file, { ...shared, direction });
       const entry = own.get(message) ?? {};
       if (mapping.direction === 'request') entry.request = mapping;
       else entry.response = mapping;
@@ -176,6 +248,63 @@ async function buildMappingSet(options: MappingRegistryOptions, transforms: Tran
   return { set: { versions, loaded }, issues };
 }
 
+function requestMessageOf(name: string): string {
+  return `${name}RQ`;
+}
+
+/** Wraps a loaded set in the read-only view requests use. */
+function toSnapshot(set: MappingSet): MappingSnapshot {
+  const lookup = (version: string, message: string): MessageMappings | undefined => {
+    const messages = set.versions.get(version);
+    if (!messages) throw new GatewayError('UNSUPPORTED_VERSION', `NDC ${version} is not served`);
+    return messages.get(normaliseMessageName(message));
+  };
+  const missing = (version: string, message: string, direction: MappingDirection): GatewayError =>
+    new GatewayError('UNKNOWN_MESSAGE', `No ${direction} mapping for ${message} in NDC ${version}`);
+  const mapped = new Map<string, readonly MappedMessage[]>();
+  for (const [version, messages] of set.versions) {
+    const list: MappedMessage[] = [];
+    for (const [name, entry] of [...messages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (!entry.request || !entry.response) continue;
+      list.push(Object.freeze({ name, request: requestMessageOf(name), response: entry.response.message.replace(/^IATA_/, ''), command: entry.request.command }));
+    }
+    mapped.set(version, Object.freeze(list));
+  }
+
+  return Object.freeze({
+    loaded: set.loaded,
+    request(version: string, message: string) {
+      const mapping = lookup(version, message)?.request;
+      if (!mapping) throw missing(version, message, 'request');
+      return mapping;
+    },
+    response(version: string, message: string) {
+      const mapping = lookup(version, message)?.response;
+      if (!mapping) throw missing(version, message, 'response');
+      return mapping;
+    },
+    has(version: string, message: string, direction: MappingDirection) {
+      const entry = set.versions.get(version)?.get(normaliseMessageName(message));
+      return (direction === 'request' ? entry?.request : entry?.response) !== undefined;
+    },
+    messages(version: string) {
+      return [...(set.versions.get(version)?.keys() ?? [])].sort();
+    },
+    mapped(version: string) {
+      return mapped.get(version) ?? [];
+    },
+    find(version: string, message: string) {
+      const name = normaliseMessageName(message);
+      const found = mapped.get(version)?.find((m) => m.name === name);
+      return found && requestMessageOf(name) === message.replace(/^IATA_/, '') ? found : undefined;
+    },
+  });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Loads every mapping of the served versions, with their code tables, compiled once.
  * A version folder with `version.yaml` saying `inherits: '21.3'` falls back, file by file, to the
@@ -187,53 +316,46 @@ export async function loadMappingRegistry(options: MappingRegistryOptions): Prom
   const transforms = createTransformRegistry(options.transforms);
   const first = await buildMappingSet(options, transforms);
   if (!first.set) throw new MappingLoadError(first.issues);
-  let current: MappingSet = first.set;
+  let current = toSnapshot(first.set);
+  await options.prepare?.(current);
   options.logger?.info({ loaded: current.loaded, versions: options.versions }, 'mappings loaded');
-
-  const lookup = (version: string, message: string): MessageMappings | undefined => {
-    const messages = current.versions.get(version);
-    if (!messages) throw new GatewayError('UNSUPPORTED_VERSION', `NDC ${version} is not served`);
-    return messages.get(normaliseMessageName(message));
-  };
-  const missing = (version: string, message: string, direction: MappingDirection): GatewayError =>
-    new GatewayError('UNKNOWN_MESSAGE', `No ${direction} mapping for ${message} in NDC ${version}`);
 
   let reloading: Promise<unknown> = Promise.resolve();
 
   return {
-    request(version, message) {
-      const mapping = lookup(version, message)?.request;
-      if (!mapping) throw missing(version, message, 'request');
-      return mapping;
+    current: () => current,
+    get loaded() {
+      return current.loaded;
     },
-    response(version, message) {
-      const mapping = lookup(version, message)?.response;
-      if (!mapping) throw missing(version, message, 'response');
-      return mapping;
-    },
-    has(version, message, direction) {
-      const entry = current.versions.get(version)?.get(normaliseMessageName(message));
-      return (direction === 'request' ? entry?.request : entry?.response) !== undefined;
-    },
-    messages(version) {
-      return [...(current.versions.get(version)?.keys() ?? [])].sort();
-    },
+    request: (version, message) => current.request(version, message),
+    response: (version, message) => current.response(version, message),
+    has: (version, message, direction) => current.has(version, message, direction),
+    messages: (version) => current.messages(version),
+    mapped: (version) => current.mapped(version),
+    find: (version, message) => current.find(version, message),
     reload() {
-      const run = reloading.then(async () => {
-        const next = await buildMappingSet(options, transforms);
-        if (!next.set) {
-          const errors = next.issues.map(formatLoadIssue);
+      const run = reloading.then(async (): Promise<MappingReloadResult> => {
+        const refuse = (errors: string[]): MappingReloadResult => {
           options.logger?.error({ errors }, 'mapping reload failed; the previous mappings stay in force');
           return { loaded: 0, errors };
+        };
+        let snapshot: MappingSnapshot;
+        try {
+          const next = await buildMappingSet(options, transforms);
+          if (!next.set) return refuse(next.issues.map(formatLoadIssue));
+          snapshot = toSnapshot(next.set);
+          await options.prepare?.(snapshot);
+        } catch (error) {
+          // A folder that vanished mid-read or a failing prepare must not take the running set down.
+          return refuse([`${options.mappingsPath}: ${describeError(error)}`]);
         }
-        current = next.set;
+        // One assignment: a request sees either the old snapshot or the new one, never a mix.
+        current = snapshot;
         options.logger?.info({ loaded: current.loaded, versions: options.versions }, 'mappings reloaded');
-        return { loaded: current.loaded, errors: [] as string[] };
+        return { loaded: current.loaded, errors: [] };
       });
       reloading = run.catch(() => undefined);
       return run;
     },
   };
 }
-
-export type { CompiledMapping };

@@ -43,11 +43,3 @@ export const NDC_VERSIONS: Readonly<Record<string, NdcVersionInfo>> = Object.fre
 });
 
 export { OO_MESSAGE_NS, OO_TYPES_NS, EDIST_172_NS };
-
-/** The request messages the gateway serves and the response each one answers with. */
-export const SERVED_MESSAGES: Readonly<Record<string, { readonly response: string }>> = Object.freeze({
-  AirShoppingRQ: { response: 'AirShoppingRS' },
-  OfferPriceRQ: { response: 'OfferPriceRS' },
-  ServiceListRQ: { response: 'ServiceListRS' },
-  SeatAvailabilityRQ: { response: 'SeatAvailabilityRS' },
-});

@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/index.ts';
-import { EDIST_172_NS, NDC_VERSIONS, OO_MESSAGE_NS, SERVED_MESSAGES } from '../ndc/ndc-versions.ts';
+import type { MappingSnapshot } from '../mapping/index.ts';
+import { EDIST_172_NS, NDC_VERSIONS, OO_MESSAGE_NS } from '../ndc/ndc-versions.ts';
 
 /** The root start tag, as read before the full parse. */
 export interface RootElement {
@@ -41,16 +42,21 @@ function normaliseVersion(raw: string | undefined): string | undefined {
   return match ? `${match[1]}.${match[2]}` : raw.trim();
 }
 
+/** The messages detection may answer with: those mapped in both directions (a mapping snapshot). */
+export type MessageCatalog = Pick<MappingSnapshot, 'find' | 'mapped'>;
+
 /**
  * Works out which NDC message and version a document is.
  * 17.2 has its own namespace. 21.3, 24.4 and 26.1 share one, so the version comes from
  * PayloadAttributes/VersionNumber, then the `NDC-Version` header, then the path, then the default.
+ * A message is known when the mappings of its version map its request and its response.
  */
 export function detectMessage(
   root: RootElement,
   xml: string,
   hints: DetectionHints,
   served: { readonly versions: readonly string[]; readonly defaultVersion: string },
+  catalog: MessageCatalog,
 ): DetectedMessage {
   const where = { line: root.line, column: root.column, path: `/${root.localName}` };
   let version: string | undefined;
@@ -72,13 +78,13 @@ export function detectMessage(
   }
   const info = NDC_VERSIONS[version]!;
   const message = info.messageOf(root.localName);
-  const servedMessage = SERVED_MESSAGES[message];
+  const servedMessage = catalog.find(version, message);
   if (!servedMessage || info.rootName(message) !== root.localName) {
     throw new GatewayError('UNKNOWN_MESSAGE', `${root.localName} is not a message this gateway serves`, [
-      { message: `Served messages: ${Object.keys(SERVED_MESSAGES).map((m) => info.rootName(m)).join(', ')}`, ...where },
+      { message: `Served messages: ${catalog.mapped(version).map((m) => info.rootName(m.request)).join(', ')}`, ...where },
     ]);
   }
-  if (hints.routeMessage && hints.routeMessage !== message.replace(/RQ$/, '')) {
+  if (hints.routeMessage && hints.routeMessage !== servedMessage.name) {
     throw new GatewayError('MESSAGE_ROUTE_MISMATCH', `The route is for ${hints.routeMessage} but the document is ${root.localName}`, [{ message: 'root element', ...where }]);
   }
   return { version, message, response: servedMessage.response, rootName: root.localName };

@@ -4,27 +4,26 @@ import type { Logger } from '../log/logger.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { CommandValidator } from '../commands/command-validator.ts';
 import type { CommandQueue } from '../queue/index.ts';
-import type { MappingRegistry } from '../mapping/index.ts';
+import type { MappingRegistry, MappingSnapshot } from '../mapping/index.ts';
 import { applyMapping } from '../mapping/index.ts';
 import type { SchemaRegistry } from '../xsd/index.ts';
-import { buildXml, parseXml, readRootElement, type SchemaModel } from '../xml/index.ts';
+import { buildXml, parseXml, readRootElement } from '../xml/index.ts';
 import { decodeUtf8 } from '../xml/xml-text.ts';
 import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
 import { buildErrorsContent, buildGenericErrorsXml } from '../ndc/errors-content.ts';
 import { soapContentType, unwrapSoapEnvelope, wrapSoapEnvelope, type SoapVersion } from '../http/soap-envelope.ts';
 import { createMappingContext } from './mapping-context.ts';
 import { detectMessage, type DetectedMessage, type DetectionHints } from './detect-message.ts';
+import type { SchemaModels } from './schema-models.ts';
 
-/** Schema models by version and message, loaded once at start-up. */
-export interface SchemaModels {
-  get(version: string, message: string): SchemaModel;
-}
+export type { SchemaModels };
 
 /** Everything the NDC pipeline needs, built once by the gateway factory. */
 export interface PipelineDeps {
   readonly config: Config;
   readonly schemas: SchemaRegistry;
   readonly models: SchemaModels;
+  /** Decides what is served: a message is served when its version maps both its request and its response. */
   readonly mappings: MappingRegistry;
   readonly commands: CommandValidator;
   readonly queue: CommandQueue;
@@ -78,6 +77,8 @@ async function stage<T>(metrics: GatewayMetrics, name: string, work: () => T | P
  */
 export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest): Promise<NdcAnswer> {
   const { config, metrics } = deps;
+  // The mappings in force now serve this request to its end, even if a reload swaps them meanwhile.
+  const mappings = deps.mappings.current();
   let detected: DetectedMessage | undefined;
   let soap: SoapVersion | undefined;
   try {
@@ -88,8 +89,8 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
     try {
       const xml = unwrapped.xml;
       const root = soap ? readRootElement(xml) : outer;
-      detected = detectMessage(root, xml, request.hints, config);
-      return await runMessage(deps, request, detected, xml, soap);
+      detected = detectMessage(root, xml, request.hints, config, mappings);
+      return await runMessage(deps, mappings, request, detected, xml, soap);
     } catch (error) {
       throw shiftLines(error, unwrapped.lineOffset);
     }
@@ -98,7 +99,9 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
   }
 }
 
-async function runMessage(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, xml: string, soap: SoapVersion | undefined): Promise<NdcAnswer> {
+async function runMessage(
+  deps: PipelineDeps, mappings: MappingSnapshot, request: NdcRequest, detected: DetectedMessage, xml: string, soap: SoapVersion | undefined,
+): Promise<NdcAnswer> {
   const { config, metrics } = deps;
   const { version, message, response } = detected;
   const deadline = Date.now() + config.queueWaitMs;
@@ -112,9 +115,12 @@ async function runMessage(deps: PipelineDeps, request: NdcRequest, detected: Det
   }
 
   const facts = { correlationId: request.correlationId, version, message, now: new Date().toISOString() };
-  const requestMapping = deps.mappings.request(version, message);
-  const command = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, detected.rootName)));
+  const requestMapping = mappings.request(version, message);
   const commandName = requestMapping.command;
+  if (!deps.commands.commands.includes(commandName)) {
+    throw new GatewayError('MESSAGE_UNAVAILABLE', `${message} maps to the command ${commandName}, which has no schema, so the message is refused`);
+  }
+  const command = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, detected.rootName)));
   deps.commands.validateCommand(commandName, command);
 
   const result = await stage(metrics, 'queue', () =>
@@ -126,7 +132,7 @@ async function runMessage(deps: PipelineDeps, request: NdcRequest, detected: Det
   );
   deps.commands.validateResult(commandName, result);
 
-  const responseMapping = deps.mappings.response(version, message);
+  const responseMapping = mappings.response(version, message);
   const responseRoot = NDC_VERSIONS[version]!.rootName(response);
   const content = await stage(metrics, 'map-response', () => applyMapping(responseMapping, result, createMappingContext(config, facts, responseRoot)));
   const responseXml = await stage(metrics, 'build', () => buildResponse(deps, version, response, content as Record<string, unknown>));

@@ -1,24 +1,28 @@
 import type { CommandHandler, HandlerRegistry } from '../queue/index.ts';
+import type { AirlineCaller } from './airline-caller.ts';
+import { CUSTOM_HANDLERS, type HandlerFactory } from './custom-handlers.ts';
 
-/** The airline API as handlers see it: one call per command. */
-export interface AirlineCaller {
-  call(command: string, payload: unknown, options: { correlationId: string; deadline?: number }): Promise<unknown>;
-}
-
-/** Commands answered by one call to the airline's endpoint of the same name. */
-export const AIRLINE_COMMANDS = ['offer.shop', 'offer.price', 'service.list', 'seat.availability'] as const;
-
-/** A handler that forwards its command to the airline and returns the airline's result. */
+/** A handler that forwards its command to the airline (`POST /v1/<command>`) and returns the airline's result. */
 export function forwardToAirline(airline: AirlineCaller, command: string): CommandHandler {
   return (payload, { meta }) => airline.call(command, payload, { correlationId: meta.correlationId, deadline: meta.deadline });
 }
 
+export interface CommandHandlerOptions {
+  readonly airline: AirlineCaller;
+  /** Commands that have a schema pair in schemas/commands/ (CommandValidator.commands). */
+  readonly commands: readonly string[];
+  /** @defaultValue CUSTOM_HANDLERS */
+  readonly custom?: Readonly<Record<string, HandlerFactory>>;
+}
+
 /**
- * Handlers by command name. A new message that needs a new command registers its handler here;
- * commands that are a single airline call only need their name in AIRLINE_COMMANDS.
+ * Handlers by command name: the custom handler registered for a command, else the default one that
+ * forwards it to the airline. So a command is runnable as soon as its schema pair exists.
  */
-export function createCommandHandlers(deps: { airline: AirlineCaller }): HandlerRegistry {
+export function createCommandHandlers(options: CommandHandlerOptions): HandlerRegistry {
+  const custom = options.custom ?? CUSTOM_HANDLERS;
   const handlers = new Map<string, CommandHandler>();
-  for (const command of AIRLINE_COMMANDS) handlers.set(command, forwardToAirline(deps.airline, command));
+  for (const command of options.commands) handlers.set(command, forwardToAirline(options.airline, command));
+  for (const [command, factory] of Object.entries(custom)) handlers.set(command, factory({ airline: options.airline }));
   return handlers;
 }

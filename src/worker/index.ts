@@ -1,1 +1,3 @@
+export type { AirlineCaller } from './airline-caller.ts';
 export * from './command-handlers.ts';
+export * from './custom-handlers.ts';

@@ -22,11 +22,18 @@ export interface SchemaRegistryOptions {
   readonly logger?: Logger;
 }
 
-/** The compiled schemas of every served (version, message), compiled once at start-up. */
+/** The compiled schemas of every served (version, message), compiled once. */
 export interface SchemaRegistry {
   /** Throws GatewayError UNSUPPORTED_VERSION for a version not served, MESSAGE_UNAVAILABLE for a message without a compiled schema. */
   get(version: string, message: string): CompiledSchema;
   has(version: string, message: string): boolean;
+  /**
+   * Compiles a message's schema if it was never tried, so a message added by a mapping reload
+   * can be served without a restart. A schema that failed before is not tried again (the package
+   * is read once). Returns whether the schema is compiled.
+   */
+  ensure(version: string, message: string): boolean;
+  /** Frozen; a new array after each new failure. */
   readonly failures: readonly SchemaFailure[];
   readonly compiledCount: number;
   dispose(): void;
@@ -63,38 +70,43 @@ export function listSchemaMessages(schemaPath: string, version: string): string[
 }
 
 /**
- * Compiles every requested (version, message) once. A schema that is missing or does not compile
- * (24.4 IATA_OrderChangeNotifRQ and 17.2 AirDocDisplayRQ do not, as published) is recorded in
- * `failures` and logged; that message is refused and every other one works.
+ * Compiles every requested (version, message) once, and more on demand (`ensure`). A schema that
+ * is missing or does not compile (24.4 IATA_OrderChangeNotifRQ and 17.2 AirDocDisplayRQ do not,
+ * as published) is recorded in `failures` and logged; that message is refused and every other one works.
  */
 export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegistry {
   const { engine, schemaPath, versions, messages, logger } = options;
   const compiled = new Map<string, CompiledSchema>();
   const failed = new Set<string>();
-  const failures: SchemaFailure[] = [];
+  let failures: readonly SchemaFailure[] = Object.freeze([]);
   const served = new Set(versions);
 
-  for (const version of versions) {
-    for (const message of messages) {
-      const file = resolveSchemaFile(schemaPath, version, message);
-      let error: string | undefined;
-      if (file === undefined) error = `NDC version ${version} is unknown`;
-      else if (!existsSync(file)) error = `schema file not found: ${file}`;
-      else {
-        try {
-          compiled.set(keyOf(version, message), engine.compile(file));
-        } catch (cause) {
-          error = cause instanceof Error ? cause.message : String(cause);
-        }
-      }
-      if (error !== undefined) {
-        failed.add(keyOf(version, message));
-        failures.push(Object.freeze({ version, message, error }));
-        logger?.warn({ version, message, engine: engine.name, error }, 'schema not available; this message will be refused');
+  const compile = (version: string, message: string): boolean => {
+    const key = keyOf(version, message);
+    if (compiled.has(key)) return true;
+    if (failed.has(key)) return false;
+    const file = resolveSchemaFile(schemaPath, version, message);
+    let error: string | undefined;
+    if (!served.has(version)) error = `NDC version ${version} is not served`;
+    else if (file === undefined) error = `NDC version ${version} is unknown`;
+    else if (!existsSync(file)) error = `schema file not found: ${file}`;
+    else {
+      try {
+        compiled.set(key, engine.compile(file));
+      } catch (cause) {
+        error = cause instanceof Error ? cause.message : String(cause);
       }
     }
+    if (error === undefined) return true;
+    failed.add(key);
+    failures = Object.freeze([...failures, Object.freeze({ version, message, error })]);
+    logger?.warn({ version, message, engine: engine.name, error }, 'schema not available; this message will be refused');
+    return false;
+  };
+
+  for (const version of versions) {
+    for (const message of messages) compile(version, message);
   }
-  const frozenFailures = Object.freeze([...failures]);
 
   return {
     get(version: string, message: string): CompiledSchema {
@@ -103,18 +115,21 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
       if (!served.has(version)) {
         throw new GatewayError('UNSUPPORTED_VERSION', `NDC version ${version} is not served by this gateway`);
       }
-      // the reason (file names, libxml2 text) went to the log at start-up; clients only learn that the message is refused
+      // the reason (file names, libxml2 text) went to the log; clients only learn that the message is refused
       throw new GatewayError(
         'MESSAGE_UNAVAILABLE',
         failed.has(keyOf(version, message))
-          ? `The ${version} schema of ${message} did not compile at start-up, so the message is refused`
+          ? `The ${version} schema of ${message} did not compile, so the message is refused`
           : `No ${version} schema of ${message} is loaded, so the message is refused`,
       );
     },
     has(version: string, message: string): boolean {
       return compiled.has(keyOf(version, message));
     },
-    failures: frozenFailures,
+    ensure: compile,
+    get failures(): readonly SchemaFailure[] {
+      return failures;
+    },
     get compiledCount(): number {
       return compiled.size;
     },

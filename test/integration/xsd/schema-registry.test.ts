@@ -132,6 +132,31 @@ describe.each(ENGINES)('schema registry on %s', (engineName) => {
   });
 });
 
+describe('schema registry ensure', () => {
+  it('compiles a message on demand once, and does not retry one that failed', async () => {
+    const engine = await createXsdEngine('libxml2-wasm');
+    const logs = captureLogs();
+    const registry = createSchemaRegistry({ engine, schemaPath: SCHEMA_PATH, versions: ['21.3'], messages: [], logger: createLogger('warn', logs.stream) });
+    try {
+      expect(registry.compiledCount).toBe(0);
+      expect(registry.ensure('21.3', 'OrderRulesRQ')).toBe(true);
+      expect(registry.ensure('21.3', 'OrderRulesRQ')).toBe(true);
+      expect(registry.compiledCount).toBe(1);
+      expect(registry.get('21.3', 'OrderRulesRQ').validate('<IATA_OrderRulesRQ/>').length).toBeGreaterThan(0);
+      const failures = registry.failures;
+      expect(registry.ensure('21.3', 'NoSuchMessageRQ')).toBe(false);
+      expect(registry.ensure('21.3', 'NoSuchMessageRQ')).toBe(false);
+      expect(registry.ensure('17.2', 'AirShoppingRQ')).toBe(false);
+      expect(failures).toEqual([]);
+      expect(registry.failures.map((f) => `${f.version}/${f.message}`)).toEqual(['21.3/NoSuchMessageRQ', '17.2/AirShoppingRQ']);
+      expect(Object.isFrozen(registry.failures)).toBe(true);
+      expect(logs.lines.filter((l) => l.level === 40)).toHaveLength(2);
+    } finally {
+      registry.dispose();
+    }
+  });
+});
+
 describe('schema registry dispose', () => {
   it('disposes every compiled schema', async () => {
     const engine = await createXsdEngine('libxml2-wasm');

@@ -177,6 +177,62 @@ describe('MappingRegistry.reload', () => {
   });
 });
 
+describe('the served set is the mapped messages', () => {
+  it('serves a message where both directions are mapped: request from the file name, response and command from the files', async () => {
+    await write('21.3/OrderCreate.request.yaml', 'command: order.create\nmap: {}\n');
+    await write('21.3/OrderCreate.response.yaml', 'message: OrderViewRS\nmap: {}\n');
+    await write('24.4/version.yaml', "inherits: '21.3'\n");
+    await write('24.4/OfferPrice.response.yaml', 'message: OfferPriceRS\nmap: {}\n');
+    const registry = await loadMappingRegistry({ mappingsPath: root, versions: ['21.3', '24.4'] });
+    expect(registry.mapped('21.3')).toEqual([
+      { name: 'AirShopping', request: 'AirShoppingRQ', response: 'AirShoppingRS', command: 'offer.shop' },
+      { name: 'OrderCreate', request: 'OrderCreateRQ', response: 'OrderViewRS', command: 'order.create' },
+    ]);
+    // OfferPrice has only a request in 21.3; 24.4 adds the response, so it is served there only
+    expect(registry.mapped('24.4').map((m) => m.name)).toEqual(['AirShopping', 'OfferPrice', 'OrderCreate']);
+    expect(registry.find('21.3', 'IATA_OrderCreateRQ')?.response).toBe('OrderViewRS');
+    expect(registry.find('21.3', 'OrderCreateRQ')?.command).toBe('order.create');
+    expect(registry.find('21.3', 'OfferPriceRQ')).toBeUndefined();
+    expect(registry.find('21.3', 'AirShoppingRS')).toBeUndefined();
+    expect(registry.mapped('17.2')).toEqual([]);
+  });
+
+  it('keeps a snapshot whole across a reload, so a running request never mixes old and new files', async () => {
+    const registry = await loadMappingRegistry({ mappingsPath: root, versions: ['21.3'] });
+    const before = registry.current();
+    await write('21.3/AirShopping.response.yaml', 'message: AirShoppingRS\nmap:\n  Response: { map: { ShoppingResponseID: { path: id }, Note: new } }\n');
+    await write('21.3/OfferPrice.response.yaml', 'message: OfferPriceRS\nmap: {}\n');
+    expect((await registry.reload()).errors).toEqual([]);
+    expect(applyMapping(before.response('21.3', 'AirShopping'), { id: 'S1' })).toEqual({ Response: { ShoppingResponseID: 'S1' } });
+    expect(before.find('21.3', 'OfferPriceRQ')).toBeUndefined();
+    expect(applyMapping(registry.current().response('21.3', 'AirShopping'), { id: 'S1' })).toEqual({ Response: { ShoppingResponseID: 'S1', Note: 'new' } });
+    expect(registry.find('21.3', 'OfferPriceRQ')?.command).toBe('offer.price');
+  });
+
+  it('runs prepare on every new set before it is in force, and keeps the old set when prepare fails', async () => {
+    const prepared: string[][] = [];
+    let fail = false;
+    const registry = await loadMappingRegistry({
+      mappingsPath: root,
+      versions: ['21.3'],
+      prepare(next) {
+        if (fail) throw new Error('schemas could not be compiled');
+        prepared.push(next.mapped('21.3').map((m) => m.request));
+      },
+    });
+    expect(prepared).toEqual([['AirShoppingRQ']]);
+    await write('21.3/OfferPrice.response.yaml', 'message: OfferPriceRS\nmap: {}\n');
+    fail = true;
+    const failed = await registry.reload();
+    expect(failed).toEqual({ loaded: 0, errors: [`${root}: schemas could not be compiled`] });
+    expect(registry.find('21.3', 'OfferPriceRQ')).toBeUndefined();
+    fail = false;
+    expect((await registry.reload()).errors).toEqual([]);
+    expect(prepared).toEqual([['AirShoppingRQ'], ['AirShoppingRQ', 'OfferPriceRQ']]);
+    expect(registry.find('21.3', 'OfferPriceRQ')).toBeDefined();
+  });
+});
+
 describe('normaliseMessageName', () => {
   it('strips the IATA_ prefix and the RQ/RS suffix only', () => {
     expect(normaliseMessageName('IATA_AirShoppingRQ')).toBe('AirShopping');

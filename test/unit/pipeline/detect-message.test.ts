@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors/index.ts';
+import type { MappedMessage } from '../../../src/mapping/index.ts';
 import { EDIST_172_NS, OO_MESSAGE_NS } from '../../../src/ndc/ndc-versions.ts';
-import { detectMessage, findPayloadVersion } from '../../../src/pipeline/detect-message.ts';
+import {
+  detectMessage as detect, findPayloadVersion, type DetectedMessage, type DetectionHints, type MessageCatalog, type RootElement,
+} from '../../../src/pipeline/detect-message.ts';
 
 const served = { versions: ['21.3', '17.2', '24.4', '26.1'], defaultVersion: '21.3' };
+
+/** The shopping messages as every version's mappings define them; 17.2 also maps OrderRules, 21.3+ do not. */
+function mapped(version: string): MappedMessage[] {
+  const names = version === '17.2' ? ['AirShopping', 'OfferPrice', 'OrderRules'] : ['AirShopping', 'OfferPrice'];
+  return names.map((name) => ({ name, request: `${name}RQ`, response: `${name}RS`, command: name.toLowerCase() }));
+}
+const catalog: MessageCatalog = {
+  mapped,
+  find: (version, message) => mapped(version).find((m) => m.request === message.replace(/^IATA_/, '')),
+};
+
+function detectMessage(root: RootElement, xml: string, hints: DetectionHints, versions: typeof served): DetectedMessage {
+  return detect(root, xml, hints, versions, catalog);
+}
 const at = { line: 1, column: 1 };
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -48,6 +65,11 @@ describe('detectMessage', () => {
     expect(codeOf(() => detectMessage({ ...root, namespace: 'urn:x' }, '<x/>', {}, served))).toBe('UNSUPPORTED_VERSION');
     expect(codeOf(() => detectMessage({ ...root, localName: 'IATA_AirShoppingRS' }, '<x/>', {}, served))).toBe('UNKNOWN_MESSAGE');
     expect(codeOf(() => detectMessage({ ...root, localName: 'AirShoppingRQ' }, '<x/>', {}, served))).toBe('UNKNOWN_MESSAGE');
+  });
+
+  it('knows a message exactly where its version maps it', () => {
+    expect(detectMessage({ localName: 'OrderRulesRQ', namespace: EDIST_172_NS, ...at }, '<x/>', {}, served).response).toBe('OrderRulesRS');
+    expect(codeOf(() => detectMessage({ localName: 'IATA_OrderRulesRQ', namespace: OO_MESSAGE_NS, ...at }, '<x/>', {}, served))).toBe('UNKNOWN_MESSAGE');
   });
 
   it('refuses a document that does not match the route', () => {
