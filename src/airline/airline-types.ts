@@ -195,12 +195,41 @@ export interface SeatAvailabilityResult {
   readonly segments: readonly Segment[];
 }
 
+export interface OrderRulesCommand {
+  readonly offerId?: string;
+  readonly orderId?: string;
+  readonly currency?: string;
+}
+
+export type PenaltyType = 'CHANGE' | 'CANCELLATION';
+
+export interface Penalty {
+  readonly penaltyId: string;
+  readonly type: PenaltyType;
+  readonly permitted: boolean;
+  /** For the whole offer; absent when not permitted. */
+  readonly amount?: number;
+  readonly description: string;
+}
+
+export interface OrderRulesResult {
+  readonly offerId: string;
+  readonly owner: string;
+  readonly currency: string;
+  readonly fareFamily: FareFamily;
+  readonly fareBasisCodes: readonly string[];
+  readonly journeys: readonly Journey[];
+  readonly penalties: readonly Penalty[];
+  readonly ruleTexts: readonly { readonly ruleCode?: string; readonly text: string }[];
+}
+
 /** The commands the reference airline answers, by name. */
 export interface AirlineCommands {
   'offer.shop': { command: OfferShopCommand; result: OfferShopResult };
   'offer.price': { command: OfferPriceCommand; result: OfferPriceResult };
   'service.list': { command: ServiceListCommand; result: ServiceListResult };
   'seat.availability': { command: SeatAvailabilityCommand; result: SeatAvailabilityResult };
+  'order.rules': { command: OrderRulesCommand; result: OrderRulesResult };
 }
 
 export type AirlineCommandName = keyof AirlineCommands;

@@ -8,4 +8,5 @@ export { shopOffers } from './offer-shop.handler.ts';
 export { priceOffer, verifyFlightOffer } from './offer-price.handler.ts';
 export { listServices } from './service-list.handler.ts';
 export { showSeats } from './seat-availability.handler.ts';
+export { showOrderRules } from './order-rules.handler.ts';
 export { createReferenceAirline, type ReferenceAirline, type ReferenceAirlineOptions } from './reference-airline.ts';

@@ -12,6 +12,7 @@ import { shopOffers } from './offer-shop.handler.ts';
 import { priceOffer } from './offer-price.handler.ts';
 import { listServices } from './service-list.handler.ts';
 import { showSeats } from './seat-availability.handler.ts';
+import { showOrderRules } from './order-rules.handler.ts';
 import type { OfferStore } from './offer-store.ts';
 
 export interface ReferenceAirlineOptions {
@@ -45,6 +46,7 @@ const HANDLERS: Record<AirlineCommandName, Handler> = {
   'offer.price': priceOffer,
   'service.list': listServices,
   'seat.availability': showSeats,
+  'order.rules': showOrderRules,
 };
 
 const BUSINESS_STATUS = 422;

@@ -5,7 +5,7 @@ const schemas = loadCommandSchemas();
 
 describe('command contract schemas', () => {
   it('compiles every command and result schema in ajv strict mode', () => {
-    for (const command of ['offer.shop', 'offer.price', 'service.list', 'seat.availability']) {
+    for (const command of ['offer.shop', 'offer.price', 'service.list', 'seat.availability', 'order.rules']) {
       expect(schemas.get(command), command).toBeDefined();
       expect(schemas.get(`${command}.result`), `${command}.result`).toBeDefined();
     }
@@ -23,7 +23,7 @@ describe('command contract schemas', () => {
   });
 
   it('needs an offer or an order for service and seat requests', () => {
-    for (const command of ['service.list', 'seat.availability']) {
+    for (const command of ['service.list', 'seat.availability', 'order.rules']) {
       const validate = schemas.get(command);
       expect(validate?.({}), command).toBe(false);
       expect(validate?.({ offerId: 'O1' }), command).toBe(true);
