@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
 import { loadCommandValidator } from '../../../src/commands/command-validator.ts';
-import { applyMapping, loadMappingRegistry } from '../../../src/mapping/index.ts';
+import { loadMappingRegistry } from '../../../src/mapping/index.ts';
+import { listFixtureCases, runFixtureRequest, runFixtureResponse, type FixtureRunEnvironment } from '../../../src/mapping-tools/index.ts';
 import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
-import { createMappingContext } from '../../../src/pipeline/mapping-context.ts';
-import { buildXml, loadSchemaModel, parseXml, readRootElement } from '../../../src/xml/index.ts';
+import { readRootElement } from '../../../src/xml/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 import { schemaFileOf } from '../../support/samples.ts';
 import { xmllintText } from '../../support/xmllint.ts';
@@ -17,16 +17,15 @@ import { xmllintText } from '../../support/xmllint.ts';
  *   command.json  the command its request mapping must produce
  *   result.json   a worker result for that command
  *   expected.xml  the NDC response the response mapping and builder must produce (XSD-valid)
+ * A case runs exactly as `ndc-gateway mapping test` runs it (src/mapping-tools/run-fixture-case.ts).
  */
 const ROOT = 'fixtures/mapping';
-const cases = existsSync(ROOT)
-  ? readdirSync(ROOT).flatMap((version) => readdirSync(join(ROOT, version)).map((name) => ({ version, name, dir: join(ROOT, version, name) })))
-  : [];
+const cases = existsSync(ROOT) ? await listFixtureCases([ROOT]) : [];
 
 const config = loadConfig({ NDC_SCHEMA_PATH: SCHEMA_PATH });
-const commands = loadCommandValidator(config.commandSchemasPath);
 // The mappings decide what is served, and so which response each case's request is answered with.
 const mappings = await loadMappingRegistry({ mappingsPath: config.mappingsPath, versions: config.versions });
+const env: FixtureRunEnvironment = { config, mappings, commands: loadCommandValidator(config.commandSchemasPath) };
 
 describe('mapping fixtures', () => {
   it('has cases for every message the 21.3 and 17.2 mappings serve', () => {
@@ -40,31 +39,18 @@ describe('mapping fixtures', () => {
     }
   });
 
-  for (const { version, name, dir } of cases) describe(`${version} ${name}`, () => {
-    const info = NDC_VERSIONS[version]!;
-    const requestXml = readFileSync(join(dir, 'request.xml'), 'utf8');
-    const message = info.messageOf(readRootElement(requestXml).localName);
-    const response = mappings.find(version, message)?.response ?? `no mapping serves ${message} in ${version}`;
-    const facts = { correlationId: 'fixture', version, message, now: '2026-01-01T00:00:00Z' };
-
-    it('maps the request to the expected command, which passes its schema', () => {
-      const parsed = parseXml(requestXml, { model: loadSchemaModel(schemaFileOf(version, message)) });
-      const mapping = mappings.request(version, message);
-      const command = applyMapping(mapping, parsed.document, createMappingContext(config, facts, info.rootName(message)));
-      expect(command).toEqual(JSON.parse(readFileSync(join(dir, 'command.json'), 'utf8')));
-      expect(() => commands.validateCommand(mapping.command, command)).not.toThrow();
+  for (const testCase of cases) describe(`${testCase.version} ${testCase.name}`, () => {
+    it('maps the request to the expected command, which passes its schema', async () => {
+      const outcome = await runFixtureRequest(testCase, env);
+      expect(outcome.problems).toEqual([]);
+      expect(outcome.actual).toEqual(outcome.expected);
     });
 
-    it('maps the result to the expected response, which validates against the XSD', () => {
-      const result: unknown = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
-      const mapping = mappings.request(version, message);
-      expect(() => commands.validateResult(mapping.command, result)).not.toThrow();
-      const rsModel = loadSchemaModel(schemaFileOf(version, response));
-      const content = applyMapping(mappings.response(version, message), result, createMappingContext(config, facts, info.rootName(response)));
-      const built = buildXml(info.rootName(response), content, rsModel, info);
-      const expected = readFileSync(join(dir, 'expected.xml'), 'utf8');
-      expect(parseXml(built, { model: rsModel }).document).toEqual(parseXml(expected, { model: rsModel }).document);
-      const lint = xmllintText(schemaFileOf(version, response), expected);
+    it('maps the result to the expected response, which validates against the XSD', async () => {
+      const outcome = await runFixtureResponse(testCase, env);
+      expect(outcome.problems).toEqual([]);
+      expect(outcome.actual).toEqual(outcome.expected);
+      const lint = xmllintText(schemaFileOf(testCase.version, outcome.response ?? ''), readFileSync(join(testCase.dir, 'expected.xml'), 'utf8'));
       expect(lint.valid, lint.output).toBe(true);
     });
   });
