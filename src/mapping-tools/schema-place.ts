@@ -1,4 +1,4 @@
-import type { ElementInfo } from '../xml/index.ts';
+import { XSI_PREFIX, type ElementInfo } from '../xml/index.ts';
 import type { LintCode } from './lint-issue.ts';
 import { formatSuggestion, suggestNames } from './suggest-names.ts';
 
@@ -42,7 +42,10 @@ export function listAllowedNames(info: ElementInfo): string[] {
 export function stepIntoElement(info: ElementInfo, trail: string, name: string): SchemaStep {
   if (name.startsWith('@')) {
     const attribute = name.slice(1);
-    if (info.anyAttribute || info.attributes.includes(attribute)) return { place: { kind: 'value', trail: `${trail}/${name}` } };
+    // xsi:* attributes (xsi:nil) belong to every element; the parser and builder keep them under their prefix.
+    if (info.anyAttribute || info.attributes.includes(attribute) || attribute.startsWith(`${XSI_PREFIX}:`)) {
+      return { place: { kind: 'value', trail: `${trail}/${name}` } };
+    }
     const suggestions = suggestNames(name, info.attributes.map((a) => `@${a}`));
     const message = info.attributes.length === 0
       ? `'${name}': ${info.name} has no attributes`
