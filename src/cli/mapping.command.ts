@@ -7,7 +7,7 @@ import {
   createXsdResponseValidator, formatDifference, formatLintIssue, lintMappings, listFixtureCases, MappingToolUsageError, runFixtureCase,
   ScaffoldExistsError, writeMessageScaffold, type FixtureCaseOutcome, type FixtureSideOutcome, type LintIssue, type XsdResponseValidator,
 } from '../mapping-tools/index.ts';
-import { EXIT, type CliIo } from './cli-main.ts';
+import { EXIT, type CliIo } from './cli-io.ts';
 
 /**
  * `ndc-gateway mapping lint|test|scaffold`: the tools airline IT uses on mapping files — check

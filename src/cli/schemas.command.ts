@@ -4,7 +4,7 @@ import { loadConfig } from '../config/config.ts';
 import { importSchemaPackage, SchemaImportError, type ImportResult } from '../schemas/import-schema-package.ts';
 import { listSchemaPackages, type InstalledPackage } from '../schemas/list-schema-packages.ts';
 import { createLibxml2WasmEngine } from '../xsd/libxml2-wasm-engine.ts';
-import { EXIT, type CliIo } from './cli-main.ts';
+import { EXIT, type CliIo } from './cli-io.ts';
 
 /**
  * `ndc-gateway schemas`: installs an IATA schema package as IATA distributes it, and shows what

@@ -7,7 +7,7 @@ import type { ConformanceReport, FileResult } from '../conformance/conformance-t
 import { createConformanceEngines, parseEngineChoice } from '../conformance/create-conformance-engines.ts';
 import { findInputFiles } from '../conformance/find-input-files.ts';
 import { runConformance } from '../conformance/run-conformance.ts';
-import { EXIT, type CliIo } from './cli-main.ts';
+import { EXIT, type CliIo } from './cli-io.ts';
 import { formatSummary, isReportFormat, REPORTERS } from './reporters/index.ts';
 
 /**
