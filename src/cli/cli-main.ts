@@ -1,21 +1,19 @@
-import { loadConfig } from '../config/config.ts';
-import { EXIT, type CliCommand, type CliIo } from './cli-io.ts';
-
-export { EXIT, type CliCommand, type CliIo };
-
 /**
  * `ndc-gateway <command>`: the conformance and mapping tools. Each command lives in its own
  * module and is loaded only when asked for, so `validate` never pays for the mapping tools.
  *
  * Exit codes: 0 all good, 1 something is invalid or failed, 2 usage or schema error.
  */
+import { loadConfig } from '../config/config.ts';
+import { EXIT, type CliCommand, type CliIo } from './cli-io.ts';
+
+export { EXIT, type CliCommand, type CliIo };
 
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<{ run: CliCommand }> }>> = {
   validate: { summary: 'validate NDC messages against the IATA XSDs (files, folders, globs)', load: () => import('./validate.command.ts') },
   schemas: { summary: 'import an IATA schema package, or list what is installed', load: () => import('./schemas.command.ts') },
   mapping: { summary: 'lint, test or scaffold mapping files', load: () => import('./mapping.command.ts') },
 };
-
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);

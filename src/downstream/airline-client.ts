@@ -5,7 +5,7 @@ import { createDownstreamTransport, readErrorBody, type CircuitBreakerOptions, t
 export type { CircuitBreakerOptions } from './downstream-transport.ts';
 
 /** Commands that only read; repeating one after a lost answer does no harm, so they may be retried. */
-export const IDEMPOTENT_COMMANDS: ReadonlySet<string> = new Set(['offer.shop', 'offer.price', 'service.list', 'seat.availability']);
+export const IDEMPOTENT_COMMANDS: ReadonlySet<string> = new Set(['offer.shop', 'offer.price', 'service.list', 'seat.availability', 'order.rules']);
 
 export interface AirlineCallOptions {
   /** Sent as X-Correlation-ID so the airline's logs join the gateway's. */
