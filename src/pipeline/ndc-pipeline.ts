@@ -154,7 +154,8 @@ function buildResponse(deps: PipelineDeps, version: string, response: string, co
 
 async function checkResponse(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, xml: string): Promise<void> {
   const { version, response, message } = detected;
-  const issues = await stage(deps.metrics, 'xsd-response', () => deps.schemas.get(version, response).validate(xml, { maxErrors: deps.config.xsdMaxErrors }));
+  // libxml2 reads a Buffer straight into its memory; a string would be encoded to UTF-8 again first.
+  const issues = await stage(deps.metrics, 'xsd-response', () => deps.schemas.get(version, response).validate(Buffer.from(xml), { maxErrors: deps.config.xsdMaxErrors }));
   if (issues.length > 0) {
     deps.metrics.countValidationFailure({ message, version, direction: 'response' });
     request.logger.error({ issues: issues.slice(0, 10), response }, 'built response does not validate against its XSD');
