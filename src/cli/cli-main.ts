@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<{
   validate: { summary: 'validate NDC messages against the IATA XSDs (files, folders, globs)', load: () => import('./validate.command.ts') },
   schemas: { summary: 'import an IATA schema package, or list what is installed', load: () => import('./schemas.command.ts') },
   mapping: { summary: 'lint, test or scaffold mapping files', load: () => import('./mapping.command.ts') },
+  scenario: { summary: 'run request/response scenario suites against a running gateway', load: () => import('./scenario.command.ts') },
 };
 
 function usage(): string {
