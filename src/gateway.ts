@@ -1,8 +1,9 @@
 import type { Express } from 'express';
 import type { Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
+import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
-import { createAirlineClient } from './downstream/index.ts';
+import { createAirlineClient, createPaymentClient, type PaymentClient } from './downstream/index.ts';
 import { createApp } from './http/app.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
@@ -16,6 +17,10 @@ import { createSchemaRegistry, createXsdEngine } from './xsd/index.ts';
 export interface Gateway {
   readonly app: Express;
   readonly deps: PipelineDeps;
+  /** Who may call the gateway: CLIENTS_FILE, or the embedded demo client. */
+  readonly clients: ClientRegistry;
+  /** The payment service: tokenises cards at the edge; order handlers authorise and refund with it. */
+  readonly payment: PaymentClient;
   /**
    * Reloads the mapping files (what the watcher, SIGHUP and the admin route do). Requests already
    * running finish with the mappings they started with. Never throws: a broken file keeps the old
@@ -28,6 +33,11 @@ export interface Gateway {
 export interface GatewayOptions {
   /** Base URL of the airline API (the built-in reference airline or a real one). */
   readonly airlineUrl: string;
+  /**
+   * Base URL of the payment service (the built-in reference service or a PSP adapter).
+   * @defaultValue PAYMENT_URL, else the reference service on PAYMENT_PORT of this machine
+   */
+  readonly paymentUrl?: string;
 }
 
 /**
@@ -38,6 +48,8 @@ export interface GatewayOptions {
  */
 export async function createGateway(config: Config, logger: Logger, options: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
+  // First, so a bad CLIENTS_FILE stops start-up before anything is compiled or connected.
+  const clients = loadClientRegistry(config.clientsFile, logger);
   const engine = await createXsdEngine(config.xsdEngine);
   const schemas = createSchemaRegistry({ engine, schemaPath: config.schemaPath, versions: config.versions, messages: [], logger });
   const models = createSchemaModels(config, schemas, logger);
@@ -50,6 +62,8 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     prepare: (next) => prepareServedMessages(next, served),
   });
   const airline = createAirlineClient({ baseUrl: options.airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
+  const paymentUrl = options.paymentUrl ?? config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
+  const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
   const handlers = createCommandHandlers({ airline, commands: commands.commands });
   const queueOptions = {
     prefix: config.queuePrefix,
@@ -63,7 +77,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     ? await startBullmqWorkers({ ...queueOptions, redisUrl: config.redisUrl, handlers, logger })
     : undefined;
   const metrics = createGatewayMetrics(() => queue.depth());
-  const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics };
+  const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics, payment };
 
   const reloadMappings = async (trigger: string): Promise<MappingReloadReport> => {
     logger.info({ trigger }, 'reloading mappings');
@@ -74,6 +88,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const app = createApp({
     deps,
     logger,
+    clients,
     healthChecks: {
       schemas: async () => ({
         ok: schemas.compiledCount > 0,
@@ -96,6 +111,8 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   return {
     app,
     deps,
+    clients,
+    payment,
     reloadMappings,
     async close() {
       process.off('SIGHUP', onSighup);
@@ -103,6 +120,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await workers?.close();
       await queue.close();
       await airline.close();
+      await payment.close();
       schemas.dispose();
     },
   };

@@ -1,8 +1,10 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { ClientRegistry } from '../auth/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
+import { authenticateClient, requireAdmin } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
 import { createMonitoringRouter, type HealthCheck } from './monitoring.route.ts';
 import { createNdcRouter } from './ndc.route.ts';
@@ -12,19 +14,22 @@ export interface AppOptions {
   readonly deps: PipelineDeps;
   readonly logger: Logger;
   readonly healthChecks: Readonly<Record<string, HealthCheck>>;
+  /** Who may call the NDC and admin routes. */
+  readonly clients: ClientRegistry;
   /** Operator actions under /api/v1/admin; left out, those routes do not exist. */
   readonly admin?: AdminActions;
 }
 
 /** The HTTP edge. Routes only chain stages; the work happens in the pipeline. */
-export function createApp({ deps, logger, healthChecks, admin }: AppOptions): Express {
+export function createApp({ deps, logger, healthChecks, clients, admin }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(correlationId(logger));
-  app.use('/api/v1/ndc', createNdcRouter(deps));
+  const authenticate = authenticateClient(clients);
+  app.use('/api/v1/ndc', authenticate, createNdcRouter(deps));
   app.use('/api/v1/monitoring', createMonitoringRouter(healthChecks, deps.metrics));
-  if (admin) app.use('/api/v1/admin', createAdminRouter(admin));
+  if (admin) app.use('/api/v1/admin', authenticate, requireAdmin(clients), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
     sendGatewayError(res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
   });

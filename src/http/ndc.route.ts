@@ -40,11 +40,14 @@ export function createNdcRouter(deps: PipelineDeps): Router {
   const handle = (hints: (req: Request) => DetectionHints) => async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const idempotencyKey = req.get('idempotency-key');
     const answer = await handleNdcRequest(deps, {
       body,
       correlationId: req.correlationId,
       hints: hints(req),
       logger: req.log,
+      ...(req.client ? { client: req.client } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.observeRequest({ message: answer.message, version: answer.version, outcome: answer.outcome }, seconds);

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.ts';
+import { checkMessagePermission, type ApiClient } from '../auth/index.ts';
 import { GatewayError, toGatewayError, type ErrorDetail } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -14,6 +15,8 @@ import { buildErrorsContent, buildGenericErrorsXml } from '../ndc/errors-content
 import { soapContentType, unwrapSoapEnvelope, wrapSoapEnvelope, type SoapVersion } from '../http/soap-envelope.ts';
 import { createMappingContext } from './mapping-context.ts';
 import { detectMessage, type DetectedMessage, type DetectionHints } from './detect-message.ts';
+import { addIdempotencyKey } from './idempotency-key.ts';
+import { tokeniseCardData, type CardTokeniser } from './tokenise-card-data.ts';
 import type { SchemaModels } from './schema-models.ts';
 
 export type { SchemaModels };
@@ -28,6 +31,8 @@ export interface PipelineDeps {
   readonly commands: CommandValidator;
   readonly queue: CommandQueue;
   readonly metrics: GatewayMetrics;
+  /** Exchanges card data in commands for tokens before they are queued. */
+  readonly payment: CardTokeniser;
 }
 
 export interface NdcRequest {
@@ -36,6 +41,10 @@ export interface NdcRequest {
   readonly hints: DetectionHints;
   readonly logger: Logger;
   readonly clientId?: string;
+  /** The authenticated client: it may send only its messages, and its id owns what it writes. */
+  readonly client?: ApiClient;
+  /** The `Idempotency-Key` header; for write messages it replaces the message id of the document. */
+  readonly idempotencyKey?: string;
 }
 
 export interface NdcAnswer {
@@ -90,6 +99,7 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
       const xml = unwrapped.xml;
       const root = soap ? readRootElement(xml) : outer;
       detected = detectMessage(root, xml, request.hints, config, mappings);
+      if (request.client) checkMessagePermission(request.client, detected.message);
       return await runMessage(deps, mappings, request, detected, xml, soap);
     } catch (error) {
       throw shiftLines(error, unwrapped.lineOffset);
@@ -120,14 +130,17 @@ async function runMessage(
   if (!deps.commands.commands.includes(commandName)) {
     throw new GatewayError('MESSAGE_UNAVAILABLE', `${message} maps to the command ${commandName}, which has no schema, so the message is refused`);
   }
-  const command = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, detected.rootName)));
+  const mapped = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, detected.rootName)));
+  const clientId = request.client?.id ?? request.clientId;
+  const keyed = addIdempotencyKey(mapped, { message, version, document: parsed.document, clientId: clientId ?? '-', ...(request.idempotencyKey !== undefined ? { header: request.idempotencyKey } : {}) });
+  const command = await stage(metrics, 'tokenise-card', () => tokeniseCardData(keyed, { payment: deps.payment, correlationId: request.correlationId, deadline, logger: request.logger }));
   deps.commands.validateCommand(commandName, command);
 
   const result = await stage(metrics, 'queue', () =>
     deps.queue.send({
       name: commandName,
       payload: command,
-      meta: { correlationId: request.correlationId, version, message, deadline, ...(request.clientId ? { clientId: request.clientId } : {}) },
+      meta: { correlationId: request.correlationId, version, message, deadline, ...(clientId ? { clientId } : {}) },
     }),
   );
   deps.commands.validateResult(commandName, result);

@@ -1,0 +1,21 @@
+/**
+ * An API client of the gateway as the rest of the code sees it. Key material stays inside the
+ * client registry, so a client object can travel with a request (and into a log) safely.
+ */
+export interface ApiClient {
+  /** Stable id; it owns the orders the client creates (`meta.clientId`). */
+  readonly id: string;
+  readonly name: string;
+  /** NDC message names (`AirShoppingRQ`) the client may send; `*` allows every message. */
+  readonly messages: readonly string[];
+  /** May call the operator routes under `/api/v1/admin`. */
+  readonly admin: boolean;
+}
+
+/** The message list entry that allows every message. */
+export const ALL_MESSAGES = '*';
+
+/** Whether `client` may send `message` (a version-neutral name such as `OrderCreateRQ`). */
+export function mayUseMessage(client: ApiClient, message: string): boolean {
+  return client.messages.includes(ALL_MESSAGES) || client.messages.includes(message);
+}

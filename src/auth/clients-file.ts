@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { digestOfEntry, isApiKeyHash } from './api-key.ts';
+
+/** One client as CLIENTS_FILE declares it. */
+export interface ClientEntry {
+  readonly id: string;
+  readonly name: string;
+  /** SHA-256 hex digests of the keys (preferred) or the keys themselves (at least 16 characters). */
+  readonly apiKeys: readonly string[];
+  /** NDC message names such as `AirShoppingRQ`, or `*` for every message. */
+  readonly messages: readonly string[];
+  /** May reload mappings and call the other operator routes. @defaultValue false */
+  readonly admin?: boolean;
+}
+
+/** JSON Schema of CLIENTS_FILE: an array of clients. */
+export const CLIENTS_FILE_SCHEMA = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'name', 'apiKeys', 'messages'],
+    properties: {
+      id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      apiKeys: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 16, maxLength: 512 } },
+      messages: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^(\\*|[A-Za-z][A-Za-z0-9_]{0,99})$' } },
+      admin: { type: 'boolean' },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true }).compile<ClientEntry[]>(CLIENTS_FILE_SCHEMA);
+
+/** A CLIENTS_FILE that cannot be used; the message names the file and every problem, never a key. */
+export class ClientsFileError extends Error {
+  override name = 'ClientsFileError';
+}
+
+/**
+ * Reads and checks CLIENTS_FILE. Besides the schema, ids must be unique and no key may belong to
+ * two clients, since a key must name exactly one owner. Problems name positions, not values, so
+ * the message is safe to print even when a key is the offending value.
+ */
+export function loadClientsFile(file: string): ClientEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ClientsFileError(`CLIENTS_FILE ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ClientsFileError(`CLIENTS_FILE ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  return checkClientEntries(data, file);
+}
+
+/** Checks parsed CLIENTS_FILE content; `source` names it in the error. */
+export function checkClientEntries(data: unknown, source: string): ClientEntry[] {
+  if (!validate(data)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+    throw new ClientsFileError(`CLIENTS_FILE ${source} is invalid: ${problems.join('; ')}`);
+  }
+  const problems: string[] = [];
+  const ids = new Map<string, number>();
+  const owners = new Map<string, number>();
+  data.forEach((client, index) => {
+    const first = ids.get(client.id);
+    if (first !== undefined) problems.push(`/${index}/id repeats the id of /${first}`);
+    else ids.set(client.id, index);
+    client.apiKeys.forEach((entry, keyIndex) => {
+      const digest = digestOfEntry(entry).toString('hex');
+      const owner = owners.get(digest);
+      if (owner !== undefined && owner !== index) problems.push(`/${index}/apiKeys/${keyIndex} is also a key of /${owner}`);
+      else owners.set(digest, index);
+    });
+  });
+  if (problems.length > 0) throw new ClientsFileError(`CLIENTS_FILE ${source} is invalid: ${problems.join('; ')}`);
+  return data;
+}
+
+/** Positions of keys stored in clear, for a start-up warning that names the client, not the key. */
+export function keysInClear(entries: readonly ClientEntry[]): { clientId: string; index: number }[] {
+  return entries.flatMap((client) => client.apiKeys.flatMap((entry, index) => (isApiKeyHash(entry) ? [] : [{ clientId: client.id, index }])));
+}

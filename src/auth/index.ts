@@ -1,0 +1,5 @@
+export { ALL_MESSAGES, mayUseMessage, type ApiClient } from './api-client.ts';
+export { digestOfEntry, digestOfKey, hashApiKey, isApiKeyHash, matchesAnyDigest } from './api-key.ts';
+export { CLIENTS_FILE_SCHEMA, ClientsFileError, checkClientEntries, keysInClear, loadClientsFile, type ClientEntry } from './clients-file.ts';
+export { DEMO_API_KEY, DEMO_CLIENT_ENTRY, createClientRegistry, loadClientRegistry, type ClientMode, type ClientRegistry } from './client-registry.ts';
+export { checkMessagePermission } from './message-permission.ts';

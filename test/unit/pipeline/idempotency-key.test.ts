@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../../src/errors/index.ts';
+import { addIdempotencyKey, deriveIdempotencyKey, readMessageId, readSender, WRITE_MESSAGES } from '../../../src/pipeline/idempotency-key.ts';
+import { parseXml } from '../../../src/xml/index.ts';
+
+const OO_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
+const CNS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';
+const EDIST_NS = 'http://www.iata.org/IATA/EDIST/2017.2';
+
+function orderCreate213(payload: string, links: string): Record<string, unknown> {
+  return parseXml(`<?xml version="1.0" encoding="UTF-8"?>
+<IATA_OrderCreateRQ xmlns="${OO_NS}" xmlns:cns="${CNS}">
+  <DistributionChain>${links}</DistributionChain>
+  ${payload}
+  <Request><cns:CreateOrder/></Request>
+</IATA_OrderCreateRQ>`).document;
+}
+
+const link = (ordinal: number, role: string, orgId: string): string => `<cns:DistributionChainLink>
+  <cns:Ordinal>${ordinal}</cns:Ordinal><cns:OrgRole>${role}</cns:OrgRole>
+  <cns:ParticipatingOrg><cns:Name>Org ${orgId}</cns:Name><cns:OrgID>${orgId}</cns:OrgID></cns:ParticipatingOrg>
+</cns:DistributionChainLink>`;
+
+function orderCreate172(attributes: string, sender: string): Record<string, unknown> {
+  return parseXml(`<?xml version="1.0" encoding="UTF-8"?>
+<ns:OrderCreateRQ Version="17.2" ${attributes} xmlns:ns="${EDIST_NS}">
+  <ns:Document><ns:Name>AGENCY SYSTEM</ns:Name></ns:Document>
+  <ns:Party><ns:Sender>${sender}</ns:Sender></ns:Party>
+  <ns:Query/>
+</ns:OrderCreateRQ>`).document;
+}
+
+describe('idempotency key, NDC 21.3', () => {
+  const seller = link(2, 'Seller', 'AGENCY42') + link(1, 'Distributor', 'AGGREGATOR7');
+
+  it('takes the sender from the Seller link and the message id from PayloadAttributes/CorrelationID', () => {
+    const document = orderCreate213('<PayloadAttributes><cns:CorrelationID>MSG-0001</cns:CorrelationID><cns:TrxID>TRX-9</cns:TrxID><cns:VersionNumber>21.3</cns:VersionNumber></PayloadAttributes>', seller);
+    expect(readSender('21.3', document)).toBe('AGENCY42');
+    expect(readMessageId('21.3', document)).toBe('MSG-0001');
+    expect(deriveIdempotencyKey({ message: 'OrderCreateRQ', version: '21.3', document, clientId: 'tmc-1' })).toBe('tmc-1:AGENCY42:MSG-0001');
+  });
+
+  it('uses TrxID only together with SeqNumber, since one TrxID covers a whole transaction', () => {
+    const both = orderCreate213('<PayloadAttributes><cns:SeqNumber>3</cns:SeqNumber><cns:TrxID>TRX-9</cns:TrxID></PayloadAttributes>', seller);
+    expect(readMessageId('21.3', both)).toBe('TRX-9#3');
+    const trxOnly = orderCreate213('<PayloadAttributes><cns:TrxID>TRX-9</cns:TrxID></PayloadAttributes>', seller);
+    expect(readMessageId('21.3', trxOnly)).toBeUndefined();
+    expect(deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '21.3', document: trxOnly, clientId: 'tmc-1' })).toBeUndefined();
+  });
+
+  it('falls back to the lowest Ordinal when no link is the Seller', () => {
+    const document = orderCreate213('', link(2, 'Distributor', 'SECOND') + link(1, 'Distributor', 'FIRST'));
+    expect(readSender('21.3', document)).toBe('FIRST');
+  });
+
+  it('reads links the schema-aware parser made arrays, and text carrying attributes', () => {
+    const document = {
+      DistributionChain: { DistributionChainLink: [
+        { Ordinal: '1', OrgRole: 'Distributor', ParticipatingOrg: { OrgID: 'AGG' } },
+        { Ordinal: '2', OrgRole: 'Seller', ParticipatingOrg: { OrgID: { '#text': ' SELLER1 ', '@Owner': 'XR' } } },
+      ] },
+      PayloadAttributes: { CorrelationID: 'C-1' },
+    };
+    expect(deriveIdempotencyKey({ message: 'OrderCancelRQ', version: '24.4', document, clientId: 'c' })).toBe('c:SELLER1:C-1');
+  });
+
+  it('lets the Idempotency-Key header take the place of the message id', () => {
+    const document = orderCreate213('<PayloadAttributes><cns:CorrelationID>MSG-0001</cns:CorrelationID></PayloadAttributes>', seller);
+    expect(deriveIdempotencyKey({ message: 'OrderCreateRQ', version: '21.3', document, clientId: 'tmc-1', header: 'b1c2-retry-safe' })).toBe('tmc-1:AGENCY42:b1c2-retry-safe');
+    const none = orderCreate213('', seller);
+    expect(deriveIdempotencyKey({ message: 'OrderCreateRQ', version: '21.3', document: none, clientId: 'tmc-1', header: 'h-1' })).toBe('tmc-1:AGENCY42:h-1');
+  });
+
+  it('refuses a malformed Idempotency-Key header', () => {
+    const document = orderCreate213('', seller);
+    for (const header of ['', 'has space', 'x'.repeat(201), 'caf\u00e9']) {
+      expect(() => deriveIdempotencyKey({ message: 'OrderCreateRQ', version: '21.3', document, clientId: 'c', header })).toThrow(GatewayError);
+    }
+  });
+
+  it('escapes the separator, so different parts never make one key', () => {
+    const a = { DistributionChain: { DistributionChainLink: { OrgRole: 'Seller', ParticipatingOrg: { OrgID: 'A:B' } } }, PayloadAttributes: { CorrelationID: 'C' } };
+    const b = { DistributionChain: { DistributionChainLink: { OrgRole: 'Seller', ParticipatingOrg: { OrgID: 'A' } } }, PayloadAttributes: { CorrelationID: 'B:C' } };
+    const keyA = deriveIdempotencyKey({ message: 'OrderCreateRQ', version: '21.3', document: a, clientId: 'x' });
+    const keyB = deriveIdempotencyKey({ message: 'OrderCreateRQ', version: '21.3', document: b, clientId: 'x' });
+    expect(keyA).toBe('x:A%3AB:C');
+    expect(keyA).not.toBe(keyB);
+  });
+});
+
+describe('idempotency key, NDC 17.2', () => {
+  it('takes the sender from Party/Sender/TravelAgencySender/AgencyID and the message id from @EchoToken', () => {
+    const document = orderCreate172('EchoToken="ECHO-77" TransactionIdentifier="T1"',
+      '<ns:TravelAgencySender><ns:Name>Agency</ns:Name><ns:AgencyID Owner="XR">AG-1</ns:AgencyID></ns:TravelAgencySender>');
+    expect(readSender('17.2', document)).toBe('AG-1');
+    expect(readMessageId('17.2', document)).toBe('ECHO-77');
+    expect(deriveIdempotencyKey({ message: 'OrderCreateRQ', version: '17.2', document, clientId: 'tmc-1' })).toBe('tmc-1:AG-1:ECHO-77');
+  });
+
+  it('uses @TransactionIdentifier with @SequenceNmbr, and not alone', () => {
+    const sender = '<ns:AggregatorSender><ns:AggregatorID>AGG-9</ns:AggregatorID></ns:AggregatorSender>';
+    const both = orderCreate172('TransactionIdentifier="T1" SequenceNmbr="2"', sender);
+    expect(deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '17.2', document: both, clientId: 'c' })).toBe('c:AGG-9:T1#2');
+    const alone = orderCreate172('TransactionIdentifier="T1"', sender);
+    expect(deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '17.2', document: alone, clientId: 'c' })).toBeUndefined();
+  });
+
+  it.each([
+    ['<ns:MarketingCarrierSender><ns:AirlineID>XR</ns:AirlineID></ns:MarketingCarrierSender>', 'XR'],
+    ['<ns:AgentUserSender><ns:AgentUserID>USER-5</ns:AgentUserID></ns:AgentUserSender>', 'USER-5'],
+    ['<ns:EnabledSystemSender><ns:SystemID>SYS-1</ns:SystemID></ns:EnabledSystemSender>', 'SYS-1'],
+    ['<ns:CorporateSender><ns:ID>CORP-3</ns:ID></ns:CorporateSender>', 'CORP-3'],
+  ])('reads the sender id of %s', (sender, id) => {
+    expect(readSender('17.2', orderCreate172('EchoToken="E"', sender))).toBe(id);
+  });
+
+  it('keys a message without a sender id by the client and message id alone', () => {
+    const document = orderCreate172('EchoToken="E-1"', '<ns:TravelAgencySender><ns:Name>No id</ns:Name></ns:TravelAgencySender>');
+    expect(deriveIdempotencyKey({ message: 'OrderCancelRQ', version: '17.2', document, clientId: 'c' })).toBe('c::E-1');
+  });
+});
+
+describe('idempotency key stage', () => {
+  const document = { PayloadAttributes: { CorrelationID: 'M-1' }, DistributionChain: { DistributionChainLink: { OrgRole: 'Seller', ParticipatingOrg: { OrgID: 'S' } } } };
+
+  it('is data: the write messages are OrderCreate, OrderChange and OrderCancel', () => {
+    expect([...WRITE_MESSAGES].sort()).toEqual(['OrderCancelRQ', 'OrderChangeRQ', 'OrderCreateRQ']);
+  });
+
+  it('adds the key to the command of a write message, without changing the mapped command', () => {
+    const command = { offerId: 'OF1' };
+    expect(addIdempotencyKey(command, { message: 'OrderCreateRQ', version: '21.3', document, clientId: 'c' })).toEqual({ offerId: 'OF1', idempotencyKey: 'c:S:M-1' });
+    expect(command).toEqual({ offerId: 'OF1' });
+  });
+
+  it('passes every other command through unchanged, whatever the header says', () => {
+    const command = { journeys: [] };
+    expect(addIdempotencyKey(command, { message: 'AirShoppingRQ', version: '21.3', document, clientId: 'c', header: 'not used' })).toBe(command);
+    expect(addIdempotencyKey(command, { message: 'OrderRetrieveRQ', version: '21.3', document, clientId: 'c' })).toBe(command);
+  });
+
+  it('refuses a write that names no message id, saying what to send', () => {
+    const noId = { offerId: 'OF1' };
+    const refusal = (version: string): GatewayError => {
+      try {
+        addIdempotencyKey(noId, { message: 'OrderCreateRQ', version, document: {}, clientId: 'c' });
+      } catch (error) {
+        return error as GatewayError;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refusal('21.3').code).toBe('INVALID_COMMAND');
+    expect(refusal('21.3').message).toContain('PayloadAttributes/CorrelationID or an Idempotency-Key header');
+    expect(refusal('17.2').details[0]!.path).toBe('@EchoToken');
+    expect(addIdempotencyKey(noId, { message: 'OrderCreateRQ', version: '21.3', document: {}, clientId: 'c', header: 'h-1' })).toEqual({ offerId: 'OF1', idempotencyKey: 'c::h-1' });
+  });
+});
