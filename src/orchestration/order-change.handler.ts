@@ -1,0 +1,198 @@
+import type { InventoryHoldResult, InventoryIssueResult } from '../airline/inventory.handler.ts';
+import { GatewayError } from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Order, OrderPayment } from '../orders/one-order.ts';
+import { assertOrderChangeable } from '../orders/one-order-rules.ts';
+import type { CommandHandler, HandlerContext } from '../queue/command-queue.ts';
+import { toOrderPayment, type CallScope, type DownstreamSteps } from './downstream-steps.ts';
+import { requireClient, runIdempotent } from './idempotent-request.ts';
+import { cancelOrderItems, type CancellationOutcome } from './order-cancellation.ts';
+import type { OrderChangeCommand } from './order-commands.ts';
+import { applyDelivery, countersAfter, planItems, toOrderItems, upsertContacts, withTotal } from './order-items.ts';
+import { fromCents, toCents, unpaidItems } from './order-money.ts';
+import { toOrderView, type OrderView } from './order-view.ts';
+import type { ResolvedDeps } from './orchestration-deps.ts';
+import { createStepRunner } from './step-runner.ts';
+
+/** What a change charged. */
+export interface ChangePayment {
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly status: OrderPayment['status'];
+}
+
+/** What a cancellation gave back. */
+export interface RefundSummary {
+  readonly orderItemIds: readonly string[];
+  readonly currency: string;
+  readonly penalty: number;
+  readonly amount: number;
+  readonly refunds: readonly { readonly paymentId: string; readonly amount: number; readonly refundId?: string }[];
+  readonly voidedDocuments: readonly string[];
+}
+
+export interface OrderChangeResult {
+  readonly order: OrderView;
+  readonly payment?: ChangePayment;
+  readonly refund?: RefundSummary;
+}
+
+const CHANGED = 'order.changed';
+
+export function toRefundSummary(outcome: CancellationOutcome): RefundSummary {
+  return {
+    orderItemIds: outcome.orderItemIds, currency: outcome.currency, penalty: outcome.penalty, amount: outcome.refundAmount,
+    refunds: outcome.refunds, voidedDocuments: outcome.voidedDocuments,
+  };
+}
+
+interface ChangeRun {
+  readonly command: OrderChangeCommand;
+  readonly clientId: string;
+  readonly key: string;
+  readonly context: HandlerContext;
+  readonly logger: Logger;
+}
+
+/** The card of the order's latest successful payment, to charge additions to a paid order. */
+function cardOnFile(order: Order): { token: string; holderName?: string } {
+  const last = [...order.payments].reverse().find((p) => p.status === 'SUCCESSFUL');
+  if (!last) throw new GatewayError('INVALID_BUSINESS_DATA', `Order ${order.orderId} has no card on file; send a payment`, [{ message: 'payment required', path: '/payment' }]);
+  return { token: last.method.token, ...(last.method.holderName ? { holderName: last.method.holderName } : {}) };
+}
+
+/**
+ * order.change (OrderChangeRQ): add seats or bags, change contacts, pay a hold booking, or cancel
+ * items or the whole order, against the version the client saw, idempotently.
+ *
+ * Additions and payments settle first and commit last: hold at the airline, authorise, issue,
+ * capture, then one versioned write of the order. Until that write nothing is in the database, so
+ * a failure undoes the downstream steps in reverse (documents voided, hold released, payment
+ * voided or refunded), and a re-run after a crash repeats the keyed steps and writes once. A
+ * change already written is recognised by its event and answered from the order.
+ *
+ * Cancellations commit first and settle after (see order-cancellation.ts); a change does one or
+ * the other, never both.
+ */
+export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSteps): CommandHandler {
+  const requestScope = (run: ChangeRun): CallScope => ({ correlationId: run.context.meta.correlationId, deadline: run.context.meta.deadline });
+  const undoScope = (run: ChangeRun): CallScope => ({ correlationId: run.context.meta.correlationId, deadline: Date.now() + deps.undoBudgetMs });
+
+  async function applyChange(run: ChangeRun): Promise<OrderChangeResult> {
+    const { command, clientId } = run;
+    const order = await deps.store.get(command.orderId, clientId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND', `Order ${command.orderId} is unknown`);
+    const history = await deps.store.history(order.orderId, clientId);
+    const done = history.find((e) => e.type === CHANGED && e.data.idempotencyKey === run.key);
+    if (done) {
+      run.logger.info({ orderId: order.orderId, version: done.version }, 'change was already written');
+      const paid = order.payments.find((p) => p.paymentId === done.data.paymentId);
+      return { order: toOrderView(order), ...(paid ? { payment: { paymentId: paid.paymentId, amount: paid.amount, currency: paid.currency, status: paid.status } } : {}) };
+    }
+    if (command.expectedVersion !== undefined && order.version !== command.expectedVersion) {
+      throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${order.orderId} is at version ${order.version}, not ${command.expectedVersion}`);
+    }
+    assertOrderChangeable(order);
+
+    const adding = (command.addServices?.length ?? 0) + (command.addSeats?.length ?? 0) > 0;
+    const unpaidBefore = unpaidItems(order);
+    const paying = command.payment !== undefined || (adding && unpaidBefore.length === 0);
+    const timeLimit = order.paymentTimeLimit === undefined ? undefined : Date.parse(order.paymentTimeLimit);
+    if (unpaidBefore.length > 0 && (adding || command.payment) && timeLimit !== undefined && timeLimit <= deps.now().getTime()) {
+      throw new GatewayError('ORDER_NOT_CHANGEABLE', `The payment time limit of order ${order.orderId} passed at ${order.paymentTimeLimit}`);
+    }
+
+    const runner = createStepRunner(run.logger);
+    try {
+      const counters = countersAfter(order);
+      const plan = planItems(counters, { ...(command.addServices ? { services: command.addServices } : {}), ...(command.addSeats ? { seats: command.addSeats } : {}) });
+      const holdKey = `${run.key}:hold`;
+      let hold: InventoryHoldResult | undefined;
+      if (adding) {
+        hold = await runner.run('hold-inventory',
+          () => steps.inventory('inventory.hold', { requestKey: holdKey, orderId: order.orderId, services: plan.services, seats: plan.seats }, requestScope(run)),
+          () => steps.inventory('inventory.release', { orderId: order.orderId, requestKey: holdKey }, undoScope(run)),
+          { undoEvenIfFailed: true });
+      }
+      const added = hold ? toOrderItems(hold.items, undefined, counters, plan) : [];
+      const toSettle = paying ? [...unpaidBefore, ...added] : [];
+      const due = fromCents(toSettle.reduce((sum, i) => sum + toCents(i.price.total), 0));
+      if (command.payment && toSettle.length === 0) {
+        throw new GatewayError('INVALID_BUSINESS_DATA', `Order ${order.orderId} has nothing to pay`, [{ message: 'nothing due', path: '/payment' }]);
+      }
+      if (command.payment?.amount !== undefined && toCents(command.payment.amount) !== toCents(due)) {
+        throw new GatewayError('OFFER_PRICE_CHANGED', `The change costs ${due.toFixed(2)} ${order.currency}, not ${command.payment.amount.toFixed(2)} ${order.currency}`,
+          [{ message: 'payment amount differs from what is due', path: '/payment/amount' }]);
+      }
+
+      let payment: OrderPayment | undefined;
+      if (due > 0) {
+        const card = command.payment ?? cardOnFile(order);
+        const authorisation = await runner.run('authorise-payment',
+          () => steps.authorise({ token: card.token, amount: due, currency: order.currency, orderId: order.orderId, key: run.key }, requestScope(run)),
+          (auth) => (auth ? steps.releasePayment(auth.authorisationId, run.key, undoScope(run)) : Promise.resolve()));
+        payment = toOrderPayment(authorisation, card.token, card.holderName);
+      }
+      let issue: InventoryIssueResult | undefined;
+      if (toSettle.length > 0) {
+        const issueKey = `${run.key}:issue`;
+        issue = await runner.run('issue-documents',
+          () => steps.inventory('inventory.issue', { orderId: order.orderId, requestKey: issueKey, itemIds: toSettle.map((i) => i.orderItemId) }, requestScope(run)),
+          () => steps.inventory('inventory.void', { orderId: order.orderId, issueRequestKey: issueKey }, undoScope(run)),
+          { undoEvenIfFailed: true });
+      }
+      if (payment) {
+        const captured = await runner.run('capture-payment', () => steps.capture((payment as OrderPayment).paymentId, requestScope(run)));
+        payment = { ...payment, status: captured.status === 'CAPTURED' ? 'SUCCESSFUL' : payment.status };
+      }
+
+      const recorded = payment;
+      const updated = await runner.run('write-order', () => deps.store.update(order.orderId, clientId, order.version, (current) => {
+        let next: Order = { ...current, items: [...current.items, ...added], payments: recorded ? [...current.payments, { ...recorded, status: 'PENDING' }] : current.payments };
+        if (command.contacts) next = upsertContacts(next, command.contacts);
+        if (issue) next = applyDelivery(next, issue, new Date().toISOString(), recorded ? [recorded.paymentId] : []);
+        else if (hold && next.paymentTimeLimit === undefined) next = { ...next, paymentTimeLimit: hold.expiresAt };
+        return withTotal(next);
+      }, {
+        type: CHANGED, clientId, correlationId: run.context.meta.correlationId,
+        data: {
+          idempotencyKey: run.key,
+          ...(added.length > 0 ? { addedItems: added.map((i) => i.orderItemId), holdId: hold?.holdId ?? null } : {}),
+          ...(command.contacts ? { contacts: command.contacts.map((c) => c.contactId) } : {}),
+          ...(recorded ? { paymentId: recorded.paymentId, amount: recorded.amount, currency: recorded.currency } : {}),
+          ...(issue ? { documents: issue.documents.map((d) => ({ type: d.type, number: d.number, paxId: d.paxId })) } : {}),
+        },
+      }));
+      run.logger.info({ orderId: order.orderId, version: updated.version, added: added.length, paid: recorded?.amount ?? 0 }, 'order changed');
+      const shown = recorded ? updated.payments.find((p) => p.paymentId === recorded.paymentId) : undefined;
+      return { order: toOrderView(updated), ...(shown ? { payment: { paymentId: shown.paymentId, amount: shown.amount, currency: shown.currency, status: shown.status } } : {}) };
+    } catch (error) {
+      await runner.compensate(error);
+      throw error;
+    }
+  }
+
+  return async (payload, context) => {
+    const command = payload as OrderChangeCommand;
+    const clientId = requireClient(context.meta);
+    const key = `order.change:${command.idempotencyKey}`;
+    const logger = context.logger.child({ orderId: command.orderId });
+    const cancelling = command.cancelOrder === true || (command.cancelOrderItemIds?.length ?? 0) > 0;
+    const other = (command.addServices?.length ?? 0) + (command.addSeats?.length ?? 0) + (command.contacts?.length ?? 0) > 0 || command.payment !== undefined;
+    if (cancelling && other) {
+      throw new GatewayError('INVALID_BUSINESS_DATA', 'Send cancellations and other changes as separate requests', [{ message: 'cancellation mixed with other changes', path: '/' }]);
+    }
+    if (!cancelling && !other) throw new GatewayError('INVALID_BUSINESS_DATA', 'The change asks for nothing', [{ message: 'no change', path: '/' }]);
+    const run: ChangeRun = { command, clientId, key, context, logger };
+    return runIdempotent<OrderChangeResult>(deps.store, { key, clientId, payload, ttlMs: deps.idempotencyTtlMs, logger }, async () => {
+      if (!cancelling) return { result: await applyChange(run), orderId: command.orderId };
+      const outcome = await cancelOrderItems(deps, steps, {
+        orderId: command.orderId, clientId, key, correlationId: context.meta.correlationId, deadline: context.meta.deadline, logger,
+        ...(command.expectedVersion !== undefined ? { expectedVersion: command.expectedVersion } : {}),
+        ...(command.cancelOrder ? {} : { orderItemIds: command.cancelOrderItemIds ?? [] }),
+      });
+      return { result: { order: toOrderView(outcome.order), refund: toRefundSummary(outcome) }, orderId: command.orderId };
+    });
+  };
+}

@@ -1,0 +1,279 @@
+import type { OfferPriceResult } from '../airline/airline-types.ts';
+import type { InventoryHoldResult } from '../airline/inventory.handler.ts';
+import { GatewayError, gatewayErrorFromJSON, toGatewayError } from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { NewOrder, Order, OrderPayment, OrderSegment } from '../orders/one-order.ts';
+import { cancelOrder } from '../orders/one-order-rules.ts';
+import type { CommandHandler, HandlerContext } from '../queue/command-queue.ts';
+import type { CallScope, DownstreamSteps } from './downstream-steps.ts';
+import { toOrderPayment } from './downstream-steps.ts';
+import { deriveOrderId, FinalFailure, requireClient, runIdempotent } from './idempotent-request.ts';
+import type { OrderCreateCommand } from './order-commands.ts';
+import { applyDelivery, countersAfter, planItems, toOrderItems, type ItemPlan } from './order-items.ts';
+import { orderTotal, toCents } from './order-money.ts';
+import { toOrderView, type OrderView } from './order-view.ts';
+import type { ResolvedDeps } from './orchestration-deps.ts';
+import { createStepRunner, type StepRunner } from './step-runner.ts';
+
+export interface OrderCreateResult {
+  readonly order: OrderView;
+}
+
+interface CreateRun {
+  readonly command: OrderCreateCommand;
+  readonly clientId: string;
+  readonly orderId: string;
+  /** The idempotency key as the store and downstream keys use it. */
+  readonly key: string;
+  readonly context: HandlerContext;
+  readonly logger: Logger;
+  readonly runner: StepRunner;
+}
+
+const money = (amount: number, currency: string): string => `${amount.toFixed(2)} ${currency}`;
+
+/**
+ * order.create (OrderCreateRQ), in steps that are each safe to repeat, so the job can be run again
+ * after a crash at any point and still make exactly one order:
+ *
+ * 1. claim the idempotency key: a finished request answers again, a running one is
+ *    REQUEST_IN_PROGRESS, and an order left by a crashed attempt is carried on (step 6);
+ * 2. verify the offer at the airline: not expired, and the price the seller accepted;
+ * 3. hold seats and ancillaries (the airline keys the hold by the request, so a re-run finds it);
+ * 4. authorise the payment with the token the edge obtained (keyed likewise), unless it is a hold
+ *    booking: then the order is created unpaid, with the hold's time limit to pay by;
+ * 5. write the order, linked to the key, with its first event;
+ * 6. issue tickets and EMDs, capture the payment, and record documents and deliveries;
+ * 7. store the answer under the key.
+ *
+ * A failure undoes the finished steps in reverse (documents voided, hold released, authorisation
+ * voided) and frees the key, so nothing is left half-made. Once the order was written (step 5),
+ * a failure to issue cancels the order, with the reason in its history, and that error becomes
+ * the request's stored answer: the database keeps the cancelled order as the audit record, never
+ * an order that looks bookable but is not. A crash (no code left to compensate) rolls forward
+ * instead: the re-run finds the order through the key and finishes issuing it.
+ */
+export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSteps): CommandHandler {
+  /** Until when the steps before the order exists may run: the request's deadline. */
+  const requestScope = (run: CreateRun): CallScope => ({ correlationId: run.context.meta.correlationId, deadline: run.context.meta.deadline });
+  /** Once the order exists, finishing beats stopping at the deadline: a replay gets the finished order. */
+  const completionScope = (run: CreateRun): CallScope => ({
+    correlationId: run.context.meta.correlationId, deadline: Math.max(run.context.meta.deadline, Date.now() + deps.completionBudgetMs),
+  });
+  const undoScope = (run: CreateRun): CallScope => ({ correlationId: run.context.meta.correlationId, deadline: Date.now() + deps.undoBudgetMs });
+
+  async function verifyOffer(run: CreateRun): Promise<OfferPriceResult> {
+    const { command } = run;
+    const priced = await steps.priceOffer({
+      offerId: command.offerId,
+      passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc })),
+      ...(command.offerItemIds ? { offerItemIds: command.offerItemIds } : {}),
+    }, requestScope(run));
+    const offer = priced.offers[0] as OfferPriceResult['offers'][number];
+    const now = offer.totalPrice;
+    if (command.expectedTotal) {
+      const expected = command.expectedTotal;
+      if (expected.currency !== now.currency || toCents(expected.total) !== toCents(now.total)) {
+        throw new GatewayError('OFFER_PRICE_CHANGED', `Offer ${command.offerId} now costs ${money(now.total, now.currency)}, not ${money(expected.total, expected.currency)}`,
+          [{ message: `price changed from ${money(expected.total, expected.currency)} to ${money(now.total, now.currency)}`, path: '/expectedTotal' }]);
+      }
+    } else if (priced.priceChanged && priced.previousTotal) {
+      const before = priced.previousTotal;
+      throw new GatewayError('OFFER_PRICE_CHANGED', `Offer ${command.offerId} now costs ${money(now.total, now.currency)}, not ${money(before.total, before.currency)}`,
+        [{ message: `price changed from ${money(before.total, before.currency)} to ${money(now.total, now.currency)}`, path: '/offerId' }]);
+    }
+    const covered = new Set(offer.offerItems.flatMap((i) => i.paxIds));
+    command.passengers.forEach((p, index) => {
+      if (!covered.has(p.paxId)) throw new GatewayError('INVALID_BUSINESS_DATA', `Passenger ${p.paxId} is not covered by the selected offer items`, [{ message: 'passenger without a flight', path: `/passengers/${index}` }]);
+    });
+    return priced;
+  }
+
+  function segmentsOf(priced: OfferPriceResult, hold: InventoryHoldResult): OrderSegment[] {
+    const flight = hold.items.find((i) => i.kind === 'FLIGHT');
+    return priced.segments.map((s) => ({
+      segmentId: s.segmentId, origin: s.origin, destination: s.destination, departure: s.departure, arrival: s.arrival,
+      carrier: s.carrier, flightNumber: s.flightNumber, aircraft: s.aircraft, cabin: s.cabin, durationMinutes: s.durationMinutes,
+      ...(flight?.rbd ? { rbd: flight.rbd } : {}), ...(flight?.fareBasisCode ? { fareBasisCode: flight.fareBasisCode } : {}),
+    }));
+  }
+
+  function draftOrder(run: CreateRun, priced: OfferPriceResult, hold: InventoryHoldResult, plan: ItemPlan, payment: OrderPayment | undefined): NewOrder {
+    const { command } = run;
+    const offer = priced.offers[0] as OfferPriceResult['offers'][number];
+    const items = toOrderItems(hold.items, command.offerId, countersAfter(undefined), plan);
+    const journeyIds = new Set(offer.journeyIds);
+    const base = { currency: priced.currency, items };
+    return {
+      orderId: run.orderId,
+      ownerClientId: run.clientId,
+      status: 'OPENED',
+      currency: priced.currency,
+      totalPrice: orderTotal(base),
+      ...(payment ? {} : { paymentTimeLimit: hold.expiresAt }),
+      passengers: command.passengers,
+      contacts: command.contacts ?? [],
+      items,
+      segments: segmentsOf(priced, hold),
+      journeys: priced.journeys.filter((j) => journeyIds.has(j.journeyId)).map((j) => ({
+        journeyId: j.journeyId, origin: j.origin, destination: j.destination, segmentIds: j.segmentIds, durationMinutes: j.durationMinutes,
+      })),
+      payments: payment ? [payment] : [],
+      documents: [],
+    };
+  }
+
+  /** Cancels the record of an order whose creation failed after it was written, saying why. */
+  async function cancelRecord(run: CreateRun, cause: GatewayError): Promise<void> {
+    await deps.store.update(run.orderId, run.clientId, undefined, (order) => ({
+      ...cancelOrder(order),
+      payments: order.payments.map((p) => (p.status === 'PENDING' ? { ...p, status: 'VOIDED' as const } : p)),
+    }), {
+      type: 'order.cancelled', clientId: run.clientId, correlationId: run.context.meta.correlationId,
+      data: { reason: 'creation-failed', code: cause.code, message: cause.message, idempotencyKey: run.key },
+    });
+  }
+
+  /** Step 6: tickets and EMDs, the capture, and the record of both; undone by voiding what was issued. */
+  async function deliver(run: CreateRun, order: Order, payment: OrderPayment): Promise<Order> {
+    const scope = completionScope(run);
+    const issueKey = `${run.key}:issue`;
+    const issue = await run.runner.run('issue-documents',
+      () => steps.inventory('inventory.issue', { orderId: run.orderId, requestKey: issueKey }, scope),
+      () => steps.inventory('inventory.void', { orderId: run.orderId, issueRequestKey: issueKey }, undoScope(run)),
+      { undoEvenIfFailed: true });
+    const captured = await run.runner.run('capture-payment', () => steps.capture(payment.paymentId, scope));
+    return run.runner.run('record-delivery', async () => {
+      try {
+        return await deps.store.update(run.orderId, run.clientId, order.version, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
+          type: 'order.delivered', clientId: run.clientId, correlationId: run.context.meta.correlationId,
+          data: {
+            idempotencyKey: run.key, paymentId: payment.paymentId, captured: captured.capturedAmount, currency: captured.currency,
+            documents: issue.documents.map((d) => ({ type: d.type, number: d.number, paxId: d.paxId })),
+          },
+        });
+      } catch (error) {
+        // Another attempt of the same request may have recorded it first; then this one is done too.
+        if (toGatewayError(error).code !== 'ORDER_VERSION_CONFLICT') throw error;
+        const current = await deps.store.get(run.orderId, run.clientId);
+        if (current && !current.payments.some((p) => p.paymentId === payment.paymentId && p.status === 'PENDING')) return current;
+        throw error;
+      }
+    });
+  }
+
+  async function createFresh(run: CreateRun): Promise<Order> {
+    const { command, runner } = run;
+    const existing = await deps.store.get(run.orderId, run.clientId);
+    // The key's answer expired but the order it made is still here: the same request made it.
+    if (existing) return existing;
+
+    const priced = await runner.run('verify-offer', () => verifyOffer(run));
+    const offer = priced.offers[0] as OfferPriceResult['offers'][number];
+    const plan = planItems(countersAfter(undefined), {
+      offerItemIds: offer.offerItems.map((i) => i.offerItemId),
+      ...(command.services ? { services: command.services } : {}),
+      ...(command.seats ? { seats: command.seats } : {}),
+    });
+    const holdKey = `${run.key}:hold`;
+    const hold = await runner.run('hold-inventory',
+      () => steps.inventory('inventory.hold', {
+        requestKey: holdKey, orderId: run.orderId, offerId: command.offerId,
+        passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc })),
+        flights: plan.flights, services: plan.services, seats: plan.seats,
+      }, requestScope(run)),
+      () => steps.inventory('inventory.release', { orderId: run.orderId, requestKey: holdKey }, undoScope(run)),
+      { undoEvenIfFailed: true });
+
+    const heldFlights = hold.items.filter((i) => i.kind === 'FLIGHT').reduce((sum, i) => sum + toCents(i.price.total), 0);
+    if (heldFlights !== toCents(offer.totalPrice.total)) {
+      throw new GatewayError('OFFER_PRICE_CHANGED', `Offer ${command.offerId} was held at ${money(heldFlights / 100, priced.currency)}, priced at ${money(offer.totalPrice.total, priced.currency)}`);
+    }
+    const total = orderTotal({ currency: priced.currency, items: toOrderItems(hold.items, command.offerId, countersAfter(undefined), plan) });
+    if (command.payment?.amount !== undefined && toCents(command.payment.amount) !== toCents(total.total)) {
+      throw new GatewayError('OFFER_PRICE_CHANGED', `The order costs ${money(total.total, total.currency)}, not ${money(command.payment.amount, total.currency)}`,
+        [{ message: 'payment amount differs from the order total', path: '/payment/amount' }]);
+    }
+
+    let payment: OrderPayment | undefined;
+    if (command.payment) {
+      const card = command.payment;
+      const authorisation = await runner.run('authorise-payment',
+        () => steps.authorise({ token: card.token, amount: total.total, currency: total.currency, orderId: run.orderId, key: run.key }, requestScope(run)),
+        (done) => (done ? steps.releasePayment(done.authorisationId, run.key, undoScope(run)) : Promise.resolve()));
+      payment = toOrderPayment(authorisation, card.token, card.holderName);
+    }
+
+    const draft = draftOrder(run, priced, hold, plan, payment);
+    let failure: GatewayError | undefined;
+    const order = await runner.run('write-order',
+      () => deps.store.create(draft, {
+        idempotencyKey: run.key,
+        event: {
+          type: 'order.created', clientId: run.clientId, correlationId: run.context.meta.correlationId,
+          data: {
+            idempotencyKey: run.key, offerId: command.offerId, holdId: hold.holdId, holdExpiresAt: hold.expiresAt,
+            total: draft.totalPrice.total, currency: draft.currency, ...(payment ? { paymentId: payment.paymentId } : { holdBooking: true }),
+          },
+        },
+      }),
+      () => cancelRecord(run, failure ?? new GatewayError('INTERNAL_ERROR')));
+    if (!payment) return order;
+    try {
+      return await deliver(run, order, payment);
+    } catch (error) {
+      failure = toGatewayError(error);
+      throw new FinalFailure(failure);
+    }
+  }
+
+  /** Carries on with the order an earlier attempt of the same request wrote before it stopped. */
+  async function resume(run: CreateRun, orderId: string): Promise<Order> {
+    const order = await deps.store.get(orderId, run.clientId);
+    if (!order) throw new GatewayError('INTERNAL_ERROR', `Order ${orderId} is linked to the request but missing`);
+    if (order.status === 'CLOSED') {
+      const history = await deps.store.history(orderId, run.clientId);
+      const cancelled = history.find((e) => e.type === 'order.cancelled' && e.data.reason === 'creation-failed');
+      // The earlier attempt failed after writing and cancelled the order: its error is the answer.
+      throw new FinalFailure(gatewayErrorFromJSON({
+        code: cancelled?.data.code ?? 'ORDER_NOT_CHANGEABLE',
+        message: typeof cancelled?.data.message === 'string' ? cancelled.data.message : `Order ${orderId} was cancelled while being created`,
+      }));
+    }
+    const payment = order.payments.find((p) => p.status === 'PENDING');
+    // A hold booking, or an order whose delivery was recorded: nothing left to do.
+    if (!payment) return order;
+    run.logger.info({ orderId }, 'carrying on with the order of an earlier attempt');
+    const holdKey = `${run.key}:hold`;
+    await run.runner.run('hold-inventory', async () => undefined,
+      () => steps.inventory('inventory.release', { orderId, requestKey: holdKey }, undoScope(run)));
+    await run.runner.run('authorise-payment', async () => undefined, () => steps.releasePayment(payment.paymentId, run.key, undoScope(run)));
+    let failure: GatewayError | undefined;
+    await run.runner.run('write-order', async () => undefined, () => cancelRecord(run, failure ?? new GatewayError('INTERNAL_ERROR')));
+    try {
+      return await deliver(run, order, payment);
+    } catch (error) {
+      failure = toGatewayError(error);
+      throw new FinalFailure(failure);
+    }
+  }
+
+  return async (payload, context) => {
+    const command = payload as OrderCreateCommand;
+    const clientId = requireClient(context.meta);
+    const orderId = deriveOrderId(clientId, command.idempotencyKey);
+    const key = `order.create:${command.idempotencyKey}`;
+    const logger = context.logger.child({ orderId });
+    return runIdempotent<OrderCreateResult>(deps.store, { key, clientId, payload, ttlMs: deps.idempotencyTtlMs, logger }, async (claim) => {
+      const run: CreateRun = { command, clientId, orderId, key, context, logger, runner: createStepRunner(logger) };
+      try {
+        const order = claim.orderId === undefined ? await createFresh(run) : await resume(run, claim.orderId);
+        logger.info({ orderId, bookingReference: order.bookingReference, status: order.status }, 'order created');
+        return { result: { order: toOrderView(order) }, orderId };
+      } catch (error) {
+        await run.runner.compensate(error instanceof FinalFailure ? error.error : error);
+        throw error;
+      }
+    });
+  };
+}

@@ -1,0 +1,48 @@
+import type { Price } from '../airline/airline-types.ts';
+import type { ItemPrice, Money, Order, OrderItem } from '../orders/one-order.ts';
+
+/**
+ * Money as the order keeps it: decimal amounts with at most 2 decimals (the command contract's
+ * rule), added in cents so sums never drift.
+ */
+export const toCents = (amount: number): number => Math.round(amount * 100);
+export const fromCents = (cents: number): number => cents / 100;
+
+export function sumMoney(currency: string, prices: readonly Money[]): Money {
+  let base = 0;
+  let taxes = 0;
+  for (const p of prices) {
+    base += toCents(p.base);
+    taxes += toCents(p.taxes);
+  }
+  return { base: fromCents(base), taxes: fromCents(taxes), total: fromCents(base + taxes), currency };
+}
+
+/** The airline's price as an order item's price (tax descriptions only when given). */
+export function toItemPrice(price: Price): ItemPrice {
+  return {
+    base: price.base, taxes: price.taxes, total: price.total, currency: price.currency,
+    ...(price.taxBreakdown.length > 0
+      ? { taxBreakdown: price.taxBreakdown.map((t) => ({ code: t.code, amount: t.amount, ...(t.description ? { description: t.description } : {}) })) }
+      : {}),
+  };
+}
+
+/** An item is paid once every service of it is settled (its payment captured). */
+export function isItemPaid(item: OrderItem): boolean {
+  return item.services.length > 0 && item.services.every((s) => s.settlement?.status === 'SETTLED');
+}
+
+/** Active items nobody has paid for yet: a hold booking, or ancillaries added to one. */
+export function unpaidItems(order: Order): OrderItem[] {
+  return order.items.filter((i) => i.status === 'ACTIVE' && !isItemPaid(i));
+}
+
+export function amountDue(order: Order): number {
+  return fromCents(unpaidItems(order).reduce((sum, i) => sum + toCents(i.price.total), 0));
+}
+
+/** The order total: what its active items cost; cancelled items no longer count. */
+export function orderTotal(order: Pick<Order, 'currency' | 'items'>): Money {
+  return sumMoney(order.currency, order.items.filter((i) => i.status === 'ACTIVE').map((i) => i.price));
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type Response } from 'express';
+import { Pool } from 'pg';
+import { createAirlineContext, type AirlineContext } from '../../../src/airline/airline-context.ts';
+import type { Offer, OfferShopResult, Passenger } from '../../../src/airline/airline-types.ts';
+import { registerInventoryRoutes } from '../../../src/airline/inventory-routes.ts';
+import type { Inventory, SegmentAvailability } from '../../../src/airline/inventory.handler.ts';
+import { priceOffer } from '../../../src/airline/offer-price.handler.ts';
+import { shopOffers } from '../../../src/airline/offer-shop.handler.ts';
+import { showOrderRules } from '../../../src/airline/order-rules.handler.ts';
+import { showSeats } from '../../../src/airline/seat-availability.handler.ts';
+import { listServices } from '../../../src/airline/service-list.handler.ts';
+import { createAirlineClient, type AirlineClient } from '../../../src/downstream/airline-client.ts';
+import { createPaymentClient, type PaymentClient } from '../../../src/downstream/payment-client.ts';
+import { ERROR_TABLE, GatewayError, isGatewayError, type ErrorCode } from '../../../src/errors/index.ts';
+import { createLogger } from '../../../src/log/logger.ts';
+import { createOrderHandlers, type OrchestrationDeps } from '../../../src/orchestration/index.ts';
+import { createPgOrderStore } from '../../../src/orders/pg-order-store.ts';
+import type { OrderStore } from '../../../src/orders/order-store.ts';
+import { createReferencePaymentService, type ReferencePaymentService } from '../../../src/payment/reference-payment-service.ts';
+import type { CommandHandler, HandlerContext } from '../../../src/queue/command-queue.ts';
+
+export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const silentLogger = createLogger('silent');
+
+export const APPROVED_CARD = '4111111111111111';
+export const DECLINED_CARD = '4000000000000002';
+
+/** `days` after today, so dates stay inside the airline's sales window. */
+export function dayFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function uniqueSchema(): string {
+  return `test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+}
+
+type AirlineHandler = (command: never, ctx: AirlineContext) => unknown;
+
+/**
+ * The reference airline's command handlers with the inventory routes mounted first, on one
+ * context, the way reference-airline.ts serves them.
+ */
+async function startAirline(): Promise<{ url: string; ctx: AirlineContext; inventory: Inventory; close(): Promise<void> }> {
+  const ctx = createAirlineContext({ designator: 'XR' });
+  const app = express();
+  const inventory = registerInventoryRoutes(app, ctx);
+  const handlers: Record<string, AirlineHandler> = {
+    'offer.shop': shopOffers, 'offer.price': priceOffer, 'service.list': listServices, 'seat.availability': showSeats, 'order.rules': showOrderRules,
+  };
+  app.post('/v1/:command', express.json(), (req: Request, res: Response) => {
+    const handler = handlers[String(req.params.command)];
+    if (!handler) {
+      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such command' } });
+      return;
+    }
+    try {
+      res.json(handler(req.body as never, ctx));
+    } catch (error) {
+      if (isGatewayError(error) && ERROR_TABLE[error.code].kind === 'business') {
+        res.status(422).json({ error: { code: error.code, message: error.message } });
+        return;
+      }
+      res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: String(error) } });
+    }
+  });
+  app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ctx,
+    inventory,
+    close: () => new Promise((resolve) => {
+      ctx.store.close();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+export interface Harness {
+  readonly airline: AirlineClient;
+  readonly payment: PaymentClient;
+  readonly paymentService: ReferencePaymentService;
+  readonly inventory: Inventory;
+  readonly store: OrderStore;
+  readonly schema: string;
+  readonly handlers: Map<string, CommandHandler>;
+  /** Handlers over other parts, e.g. a faulty airline or a store with a short lease. */
+  handlersWith(overrides: Partial<Pick<OrchestrationDeps, 'airline' | 'payment' | 'store' | 'options'>>): Map<string, CommandHandler>;
+  /** A store on the same schema with its own options. */
+  openStore(options: { idempotencyLeaseMs?: number }): OrderStore;
+  sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  tokenise(cardNumber?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const airlineServer = await startAirline();
+  const paymentService = createReferencePaymentService();
+  const { url: paymentUrl } = await paymentService.listen(0);
+  const airline = createAirlineClient({ baseUrl: airlineServer.url, timeoutMs: 5000, retries: 1 });
+  const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: 5000, retries: 1 });
+  const schema = uniqueSchema();
+  const stores: OrderStore[] = [];
+  const openStore = (options: { idempotencyLeaseMs?: number } = {}): OrderStore => {
+    const store = createPgOrderStore({ connectionString: DATABASE_URL, schema, logger: silentLogger, poolSize: 8, ...options });
+    stores.push(store);
+    return store;
+  };
+  const store = openStore();
+  await store.migrate();
+  const admin = new Pool({ connectionString: DATABASE_URL, max: 2 });
+  const base: OrchestrationDeps = { store, airline, payment, logger: silentLogger, options: { retryBackoffMs: 10 } };
+  return {
+    airline, payment, paymentService, inventory: airlineServer.inventory, store, schema,
+    handlers: createOrderHandlers(base),
+    handlersWith: (overrides) => createOrderHandlers({ ...base, ...overrides }),
+    openStore,
+    sql: async (text, params = []) => (await admin.query(text, params)).rows,
+    async tokenise(cardNumber = APPROVED_CARD) {
+      return (await payment.tokenise({ cardNumber, expiry: '12/35', cvv: '123', holderName: 'ANNA MULLER' })).token;
+    },
+    async close() {
+      for (const s of stores) await s.close();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+      await airline.close();
+      await payment.close();
+      await paymentService.close();
+      await airlineServer.close();
+    },
+  };
+}
+
+export function contextFor(clientId: string, message = 'OrderCreateRQ', deadlineMs = 30_000): HandlerContext {
+  return {
+    meta: { correlationId: `corr-${randomUUID()}`, version: '21.3', message, clientId, deadline: Date.now() + deadlineMs },
+    logger: silentLogger,
+    signal: new AbortController().signal,
+  };
+}
+
+export async function send<T = unknown>(handlers: Map<string, CommandHandler>, command: string, payload: unknown, clientId: string): Promise<T> {
+  const handler = handlers.get(command);
+  if (!handler) throw new Error(`no handler for ${command}`);
+  return (await handler(payload, contextFor(clientId))) as T;
+}
+
+/** The error code a call fails with, or 'resolved'. */
+export async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'resolved' | 'other'> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (error) {
+    return error instanceof GatewayError ? error.code : 'other';
+  }
+}
+
+export async function errorOf(promise: Promise<unknown>): Promise<GatewayError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a GatewayError');
+}
+
+export interface ShoppedOffer {
+  readonly offer: Offer;
+  readonly result: OfferShopResult;
+}
+
+/** A direct LHR–FRA return of the fare family asked for. */
+export async function shop(airline: AirlineClient, passengers: readonly Passenger[], fareFamily = 'ECOCLASSIC', daysAhead = 40): Promise<ShoppedOffer> {
+  const result = await airline.call('offer.shop', {
+    journeys: [{ origin: 'LHR', destination: 'FRA', date: dayFromToday(daysAhead) }, { origin: 'FRA', destination: 'LHR', date: dayFromToday(daysAhead + 7) }],
+    passengers, directOnly: true, fareFamilies: [fareFamily], currency: 'EUR',
+  }, { correlationId: 'shop' }) as OfferShopResult;
+  const offer = result.offers.find((o) => o.fareFamily === fareFamily);
+  if (!offer) throw new Error(`no ${fareFamily} offer`);
+  return { offer, result };
+}
+
+export async function availabilityOf(airline: AirlineClient, query: { offerId?: string; orderId?: string }): Promise<SegmentAvailability[]> {
+  const result = await airline.call('inventory.availability', query, { correlationId: 'availability' }) as { segments: SegmentAvailability[] };
+  return result.segments;
+}
