@@ -227,6 +227,15 @@ function compileExpect(check: FileChecker, pointer: SourcePointer, raw: RawExpec
   return expect;
 }
 
+/**
+ * `version` admits 21.3 as a string and as the number YAML reads from an unquoted 21.3, so the
+ * schema lists each version twice; the author needs to see each once.
+ */
+function withDistinctChoices(issue: ScenarioLoadIssue): ScenarioLoadIssue {
+  const choices = /^must be one of: (.*)$/.exec(issue.message)?.[1];
+  return choices === undefined ? issue : { ...issue, message: `must be one of: ${[...new Set(choices.split(', '))].join(', ')}` };
+}
+
 /** The version as written (`21.3` or `'21.3'`); YAML reads an unquoted 21.3 as a number. */
 function versionOf(raw: string | number): string {
   return typeof raw === 'number' ? raw.toFixed(1) : raw;
@@ -245,7 +254,7 @@ export function parseScenarioSource(text: string, file: string, folder: string, 
   const source = parseSource(text, file);
   if (source.issues.length > 0) throw new ScenarioLoadError(source.issues);
   const schemaIssues = validateSource(source, getScenarioValidator());
-  if (schemaIssues.length > 0) throw new ScenarioLoadError(schemaIssues);
+  if (schemaIssues.length > 0) throw new ScenarioLoadError(schemaIssues.map(withDistinctChoices));
   const raw = source.value as RawScenario;
   const check = new FileChecker(source);
 
