@@ -4,7 +4,7 @@ import type { XsdEngineName } from '../xsd/index.ts';
 import { createResponseReader, type ResponseReader, type ScenarioResponse } from './read-response.ts';
 import { renderTemplate, TemplateRenderError, type RenderContext, type Template } from './render-template.ts';
 import { selectValues } from './response-path.ts';
-import { checkExpectations, excerptOf, needsDocument } from './scenario-assertions.ts';
+import { checkExpectations, excerptOf } from './scenario-assertions.ts';
 import type {
   AssertionFailure, CaptureSpec, Scenario, ScenarioResult, ScenarioRunReport, ScenarioStep, ScenarioSuite, ScenarioValue, StepResult,
 } from './scenario-types.ts';
@@ -131,9 +131,7 @@ async function runStep(state: RunState, scenario: Scenario, step: ScenarioStep, 
   // After a failed check the rest of the scenario is skipped; what could not be captured would only be noise.
   if (step.captures.length > 0 && failures.length === 0) {
     if (response.document === undefined) {
-      {
-        failures.push({ assertion: 'capture', message: `the answer is not an NDC document: ${response.parseError ?? 'unknown reason'}`, excerpt: excerptOf(response.text) });
-      }
+      failures.push({ assertion: 'capture', message: `the answer is not an NDC document: ${response.parseError ?? 'unknown reason'}`, excerpt: excerptOf(response.text) });
     } else {
       for (const spec of step.captures) {
         const outcome = capture(spec, response);

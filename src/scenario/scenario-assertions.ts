@@ -218,11 +218,6 @@ const count: AssertionDefinition<'count'> = {
 /** Every check, in the order they run and are reported. */
 export const ASSERTIONS = Object.freeze([status, root, xsdValid, noErrors, exists, equals, matches, count]) as readonly AssertionDefinition<keyof StepExpectations>[];
 
-/** Whether any check of these expectations reads the parsed document. */
-export function needsDocument(expect: StepExpectations): boolean {
-  return ASSERTIONS.some((definition) => definition.needsDocument && expect[definition.keyword] !== undefined);
-}
-
 /**
  * Runs every check a step asks for. When the body is not an NDC document, the checks that read
  * it give way to one failure saying so; the HTTP status is still judged.

@@ -167,6 +167,14 @@ describe('running scenarios', () => {
     expect(step.failures[1]!.excerpt).toBe('<html><body>Bad gateway</body></html');
   });
 
+  it('fails a step that captures from an answer that is not XML, even when its status is as expected', async () => {
+    answers.set('/shop', { status: 200, body: 'OK', type: 'text/plain' });
+    const report = await run({ 'a.yaml': scenario('Plain text', SHOP_STEP.replace('{ status: 200, noErrors: true }', '{ status: 200 }')) });
+    const step = report.scenarios[0]!.steps[0]!;
+    expect(step.status).toBe('failed');
+    expect(step.failures).toEqual([{ assertion: 'capture', message: expect.stringMatching(/^the answer is not an NDC document: /), excerpt: 'OK' }]);
+  });
+
   it('records a step the gateway never answers as an error: refused, or past the deadline', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
