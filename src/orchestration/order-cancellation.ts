@@ -131,22 +131,57 @@ async function updateLatest(deps: ResolvedDeps, order: Order, clientId: string, 
   }
 }
 
-/** Spreads a refund over the captured payments, newest first, up to what each has left to refund. */
-async function planRefunds(steps: DownstreamSteps, order: Order, amount: number, scope: CallScope, logger: Logger): Promise<RefundLine[]> {
-  let left = toCents(amount);
-  const lines: RefundLine[] = [];
-  const captured = order.payments.filter((p) => p.status === 'SUCCESSFUL').reverse();
-  for (const payment of captured) {
-    if (left <= 0) break;
-    const authorisation = await steps.getAuthorisation(payment.paymentId, scope);
-    const refundable = toCents(authorisation.capturedAmount) - toCents(authorisation.refundedAmount);
-    const take = Math.min(left, refundable);
-    if (take <= 0) continue;
-    lines.push({ paymentId: payment.paymentId, amount: fromCents(take) });
-    left -= take;
+/** Which payment settled each item, from the events that recorded the settling. */
+function payersOf(history: readonly OrderEvent[]): Map<string, string> {
+  const paidBy = new Map<string, string>();
+  for (const event of history) {
+    const { paymentId, settledItems } = event.data;
+    if (typeof paymentId !== 'string' || !Array.isArray(settledItems)) continue;
+    for (const id of settledItems) if (typeof id === 'string') paidBy.set(id, paymentId);
   }
-  if (left > 0) logger.warn({ orderId: order.orderId, unrefunded: fromCents(left) }, 'refund larger than what the payments have left');
-  return lines;
+  return paidBy;
+}
+
+/**
+ * Spreads a refund over the captured payments: each item back to the card that paid for it,
+ * anything left newest payment first, never more than a payment has left to refund.
+ */
+async function planRefunds(
+  steps: DownstreamSteps, order: Order, items: readonly CancellationQuoteItem[], paidBy: ReadonlyMap<string, string>, scope: CallScope, logger: Logger,
+): Promise<RefundLine[]> {
+  const captured = order.payments.filter((p) => p.status === 'SUCCESSFUL');
+  const remaining = new Map<string, number>();
+  const left = async (paymentId: string): Promise<number> => {
+    let cents = remaining.get(paymentId);
+    if (cents === undefined) {
+      const authorisation = await steps.getAuthorisation(paymentId, scope);
+      cents = toCents(authorisation.capturedAmount) - toCents(authorisation.refundedAmount);
+      remaining.set(paymentId, cents);
+    }
+    return cents;
+  };
+  const planned = new Map<string, number>();
+  const take = async (paymentId: string, cents: number): Promise<number> => {
+    const taken = Math.max(0, Math.min(cents, await left(paymentId)));
+    if (taken > 0) {
+      remaining.set(paymentId, (remaining.get(paymentId) ?? 0) - taken);
+      planned.set(paymentId, (planned.get(paymentId) ?? 0) + taken);
+    }
+    return taken;
+  };
+  let unassigned = 0;
+  for (const item of items) {
+    const cents = toCents(item.refundAmount);
+    if (cents <= 0) continue;
+    const payer = paidBy.get(item.orderItemId);
+    unassigned += payer !== undefined && captured.some((p) => p.paymentId === payer) ? cents - await take(payer, cents) : cents;
+  }
+  for (const payment of [...captured].reverse()) {
+    if (unassigned <= 0) break;
+    unassigned -= await take(payment.paymentId, unassigned);
+  }
+  if (unassigned > 0) logger.warn({ orderId: order.orderId, unrefunded: fromCents(unassigned) }, 'refund larger than what the payments have left');
+  return captured.filter((p) => planned.has(p.paymentId)).map((p) => ({ paymentId: p.paymentId, amount: fromCents(planned.get(p.paymentId) ?? 0) }));
 }
 
 function readPlan(event: OrderEvent): { orderItemIds: string[]; refunds: RefundLine[]; penalty: number; refundAmount: number } {
@@ -187,7 +222,7 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
     const targets = resolveCancellation(order, request.orderItemIds);
     if (targets.length === 0) throw new GatewayError('ORDER_NOT_CHANGEABLE', `Order ${order.orderId} has nothing left to cancel`);
     const quote = await quoteCancellation(steps, order, targets, scope);
-    const refunds = quote.refundAmount > 0 ? await planRefunds(steps, order, quote.refundAmount, scope, logger) : [];
+    const refunds = quote.refundAmount > 0 ? await planRefunds(steps, order, quote.items, payersOf(history), scope, logger) : [];
     plan = { orderItemIds: targets, refunds, penalty: quote.penalty, refundAmount: quote.refundAmount };
     order = await deps.store.update(order.orderId, clientId, order.version, (current) => {
       let next = current;

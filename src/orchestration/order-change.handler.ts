@@ -161,6 +161,7 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
           ...(added.length > 0 ? { addedItems: added.map((i) => i.orderItemId), holdId: hold?.holdId ?? null } : {}),
           ...(command.contacts ? { contacts: command.contacts.map((c) => c.contactId) } : {}),
           ...(recorded ? { paymentId: recorded.paymentId, amount: recorded.amount, currency: recorded.currency } : {}),
+          ...(issue ? { settledItems: [...issue.issued] } : {}),
           ...(issue ? { documents: issue.documents.map((d) => ({ type: d.type, number: d.number, paxId: d.paxId })) } : {}),
         },
       }));

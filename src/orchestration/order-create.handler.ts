@@ -52,6 +52,9 @@ const money = (amount: number, currency: string): string => `${amount.toFixed(2)
  * the request's stored answer: the database keeps the cancelled order as the audit record, never
  * an order that looks bookable but is not. A crash (no code left to compensate) rolls forward
  * instead: the re-run finds the order through the key and finishes issuing it.
+ *
+ * The handler's abort signal is not passed on: each call has its deadline, and a request given up
+ * by its sender still ends whole or undone, its answer kept for the replay.
  */
 export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSteps): CommandHandler {
   /** Until when the steps before the order exists may run: the request's deadline. */
@@ -148,7 +151,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         return await deps.store.update(run.orderId, run.clientId, order.version, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
           type: 'order.delivered', clientId: run.clientId, correlationId: run.context.meta.correlationId,
           data: {
-            idempotencyKey: run.key, paymentId: payment.paymentId, captured: captured.capturedAmount, currency: captured.currency,
+            idempotencyKey: run.key, paymentId: payment.paymentId, captured: captured.capturedAmount, currency: captured.currency, settledItems: [...issue.issued],
             documents: issue.documents.map((d) => ({ type: d.type, number: d.number, paxId: d.paxId })),
           },
         });
@@ -245,11 +248,10 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     if (!payment) return order;
     run.logger.info({ orderId }, 'carrying on with the order of an earlier attempt');
     const holdKey = `${run.key}:hold`;
-    await run.runner.run('hold-inventory', async () => undefined,
-      () => steps.inventory('inventory.release', { orderId, requestKey: holdKey }, undoScope(run)));
-    await run.runner.run('authorise-payment', async () => undefined, () => steps.releasePayment(payment.paymentId, run.key, undoScope(run)));
+    run.runner.adopt('hold-inventory', () => steps.inventory('inventory.release', { orderId, requestKey: holdKey }, undoScope(run)));
+    run.runner.adopt('authorise-payment', () => steps.releasePayment(payment.paymentId, run.key, undoScope(run)));
     let failure: GatewayError | undefined;
-    await run.runner.run('write-order', async () => undefined, () => cancelRecord(run, failure ?? new GatewayError('INTERNAL_ERROR')));
+    run.runner.adopt('write-order', () => cancelRecord(run, failure ?? new GatewayError('INTERNAL_ERROR')));
     try {
       return await deliver(run, order, payment);
     } catch (error) {

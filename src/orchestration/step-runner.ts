@@ -57,6 +57,8 @@ export interface CompensationReport {
  */
 export interface StepRunner {
   run<T>(step: string, action: () => Promise<T>, undo?: (result: T | undefined) => Promise<unknown>, options?: StepOptions): Promise<T>;
+  /** Takes on the undo of a step an earlier attempt of the request finished, when carrying on from it. */
+  adopt(step: string, undo: () => Promise<unknown>): void;
   /** Runs the undos collected so far, latest first, once. Never throws: failures are logged and reported. */
   compensate(cause: unknown): Promise<CompensationReport>;
   /** Steps that succeeded, in order. */
@@ -102,6 +104,10 @@ export function createStepRunner(logger: Logger): StepRunner {
       completed.push(step);
       logger.debug({ step }, 'step done');
       return result;
+    },
+    adopt(step, undo) {
+      undos.push({ step, undo });
+      completed.push(step);
     },
     compensate(cause) {
       compensated ??= compensateOnce(cause);

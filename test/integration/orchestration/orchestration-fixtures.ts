@@ -91,7 +91,7 @@ export interface Harness {
   readonly schema: string;
   readonly handlers: Map<string, CommandHandler>;
   /** Handlers over other parts, e.g. a faulty airline or a store with a short lease. */
-  handlersWith(overrides: Partial<Pick<OrchestrationDeps, 'airline' | 'payment' | 'store' | 'options'>>): Map<string, CommandHandler>;
+  handlersWith(overrides: Partial<Pick<OrchestrationDeps, 'airline' | 'payment' | 'store' | 'options' | 'now'>>): Map<string, CommandHandler>;
   /** A store on the same schema with its own options. */
   openStore(options: { idempotencyLeaseMs?: number }): OrderStore;
   sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
@@ -123,7 +123,8 @@ export async function startHarness(): Promise<Harness> {
     openStore,
     sql: async (text, params = []) => (await admin.query(text, params)).rows,
     async tokenise(cardNumber = APPROVED_CARD) {
-      return (await payment.tokenise({ cardNumber, expiry: '12/35', cvv: '123', holderName: 'ANNA MULLER' })).token;
+      const cvv = /^3[47]/.test(cardNumber) ? '1234' : '123';
+      return (await payment.tokenise({ cardNumber, expiry: '12/35', cvv, holderName: 'ANNA MULLER' })).token;
     },
     async close() {
       for (const s of stores) await s.close();

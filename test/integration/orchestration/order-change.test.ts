@@ -84,6 +84,24 @@ describe('hold booking', () => {
     const sold = await availabilityOf(h.airline, { orderId: held.orderId });
     expect(sold.map((s) => [s.held, s.sold])).toEqual(heldSeats.map((s) => [s.held - 2, s.sold + 2]));
   });
+
+  it('refuses to pay once the payment time limit has passed, without charging', async () => {
+    const client = `client-${randomUUID()}`;
+    const { order } = await createOrder(client, { hold: true });
+    const later = h.handlersWith({ now: () => new Date(Date.parse(order.paymentTimeLimit ?? '') + 1000) });
+    expect(await codeOf(send(later, 'order.change', { idempotencyKey: key(), orderId: order.orderId, payment: { token: await h.tokenise() } }, client)))
+      .toBe('ORDER_NOT_CHANGEABLE');
+    expect(h.paymentService.authorisations().filter((a) => a.reference === order.orderId)).toEqual([]);
+  });
+
+  it('quotes a repricing of the order at today\'s fares', async () => {
+    const client = `client-${randomUUID()}`;
+    const { order } = await createOrder(client, { hold: true });
+    const reshop = await send<OrderReshopResult>(h.handlers, 'order.reshop', { orderId: order.orderId, action: 'REPRICE' }, client);
+    expectValid('order.reshop.result', reshop);
+    expect(reshop.repriceQuote).toEqual(expect.objectContaining({ previousTotal: order.totalPrice.total, currentTotal: order.totalPrice.total, difference: 0, priceChanged: false }));
+    expect(reshop.repriceQuote?.items.map((i) => i.orderItemId)).toEqual(order.items.map((i) => i.orderItemId));
+  });
 });
 
 describe('order.change', () => {
@@ -171,7 +189,7 @@ describe('order.reshop and order.cancel', () => {
     expect(cancelled.order.items.flatMap((i) => i.services).every((s) => s.status === 'CANCELLED' && s.delivery.status === 'CANCELLED')).toBe(true);
     expect(cancelled.order.payments[0]?.status).toBe('REFUNDED');
     expect(cancelled.order.documents.every((d) => d.status === 'VOIDED')).toBe(true);
-    expect(cancelled.refund.voidedDocuments.sort()).toEqual(order.documents.map((d) => d.number).sort());
+    expect([...cancelled.refund.voidedDocuments].sort()).toEqual(order.documents.map((d) => d.number).sort());
     const authorisation = h.paymentService.authorisations().find((a) => a.authorisationId === order.payments[0]?.paymentId);
     expect(authorisation?.status).toBe('REFUNDED');
     const after = await availabilityOf(h.airline, { orderId: order.orderId });
@@ -211,6 +229,27 @@ describe('order.reshop and order.cancel', () => {
     expect(cancelled.order.items.filter((i) => i.status === 'ACTIVE')).toHaveLength(order.items.length);
     expect(cancelled.order.totalPrice.total).toBe(order.totalPrice.total);
     expect(cancelled.order.payments.map((p) => p.status)).toEqual(['SUCCESSFUL', 'REFUNDED']);
+  });
+
+  it('refunds a cancelled item to the card that paid for it', async () => {
+    const client = `client-${randomUUID()}`;
+    const { order } = await createOrder(client, { family: 'ECOLIGHT' });
+    const bagged = await send<OrderChangeResult>(h.handlers, 'order.change', {
+      idempotencyKey: key(), orderId: order.orderId, addServices: [{ paxIds: ['PAX1'], code: 'XBAG', segmentIds: [order.segments[0]?.segmentId] }],
+      payment: { token: await h.tokenise('5555555555554444') },
+    }, client);
+    const seat = await freeSeat(order.orderId);
+    const seated = await send<OrderChangeResult>(h.handlers, 'order.change', {
+      idempotencyKey: key(), orderId: order.orderId, addSeats: [{ paxId: 'PAX1', segmentId: seat.segmentId, row: seat.row, column: seat.column }],
+      payment: { token: await h.tokenise('378282246310005') },
+    }, client);
+    expect(seated.order.payments.map((p) => p.method.brand)).toEqual(['VI', 'CA', 'AX']);
+    const bagItem = bagged.order.items.at(-1);
+
+    const cancelled = await send<OrderChangeResult>(h.handlers, 'order.change', { idempotencyKey: key(), orderId: order.orderId, cancelOrderItemIds: [bagItem?.orderItemId] }, client);
+
+    expect(cancelled.refund?.refunds).toEqual([expect.objectContaining({ paymentId: bagged.payment?.paymentId, amount: bagItem?.price.total })]);
+    expect(cancelled.order.payments.map((p) => p.status)).toEqual(['SUCCESSFUL', 'REFUNDED', 'SUCCESSFUL']);
   });
 
   it('cancels a hold booking without a refund and releases its seats', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/airline/airline-types.ts';
 import { loadCommandSchemas } from '../../../src/airline/command-schemas.ts';
 import { deriveOrderId, type OrderCreateResult, type OrderHistoryResult, type OrderListResult } from '../../../src/orchestration/index.ts';
 import {
@@ -85,6 +86,35 @@ describe('order.create', () => {
     const history = await send<OrderHistoryResult>(h.handlers, 'order.history', { orderId: order.orderId }, client);
     expectValid('order.history.result', history);
     expect(history.events.map((e) => e.type)).toEqual(['order.created', 'order.delivered']);
+  });
+
+  it('with a bag from the service list and a seat from the seat map: EMDs for what is paid', async () => {
+    const client = `client-${randomUUID()}`;
+    const { offer } = await shop(h.airline, airlinePassengers, 'ECOLIGHT');
+    const services = await h.airline.call('service.list', { offerId: offer.offerId }, { correlationId: 'sl' }) as ServiceListResult;
+    const bag = services.services.find((s) => s.code === 'XBAG');
+    const seats = await h.airline.call('seat.availability', { offerId: offer.offerId }, { correlationId: 'sa' }) as SeatAvailabilityResult;
+    const seatMap = seats.seatMaps[0];
+    const row = seatMap?.cabins[0]?.rows.find((r) => r.seats.some((x) => x.available));
+    const seat = row?.seats.find((x) => x.available);
+    const command = {
+      idempotencyKey: `agency-1:${randomUUID()}`, offerId: offer.offerId, passengers,
+      services: [{ paxIds: ['PAX1', 'PAX2'], offerId: services.offerId, offerItemId: bag?.offerItemId }],
+      seats: [{ paxId: 'PAX2', segmentId: seatMap?.segmentId, row: row?.number, column: seat?.column }],
+      payment: { token: await h.tokenise(), amount: offer.totalPrice.total + 2 * (bag?.price.total ?? 0) + (seat?.price?.total ?? 0) },
+    };
+    expectValid('order.create', command);
+
+    const { order } = await send<OrderCreateResult>(h.handlers, 'order.create', command, client);
+
+    expect(order.items.map((i) => i.services[0]?.type)).toEqual(['FLIGHT', 'FLIGHT', 'BAGGAGE', 'SEAT']);
+    expect(order.items[2]).toEqual(expect.objectContaining({ offerId: services.offerId, offerItemId: bag?.offerItemId, paxIds: ['PAX1', 'PAX2'] }));
+    expect(order.documents.map((d) => `${d.type}:${d.paxId}`).sort()).toEqual(['EMD:PAX1', 'EMD:PAX2', 'EMD:PAX2', 'ET:PAX1', 'ET:PAX2']);
+    expect(order.payments[0]?.amount).toBe(command.payment.amount);
+  });
+
+  it('refuses an inventory command that breaks its schema', async () => {
+    expect(await codeOf(h.airline.call('inventory.hold', { orderId: 'X' }, { correlationId: 'bad' }))).toBe('INVALID_COMMAND');
   });
 
   it('answers a repeat of the request with the same order, and refuses the key for another body', async () => {

@@ -159,6 +159,23 @@ describe('order.create after a failure between steps', () => {
     expect(await codeOf(send(h.handlers, 'order.create', command, client))).toBe('DOWNSTREAM_UNAVAILABLE');
     expect((await send<OrderListResult>(h.handlers, 'order.list', {}, client)).orders).toHaveLength(1);
   });
+
+  it('a re-run that cannot finish issuing the order a crashed attempt wrote cancels it and undoes everything', async () => {
+    const client = `client-${randomUUID()}`;
+    const { command, offerId } = await createCommand();
+    const before = await availabilityOf(h.airline, { offerId });
+
+    void send(h.handlersWith({ store: shortLease, airline: faultyAirline('inventory.issue', 'hang', 'after') }), 'order.create', command, client);
+    await sleep(150 + LEASE_MS);
+    const error = await errorOf(send(h.handlersWith({ store: shortLease, payment: faultyPayment('capture', 'unavailable') }), 'order.create', command, client));
+
+    expect(error.code).toBe('DOWNSTREAM_UNAVAILABLE');
+    const orderId = deriveOrderId(client, command.idempotencyKey as string);
+    expect((await h.store.get(orderId, client))?.status).toBe('CLOSED');
+    expect(h.paymentService.authorisations().filter((a) => a.reference === orderId).map((a) => a.status)).toEqual(['VOIDED']);
+    expect(await availabilityOf(h.airline, { offerId })).toEqual(before);
+    expect(await codeOf(send(h.handlers, 'order.create', command, client))).toBe('DOWNSTREAM_UNAVAILABLE');
+  });
 });
 
 describe('order.create under concurrency', () => {
