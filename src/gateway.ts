@@ -11,7 +11,7 @@ import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
 import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
 import { createCommandQueue, startBullmqWorkers } from './queue/index.ts';
-import { createCommandHandlers } from './worker/index.ts';
+import { createWorkerHandlers } from './worker/index.ts';
 import { createSchemaRegistry, createXsdEngine } from './xsd/index.ts';
 
 export interface Gateway {
@@ -64,7 +64,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const airline = createAirlineClient({ baseUrl: options.airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
   const paymentUrl = options.paymentUrl ?? config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
   const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
-  const handlers = createCommandHandlers({ airline, commands: commands.commands });
+  const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
   const queueOptions = {
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
@@ -121,6 +121,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await queue.close();
       await airline.close();
       await payment.close();
+      await store.close();
       schemas.dispose();
     },
   };

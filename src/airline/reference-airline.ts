@@ -14,6 +14,8 @@ import { listServices } from './service-list.handler.ts';
 import { showSeats } from './seat-availability.handler.ts';
 import { showOrderRules } from './order-rules.handler.ts';
 import type { OfferStore } from './offer-store.ts';
+import { registerInventoryRoutes } from './inventory-routes.ts';
+import type { Inventory } from './inventory.handler.ts';
 
 export interface ReferenceAirlineOptions {
   /** Two-character airline designator; owner of every offer and carrier of every flight. */
@@ -36,6 +38,8 @@ export interface ReferenceAirline {
   close(): Promise<void>;
   /** The offers made so far, e.g. for an order service that must verify them. */
   readonly store: OfferStore;
+  /** Seats held and sold, tickets and EMDs issued: what orders did to the airline. */
+  readonly inventory: Inventory;
 }
 
 type Handler = (command: never, ctx: AirlineContext) => unknown;
@@ -90,6 +94,9 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
     res.json({ status: 'ok', designator: options.designator, name: options.name, storedOffers: ctx.store.size });
   });
 
+  // Holds, ticketing and cancellation behind the order lifecycle; before the catch-all command route.
+  const inventory = registerInventoryRoutes(app, ctx);
+
   app.post('/v1/:command', express.json({ limit: '1mb' }), (req: Request, res: Response) => {
     const name = String(req.params.command);
     const log = res.locals.log as Logger;
@@ -130,6 +137,7 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
   let server: Server | undefined;
   return {
     store: ctx.store,
+    inventory,
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         const s = app.listen(port, host, (error?: Error) => {

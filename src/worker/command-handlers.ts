@@ -13,6 +13,8 @@ export interface CommandHandlerOptions {
   readonly commands: readonly string[];
   /** @defaultValue CUSTOM_HANDLERS */
   readonly custom?: Readonly<Record<string, HandlerFactory>>;
+  /** Handlers built elsewhere with their own dependencies (e.g. the order lifecycle); they win over both. */
+  readonly handlers?: ReadonlyMap<string, CommandHandler>;
 }
 
 /**
@@ -24,5 +26,6 @@ export function createCommandHandlers(options: CommandHandlerOptions): HandlerRe
   const handlers = new Map<string, CommandHandler>();
   for (const command of options.commands) handlers.set(command, forwardToAirline(options.airline, command));
   for (const [command, factory] of Object.entries(custom)) handlers.set(command, factory({ airline: options.airline }));
+  for (const [command, handler] of options.handlers ?? []) handlers.set(command, handler);
   return handlers;
 }

@@ -1,3 +1,4 @@
 export type { AirlineCaller } from './airline-caller.ts';
 export * from './command-handlers.ts';
 export * from './custom-handlers.ts';
+export * from './worker-handlers.ts';

@@ -1,15 +1,23 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
-import { createReferenceAirline } from '../../src/airline/index.ts';
+import { createReferenceAirline, type ReferenceAirline } from '../../src/airline/index.ts';
+import { createReferencePaymentService } from '../../src/payment/index.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { SCHEMA_PATH } from './paths.ts';
+
+/** The real PostgreSQL of the project's machines; each gateway a test starts gets a schema of its own. */
+export const TEST_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/test';
 
 export interface RunningGateway {
   readonly url: string;
   readonly airlineUrl: string;
+  readonly paymentUrl: string;
+  /** The reference airline in this process, e.g. to read its inventory. */
+  readonly airline: ReferenceAirline;
   readonly config: Config;
   readonly gateway: Gateway;
   readonly logger: Logger;
@@ -17,21 +25,27 @@ export interface RunningGateway {
 }
 
 /**
- * Starts the reference airline and the gateway in this process on free ports, with a queue prefix
- * of its own. `env` overrides settings (e.g. REDIS_URL to run the BullMQ path).
+ * Starts the reference airline, the reference payment service and the gateway in this process on
+ * free ports, with a queue prefix and an order-store schema of its own (dropped on close).
+ * `env` overrides settings (e.g. REDIS_URL to run the BullMQ path).
  */
 export async function startGateway(env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream): Promise<RunningGateway> {
   const config = loadConfig({
     NDC_SCHEMA_PATH: SCHEMA_PATH,
     LOG_LEVEL: logDestination ? 'info' : 'silent',
     QUEUE_PREFIX: `test-${randomUUID()}`,
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: `test_${randomUUID().replaceAll('-', '')}`,
+    MAPPINGS_WATCH: 'false',
     PORT: '0',
     ...env,
   });
   const logger = createLogger(config.logLevel, logDestination);
   const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger });
   const { url: airlineUrl } = await airline.listen(0, '127.0.0.1');
-  const gateway = await createGateway(config, logger, { airlineUrl });
+  const payment = createReferencePaymentService({ logger });
+  const { url: paymentUrl } = await payment.listen(0, '127.0.0.1');
+  const gateway = await createGateway(config, logger, { airlineUrl, paymentUrl });
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -39,6 +53,8 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
   return {
     url: `http://127.0.0.1:${port}`,
     airlineUrl,
+    paymentUrl,
+    airline,
     config,
     gateway,
     logger,
@@ -47,12 +63,24 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
       await new Promise((resolve) => server.close(resolve));
       await gateway.close();
       await airline.close();
+      await payment.close();
+      if (config.databaseUrl) await dropSchema(config.databaseUrl, config.databaseSchema);
     },
   };
 }
 
+async function dropSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** POSTs an NDC body and returns status, headers and text. */
 export async function postXml(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
-  const response = await fetch(url, { method: "POST", body: typeof body === "string" ? body : new Uint8Array(body), headers: { 'content-type': 'application/xml', ...headers } });
+  const response = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/xml', ...headers } });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
