@@ -102,9 +102,18 @@ export function createDownstreamSteps(deps: ResolvedDeps): DownstreamSteps {
   };
 }
 
+/** The card an authorisation was made with, as the order keeps it. */
+export interface CardOnRecord {
+  readonly token: string;
+  readonly holderName?: string;
+  /** YYYY-MM. */
+  readonly expiry?: string;
+}
+
 /** The order's record of an authorisation: masked number and token only, never the card. */
-export function toOrderPayment(authorisation: Authorisation, token: string, holderName: string | undefined): OrderPayment {
+export function toOrderPayment(authorisation: Authorisation, card: CardOnRecord): OrderPayment {
   const brand = authorisation.brand === 'UNKNOWN' ? undefined : CARD_BRAND_CODES[authorisation.brand as CardBrand];
+  const { token, holderName, expiry } = card;
   return {
     paymentId: authorisation.authorisationId,
     status: authorisation.status === 'CAPTURED' ? 'SUCCESSFUL' : 'PENDING',
@@ -112,7 +121,7 @@ export function toOrderPayment(authorisation: Authorisation, token: string, hold
     currency: authorisation.currency,
     method: {
       type: 'CARD', token, maskedNumber: authorisation.maskedNumber,
-      ...(brand ? { brand } : {}), ...(holderName ? { holderName } : {}),
+      ...(brand ? { brand } : {}), ...(expiry && /^\d{4}-(0[1-9]|1[0-2])$/.test(expiry) ? { expiry } : {}), ...(holderName ? { holderName } : {}),
     },
     ...(authorisation.authorisationCode ? { authorisationCode: authorisation.authorisationCode } : {}),
     createdAt: authorisation.createdAt,

@@ -4,10 +4,10 @@ import type { Logger } from '../log/logger.ts';
 import type { Order, OrderPayment } from '../orders/one-order.ts';
 import { assertOrderChangeable } from '../orders/one-order-rules.ts';
 import type { CommandHandler, HandlerContext } from '../queue/command-queue.ts';
-import { toOrderPayment, type CallScope, type DownstreamSteps } from './downstream-steps.ts';
+import { toOrderPayment, type CallScope, type CardOnRecord, type DownstreamSteps } from './downstream-steps.ts';
 import { requireClient, runIdempotent } from './idempotent-request.ts';
 import { cancelOrderItems, type CancellationOutcome } from './order-cancellation.ts';
-import type { OrderChangeCommand } from './order-commands.ts';
+import type { OrderChangeCommand, PaymentInput } from './order-commands.ts';
 import { applyDelivery, countersAfter, planItems, toOrderItems, upsertContacts, withTotal } from './order-items.ts';
 import { fromCents, toCents, unpaidItems } from './order-money.ts';
 import { toOrderView, type OrderView } from './order-view.ts';
@@ -56,10 +56,16 @@ interface ChangeRun {
 }
 
 /** The card of the order's latest successful payment, to charge additions to a paid order. */
-function cardOnFile(order: Order): { token: string; holderName?: string } {
+function cardOnFile(order: Order): CardOnRecord {
   const last = [...order.payments].reverse().find((p) => p.status === 'SUCCESSFUL');
   if (!last) throw new GatewayError('INVALID_BUSINESS_DATA', `Order ${order.orderId} has no card on file; send a payment`, [{ message: 'payment required', path: '/payment' }]);
-  return { token: last.method.token, ...(last.method.holderName ? { holderName: last.method.holderName } : {}) };
+  const { token, holderName, expiry } = last.method;
+  return { token, ...(holderName ? { holderName } : {}), ...(expiry ? { expiry } : {}) };
+}
+
+function cardOf(payment: PaymentInput): CardOnRecord {
+  const { card, holderName } = payment;
+  return { token: card.token, ...(holderName ? { holderName } : {}), ...(card.expiry ? { expiry: card.expiry } : {}) };
 }
 
 /**
@@ -96,6 +102,12 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
     assertOrderChangeable(order);
 
     const adding = (command.addServices?.length ?? 0) + (command.addSeats?.length ?? 0) > 0;
+    const flying = new Set(order.items.filter((i) => i.status === 'ACTIVE' && i.services.some((s) => s.type === 'FLIGHT')).flatMap((i) => i.paxIds));
+    const addedFor = [...(command.addServices ?? []).flatMap((s) => s.paxIds), ...(command.addSeats ?? []).map((s) => s.paxId)];
+    const grounded = addedFor.find((paxId) => !flying.has(paxId));
+    if (grounded !== undefined) {
+      throw new GatewayError('INVALID_BUSINESS_DATA', `Passenger ${grounded} has no active flight in order ${order.orderId}`, [{ message: `no flight for ${grounded}`, path: '/' }]);
+    }
     const unpaidBefore = unpaidItems(order);
     const paying = command.payment !== undefined || (adding && unpaidBefore.length === 0);
     const timeLimit = order.paymentTimeLimit === undefined ? undefined : Date.parse(order.paymentTimeLimit);
@@ -128,11 +140,11 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
 
       let payment: OrderPayment | undefined;
       if (due > 0) {
-        const card = command.payment ?? cardOnFile(order);
+        const card = command.payment ? cardOf(command.payment) : cardOnFile(order);
         const authorisation = await runner.run('authorise-payment',
           () => steps.authorise({ token: card.token, amount: due, currency: order.currency, orderId: order.orderId, key: run.key }, requestScope(run)),
           (auth) => (auth ? steps.releasePayment(auth.authorisationId, run.key, undoScope(run)) : Promise.resolve()));
-        payment = toOrderPayment(authorisation, card.token, card.holderName);
+        payment = toOrderPayment(authorisation, card);
       }
       let issue: InventoryIssueResult | undefined;
       if (toSettle.length > 0) {

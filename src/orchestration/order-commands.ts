@@ -6,11 +6,21 @@ import type { OrderContact, OrderPassenger, OrderStatus } from '../orders/one-or
  */
 
 /**
- * A card the edge has already exchanged for a token: card numbers never reach a command.
- * The masked number, brand and expiry come from the payment service's authorisation.
+ * A card as the edge hands it over: the request mapping writes `card` in clear and the gateway
+ * exchanges it at the payment service before the command is checked and queued, so a command only
+ * ever holds the token and the masked number (schemas/commands/README.md, "Card data").
  */
-export interface PaymentInput {
+export interface TokenisedCard {
   readonly token: string;
+  readonly maskedNumber: string;
+  /** The payment service's brand name, e.g. VISA. */
+  readonly brand?: string;
+  /** YYYY-MM. */
+  readonly expiry?: string;
+}
+
+export interface PaymentInput {
+  readonly card: TokenisedCard;
   readonly holderName?: string;
   /** The amount the seller expects to pay; refused with OFFER_PRICE_CHANGED when the order costs something else. */
   readonly amount?: number;

@@ -200,11 +200,11 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
 
     let payment: OrderPayment | undefined;
     if (command.payment) {
-      const card = command.payment;
+      const { card, holderName } = command.payment;
       const authorisation = await runner.run('authorise-payment',
         () => steps.authorise({ token: card.token, amount: total.total, currency: total.currency, orderId: run.orderId, key: run.key }, requestScope(run)),
         (done) => (done ? steps.releasePayment(done.authorisationId, run.key, undoScope(run)) : Promise.resolve()));
-      payment = toOrderPayment(authorisation, card.token, card.holderName);
+      payment = toOrderPayment(authorisation, { token: card.token, ...(holderName ? { holderName } : {}), ...(card.expiry ? { expiry: card.expiry } : {}) });
     }
 
     const draft = draftOrder(run, priced, hold, plan, payment);

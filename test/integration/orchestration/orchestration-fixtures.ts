@@ -95,7 +95,8 @@ export interface Harness {
   /** A store on the same schema with its own options. */
   openStore(options: { idempotencyLeaseMs?: number }): OrderStore;
   sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
-  tokenise(cardNumber?: string): Promise<string>;
+  /** A card as the edge hands it to a command: tokenised at the payment service. */
+  card(cardNumber?: string): Promise<{ token: string; maskedNumber: string; brand: string; expiry: string }>;
   close(): Promise<void>;
 }
 
@@ -122,9 +123,10 @@ export async function startHarness(): Promise<Harness> {
     handlersWith: (overrides) => createOrderHandlers({ ...base, ...overrides }),
     openStore,
     sql: async (text, params = []) => (await admin.query(text, params)).rows,
-    async tokenise(cardNumber = APPROVED_CARD) {
+    async card(cardNumber = APPROVED_CARD) {
       const cvv = /^3[47]/.test(cardNumber) ? '1234' : '123';
-      return (await payment.tokenise({ cardNumber, expiry: '12/35', cvv, holderName: 'ANNA MULLER' })).token;
+      const { token, maskedNumber, brand, expiry } = await payment.tokenise({ cardNumber, expiry: '12/35', cvv, holderName: 'ANNA MULLER' });
+      return { token, maskedNumber, brand, expiry };
     },
     async close() {
       for (const s of stores) await s.close();

@@ -34,7 +34,7 @@ async function createOrder(client: string, options: { hold?: boolean; family?: s
   const { offer } = await shop(h.airline, airlinePassengers, options.family ?? 'ECOCLASSIC');
   return send<OrderCreateResult>(h.handlers, 'order.create', {
     idempotencyKey: key(), offerId: offer.offerId, passengers,
-    ...(options.hold ? {} : { payment: { token: await h.tokenise() } }),
+    ...(options.hold ? {} : { payment: { card: await h.card() } }),
   }, client);
 }
 
@@ -72,7 +72,7 @@ describe('hold booking', () => {
     expect(quote.repriceQuote.priceChanged).toBe(false);
 
     const paid = await send<OrderChangeResult>(h.handlers, 'order.change', {
-      idempotencyKey: key(), orderId: held.orderId, expectedVersion: 1, payment: { token: await h.tokenise(), amount: held.amountDue },
+      idempotencyKey: key(), orderId: held.orderId, expectedVersion: 1, payment: { card: await h.card(), amount: held.amountDue },
     }, client);
     expectValid('order.change.result', paid);
     expect(paid.order.version).toBe(2);
@@ -89,7 +89,7 @@ describe('hold booking', () => {
     const client = `client-${randomUUID()}`;
     const { order } = await createOrder(client, { hold: true });
     const later = h.handlersWith({ now: () => new Date(Date.parse(order.paymentTimeLimit ?? '') + 1000) });
-    expect(await codeOf(send(later, 'order.change', { idempotencyKey: key(), orderId: order.orderId, payment: { token: await h.tokenise() } }, client)))
+    expect(await codeOf(send(later, 'order.change', { idempotencyKey: key(), orderId: order.orderId, payment: { card: await h.card() } }, client)))
       .toBe('ORDER_NOT_CHANGEABLE');
     expect(h.paymentService.authorisations().filter((a) => a.reference === order.orderId)).toEqual([]);
   });
@@ -145,6 +145,11 @@ describe('order.change', () => {
     const contact = { contactId: 'CTC1', emails: [{ address: 'new@example.com' }] };
     const changed = await send<OrderChangeResult>(h.handlers, 'order.change', { idempotencyKey: key(), orderId: order.orderId, expectedVersion: order.version, contacts: [contact] }, client);
     expect(changed.order.contacts).toEqual([contact]);
+    expect(await codeOf(send(h.handlers, 'order.change', {
+      idempotencyKey: key(), orderId: order.orderId, addServices: [{ paxIds: ['NOBODY'], code: 'XBAG', segmentIds: [order.segments[0]?.segmentId] }],
+    }, client))).toBe('INVALID_BUSINESS_DATA');
+    expect(await codeOf(send(h.handlers, 'order.change', { idempotencyKey: key(), orderId: order.orderId, cancelOrder: true, contacts: [contact] }, client))).toBe('INVALID_BUSINESS_DATA');
+    expect(await codeOf(send(h.handlers, 'order.change', { idempotencyKey: key(), orderId: order.orderId, payment: { card: await h.card() } }, client))).toBe('INVALID_BUSINESS_DATA');
     expect(await codeOf(send(h.handlers, 'order.change', {
       idempotencyKey: key(), orderId: order.orderId, expectedVersion: order.version, contacts: [{ ...contact, emails: [{ address: 'old@example.com' }] }],
     }, client))).toBe('ORDER_VERSION_CONFLICT');
@@ -236,12 +241,12 @@ describe('order.reshop and order.cancel', () => {
     const { order } = await createOrder(client, { family: 'ECOLIGHT' });
     const bagged = await send<OrderChangeResult>(h.handlers, 'order.change', {
       idempotencyKey: key(), orderId: order.orderId, addServices: [{ paxIds: ['PAX1'], code: 'XBAG', segmentIds: [order.segments[0]?.segmentId] }],
-      payment: { token: await h.tokenise('5555555555554444') },
+      payment: { card: await h.card('5555555555554444') },
     }, client);
     const seat = await freeSeat(order.orderId);
     const seated = await send<OrderChangeResult>(h.handlers, 'order.change', {
       idempotencyKey: key(), orderId: order.orderId, addSeats: [{ paxId: 'PAX1', segmentId: seat.segmentId, row: seat.row, column: seat.column }],
-      payment: { token: await h.tokenise('378282246310005') },
+      payment: { card: await h.card('378282246310005') },
     }, client);
     expect(seated.order.payments.map((p) => p.method.brand)).toEqual(['VI', 'CA', 'AX']);
     const bagItem = bagged.order.items.at(-1);

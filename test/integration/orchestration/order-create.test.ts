@@ -37,7 +37,7 @@ async function createCommand(options: { card?: string; hold?: boolean; family?: 
     expectedTotal: { total: offer.totalPrice.total, currency: offer.totalPrice.currency },
     passengers,
     contacts: [{ contactId: 'CTC1', emails: [{ address: 'anna@example.com' }] }],
-    ...(options.hold ? {} : { payment: { token: await h.tokenise(options.card), holderName: 'ANNA MULLER' } }),
+    ...(options.hold ? {} : { payment: { card: await h.card(options.card), holderName: 'ANNA MULLER' } }),
     ...options.extras,
   };
   expectValid('order.create', command);
@@ -71,7 +71,7 @@ describe('order.create', () => {
     expect(order.documents.map((d) => [d.type, d.paxId]).sort()).toEqual([['ET', 'PAX1'], ['ET', 'PAX2']]);
     expect(order.payments).toHaveLength(1);
     expect(order.payments[0]?.status).toBe('SUCCESSFUL');
-    expect(order.payments[0]?.method.maskedNumber).toBe('************1111');
+    expect(order.payments[0]?.method).toEqual({ type: 'CARD', maskedNumber: '************1111', brand: 'VI', expiry: '2035-12', holderName: 'ANNA MULLER' });
     expect(JSON.stringify(result)).not.toContain('tok_');
     expect(order.totalPrice.total).toBe((command.expectedTotal as { total: number }).total);
 
@@ -101,7 +101,7 @@ describe('order.create', () => {
       idempotencyKey: `agency-1:${randomUUID()}`, offerId: offer.offerId, passengers,
       services: [{ paxIds: ['PAX1', 'PAX2'], offerId: services.offerId, offerItemId: bag?.offerItemId }],
       seats: [{ paxId: 'PAX2', segmentId: seatMap?.segmentId, row: row?.number, column: seat?.column }],
-      payment: { token: await h.tokenise(), amount: offer.totalPrice.total + 2 * (bag?.price.total ?? 0) + (seat?.price?.total ?? 0) },
+      payment: { card: await h.card(), amount: offer.totalPrice.total + 2 * (bag?.price.total ?? 0) + (seat?.price?.total ?? 0) },
     };
     expectValid('order.create', command);
 
@@ -111,6 +111,13 @@ describe('order.create', () => {
     expect(order.items[2]).toEqual(expect.objectContaining({ offerId: services.offerId, offerItemId: bag?.offerItemId, paxIds: ['PAX1', 'PAX2'] }));
     expect(order.documents.map((d) => `${d.type}:${d.paxId}`).sort()).toEqual(['EMD:PAX1', 'EMD:PAX2', 'EMD:PAX2', 'ET:PAX1', 'ET:PAX2']);
     expect(order.payments[0]?.amount).toBe(command.payment.amount);
+  });
+
+  it('has no place for a card in clear in the command', async () => {
+    const command = await createCommand();
+    const validate = schemas.get('order.create');
+    expect(validate?.({ ...command, payment: { card: { number: '4111111111111111', expiry: '12/35', cvv: '123', holderName: 'A' } } })).toBe(false);
+    expect(validate?.({ ...command, payment: { card: { token: 't', maskedNumber: '4111111111111111' } } })).toBe(false);
   });
 
   it('refuses an inventory command that breaks its schema', async () => {
@@ -124,7 +131,9 @@ describe('order.create', () => {
     const again = await send<OrderCreateResult>(h.handlers, 'order.create', command, client);
     expect(again).toEqual(first);
     const list = await send<OrderListResult>(h.handlers, 'order.list', {}, client);
+    expectValid('order.list.result', list);
     expect(list.orders).toHaveLength(1);
+    expect(list.orders[0]).toEqual(expect.objectContaining({ orderId: first.order.orderId, bookingReference: first.order.bookingReference, version: 2 }));
     expect(h.paymentService.authorisations().filter((a) => a.reference === first.order.orderId)).toHaveLength(1);
     expect(await codeOf(send(h.handlers, 'order.create', { ...command, contacts: [] }, client))).toBe('INVALID_BUSINESS_DATA');
   });

@@ -28,7 +28,7 @@ describe('order lifecycle on the embedded PGlite store', () => {
     const handlers = h.handlersWith({ store });
     const client = `client-${randomUUID()}`;
     const { offer } = await shop(h.airline, [{ id: 'P1', type: 'ADT' }], 'ECOFLEX');
-    const command = { idempotencyKey: `smoke:${randomUUID()}`, offerId: offer.offerId, passengers: [{ paxId: 'P1', ptc: 'ADT', surname: 'Smoke' }], payment: { token: await h.tokenise() } };
+    const command = { idempotencyKey: `smoke:${randomUUID()}`, offerId: offer.offerId, passengers: [{ paxId: 'P1', ptc: 'ADT', surname: 'Smoke' }], payment: { card: await h.card() } };
 
     const created = await send<OrderCreateResult>(handlers, 'order.create', command, client);
     expect(created.order.status).toBe('OPENED');

@@ -76,7 +76,7 @@ async function createCommand(family = 'ECOCLASSIC'): Promise<{ command: Record<s
   const { offer } = await shop(h.airline, airlinePassengers, family, 60);
   return {
     offerId: offer.offerId,
-    command: { idempotencyKey: `agency-9:${randomUUID()}`, offerId: offer.offerId, passengers, payment: { token: await h.tokenise() } },
+    command: { idempotencyKey: `agency-9:${randomUUID()}`, offerId: offer.offerId, passengers, payment: { card: await h.card() } },
   };
 }
 
