@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express, { type Request, type Response } from 'express';
 import { Pool } from 'pg';
-import { createAirlineContext, type AirlineContext } from '../../../src/airline/airline-context.ts';
 import type { Offer, OfferShopResult, Passenger } from '../../../src/airline/airline-types.ts';
-import { registerInventoryRoutes } from '../../../src/airline/inventory-routes.ts';
 import type { Inventory, SegmentAvailability } from '../../../src/airline/inventory.handler.ts';
-import { priceOffer } from '../../../src/airline/offer-price.handler.ts';
-import { shopOffers } from '../../../src/airline/offer-shop.handler.ts';
-import { showOrderRules } from '../../../src/airline/order-rules.handler.ts';
-import { showSeats } from '../../../src/airline/seat-availability.handler.ts';
-import { listServices } from '../../../src/airline/service-list.handler.ts';
+import { createReferenceAirline } from '../../../src/airline/reference-airline.ts';
 import { createAirlineClient, type AirlineClient } from '../../../src/downstream/airline-client.ts';
 import { createPaymentClient, type PaymentClient } from '../../../src/downstream/payment-client.ts';
-import { ERROR_TABLE, GatewayError, isGatewayError, type ErrorCode } from '../../../src/errors/index.ts';
+import { GatewayError, type ErrorCode } from '../../../src/errors/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { createOrderHandlers, type OrchestrationDeps } from '../../../src/orchestration/index.ts';
 import { createPgOrderStore } from '../../../src/orders/pg-order-store.ts';
@@ -37,51 +28,6 @@ export function uniqueSchema(): string {
   return `test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 }
 
-type AirlineHandler = (command: never, ctx: AirlineContext) => unknown;
-
-/**
- * The reference airline's command handlers with the inventory routes mounted first, on one
- * context, the way reference-airline.ts serves them.
- */
-async function startAirline(): Promise<{ url: string; ctx: AirlineContext; inventory: Inventory; close(): Promise<void> }> {
-  const ctx = createAirlineContext({ designator: 'XR' });
-  const app = express();
-  const inventory = registerInventoryRoutes(app, ctx);
-  const handlers: Record<string, AirlineHandler> = {
-    'offer.shop': shopOffers, 'offer.price': priceOffer, 'service.list': listServices, 'seat.availability': showSeats, 'order.rules': showOrderRules,
-  };
-  app.post('/v1/:command', express.json(), (req: Request, res: Response) => {
-    const handler = handlers[String(req.params.command)];
-    if (!handler) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such command' } });
-      return;
-    }
-    try {
-      res.json(handler(req.body as never, ctx));
-    } catch (error) {
-      if (isGatewayError(error) && ERROR_TABLE[error.code].kind === 'business') {
-        res.status(422).json({ error: { code: error.code, message: error.message } });
-        return;
-      }
-      res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: String(error) } });
-    }
-  });
-  app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    ctx,
-    inventory,
-    close: () => new Promise((resolve) => {
-      ctx.store.close();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
-}
-
 export interface Harness {
   readonly airline: AirlineClient;
   readonly payment: PaymentClient;
@@ -101,10 +47,11 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const airlineServer = await startAirline();
+  const reference = createReferenceAirline({ designator: 'XR', name: 'Reference Air' });
+  const { url: airlineUrl } = await reference.listen(0);
   const paymentService = createReferencePaymentService();
   const { url: paymentUrl } = await paymentService.listen(0);
-  const airline = createAirlineClient({ baseUrl: airlineServer.url, timeoutMs: 5000, retries: 1 });
+  const airline = createAirlineClient({ baseUrl: airlineUrl, timeoutMs: 5000, retries: 1 });
   const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: 5000, retries: 1 });
   const schema = uniqueSchema();
   const stores: OrderStore[] = [];
@@ -118,7 +65,7 @@ export async function startHarness(): Promise<Harness> {
   const admin = new Pool({ connectionString: DATABASE_URL, max: 2 });
   const base: OrchestrationDeps = { store, airline, payment, logger: silentLogger, options: { retryBackoffMs: 10 } };
   return {
-    airline, payment, paymentService, inventory: airlineServer.inventory, store, schema,
+    airline, payment, paymentService, inventory: reference.inventory, store, schema,
     handlers: createOrderHandlers(base),
     handlersWith: (overrides) => createOrderHandlers({ ...base, ...overrides }),
     openStore,
@@ -135,7 +82,7 @@ export async function startHarness(): Promise<Harness> {
       await airline.close();
       await payment.close();
       await paymentService.close();
-      await airlineServer.close();
+      await reference.close();
     },
   };
 }
