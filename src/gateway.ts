@@ -98,6 +98,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       downstream: async () => ({ ok: await airline.isReachable(), detail: { airline: options.airlineUrl } }),
     },
     admin: { reloadMappings },
+    orders: store,
   });
 
   const watcher: MappingWatcher | undefined = config.mappingsWatch

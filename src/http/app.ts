@@ -2,12 +2,14 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { ClientRegistry } from '../auth/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
+import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
 import { authenticateClient, requireAdmin } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
 import { createMonitoringRouter, type HealthCheck } from './monitoring.route.ts';
 import { createNdcRouter } from './ndc.route.ts';
+import { createOneOrderRouter } from './one-order.route.ts';
 import { sendGatewayError } from './send-error.ts';
 
 export interface AppOptions {
@@ -18,16 +20,19 @@ export interface AppOptions {
   readonly clients: ClientRegistry;
   /** Operator actions under /api/v1/admin; left out, those routes do not exist. */
   readonly admin?: AdminActions;
+  /** The order store of the workers; left out, the ONE Order REST API under /api/v1/one-order does not exist. */
+  readonly orders?: OrderStore;
 }
 
 /** The HTTP edge. Routes only chain stages; the work happens in the pipeline. */
-export function createApp({ deps, logger, healthChecks, clients, admin }: AppOptions): Express {
+export function createApp({ deps, logger, healthChecks, clients, admin, orders }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(correlationId(logger));
   const authenticate = authenticateClient(clients);
   app.use('/api/v1/ndc', authenticate, createNdcRouter(deps));
+  if (orders) app.use('/api/v1/one-order', createOneOrderRouter({ deps, orders, authenticate }));
   app.use('/api/v1/monitoring', createMonitoringRouter(healthChecks, deps.metrics));
   if (admin) app.use('/api/v1/admin', authenticate, requireAdmin(clients), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {

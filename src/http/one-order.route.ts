@@ -1,0 +1,315 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { checkMessagePermission, type ApiClient } from '../auth/index.ts';
+import { ERROR_TABLE, GatewayError, toGatewayError, type ErrorCode } from '../errors/index.ts';
+import { deriveOrderId, type OrderView } from '../orchestration/index.ts';
+import type { OrderStore } from '../orders/index.ts';
+import { deriveIdempotencyKey } from '../pipeline/idempotency-key.ts';
+import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
+import { tokeniseCardData } from '../pipeline/tokenise-card-data.ts';
+import { deliverServices, settleServices, toOrderStatusView, type FulfilmentRequest, type ServiceSelection } from './one-order-fulfilment.ts';
+import { buildOneOrderOpenApi } from './one-order-openapi.ts';
+
+/**
+ * The ONE Order REST API under `/api/v1/one-order`: JSON mirrors of the NDC order messages.
+ * Writes go through the same stages as NDC (permission, card tokenisation, command schema, the
+ * queue, the order handlers with their compensation and idempotency); only the edge differs.
+ * Delivery and settlement are record keeping on the order store (one-order-fulfilment.ts).
+ */
+
+type BusinessCode = { [K in ErrorCode]: (typeof ERROR_TABLE)[K]['kind'] extends 'business' ? K : never }[ErrorCode];
+
+/**
+ * HTTP status of each business error over REST. NDC answers these 200 with `<Errors>` in the RS;
+ * a REST client reads the status, so each gets the 4xx that says what to do next. Every other
+ * code keeps the status of the error table. The type makes a new business code add its row here.
+ *
+ * | code | status | why |
+ * |---|---|---|
+ * | ORDER_NOT_FOUND | 404 | unknown, or another client's order (indistinguishable) |
+ * | ORDER_VERSION_CONFLICT | 409 | read the order again and retry at its version |
+ * | ORDER_NOT_CHANGEABLE | 409 | closed order, delivered or cancelled service |
+ * | PAYMENT_DECLINED | 402 | another card; nothing was created or changed |
+ * | OFFER_PRICE_CHANGED | 409 | price the offer again |
+ * | OFFER_NOT_FOUND, OFFER_EXPIRED | 410 | the offer is gone: shop again |
+ * | NO_AVAILABILITY | 409 | the seats are gone |
+ * | UNKNOWN_LOCATION, INVALID_BUSINESS_DATA | 422 | well-formed, but cannot be done as asked |
+ */
+export const REST_BUSINESS_STATUS: Readonly<Record<BusinessCode, number>> = {
+  ORDER_NOT_FOUND: 404,
+  ORDER_VERSION_CONFLICT: 409,
+  ORDER_NOT_CHANGEABLE: 409,
+  PAYMENT_DECLINED: 402,
+  OFFER_PRICE_CHANGED: 409,
+  OFFER_NOT_FOUND: 410,
+  OFFER_EXPIRED: 410,
+  NO_AVAILABILITY: 409,
+  UNKNOWN_LOCATION: 422,
+  INVALID_BUSINESS_DATA: 422,
+};
+
+/** The HTTP status of an error over REST. */
+export function restStatusOf(code: ErrorCode): number {
+  return (REST_BUSINESS_STATUS as Partial<Record<ErrorCode, number>>)[code] ?? ERROR_TABLE[code].httpStatus;
+}
+
+/** `{ error: { code, message, details } }` with the REST status of the code. */
+export function sendJsonError(res: Response, error: GatewayError): void {
+  res.status(restStatusOf(error.code)).json({ error: error.toJSON() });
+}
+
+/** The NDC message each route mirrors; the client's message permissions apply to it. */
+const MIRRORS = { create: 'OrderCreateRQ', retrieve: 'OrderRetrieveRQ', change: 'OrderChangeRQ' } as const;
+
+/** Stands in for the NDC version in command meta, logs and metrics. */
+const REST_VERSION = 'rest';
+
+export interface OneOrderRouteDeps {
+  readonly deps: PipelineDeps;
+  /** The order store the workers write to: delivery, settlement and replay look-ups. */
+  readonly orders: OrderStore;
+  /** The API-key authentication of the NDC routes. */
+  readonly authenticate: RequestHandler;
+}
+
+/**
+ * Runs the NDC authentication stage with its refusal (written for NDC clients as XML) answered
+ * as this API's JSON error instead; the decision itself is the NDC routes', unchanged.
+ */
+function withJsonRefusal(authenticate: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      res.send = send;
+      if (res.statusCode < 400) return send(body);
+      const code: ErrorCode = res.statusCode === 401 ? 'AUTH_REQUIRED' : res.statusCode === 403 ? 'MESSAGE_NOT_ALLOWED' : 'INTERNAL_ERROR';
+      const invalid = /invalid_token/.test(String(res.getHeader('WWW-Authenticate') ?? ''));
+      const message = code === 'AUTH_REQUIRED' ? (invalid ? 'The API key is not valid' : 'The request carries no API key') : undefined;
+      res.status(restStatusOf(code)).type('application/json');
+      return send(JSON.stringify({ error: new GatewayError(code, message, [{ message: 'Send the key as Authorization: Bearer <key> or X-API-Key: <key>' }]).toJSON() }));
+    };
+    void authenticate(req, res, (error?: unknown) => {
+      res.send = send;
+      next(error);
+    });
+  };
+}
+
+function clientOf(req: Request): ApiClient {
+  if (!req.client) throw new GatewayError('AUTH_REQUIRED');
+  return req.client;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function bodyObject(req: Request): Record<string, unknown> {
+  if (!isObject(req.body)) throw new GatewayError('INVALID_COMMAND', 'The body must be a JSON object', [{ message: 'not a JSON object', path: '/' }]);
+  return req.body;
+}
+
+/** Refuses body properties the route supplies itself, so a body never silently disagrees with the path or a header. */
+function refuseSupplied(body: Record<string, unknown>, supplied: Readonly<Record<string, string>>): void {
+  const problems = Object.keys(supplied).filter((key) => key in body).map((key) => ({ message: `${key} comes from ${supplied[key]}`, path: `/${key}` }));
+  if (problems.length > 0) throw new GatewayError('INVALID_COMMAND', 'The body carries what the route supplies', problems);
+}
+
+const IF_MATCH = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/;
+
+/** The version the request is based on: `If-Match`, or `expectedVersion` in the body; both must agree. */
+function expectedVersionOf(req: Request, body: Record<string, unknown>): number | undefined {
+  const header = req.get('if-match');
+  let fromHeader: number | undefined;
+  if (header !== undefined) {
+    const match = IF_MATCH.exec(header);
+    if (!match) throw new GatewayError('INVALID_COMMAND', 'If-Match must name the order version, e.g. "3"', [{ message: 'malformed If-Match', path: 'If-Match' }]);
+    fromHeader = Number(match[1]);
+  }
+  const fromBody = body.expectedVersion;
+  if (fromBody !== undefined && (typeof fromBody !== 'number' || !Number.isInteger(fromBody) || fromBody < 1)) {
+    throw new GatewayError('INVALID_COMMAND', 'expectedVersion must be a positive integer', [{ message: 'not a version', path: '/expectedVersion' }]);
+  }
+  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
+    throw new GatewayError('INVALID_COMMAND', `If-Match (${fromHeader}) and expectedVersion (${fromBody}) disagree`, [{ message: 'two different versions', path: '/expectedVersion' }]);
+  }
+  return fromHeader ?? fromBody;
+}
+
+/** The idempotency key of a write, scoped to the client exactly as NDC scopes the Idempotency-Key header. */
+function idempotencyKeyOf(client: ApiClient, message: string, header: string): string {
+  return deriveIdempotencyKey({ message, version: REST_VERSION, document: {}, clientId: client.id, header }) as string;
+}
+
+/**
+ * The NDC command stages for a JSON body: permission, card tokenisation, command schema, queue,
+ * result schema. The command is checked after tokenising, so the schema checks what is queued.
+ */
+async function runCommand(route: OneOrderRouteDeps, req: Request, name: string, message: string, payload: unknown): Promise<unknown> {
+  const { deps } = route;
+  const client = clientOf(req);
+  checkMessagePermission(client, message);
+  const deadline = Date.now() + deps.config.queueWaitMs;
+  const command = await tokeniseCardData(payload, { payment: deps.payment, correlationId: req.correlationId, deadline, logger: req.log });
+  deps.commands.validateCommand(name, command);
+  const result = await deps.queue.send({
+    name,
+    payload: command,
+    meta: { correlationId: req.correlationId, version: REST_VERSION, message, deadline, clientId: client.id },
+  });
+  deps.commands.validateResult(name, result);
+  return result;
+}
+
+function retrieve(route: OneOrderRouteDeps, req: Request, orderId = String(req.params.id)): Promise<{ order: OrderView }> {
+  return runCommand(route, req, 'order.retrieve', MIRRORS.retrieve, { orderId }) as Promise<{ order: OrderView }>;
+}
+
+function serviceSelectionOf(body: Record<string, unknown>): ServiceSelection {
+  const { serviceIds, all, expectedVersion: _version, ...rest } = body;
+  const problems = Object.keys(rest).map((key) => ({ message: `unknown property ${key}`, path: `/${key}` }));
+  const listed = Array.isArray(serviceIds) && serviceIds.length > 0 && serviceIds.every((id) => typeof id === 'string' && id !== '');
+  if (serviceIds !== undefined && !listed) problems.push({ message: 'serviceIds must be a non-empty list of service ids', path: '/serviceIds' });
+  if (all !== undefined && all !== true) problems.push({ message: 'all must be true', path: '/all' });
+  if ((serviceIds === undefined) === (all === undefined)) problems.push({ message: 'send either serviceIds or "all": true', path: '/' });
+  if (problems.length > 0) throw new GatewayError('INVALID_COMMAND', 'The body must name the services: serviceIds, or "all": true', problems);
+  return all === true ? { all: true } : { serviceIds: [...new Set(serviceIds as string[])] };
+}
+
+function sendOrder(res: Response, status: number, body: { order: OrderView }): void {
+  res.status(status).setHeader('ETag', `"${body.order.version}"`);
+  res.json(body);
+}
+
+/** Wraps a route's stages: any failure becomes this API's JSON error; the outcome is logged and counted. */
+function answer(route: OneOrderRouteDeps, operation: string, work: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return async (req, res) => {
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      await work(req, res);
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      outcome = error.code;
+      if (error.definition.kind === 'internal') req.log.error({ code: error.code, err: error.cause ?? error }, 'one-order request failed');
+      sendJsonError(res, error);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    route.deps.metrics.observeRequest({ message: `one-order.${operation}`, version: REST_VERSION, outcome }, seconds);
+    req.log.info({ operation, outcome, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'one-order request');
+  };
+}
+
+/** JSON bodies only; refused before they are read. */
+function acceptJson(req: Request, res: Response, next: NextFunction): void {
+  const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
+    sendJsonError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${req.get('content-type') ?? '(none)'} is not accepted: send application/json`));
+    return;
+  }
+  next();
+}
+
+/** Body-parser failures as JSON errors. The parser's message is left out: it may quote the body, card number and all. */
+function bodyErrors(limit: number) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    const { status, type } = error as { status?: number; type?: string };
+    if (res.headersSent) return next(error);
+    if (type === 'entity.too.large' || status === 413) {
+      res.setHeader('Connection', 'close');
+      sendJsonError(res, new GatewayError('BODY_TOO_LARGE', `The body is over the limit of ${limit} bytes`));
+    } else if (status !== undefined && status >= 400 && status < 500) {
+      sendJsonError(res, new GatewayError('INVALID_COMMAND', 'The body is not valid JSON', [{ message: 'unparseable JSON', path: '/' }]));
+    } else {
+      next(error);
+    }
+  };
+}
+
+/** `/api/v1/one-order`: create, get, change, status, deliver, settle, and the OpenAPI document. */
+export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
+  const { deps, orders } = route;
+  const router = express.Router();
+  const limit = deps.config.bodyLimitBytes;
+  const json = [acceptJson, express.json({ limit, type: () => true, strict: false })];
+  const authenticate = withJsonRefusal(route.authenticate);
+  const openApi = buildOneOrderOpenApi(deps.config.commandSchemasPath);
+
+  // A description, not data: readable without a key, so tools can fetch it.
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+
+  router.post('/create', authenticate, ...json, answer(route, 'create', async (req, res) => {
+    const client = clientOf(req);
+    checkMessagePermission(client, MIRRORS.create);
+    const header = req.get('idempotency-key');
+    if (header === undefined) {
+      throw new GatewayError('INVALID_COMMAND', 'Creating an order needs an Idempotency-Key header, so that a retry is not taken for a new order', [
+        { message: 'Idempotency-Key header is required', path: 'Idempotency-Key' },
+      ]);
+    }
+    const body = bodyObject(req);
+    refuseSupplied(body, { idempotencyKey: 'the Idempotency-Key header' });
+    const idempotencyKey = idempotencyKeyOf(client, MIRRORS.create, header);
+    // A replay answers from the order the first request made. It is not run again: its card would
+    // be tokenised anew, and the new token would make the same request look like another one.
+    const replayed = deriveOrderId(client.id, idempotencyKey);
+    if (await orders.get(replayed, client.id)) {
+      sendOrder(res, 200, await retrieve(route, req, replayed));
+      return;
+    }
+    const result = await runCommand(route, req, 'order.create', MIRRORS.create, { ...body, idempotencyKey }) as { order: OrderView };
+    res.setHeader('Location', `${req.baseUrl}/${encodeURIComponent(result.order.orderId)}`);
+    sendOrder(res, 201, result);
+  }));
+
+  router.get('/:id', authenticate, answer(route, 'get', async (req, res) => {
+    sendOrder(res, 200, await retrieve(route, req));
+  }));
+
+  router.get('/:id/status', authenticate, answer(route, 'status', async (req, res) => {
+    const { order } = await retrieve(route, req);
+    res.setHeader('ETag', `"${order.version}"`);
+    res.json(toOrderStatusView(order));
+  }));
+
+  router.put('/:id', authenticate, ...json, answer(route, 'change', async (req, res) => {
+    const client = clientOf(req);
+    checkMessagePermission(client, MIRRORS.change);
+    const orderId = String(req.params.id);
+    const body = bodyObject(req);
+    refuseSupplied(body, { idempotencyKey: 'the Idempotency-Key header', orderId: 'the path' });
+    const expectedVersion = expectedVersionOf(req, body);
+    if (expectedVersion === undefined) {
+      throw new GatewayError('INVALID_COMMAND', 'A change must name the order version it is based on: If-Match or expectedVersion', [
+        { message: 'If-Match header or expectedVersion is required', path: '/expectedVersion' },
+      ]);
+    }
+    // Without a key of its own, a PUT is keyed by order and version: repeating it answers the first result.
+    const header = req.get('idempotency-key') ?? `put:${orderId}:${expectedVersion}`;
+    const idempotencyKey = idempotencyKeyOf(client, MIRRORS.change, header);
+    const result = await runCommand(route, req, 'order.change', MIRRORS.change, { ...body, orderId, expectedVersion, idempotencyKey }) as { order: OrderView };
+    sendOrder(res, 200, result);
+  }));
+
+  const fulfilment = (operation: 'deliver' | 'settle', run: typeof deliverServices) =>
+    answer(route, operation, async (req, res) => {
+      const client = clientOf(req);
+      checkMessagePermission(client, MIRRORS.change);
+      const body = bodyObject(req);
+      const expectedVersion = expectedVersionOf(req, body);
+      const request: FulfilmentRequest = {
+        orderId: String(req.params.id), clientId: client.id, correlationId: req.correlationId, selection: serviceSelectionOf(body),
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      };
+      sendOrder(res, 200, { order: await run(orders, request) });
+    });
+  router.post('/:id/deliver', authenticate, ...json, fulfilment('deliver', deliverServices));
+  router.post('/:id/settle', authenticate, ...json, fulfilment('settle', settleServices));
+
+  router.use(bodyErrors(limit));
+  router.use((req: Request, res: Response) => {
+    sendJsonError(res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.baseUrl}${req.path}`, [{ message: 'unknown route', path: req.path }]));
+  });
+  return router;
+}
