@@ -4,9 +4,14 @@ import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/order-store.ts';
 import type { CommandMeta } from '../queue/command-queue.ts';
 
-/** JSON with object keys sorted, so equal payloads hash alike whatever order their keys came in. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
+/**
+ * JSON with object keys sorted, so equal payloads hash alike whatever order their keys came in.
+ * With `withoutTokens`, card tokens are left out: the payment service issues a new token each time
+ * the same card is sent, so a retried request would otherwise never look like its first attempt.
+ */
+export function stableJson(value: unknown, withoutTokens = false): string {
+  return JSON.stringify(value, (key, v: unknown) => {
+    if (withoutTokens && key === 'token') return undefined;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   });
@@ -18,7 +23,7 @@ export function sha256(text: string): string {
 
 /** What the store compares to tell a replay from another request reusing the key. */
 export function requestHash(payload: unknown): string {
-  return sha256(stableJson(payload));
+  return sha256(stableJson(payload, true));
 }
 
 const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

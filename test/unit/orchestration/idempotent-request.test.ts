@@ -102,3 +102,13 @@ describe('request identity', () => {
     expect(requireClient({ ...meta, clientId: 'tmc-1' })).toBe('tmc-1');
   });
 });
+
+describe('requestHash of a retried request that carries a card', () => {
+  it('is the same although the payment service tokenised the card again (regression: replays were refused as key reuse)', () => {
+    const first = { offerId: 'OF1', payment: { card: { token: 'tok_aaa', maskedNumber: '************1111', expiry: '12/30' } } };
+    const retry = { offerId: 'OF1', payment: { card: { token: 'tok_bbb', maskedNumber: '************1111', expiry: '12/30' } } };
+    expect(requestHash(retry)).toBe(requestHash(first));
+    const otherCard = { offerId: 'OF1', payment: { card: { token: 'tok_ccc', maskedNumber: '************4444', expiry: '12/30' } } };
+    expect(requestHash(otherCard)).not.toBe(requestHash(first));
+  });
+});
