@@ -12,9 +12,9 @@ import { asList, dayFromToday, type Doc } from '../../support/ndc-doc.ts';
  * NDC 21.3 order lifecycle end to end through the HTTP app, the order orchestration, the reference
  * airline and the reference payment service: AirShoppingRQ → OfferPriceRQ → OrderCreateRQ paid
  * with a test card (tickets issued) → the same OrderCreateRQ again (the same order) →
- * OrderRetrieveRQ → SeatAvailabilityRQ for its offer → OrderChangeRQ adding a seat (an EMD) →
- * OrderChangeRQ cancelling the order (21.3 cancels with OrderChangeRQ after OrderReshopRQ); a hold
- * booking paid later by OrderChangeRQ; and a declined card. Every answer is an OrderViewRS that
+ * OrderRetrieveRQ → SeatAvailabilityRQ and ServiceListRQ for its offer → OrderChangeRQ adding a
+ * seat and a bag (EMDs) → OrderReshopRQ quoting the cancellation → OrderChangeRQ accepting it
+ * (21.3 has no OrderCancelRQ); a hold booking paid later by OrderChangeRQ; and a declined card. Every answer is an OrderViewRS that
  * both our validator and xmllint accept.
  */
 
@@ -205,10 +205,16 @@ function addBagRq(orderId: string, offerId: string, offerItemId: string, segment
     </c:ChangeOrderChoice>${orderRef(orderId)}`, `bag-${randomUUID()}`);
 }
 
-function cancelRq(orderId: string): string {
+function reshopCancelRq(orderId: string): string {
+  return message('IATA_OrderReshopRQ', `
+    <c:OrderRefID>${orderId}</c:OrderRefID>
+    <c:UpdateOrder><c:CancelOrderRef><c:OrderRefID>${orderId}</c:OrderRefID></c:CancelOrderRef></c:UpdateOrder>`);
+}
+
+function cancelRq(orderId: string, offerId: string): string {
   return message('IATA_OrderChangeRQ', `
     <c:ChangeOrderChoice>
-      <c:AcceptCancelledOffer><c:OfferID>${orderId}-CANCEL</c:OfferID><c:OwnerCode>XR</c:OwnerCode></c:AcceptCancelledOffer>
+      <c:AcceptCancelledOffer><c:OfferID>${offerId}</c:OfferID><c:OwnerCode>XR</c:OwnerCode></c:AcceptCancelledOffer>
     </c:ChangeOrderChoice>${orderRef(orderId)}`, `cancel-${randomUUID()}`);
 }
 
@@ -404,8 +410,15 @@ describe('NDC 21.3 order lifecycle over HTTP', () => {
       expect(asList<Doc>(changed.doc.PaymentFunctions)).toHaveLength(3);
     });
 
-    it('cancels the order by OrderChangeRQ: everything cancelled, documents void, the refund told', async () => {
-      const cancelled = await order(cancelRq(created.order.OrderID as string));
+    it('cancels the order by OrderChangeRQ accepting the OrderReshopRS offer: everything cancelled, documents void, the refund told', async () => {
+      const orderId = created.order.OrderID as string;
+      const quote = await send(reshopCancelRq(orderId), 'OrderReshopRS');
+      expect(quote.doc.Error, quote.text.slice(0, 2000)).toBeUndefined();
+      const offer = asList<Doc>(quote.doc.Response.ReshopResults.ReshopOffers.Offer)[0]!;
+      const refund = asList<Doc>(offer.DeleteOrderItem)
+        .reduce((sum, item) => sum + Math.round(Number(item.PriceDifferential?.DiffPrice?.Price?.DueByAirlineAmount?.['#text'] ?? 0) * 100), 0) / 100;
+
+      const cancelled = await order(cancelRq(orderId, offer.OfferID));
       expect(cancelled.order.StatusCode).toBe('CLOSED');
       for (const item of asList<Doc>(cancelled.order.OrderItem)) expect(item.StatusCode).toBe('CANCELLED');
       for (const service of services(cancelled.order)) {
@@ -416,7 +429,9 @@ describe('NDC 21.3 order lifecycle over HTTP', () => {
         for (const coupon of asList<Doc>(asList<Doc>(ticket.Ticket)[0]?.Coupon)) expect(coupon.CouponStatusCode).toBe('V');
       }
       expect(cancelled.order.TotalPrice.TotalAmount['#text']).toBe('0.00');
-      expect(asList<Doc>(cancelled.response.Warning).map((w) => w.TypeCode)).toEqual(['REFUND']);
+      const warnings = asList<Doc>(cancelled.response.Warning);
+      expect(warnings.map((w) => w.TypeCode)).toEqual(['REFUND']);
+      expect(warnings[0]?.DescText).toContain(`Refunded ${refund} EUR`);
     });
   });
 
