@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors/index.ts';
+import { redactCardData } from '../security/card-data.ts';
 
 /**
  * Idempotent writes: a retried OrderCreate, OrderChange or OrderCancel must find the answer of its
  * first attempt instead of writing again. The key names the request as its sender sees it:
  * `${clientId}:${sender}:${messageId}`. The order store claims it (src/orders/order-store.ts);
  * this stage only derives it and puts it into the command as `idempotencyKey`.
+ * Many senders put no message id into their documents (most published samples do not); their
+ * requests are keyed by what they say instead, so a re-sent identical document is still a replay.
  */
 
 /** NDC messages that write an order; only their commands carry an idempotency key. */
@@ -103,6 +107,16 @@ export function readMessageId(version: string, document: Node): string | undefin
   return transaction !== undefined && sequence !== undefined ? `${transaction}#${sequence}` : undefined;
 }
 
+/**
+ * A message id for a document that names none: the SHA-256 of its content. PayloadAttributes and
+ * the root's attributes (timestamps, echo tokens, sequence numbers) are left out, since a retry
+ * may renew them; card data is masked first, so the digest is never a hash of a card number.
+ */
+export function digestOfContent(document: Node): string {
+  const content = Object.fromEntries(Object.entries(document).filter(([name]) => name !== 'PayloadAttributes' && !name.startsWith('@')));
+  return `sha256-${createHash('sha256').update(JSON.stringify(redactCardData(content))).digest('hex')}`;
+}
+
 /** Keeps `:` (the separator) and `%` out of the parts, so two different requests never meet in one key. */
 function part(value: string): string {
   return value.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'));
@@ -121,8 +135,9 @@ export interface IdempotencyInput {
 }
 
 /**
- * The idempotency key of a write message, or undefined when the message is not a write or names
- * no message id (nothing to recognise a retry by).
+ * The idempotency key of a write message, or undefined when the message is not a write. The
+ * message id is the `Idempotency-Key` header, else the document's own id ({@link readMessageId}),
+ * else the digest of the document's content ({@link digestOfContent}).
  * @throws GatewayError INVALID_COMMAND when the `Idempotency-Key` header is malformed
  */
 export function deriveIdempotencyKey(input: IdempotencyInput): string | undefined {
@@ -130,8 +145,7 @@ export function deriveIdempotencyKey(input: IdempotencyInput): string | undefine
   if (input.header !== undefined && !HEADER_KEY.test(input.header)) {
     throw new GatewayError('INVALID_COMMAND', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters', [{ message: 'malformed Idempotency-Key header', path: 'Idempotency-Key' }]);
   }
-  const messageId = input.header ?? readMessageId(input.version, input.document);
-  if (messageId === undefined) return undefined;
+  const messageId = input.header ?? readMessageId(input.version, input.document) ?? digestOfContent(input.document);
   const sender = readSender(input.version, input.document) ?? '';
   return `${part(input.clientId)}:${part(sender)}:${part(messageId)}`;
 }
@@ -139,18 +153,10 @@ export function deriveIdempotencyKey(input: IdempotencyInput): string | undefine
 /**
  * Pipeline stage after request mapping: the command of a write message gets its
  * `idempotencyKey`. Any other command, and a command that is not an object, passes unchanged.
- * A write that names no message id is refused: without one a retry cannot be told from a new
- * order, and the order commands need the key.
- * @throws GatewayError INVALID_COMMAND
+ * @throws GatewayError INVALID_COMMAND when the `Idempotency-Key` header is malformed
  */
 export function addIdempotencyKey(command: unknown, input: IdempotencyInput): unknown {
-  if (!WRITE_MESSAGES.has(input.message) || command === null || typeof command !== 'object' || Array.isArray(command)) return command;
+  if (command === null || typeof command !== 'object' || Array.isArray(command)) return command;
   const idempotencyKey = deriveIdempotencyKey(input);
-  if (idempotencyKey === undefined) {
-    const where = input.version === '17.2' ? '@EchoToken' : 'PayloadAttributes/CorrelationID';
-    throw new GatewayError('INVALID_COMMAND', `${input.message} must name its message id, so that a retry is not taken for a new request: send ${where} or an Idempotency-Key header`, [
-      { message: `${where} (or TrxID with SeqNumber; 17.2 @TransactionIdentifier with @SequenceNmbr) or the Idempotency-Key header is required`, path: where },
-    ]);
-  }
-  return { ...command, idempotencyKey };
+  return idempotencyKey === undefined ? command : { ...command, idempotencyKey };
 }

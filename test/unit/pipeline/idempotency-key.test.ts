@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors/index.ts';
-import { addIdempotencyKey, deriveIdempotencyKey, readMessageId, readSender, WRITE_MESSAGES } from '../../../src/pipeline/idempotency-key.ts';
+import { addIdempotencyKey, deriveIdempotencyKey, digestOfContent, readMessageId, readSender, WRITE_MESSAGES } from '../../../src/pipeline/idempotency-key.ts';
 import { parseXml } from '../../../src/xml/index.ts';
 
 const OO_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
 const CNS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';
 const EDIST_NS = 'http://www.iata.org/IATA/EDIST/2017.2';
 
-function orderCreate213(payload: string, links: string): Record<string, unknown> {
+function orderCreate213(payload: string, links: string, request = '<cns:CreateOrder/>'): Record<string, unknown> {
   return parseXml(`<?xml version="1.0" encoding="UTF-8"?>
 <IATA_OrderCreateRQ xmlns="${OO_NS}" xmlns:cns="${CNS}">
   <DistributionChain>${links}</DistributionChain>
   ${payload}
-  <Request><cns:CreateOrder/></Request>
+  <Request>${request}</Request>
 </IATA_OrderCreateRQ>`).document;
 }
 
@@ -45,7 +45,22 @@ describe('idempotency key, NDC 21.3', () => {
     expect(readMessageId('21.3', both)).toBe('TRX-9#3');
     const trxOnly = orderCreate213('<PayloadAttributes><cns:TrxID>TRX-9</cns:TrxID></PayloadAttributes>', seller);
     expect(readMessageId('21.3', trxOnly)).toBeUndefined();
-    expect(deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '21.3', document: trxOnly, clientId: 'tmc-1' })).toBeUndefined();
+    expect(deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '21.3', document: trxOnly, clientId: 'tmc-1' })).toMatch(/^tmc-1:AGENCY42:sha256-[0-9a-f]{64}$/);
+  });
+
+  it('keys a document without a message id by its content, so only an identical re-send is a replay', () => {
+    const key = (payload: string, request?: string): string | undefined =>
+      deriveIdempotencyKey({ message: 'OrderCreateRQ', version: '21.3', clientId: 'tmc-1', document: orderCreate213(payload, seller, request) });
+    const first = key('<PayloadAttributes><cns:Timestamp>2030-01-01T10:00:00Z</cns:Timestamp></PayloadAttributes>');
+    // A retry may renew its timestamp; it is still the same request.
+    expect(key('<PayloadAttributes><cns:Timestamp>2030-01-01T10:00:05Z</cns:Timestamp></PayloadAttributes>')).toBe(first);
+    expect(key('', '<cns:CreateOrder><cns:Other/></cns:CreateOrder>')).not.toBe(first);
+  });
+
+  it('never hashes a card number: the content is masked before its digest is taken', () => {
+    const withCard = (pan: string): Record<string, unknown> => ({ Request: { PaymentFunctions: { PaymentCard: { CardNumber: pan, SeriesCode: '737' } } } });
+    expect(digestOfContent(withCard('4111111111111111'))).toBe(digestOfContent(withCard('************1111')));
+    expect(digestOfContent(withCard('4111111111111111'))).not.toBe(digestOfContent(withCard('5555555555554444')));
   });
 
   it('falls back to the lowest Ordinal when no link is the Seller', () => {
@@ -102,7 +117,11 @@ describe('idempotency key, NDC 17.2', () => {
     const both = orderCreate172('TransactionIdentifier="T1" SequenceNmbr="2"', sender);
     expect(deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '17.2', document: both, clientId: 'c' })).toBe('c:AGG-9:T1#2');
     const alone = orderCreate172('TransactionIdentifier="T1"', sender);
-    expect(deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '17.2', document: alone, clientId: 'c' })).toBeUndefined();
+    expect(readMessageId('17.2', alone)).toBeUndefined();
+    // Without a message id the content decides; root attributes such as @TimeStamp stay out of it.
+    const key = deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '17.2', document: alone, clientId: 'c' });
+    expect(key).toMatch(/^c:AGG-9:sha256-[0-9a-f]{64}$/);
+    expect(deriveIdempotencyKey({ message: 'OrderChangeRQ', version: '17.2', document: orderCreate172('TransactionIdentifier="T2" TimeStamp="2030-01-01T10:00:00Z"', sender), clientId: 'c' })).toBe(key);
   });
 
   it.each([
@@ -139,19 +158,9 @@ describe('idempotency key stage', () => {
     expect(addIdempotencyKey(command, { message: 'OrderRetrieveRQ', version: '21.3', document, clientId: 'c' })).toBe(command);
   });
 
-  it('refuses a write that names no message id, saying what to send', () => {
+  it('keys a write that names no message id by its content, and the header still wins', () => {
     const noId = { offerId: 'OF1' };
-    const refusal = (version: string): GatewayError => {
-      try {
-        addIdempotencyKey(noId, { message: 'OrderCreateRQ', version, document: {}, clientId: 'c' });
-      } catch (error) {
-        return error as GatewayError;
-      }
-      throw new Error('expected a refusal');
-    };
-    expect(refusal('21.3').code).toBe('INVALID_COMMAND');
-    expect(refusal('21.3').message).toContain('PayloadAttributes/CorrelationID or an Idempotency-Key header');
-    expect(refusal('17.2').details[0]!.path).toBe('@EchoToken');
+    expect(addIdempotencyKey(noId, { message: 'OrderCreateRQ', version: '21.3', document: {}, clientId: 'c' })).toEqual({ offerId: 'OF1', idempotencyKey: `c::${digestOfContent({})}` });
     expect(addIdempotencyKey(noId, { message: 'OrderCreateRQ', version: '21.3', document: {}, clientId: 'c', header: 'h-1' })).toEqual({ offerId: 'OF1', idempotencyKey: 'c::h-1' });
   });
 });
