@@ -74,7 +74,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   };
   const queue = await createCommandQueue(queueOptions, handlers, logger);
   const workers = config.redisUrl && config.runWorkers
-    ? await startBullmqWorkers({ ...queueOptions, redisUrl: config.redisUrl, handlers, logger })
+    ? await startBullmqWorkers({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, handlers, logger })
     : undefined;
   const metrics = createGatewayMetrics(() => queue.depth());
   const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics, payment };

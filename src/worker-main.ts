@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     concurrency: config.workerConcurrency,
     resultInlineMaxBytes: config.resultInlineMaxBytes,
     resultTtlSeconds: config.resultTtlSeconds,
+    lockMs: config.queueLockMs,
     handlers,
     logger,
   });

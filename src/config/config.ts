@@ -33,6 +33,11 @@ export interface Config {
   readonly queuePrefix: string;
   /** Jobs run at once per worker process. @defaultValue 32 */
   readonly workerConcurrency: number;
+  /**
+   * How long a worker's lock on a running job lasts, in milliseconds; also how often workers look for
+   * jobs whose worker died (stalled), so a job whose worker died runs again within about twice this. @defaultValue 30000
+   */
+  readonly queueLockMs: number;
   /** Whether `npm start` runs workers in the gateway process. @defaultValue true */
   readonly runWorkers: boolean;
   /** Results larger than this many bytes are kept in Redis and passed by reference. @defaultValue 16384 */
@@ -81,7 +86,7 @@ const schema = {
   type: 'object',
   additionalProperties: false,
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
-    'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'runWorkers', 'resultInlineMaxBytes',
+    'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
     'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort'],
   properties: {
@@ -98,6 +103,7 @@ const schema = {
     redisUrl: { type: 'string', pattern: '^rediss?://' },
     queuePrefix: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' },
     workerConcurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    queueLockMs: { type: 'integer', minimum: 500 },
     runWorkers: { type: 'boolean' },
     resultInlineMaxBytes: { type: 'integer', minimum: 0 },
     resultTtlSeconds: { type: 'integer', minimum: 1 },
@@ -169,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     queueWaitMs: int(env.QUEUE_WAIT_MS, Math.max(50, requestTimeoutMs - 500)),
     queuePrefix: env.QUEUE_PREFIX || 'ndc',
     workerConcurrency: int(env.WORKER_CONCURRENCY, 32),
+    queueLockMs: int(env.QUEUE_LOCK_MS, 30_000),
     runWorkers: bool(env.RUN_WORKERS, true),
     resultInlineMaxBytes: int(env.RESULT_INLINE_MAX_BYTES, 16_384),
     resultTtlSeconds: int(env.RESULT_TTL_SECONDS, 120),

@@ -24,6 +24,8 @@ export interface BullmqWorkersOptions {
   readonly resultInlineMaxBytes: number;
   /** Lifetime of a parked result, in seconds. */
   readonly resultTtlSeconds: number;
+  /** Lock on a running job, and the interval of the checks for jobs whose worker died. @defaultValue 30000 */
+  readonly lockMs?: number;
 }
 
 /** The running workers of one process. */
@@ -98,6 +100,7 @@ export async function startBullmqWorkers(options: BullmqWorkersOptions): Promise
       connection: client,
       prefix,
       concurrency: options.concurrency,
+      ...(options.lockMs === undefined ? {} : { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
     });
     worker.on('error', (err) => logger.warn({ err, family }, 'command worker error'));
     return worker;
