@@ -10,6 +10,10 @@ import { buildXml, loadSchemaModel, parseXml, readRootElement, type SchemaModel 
 import { diffValues, type ValueDifference } from './diff-values.ts';
 import { FIXTURE_FILES, type FixtureCase } from './list-fixture-cases.ts';
 import { findMessageSchema } from './message-schemas.ts';
+import { addIdempotencyKey } from '../pipeline/idempotency-key.ts';
+import { tokeniseCardData, type CardTokeniser } from '../pipeline/tokenise-card-data.ts';
+import { createLogger } from '../log/logger.ts';
+import { maskCardNumber } from '../security/card-data.ts';
 
 /** The mappings a case runs through; a MappingRegistry or one of its snapshots. */
 export interface FixtureMappings {
@@ -108,6 +112,15 @@ function outcome(actual: unknown, expected: unknown, differences: readonly Value
   return { ok: problems.length === 0 && differences.length === 0, actual, expected, differences, problems };
 }
 
+/** Stands in for the payment service: fixtures run offline, and a token is all the command schema needs. */
+const FIXTURE_TOKENISER: CardTokeniser = {
+  async tokenise(card) {
+    const [month, year] = card.expiry.includes('/') ? card.expiry.split('/') : [card.expiry.slice(5, 7), card.expiry.slice(2, 4)];
+    return { token: 'tok_fixture', maskedNumber: maskCardNumber(card.cardNumber, 'last4'), brand: 'UNKNOWN', expiry: `20${(year ?? '').slice(-2)}-${month ?? ''}` };
+  },
+};
+const FIXTURE_LOGGER = createLogger('silent');
+
 /**
  * The request half: parses request.xml with the request's schema model, applies the request
  * mapping, compares the command with command.json and checks it against the command schema.
@@ -137,7 +150,12 @@ export async function runFixtureRequest(testCase: FixtureCase, env: FixtureRunEn
     return { ...outcome(undefined, expected, [], [...problems, describeFailure('request mapping', error)]), message };
   }
   try {
-    env.commands.validateCommand(mapping.command, actual);
+    // The command schema checks what is queued: the pipeline first adds the idempotency key and
+    // tokenises cards, so the fixture's mapping output goes through the same two stages.
+    const document = parseXml(xml, { model: modelOf(env, testCase.version, message).model }).document;
+    const keyed = addIdempotencyKey(actual, { message, version: testCase.version, document, clientId: 'fixture' });
+    const queued = await tokeniseCardData(keyed, { payment: FIXTURE_TOKENISER, correlationId: 'fixture', deadline: Date.now() + 5_000, logger: FIXTURE_LOGGER });
+    env.commands.validateCommand(mapping.command, queued);
   } catch (error) {
     problems.push(describeFailure(`command schema ${mapping.command}`, error));
   }
