@@ -13,7 +13,7 @@ export interface DelayingProxy {
   readonly url: string;
   /** Calls seen so far on the delayed paths, in order of arrival. */
   readonly calls: readonly DelayedCall[];
-  /** Resolves with the next call on `path` (or one already seen and not yet waited for). */
+  /** Resolves with the first call on `path` that arrives after this is called. */
   nextCall(path: string): Promise<DelayedCall>;
   close(): Promise<void>;
 }
@@ -37,7 +37,6 @@ export async function startDelayingProxy(options: { target: string; delayMs: num
   const delayed = new Set(options.delayedPaths);
   const calls: DelayedCall[] = [];
   const waiters: { path: string; seen: number; resolve: (call: DelayedCall) => void }[] = [];
-  const taken = new Map<string, number>();
 
   function notify(): void {
     for (const waiter of [...waiters]) {
@@ -95,8 +94,7 @@ export async function startDelayingProxy(options: { target: string; delayMs: num
     url: `http://127.0.0.1:${port}`,
     calls,
     nextCall(path) {
-      const seen = taken.get(path) ?? 0;
-      taken.set(path, seen + 1);
+      const seen = calls.filter((c) => c.path === path).length;
       return new Promise((resolve) => {
         waiters.push({ path, seen, resolve });
         notify();
