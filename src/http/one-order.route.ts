@@ -45,6 +45,7 @@ export const REST_BUSINESS_STATUS: Readonly<Record<BusinessCode, number>> = {
   NO_AVAILABILITY: 409,
   UNKNOWN_LOCATION: 422,
   INVALID_BUSINESS_DATA: 422,
+  UNPROCESSABLE_REQUEST: 422,
 };
 
 /** The HTTP status of an error over REST. */

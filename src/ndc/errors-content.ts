@@ -38,12 +38,15 @@ function eachDetail(error: GatewayError): (ErrorDetail | undefined)[] {
 /**
  * The content of an RS root that reports errors, in the parsed-object shape the schema-aware builder takes.
  * This is the one place where the NDC `Error` element is filled in, for every version.
+ * @param documentName 17.2 order responses (OrderViewRS, OrderReshopRS, OrderCancelRS) require a
+ *   `Document` before `Errors`; pass a name for it when the response's schema requires one.
  */
-export function buildErrorsContent(version: string, error: GatewayError, correlationId: string): Record<string, unknown> {
+export function buildErrorsContent(version: string, error: GatewayError, correlationId: string, documentName?: string): Record<string, unknown> {
   if (version === '17.2') {
     return {
       '@Version': '17.2',
       '@TransactionIdentifier': correlationId.slice(0, 32),
+      ...(documentName !== undefined ? { Document: { Name: documentName } } : {}),
       Errors: {
         Error: eachDetail(error).map((detail) => errorAttributes172(error, detail)),
       },

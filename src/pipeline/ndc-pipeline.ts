@@ -130,11 +130,14 @@ async function runMessage(
   if (!deps.commands.commands.includes(commandName)) {
     throw new GatewayError('MESSAGE_UNAVAILABLE', `${message} maps to the command ${commandName}, which has no schema, so the message is refused`);
   }
-  const mapped = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, detected.rootName)));
   const clientId = request.client?.id ?? request.clientId;
-  const keyed = addIdempotencyKey(mapped, { message, version, document: parsed.document, clientId: clientId ?? '-', ...(request.idempotencyKey !== undefined ? { header: request.idempotencyKey } : {}) });
-  const command = await stage(metrics, 'tokenise-card', () => tokeniseCardData(keyed, { payment: deps.payment, correlationId: request.correlationId, deadline, logger: request.logger }));
-  deps.commands.validateCommand(commandName, command);
+  const command = await asBusinessRefusal(async () => {
+    const mapped = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, detected.rootName)));
+    const keyed = addIdempotencyKey(mapped, { message, version, document: parsed.document, clientId: clientId ?? '-', ...(request.idempotencyKey !== undefined ? { header: request.idempotencyKey } : {}) });
+    const tokenised = await stage(metrics, 'tokenise-card', () => tokeniseCardData(keyed, { payment: deps.payment, correlationId: request.correlationId, deadline, logger: request.logger }));
+    deps.commands.validateCommand(commandName, tokenised);
+    return tokenised;
+  });
 
   const result = await stage(metrics, 'queue', () =>
     deps.queue.send({
@@ -158,6 +161,20 @@ async function runMessage(
     version,
     outcome: 'ok',
   };
+}
+
+/**
+ * The document passed its XSD, so what the gateway cannot turn into a command (a choice it does
+ * not support, data the command needs but the schema leaves optional) is a business refusal: the
+ * RS carries it with HTTP 200, and only schema violations are 400, as xmllint would judge them.
+ */
+async function asBusinessRefusal<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === 'INVALID_COMMAND') throw new GatewayError('UNPROCESSABLE_REQUEST', error.message, error.details);
+    throw error;
+  }
 }
 
 function buildResponse(deps: PipelineDeps, version: string, response: string, content: Record<string, unknown>): string {
@@ -184,7 +201,9 @@ async function answerError(deps: PipelineDeps, request: NdcRequest, detected: De
   let xml: string | undefined;
   if (detected && deps.schemas.has(detected.version, detected.response)) {
     try {
-      xml = buildResponse(deps, detected.version, detected.response, buildErrorsContent(detected.version, error, request.correlationId));
+      const needsDocument = deps.models.get(detected.version, detected.response).root.required.includes('Document');
+      const content = buildErrorsContent(detected.version, error, request.correlationId, needsDocument ? deps.config.airlineName : undefined);
+      xml = buildResponse(deps, detected.version, detected.response, content);
     } catch (buildError) {
       request.logger.error({ err: buildError }, 'could not build the errors response');
     }

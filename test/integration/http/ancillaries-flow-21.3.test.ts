@@ -249,8 +249,8 @@ describe('NDC 21.3 ServiceList and SeatAvailability through the gateway', () => 
       <cns:DatedMarketingSegmentRefId>MKT1</cns:DatedMarketingSegmentRefId><cns:PaxSegmentID>SEG1</cns:PaxSegmentID>
     </cns:PaxSegment></cns:PaxSegmentRequest>`;
     const { status, doc } = await send(serviceListRq(criteria), '21.3', 'ServiceListRS');
-    expect(status).toBe(400);
-    expect(list(doc.Error)[0]).toMatchObject({ TypeCode: 'INVALID_COMMAND' });
+    expect(status).toBe(200);
+    expect(list(doc.Error)[0]).toMatchObject({ TypeCode: 'UNPROCESSABLE_REQUEST' });
     expect(list(doc.Error).map((e) => e.TagText)).toContain('/IATA_ServiceListRQ/Request/ServiceListCoreRequest/OfferRequest/Offer[1]/OfferID');
   });
 

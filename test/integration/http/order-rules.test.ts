@@ -164,8 +164,8 @@ describe('NDC OrderRules through the gateway', () => {
 
   it('refuses a fare reference without the offer id, naming the missing element', async () => {
     const { status, doc } = await send(orderRulesRq({}));
-    expect(status).toBe(400);
-    expect(list(doc.Error)[0]).toMatchObject({ TypeCode: 'INVALID_COMMAND' });
+    expect(status).toBe(200);
+    expect(list(doc.Error)[0]).toMatchObject({ TypeCode: 'UNPROCESSABLE_REQUEST' });
     expect(list(doc.Error).map((e) => e.TagText)).toContain('/IATA_OrderRulesRQ/Request/RulesCoreRequest/FareRef/FareRefText');
   });
 

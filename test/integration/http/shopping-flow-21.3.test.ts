@@ -359,11 +359,11 @@ describe('NDC 21.3 shopping and pricing over HTTP', () => {
     expect(errorsOf(directOnly.doc).map((e) => e.TypeCode)).toEqual(['NO_AVAILABILITY']);
   });
 
-  it('answers 400 INVALID_COMMAND naming the PaxList when a request has no passengers', async () => {
+  it('refuses a schema-valid request without passengers in the RS (HTTP 200), naming the PaxList', async () => {
     const answer = await send('21.3', 'AirShoppingRS', airShoppingRq({ pax: null }));
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(200);
     const errors = errorsOf(answer.doc);
-    expect(errors.map((e) => e.TypeCode)).toContain('INVALID_COMMAND');
+    expect(errors.map((e) => e.TypeCode)).toContain('UNPROCESSABLE_REQUEST');
     expect(errors.map((e) => String(e.TagText))).toContain('/IATA_AirShoppingRQ/Request/PaxList/Pax');
   });
 
