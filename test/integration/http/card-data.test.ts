@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +172,13 @@ describe('card data before the queue, on the real payment service and Redis', ()
     await new Promise((resolve) => setImmediate(resolve));
     expect(logs.text()).not.toContain(PAN);
     expect(logs.text()).not.toMatch(new RegExp(`"cvv"\\s*:\\s*"${CVV}"`));
+
+    // A dump of the order store's schema holds the order, with the masked number and no card data.
+    const dump = spawnSync('pg_dump', ['--dbname', gw.config.databaseUrl!, '--schema', gw.config.databaseSchema, '--data-only', '--no-owner'], { encoding: 'utf8' });
+    expect(dump.status, dump.stderr).toBe(0);
+    expect(dump.stdout).toContain('1111');
+    expect(dump.stdout).not.toContain(PAN);
+    expect(dump.stdout).not.toMatch(/"cvv"/i);
   });
 
   it('answers a card the payment service refuses, without the number in the error or the logs', async () => {
