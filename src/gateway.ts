@@ -95,7 +95,10 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
         detail: { compiled: schemas.compiledCount, failures: schemas.failures, served: listServedMessages(mappings.current(), served) },
       }),
       queue: async () => ({ ok: await queue.isReady(), detail: { transport: config.redisUrl ? 'bullmq' : 'in-process' } }),
-      downstream: async () => ({ ok: await airline.isReachable(), detail: { airline: options.airlineUrl } }),
+      downstream: async () => {
+        const [airlineUp, paymentUp] = await Promise.all([airline.isReachable(), payment.isReachable()]);
+        return { ok: airlineUp && paymentUp, detail: { airline: { url: options.airlineUrl, reachable: airlineUp }, payment: { url: paymentUrl, reachable: paymentUp } } };
+      },
     },
     admin: { reloadMappings },
     orders: store,

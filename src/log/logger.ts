@@ -4,7 +4,10 @@ import { redactCardData } from '../security/card-data.ts';
 export type { Logger };
 
 /** Header and field paths that carry secrets; pino censors them before a line is written. */
-const REDACT = ['req.headers.authorization', 'req.headers["x-api-key"]', 'apiKey', '*.apiKey'];
+const REDACT = [
+  'req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', 'headers["x-api-key"]',
+  'apiKey', '*.apiKey', 'apiKeys', '*.apiKeys',
+];
 
 /**
  * Creates the root JSON logger; child loggers carry `correlationId`. Every logged object is also

@@ -16,5 +16,6 @@ describe('logger', () => {
     expect(text).not.toContain('5555555555554444');
     expect(text).not.toMatch(/"cvv":"737"/);
     expect(text).not.toContain('"apiKey":"secret"');
+    expect(text).not.toContain('"x-api-key":"secret"');
   });
 });
