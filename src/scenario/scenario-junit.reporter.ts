@@ -1,35 +1,14 @@
 import { basename, extname, relative } from 'node:path';
-import { XMLBuilder } from 'fast-xml-parser';
+import { buildJunitXml, seconds, xmlText } from '../cli/reporters/junit-xml.ts';
 import type { ScenarioResult, ScenarioRunReport, StepResult } from './scenario-types.ts';
 
 /**
  * The report for CI servers: JUnit XML with one testsuite per scenario and one testcase per step.
  * A check that did not hold is a `<failure>` listing every failed check with its excerpt; a step
  * that could not be judged (no answer, a variable not set) is an `<error>`; a step after one that
- * did not pass is `<skipped>`. It is written the way the `validate` JUnit report is: same
- * builder settings, same escaping of characters XML cannot carry.
+ * did not pass is `<skipped>`. It is written with the `validate` JUnit report's builder and
+ * escaping (cli/reporters/junit-xml.ts).
  */
-
-/** Characters XML 1.0 cannot carry, even escaped; answers and messages may quote them. */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-function xmlText(text: string): string {
-  return text.replace(NOT_XML_CHAR, '\uFFFD');
-}
-
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  textNodeName: '#text',
-  processEntities: true,
-  suppressEmptyNode: true,
-  format: true,
-  indentBy: '  ',
-});
-
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(3);
-}
 
 /** `scenario.<suite folder>.<scenario file without extension>`: CI tools group testcases by it. */
 function classname(scenario: ScenarioResult): string {
@@ -87,17 +66,15 @@ export function formatScenarioJunitReport(report: ScenarioRunReport, cwd: string
     testcase: scenario.steps.map((step) => buildTestcase(step, scenario)),
   }));
   const { summary } = report;
-  const document = {
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    testsuites: {
-      '@_name': 'ndc-gateway scenario run',
-      '@_tests': summary.steps,
-      '@_failures': summary.failed,
-      '@_errors': summary.errors,
-      '@_skipped': summary.skipped,
-      '@_time': seconds(summary.durationMs),
-      testsuite,
+  return buildJunitXml(
+    {
+      name: 'ndc-gateway scenario run',
+      tests: summary.steps,
+      failures: summary.failed,
+      errors: summary.errors,
+      skipped: summary.skipped,
+      durationMs: summary.durationMs,
     },
-  };
-  return builder.build(document) as string;
+    testsuite,
+  );
 }

@@ -1,35 +1,14 @@
 import { dirname } from 'node:path';
-import { XMLBuilder } from 'fast-xml-parser';
 import { describeVerdicts } from '../../conformance/compare-engines.ts';
 import type { ConformanceReport, FileResult } from '../../conformance/conformance-types.ts';
 import type { XsdIssue } from '../../xsd/xsd-types.ts';
+import { buildJunitXml, seconds, xmlText } from './junit-xml.ts';
 
 /**
  * The report for CI servers: JUnit XML with one testsuite per message (`21.3 AirShoppingRQ`), or
  * per folder for files whose message is unknown, and one testcase per file. An invalid file is a
  * `<failure>` listing its issues; a file that got no verdict (not NDC, no schema) is an `<error>`.
  */
-
-/** Characters XML 1.0 cannot carry, even escaped; engine messages may quote them from a document. */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-function xmlText(text: string): string {
-  return text.replace(NOT_XML_CHAR, '\uFFFD');
-}
-
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  textNodeName: '#text',
-  processEntities: true,
-  suppressEmptyNode: true,
-  format: true,
-  indentBy: '  ',
-});
-
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(3);
-}
 
 function suiteName(result: FileResult): string {
   return result.version && result.message ? `${result.version} ${result.message}` : dirname(result.file);
@@ -83,16 +62,8 @@ export function formatJunitReport(report: ConformanceReport): string {
     testcase: results.map((r) => buildTestcase(r, many)),
   }));
   const { summary } = report;
-  const document = {
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    testsuites: {
-      '@_name': 'ndc-gateway validate',
-      '@_tests': summary.files,
-      '@_failures': summary.invalid,
-      '@_errors': summary.errors,
-      '@_time': seconds(summary.durationMs),
-      testsuite,
-    },
-  };
-  return builder.build(document) as string;
+  return buildJunitXml(
+    { name: 'ndc-gateway validate', tests: summary.files, failures: summary.invalid, errors: summary.errors, durationMs: summary.durationMs },
+    testsuite,
+  );
 }
