@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ERROR_TABLE, isGatewayError } from '../errors/index.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { createHttpListener } from '../net/listen.ts';
 import type { AirlineData } from './airline-data.ts';
 import { createAirlineContext, type AirlineContext } from './airline-context.ts';
 import type { AirlineCommandName } from './airline-types.ts';
@@ -134,31 +133,14 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
     return sendError(res, 500, 'INTERNAL_ERROR', 'The airline could not process the request');
   });
 
-  let server: Server | undefined;
+  const http = createHttpListener(app);
   return {
     store: ctx.store,
     inventory,
-    listen(port, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        const s = app.listen(port, host, (error?: Error) => {
-          if (error) return reject(error);
-          const address = s.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-          resolve({ url: `http://${shownHost}:${address.port}` });
-        });
-        s.keepAliveTimeout = 65_000;
-        server = s;
-      });
-    },
+    listen: (port, host) => http.listen(port, host),
     close() {
       ctx.store.close();
-      const s = server;
-      server = undefined;
-      if (!s) return Promise.resolve();
-      return new Promise((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      });
+      return http.close();
     },
   };
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { schemaErrorDetails } from '../airline/command-schemas.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { createHttpListener } from '../net/listen.ts';
 import { redactCardData, withCardDataRedaction, type MaskStyle } from '../security/card-data.ts';
 import { createAuthorisationLedger } from './authorisation-ledger.ts';
 import { createCardVault } from './card-vault.ts';
@@ -160,29 +159,12 @@ export function createReferencePaymentService(options: ReferencePaymentServiceOp
     return sendError(res, 'INTERNAL_ERROR', 500, 'The payment service could not process the request');
   });
 
-  let server: Server | undefined;
+  const http = createHttpListener(app);
   return {
-    listen(port, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        const s = app.listen(port, host, (error?: Error) => {
-          if (error) return reject(error);
-          const address = s.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-          resolve({ url: `http://${shownHost}:${address.port}` });
-        });
-        s.keepAliveTimeout = 65_000;
-        server = s;
-      });
-    },
+    listen: (port, host) => http.listen(port, host),
     close() {
       vault.close();
-      const s = server;
-      server = undefined;
-      if (!s) return Promise.resolve();
-      return new Promise((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      });
+      return http.close();
     },
     authorisations: () => ledger.list(),
     get vaultSize() {
