@@ -124,6 +124,20 @@ const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
 /** A CVV written after its label in JSON, query strings, key=value text or XML (`<SeriesCode>123<`). */
 const LABELLED_CVV = /(cvv2?|cvc2?|csc|card[_ -]?security[_ -]?code|security[_ -]?code|series[_ -]?code)(\\?["']?\s*[:=>]\s*\\?["']?)(\d{3,4})(?!\d)/gi;
 
+/**
+ * Whether digit groups are laid out as a card number is written: one unbroken run, groups of four
+ * (the last may be shorter), or Amex/Diners 4-6-5 / 4-6-4. Other groupings of the same digits
+ * (UUIDs 8-4-4-4-12, phone numbers, dates) are not card numbers even when their digits pass Luhn.
+ */
+function isCardGrouping(groups: readonly string[]): boolean {
+  if (groups.length === 1) return true;
+  const lengths = groups.map((g) => g.length);
+  const shape = lengths.join('-');
+  if (shape === '4-6-5' || shape === '4-6-4') return true;
+  const last = lengths[lengths.length - 1] ?? 0;
+  return lengths.slice(0, -1).every((length) => length === 4) && last >= 1 && last <= 4;
+}
+
 /** Masks the card numbers inside one run of digit groups, trying every window of whole groups. */
 function maskRun(run: string): string {
   const groups = run.split(/([ -])/);
@@ -137,7 +151,7 @@ function maskRun(run: string): string {
     let found: number | undefined;
     for (let end = start; end < numbers.length && digits.length + (numbers[end]?.length ?? 0) <= 19; end += 1) {
       digits += numbers[end] ?? '';
-      if (digits.length >= 13 && looksLikeCardNumber(digits)) found = end;
+      if (digits.length >= 13 && isCardGrouping(numbers.slice(start, end + 1)) && looksLikeCardNumber(digits)) found = end;
     }
     if (found === undefined) continue;
     const pan = numbers.slice(start, found + 1).join('');

@@ -211,3 +211,17 @@ describe('withCardDataRedaction', () => {
     expect(lines[1]).toMatchObject({ correlationId: 'c1', err: { type: 'Error', message: 'declined ************1111' } });
   });
 });
+
+describe('card numbers are found by how they are written, not only by their digits', () => {
+  it('leaves a UUID alone whose digit groups happen to spell a Luhn-valid Visa number (regression: an idempotency key was refused as card data)', () => {
+    const uuid = '41111111-1111-1111-2222-333333333333';
+    expect(redactText(`key ${uuid}`)).toBe(`key ${uuid}`);
+    expect(redactCardData({ idempotencyKey: `demo:AGENCY:${uuid}` })).toEqual({ idempotencyKey: `demo:AGENCY:${uuid}` });
+  });
+
+  it('still masks cards written in groups of four, unbroken, or in the Amex layout', () => {
+    for (const written of ['4111 1111 1111 1111', '4111-1111-1111-1111', '4111111111111111', '3782 822463 10005']) {
+      expect(redactText(`paid with ${written}.`), written).not.toMatch(/\d{6}/);
+    }
+  });
+});
