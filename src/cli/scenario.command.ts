@@ -1,12 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/config.ts';
 import {
   exitCodeOfRun, formatScenarioIssue, formatScenarioJunitReport, formatScenarioSummary, formatScenarioTextReport,
   loadScenarioSuite, runScenarioSuites, ScenarioLoadError, DEFAULT_STEP_TIMEOUT_MS, type ScenarioSuite,
 } from '../scenario/index.ts';
-import { EXIT, type CliIo } from './cli-io.ts';
+import { EXIT, parseCommandLine, readCommandOptions, UsageError, writeReport, type CliIo } from './cli-io.ts';
 
 /**
  * `ndc-gateway scenario`: replays request/response scenarios against a running gateway, for
@@ -49,8 +47,6 @@ type ScenarioReportFormat = (typeof FORMATS)[number];
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-class UsageError extends Error {}
-
 interface ScenarioArgs {
   readonly action: 'run' | 'check' | undefined;
   readonly folders: readonly string[];
@@ -75,13 +71,7 @@ function parseHeaders(raw: readonly string[]): Record<string, string> {
 }
 
 function readArgs(args: readonly string[]): ScenarioArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, OPTIONS);
   const [action, ...folders] = positionals;
   if (action !== undefined && action !== 'run' && action !== 'check') throw new UsageError(`Unknown action '${action}': use run or check`);
   if (!(FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`Unknown format '${values.format}': use text or junit`);
@@ -128,18 +118,8 @@ function loadSuites(folders: readonly string[], io: CliIo): ScenarioSuite[] | un
 }
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
-  let options: ScenarioArgs;
-  try {
-    options = readArgs(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${error.message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (options.help) {
-    io.stdout.write(USAGE);
-    return EXIT.ok;
-  }
+  const options = readCommandOptions(() => readArgs(args), USAGE, io);
+  if (typeof options === 'number') return options;
   if (options.action === undefined) {
     io.stderr.write(USAGE);
     return EXIT.usage;
@@ -172,13 +152,6 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   });
 
   const text = options.format === 'junit' ? formatScenarioJunitReport(report) : formatScenarioTextReport(report);
-  if (options.output === undefined) {
-    io.stdout.write(text);
-  } else {
-    const target = resolve(options.output);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, text);
-    io.stdout.write(`${formatScenarioSummary(report)}\nReport written to ${target}\n`);
-  }
+  writeReport(io, text, options.output, () => formatScenarioSummary(report));
   return exitCodeOfRun(report) === 0 ? EXIT.ok : EXIT.invalid;
 }

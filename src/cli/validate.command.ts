@@ -1,13 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/config.ts';
 import type { ConformanceEngine } from '../conformance/conformance-engine.ts';
 import type { ConformanceReport, FileResult } from '../conformance/conformance-types.ts';
 import { createConformanceEngines, parseEngineChoice } from '../conformance/create-conformance-engines.ts';
 import { findInputFiles } from '../conformance/find-input-files.ts';
 import { runConformance } from '../conformance/run-conformance.ts';
-import { EXIT, type CliIo } from './cli-io.ts';
+import { EXIT, parseCommandLine, readCommandOptions, UsageError, writeReport, type CliIo } from './cli-io.ts';
 import { formatSummary, isReportFormat, REPORTERS } from './reporters/index.ts';
 
 /**
@@ -45,8 +43,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-class UsageError extends Error {}
-
 interface ValidateArgs {
   readonly inputs: readonly string[];
   readonly version: string | undefined;
@@ -59,13 +55,7 @@ interface ValidateArgs {
 }
 
 function readArgs(args: readonly string[]): ValidateArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, OPTIONS);
   const engines = parseEngineChoice(values.engine);
   if (!engines) throw new UsageError(`Unknown engine '${values.engine}': use libxml2, libxmljs2, xerces or all`);
   if (!isReportFormat(values.format)) throw new UsageError(`Unknown format '${values.format}': use text, json or junit`);
@@ -110,18 +100,8 @@ async function startProgress(io: CliIo, total: number): Promise<{ update(done: n
 }
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
-  let options: ValidateArgs;
-  try {
-    options = readArgs(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${error.message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (options.help) {
-    io.stdout.write(USAGE);
-    return EXIT.ok;
-  }
+  const options = readCommandOptions(() => readArgs(args), USAGE, io);
+  if (typeof options === 'number') return options;
   if (options.inputs.length === 0) {
     io.stderr.write(`Name at least one file, folder or glob.\n\n${USAGE}`);
     return EXIT.usage;
@@ -154,13 +134,6 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
 
   const text = REPORTERS[options.format](report);
-  if (options.output === undefined) {
-    io.stdout.write(text);
-  } else {
-    const target = resolve(options.output);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, text);
-    io.stdout.write(`${formatSummary(report)}\nReport written to ${target}\n`);
-  }
+  writeReport(io, text, options.output, () => formatSummary(report));
   return exitCodeOf(report);
 }
