@@ -1,21 +1,15 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, it, expect } from 'vitest';
 import { createAirlineClient, type AirlineClient, type AirlineClientOptions } from '../../../src/downstream/index.ts';
-import { GatewayError } from '../../../src/errors/index.ts';
+import { failure } from '../../support/gateway-failure.ts';
+import { closedPort, json, startStubServer, type StubHandler, type StubServer } from '../../support/stub-server.ts';
 
-type Behaviour = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+type Behaviour = StubHandler;
 
-let server: Server;
+let server: StubServer;
 let baseUrl: string;
 let behaviour: Behaviour = (_req, res) => res.end('{}');
 const calls: { path: string; correlationId: string | undefined; body: string }[] = [];
 const clients: AirlineClient[] = [];
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
 
 function client(overrides: Partial<AirlineClientOptions> = {}): AirlineClient {
   const created = createAirlineClient({ baseUrl, timeoutMs: 1000, retries: 2, retryBackoffMs: 5, ...overrides });
@@ -23,27 +17,12 @@ function client(overrides: Partial<AirlineClientOptions> = {}): AirlineClient {
   return created;
 }
 
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
-    req.on('end', () => {
-      calls.push({ path: req.url ?? '', correlationId: req.headers['x-correlation-id'] as string | undefined, body });
-      behaviour(req, res, body);
-    });
+  server = await startStubServer((req, res, body) => {
+    calls.push({ path: req.url ?? '', correlationId: req.headers['x-correlation-id'] as string | undefined, body });
+    behaviour(req, res, body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = server.url;
 });
 
 afterEach(async () => {
@@ -52,8 +31,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 describe('airline client', () => {
@@ -117,10 +95,7 @@ describe('airline client', () => {
   });
 
   it('reports a refused connection as DOWNSTREAM_UNAVAILABLE', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     const unreachable = client({ baseUrl: `http://127.0.0.1:${port}`, retries: 1 });
     expect((await failure(unreachable.call('offer.shop', {}, { correlationId: 'corr-10' }))).code).toBe('DOWNSTREAM_UNAVAILABLE');
     expect(await unreachable.isReachable()).toBe(false);

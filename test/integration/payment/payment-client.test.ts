@@ -1,12 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, it, expect } from 'vitest';
 import { createPaymentClient, PaymentServiceError, type PaymentClient, type PaymentClientOptions } from '../../../src/downstream/index.ts';
-import { GatewayError } from '../../../src/errors/index.ts';
+import { failure } from '../../support/gateway-failure.ts';
+import { closedPort, json, startStubServer, type StubHandler, type StubServer } from '../../support/stub-server.ts';
 
-type Behaviour = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+type Behaviour = StubHandler;
 
-let server: Server;
+let server: StubServer;
 let baseUrl: string;
 let behaviour: Behaviour = (_req, res) => res.end('{}');
 const calls: { method: string; path: string; correlationId: string | undefined; body: string }[] = [];
@@ -22,11 +21,6 @@ const REFUND = { refundId: 'rf_1', authorisationId: 'auth_1', amount: 10, curren
 const CARD = { cardNumber: '4111111111111111', expiry: '12/30', cvv: '864', holderName: 'Ada Lovelace' };
 const AUTHORISE = { token: 'tok_1', amount: 120.5, currency: 'EUR', reference: 'ORD1', idempotencyKey: 'ORD1-pay-1' };
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
 /** Fails the first `failures` calls with `fail`, then answers `ok`. */
 function flaky(failures: number, fail: Behaviour, ok: Behaviour): Behaviour {
   return (req, res, body) => (calls.length <= failures ? fail(req, res, body) : ok(req, res, body));
@@ -41,27 +35,12 @@ function client(overrides: Partial<PaymentClientOptions> = {}): PaymentClient {
   return created;
 }
 
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
-    req.on('end', () => {
-      calls.push({ method: req.method ?? '', path: req.url ?? '', correlationId: req.headers['x-correlation-id'] as string | undefined, body });
-      behaviour(req, res, body);
-    });
+  server = await startStubServer((req, res, body) => {
+    calls.push({ method: req.method ?? '', path: req.url ?? '', correlationId: req.headers['x-correlation-id'] as string | undefined, body });
+    behaviour(req, res, body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = server.url;
 });
 
 afterEach(async () => {
@@ -70,8 +49,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 describe('payment client', () => {
@@ -204,10 +182,7 @@ describe('payment client', () => {
   });
 
   it('reports a refused connection as DOWNSTREAM_UNAVAILABLE and as not reachable', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     const unreachable = client({ baseUrl: `http://127.0.0.1:${port}`, retries: 1 });
     expect((await failure(unreachable.authorise(AUTHORISE))).code).toBe('DOWNSTREAM_UNAVAILABLE');
     expect(await unreachable.isReachable()).toBe(false);

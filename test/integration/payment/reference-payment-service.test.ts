@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { request, type Dispatcher } from 'undici';
 import { createPaymentClient, PaymentServiceError, type PaymentClient } from '../../../src/downstream/index.ts';
-import { GatewayError } from '../../../src/errors/index.ts';
+import { failure } from '../../support/gateway-failure.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { createReferencePaymentService, type CardInput, type ReferencePaymentService } from '../../../src/payment/index.ts';
 
@@ -45,16 +45,6 @@ const key = (): string => `ORD-test-${(keys += 1)}`;
 async function post(path: string, body: string): Promise<{ status: number; json: { error?: { code: string; message: string; details?: unknown[] } } & Record<string, unknown> }> {
   const response = await request(`${url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
   return { status: response.statusCode, json: (await response.body.json()) as never };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 beforeAll(async () => {
