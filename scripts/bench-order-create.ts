@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       const result = (await shop.json()) as { offers?: { offerId: string }[] };
       for (const offer of result.offers ?? []) if (offerIds.length < orders) offerIds.push(offer.offerId);
     }
+    let firstFailure: string | undefined;
     const create = async (offerId: string): Promise<{ ms: number; status: number }> => {
       const started = performance.now();
       const res = await client.request({
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
           payment: { card: { number: '4111111111111111', expiry: '12/30', cvv: '123', holderName: 'Ada Lovelace' } },
         }),
       });
-      await res.body.text();
+      const text = await res.body.text();
+      if (res.statusCode !== 201) firstFailure ??= `${res.statusCode} ${text.slice(0, 300)}`;
       return { ms: performance.now() - started, status: res.statusCode };
     };
     await create(offerIds.pop()!); // warm-up: opens the store, compiles what the first order needs
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     console.log(`machine: ${cpus()[0]?.model} × ${cpus().length} cores, node ${process.version}; queue ${values.queue}; PostgreSQL, synchronous commit`);
     console.log(`${latencies.length} orders in ${seconds.toFixed(1)} s: ${(latencies.length / seconds).toFixed(0)} orders/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, failures ${failures} (target ≥ 300 orders/s)`);
+    if (firstFailure) console.log(`first failure: ${firstFailure}`);
   } finally {
     await client.close();
     server.close();

@@ -119,7 +119,8 @@ const isPanKey = (name: string): boolean => PAN_KEYS.has(name) || name.endsWith(
 const isCvvKey = (name: string): boolean => CVV_KEYS.has(name) || /(cvv|cvc)2?$/.test(name) || name.endsWith('securitycode');
 
 /** Runs of digit groups joined by one space or hyphen, e.g. `4111 1111 1111 1111`. */
-const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+// A number stands apart from letters: digits inside identifiers (UUIDs, booking codes) are not card numbers.
+const DIGIT_RUN = /(?<![0-9A-Za-z])\d+(?:[ -]\d+)*(?![0-9A-Za-z])/g;
 
 /** A CVV written after its label in JSON, query strings, key=value text or XML (`<SeriesCode>123<`). */
 const LABELLED_CVV = /(cvv2?|cvc2?|csc|card[_ -]?security[_ -]?code|security[_ -]?code|series[_ -]?code)(\\?["']?\s*[:=>]\s*\\?["']?)(\d{3,4})(?!\d)/gi;

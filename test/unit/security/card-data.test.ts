@@ -216,6 +216,10 @@ describe('card numbers are found by how they are written, not only by their digi
   it('leaves a UUID alone whose digit groups happen to spell a Luhn-valid Visa number (regression: an idempotency key was refused as card data)', () => {
     const uuid = '41111111-1111-1111-2222-333333333333';
     expect(redactText(`key ${uuid}`)).toBe(`key ${uuid}`);
+    // Found by fuzzing random UUIDs: digit groups that end against a hex letter.
+    for (const key of ['910c4242-6805-4297-8a3b-a91c50bd0ca6', '11b3b1df-4133-4243-8495-1ced73f37b40', '907c9c87-3917-4908-9517-32f6f3cd5028']) {
+      expect(redactText(key)).toBe(key);
+    }
     expect(redactCardData({ idempotencyKey: `demo:AGENCY:${uuid}` })).toEqual({ idempotencyKey: `demo:AGENCY:${uuid}` });
   });
 
