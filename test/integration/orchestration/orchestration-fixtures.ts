@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import type { ValidateFunction } from 'ajv';
+import { expect } from 'vitest';
 import type { Offer, OfferShopResult, Passenger } from '../../../src/airline/airline-types.ts';
+import { loadCommandSchemas } from '../../../src/airline/command-schemas.ts';
 import type { Inventory, SegmentAvailability } from '../../../src/airline/inventory.handler.ts';
 import { createReferenceAirline } from '../../../src/airline/reference-airline.ts';
 import { createAirlineClient, type AirlineClient } from '../../../src/downstream/airline-client.ts';
@@ -18,6 +21,17 @@ export const silentLogger = createLogger('silent');
 
 export const APPROVED_CARD = '4111111111111111';
 export const DECLINED_CARD = '4000000000000002';
+
+let schemas: ReadonlyMap<string, ValidateFunction> | undefined;
+
+/** Asserts that a command or result (`order.create`, `order.change.result`) validates against its schema. */
+export function expectValid(name: string, value: unknown): void {
+  schemas ??= loadCommandSchemas();
+  const validate = schemas.get(name);
+  expect(validate, name).toBeDefined();
+  validate?.(value);
+  expect(validate?.errors ?? [], `${name} against its schema`).toEqual([]);
+}
 
 /** `days` after today, so dates stay inside the airline's sales window. */
 export function dayFromToday(days: number): string {

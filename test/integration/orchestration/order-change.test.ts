@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/airline/airline-types.ts';
-import { loadCommandSchemas } from '../../../src/airline/command-schemas.ts';
 import type {
   OrderCancelResult, OrderChangeResult, OrderCreateResult, OrderHistoryResult, OrderListResult, OrderQuoteResult, OrderReshopResult, OrderRetrieveResult,
 } from '../../../src/orchestration/index.ts';
-import { availabilityOf, codeOf, send, shop, startHarness, type Harness } from './orchestration-fixtures.ts';
-
-const schemas = loadCommandSchemas();
-
-function expectValid(name: string, value: unknown): void {
-  const validate = schemas.get(name);
-  validate?.(value);
-  expect(validate?.errors ?? [], `${name} against its schema`).toEqual([]);
-}
+import { availabilityOf, codeOf, expectValid, send, shop, startHarness, type Harness } from './orchestration-fixtures.ts';
 
 const passengers = [{ paxId: 'PAX1', ptc: 'ADT', givenName: 'Anna', surname: 'Muller' }, { paxId: 'PAX2', ptc: 'ADT', givenName: 'Jonas', surname: 'Weber' }];
 const airlinePassengers = passengers.map((p) => ({ id: p.paxId, type: p.ptc }));

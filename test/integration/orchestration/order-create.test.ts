@@ -4,17 +4,10 @@ import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/air
 import { loadCommandSchemas } from '../../../src/airline/command-schemas.ts';
 import { deriveOrderId, type OrderCreateResult, type OrderHistoryResult, type OrderListResult } from '../../../src/orchestration/index.ts';
 import {
-  availabilityOf, codeOf, DECLINED_CARD, errorOf, send, shop, silentLogger, startHarness, type Harness,
+  availabilityOf, codeOf, DECLINED_CARD, errorOf, expectValid, send, shop, silentLogger, startHarness, type Harness,
 } from './orchestration-fixtures.ts';
 
 const schemas = loadCommandSchemas();
-
-function expectValid(name: string, value: unknown): void {
-  const validate = schemas.get(name);
-  expect(validate, name).toBeDefined();
-  validate?.(value);
-  expect(validate?.errors ?? [], `${name} against its schema`).toEqual([]);
-}
 
 const passengers = [{ paxId: 'PAX1', ptc: 'ADT', givenName: 'Anna', surname: 'Muller' }, { paxId: 'PAX2', ptc: 'CHD', givenName: 'Ben', surname: 'Muller' }];
 const airlinePassengers = passengers.map((p) => ({ id: p.paxId, type: p.ptc }));
