@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseXml } from '../../../src/xml/index.ts';
+import { expectValidAnswer } from '../../support/expect-valid-answer.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
-import { schemaFileOf } from '../../support/samples.ts';
-import { xmllintText } from '../../support/xmllint.ts';
 import { dayFromToday, type Doc } from '../../support/ndc-doc.ts';
 
 /**
@@ -116,16 +115,9 @@ describe('NDC 21.3 shopping and pricing over HTTP', () => {
   let gw: RunningGateway;
   let url: string;
 
-  function expectValid(version: string, message: string, xml: string): void {
-    const ours = gw.gateway.deps.schemas.get(version, message).validate(xml);
-    expect(ours, xml.slice(0, 2000)).toEqual([]);
-    const lint = xmllintText(schemaFileOf(version, message), xml);
-    expect(lint.valid, lint.output).toBe(true);
-  }
-
   async function send(version: string, message: string, xml: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; doc: Doc }> {
     const answer = await postXml(url, xml, headers);
-    expectValid(version, message, answer.text);
+    expectValidAnswer(gw, version, message, answer.text, 2000);
     const parsed = parseXml(answer.text, { model: gw.gateway.deps.models.get(version, message) });
     expect(parsed.rootName).toBe(`IATA_${message}`);
     return { status: answer.status, text: answer.text, doc: parsed.document as Doc };
