@@ -17,7 +17,7 @@ import { startGateway, type RunningGateway } from '../../support/start-gateway.t
  */
 
 const BIN = resolve('bin/ndc-gateway.js');
-const SUITES = ['scenarios/shopping-21.3', 'scenarios/shopping-17.2', 'scenarios/booking-21.3'];
+const SUITES = ['scenarios/shopping-21.3', 'scenarios/shopping-17.2', 'scenarios/booking-21.3', 'scenarios/booking-17.2'];
 
 interface JunitCase { name: string; classname: string; failure?: { message: string; type: string; '#text': string }; skipped?: { message: string } }
 interface JunitSuite { name: string; tests: string; failures: string; errors: string; skipped: string; testcase: JunitCase[] }
@@ -55,12 +55,12 @@ afterAll(async () => {
 });
 
 describe('the shipped scenario suites against the gateway and the reference airline', () => {
-  it('pass through the runner: shop, price, seat maps and services in 21.3 and 17.2, the unknown offer, and the 21.3 booking', async () => {
+  it('pass through the runner: shop, price, seat maps and services in 21.3 and 17.2, the unknown offer, and the 21.3 and 17.2 bookings', async () => {
     const suites = SUITES.map((folder) => loadScenarioSuite(folder));
     const report = await runScenarioSuites(suites, { url: gw.url, schemaPath: gw.config.schemaPath, xsdEngine: gw.config.xsdEngine });
     const problems = report.scenarios.flatMap((s) => s.steps.filter((step) => step.status !== 'passed').map((step) => ({ scenario: s.name, step })));
     expect(problems).toEqual([]);
-    expect(report.summary).toMatchObject({ scenarios: 5, scenariosPassed: 5, steps: 19, passed: 19, failed: 0, errors: 0, skipped: 0 });
+    expect(report.summary).toMatchObject({ scenarios: 6, scenariosPassed: 6, steps: 27, passed: 27, failed: 0, errors: 0, skipped: 0 });
     const flows = report.scenarios.filter((s) => s.steps.length === 4);
     expect(flows.map((s) => [s.version, s.steps.map((step) => step.responseRoot)])).toEqual([
       ['21.3', ['IATA_AirShoppingRS', 'IATA_OfferPriceRS', 'IATA_SeatAvailabilityRS', 'IATA_ServiceListRS']],
@@ -75,6 +75,7 @@ describe('the shipped scenario suites against the gateway and the reference airl
     const bookings = report.scenarios.filter((s) => s.file.includes('booking-'));
     expect(bookings.map((s) => [s.version, s.steps.map((step) => step.responseRoot)])).toEqual([
       ['21.3', ['IATA_AirShoppingRS', 'IATA_OfferPriceRS', 'IATA_SeatAvailabilityRS', 'IATA_OrderViewRS', 'IATA_OrderViewRS', 'IATA_ServiceListRS', 'IATA_OrderViewRS', 'IATA_OrderReshopRS', 'IATA_OrderViewRS']],
+      ['17.2', ['AirShoppingRS', 'OfferPriceRS', 'SeatAvailabilityRS', 'OrderViewRS', 'OrderViewRS', 'OrderViewRS', 'OrderCancelRS', 'OrderViewRS']],
     ]);
     for (const booking of bookings) expect(booking.steps.find((step) => step.captured.orderId)?.captured.orderId).toMatch(/^\S+$/);
   });
@@ -155,6 +156,6 @@ describe('ndc-gateway scenario: usage and suite errors exit 2', () => {
   it('check loads the shipped suites without sending anything', async () => {
     const io = captureIo();
     expect(await run(['check', ...SUITES], io)).toBe(0);
-    expect(io.stdoutText()).toBe('3 suites, 5 scenarios, 19 steps: no problems found\n');
+    expect(io.stdoutText()).toBe('4 suites, 6 scenarios, 27 steps: no problems found\n');
   });
 });
