@@ -1,5 +1,5 @@
 import { dirname, join, relative } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { loadCommandValidator } from '../commands/command-validator.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { loadMappingRegistry, MappingLoadError } from '../mapping/index.ts';
@@ -7,7 +7,7 @@ import {
   createXsdResponseValidator, formatDifference, formatLintIssue, lintMappings, listFixtureCases, MappingToolUsageError, runFixtureCase,
   ScaffoldExistsError, writeMessageScaffold, type FixtureCaseOutcome, type FixtureSideOutcome, type LintIssue, type XsdResponseValidator,
 } from '../mapping-tools/index.ts';
-import { EXIT, type CliIo } from './cli-io.ts';
+import { EXIT, parseCommandLine, UsageError, type CliIo } from './cli-io.ts';
 
 /**
  * `ndc-gateway mapping lint|test|scaffold`: the tools airline IT uses on mapping files — check
@@ -76,18 +76,13 @@ Options:
 Exit codes: 0 written, 1 a file exists (nothing written), 2 usage error.
 `;
 
-class UsageError extends Error {}
-
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
+/** The shared command-line parser, with its values loosened to what the subcommands read. */
 function parse(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    const parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine(args, options);
+  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }
 
 function readFormat(value: string | boolean | undefined): Format {
