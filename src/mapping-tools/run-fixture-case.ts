@@ -141,18 +141,19 @@ export async function runFixtureRequest(testCase: FixtureCase, env: FixtureRunEn
     problems.push(describeFailure(FIXTURE_FILES.command, error));
   }
   let mapping: CompiledRequestMapping;
+  let document: Record<string, unknown>;
   let actual: Record<string, unknown>;
   try {
     const { model } = modelOf(env, testCase.version, message);
     mapping = env.mappings.request(testCase.version, message);
-    actual = applyMapping(mapping, parseXml(xml, { model }).document, createMappingContext(env.config, facts, info.rootName(message)));
+    document = parseXml(xml, { model }).document;
+    actual = applyMapping(mapping, document, createMappingContext(env.config, facts, info.rootName(message)));
   } catch (error) {
     return { ...outcome(undefined, expected, [], [...problems, describeFailure('request mapping', error)]), message };
   }
   try {
     // The command schema checks what is queued: the pipeline first adds the idempotency key and
     // tokenises cards, so the fixture's mapping output goes through the same two stages.
-    const document = parseXml(xml, { model: modelOf(env, testCase.version, message).model }).document;
     const keyed = addIdempotencyKey(actual, { message, version: testCase.version, document, clientId: 'fixture' });
     const queued = await tokeniseCardData(keyed, { payment: FIXTURE_TOKENISER, correlationId: 'fixture', deadline: Date.now() + 5_000, logger: FIXTURE_LOGGER });
     env.commands.validateCommand(mapping.command, queued);
