@@ -57,8 +57,14 @@ export interface NdcAnswer {
   readonly outcome: string;
 }
 
+/** Whether a body holds anything but XML white space; stops at the first other byte instead of copying the body. */
+function hasContent(body: Buffer): boolean {
+  for (const byte of body) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return true;
+  return false;
+}
+
 function decodeBody(body: Buffer): string {
-  if (body.length === 0 || body.toString('latin1').trim() === '') throw new GatewayError('EMPTY_BODY');
+  if (!hasContent(body)) throw new GatewayError('EMPTY_BODY');
   return decodeUtf8(body);
 }
 
