@@ -6,7 +6,7 @@ import { isGatewayError } from '../errors/index.ts';
 import { applyMapping, type CompiledRequestMapping, type CompiledResponseMapping } from '../mapping/index.ts';
 import { NDC_VERSIONS, type NdcVersionInfo } from '../ndc/ndc-versions.ts';
 import { createMappingContext, type RequestFacts } from '../pipeline/mapping-context.ts';
-import { buildXml, loadSchemaModel, parseXml, readRootElement, type SchemaModel } from '../xml/index.ts';
+import { loadSchemaModel, parseXml, readRootElement, writeXml, type SchemaModel } from '../xml/index.ts';
 import { diffValues, type ValueDifference } from './diff-values.ts';
 import { FIXTURE_FILES, type FixtureCase } from './list-fixture-cases.ts';
 import { findMessageSchema } from './message-schemas.ts';
@@ -200,7 +200,7 @@ export async function runFixtureResponse(testCase: FixtureCase, env: FixtureRunE
   try {
     ({ model, file: schemaFile } = modelOf(env, testCase.version, response));
     const content = applyMapping(responseMapping, result, createMappingContext(env.config, facts, rootName));
-    xml = buildXml(rootName, content, model, info);
+    xml = writeXml(rootName, content, model, info);
   } catch (error) {
     return { ...outcome(undefined, undefined, [], [...problems, describeFailure('response mapping', error)]), response };
   }

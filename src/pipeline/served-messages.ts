@@ -1,4 +1,6 @@
 import type { Logger } from '../log/logger.ts';
+import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
+import { xmlWriterFor } from '../xml/index.ts';
 import type { MappedMessage, MappingReloadResult, MappingSnapshot } from '../mapping/index.ts';
 import type { SchemaRegistry } from '../xsd/index.ts';
 import type { SchemaModels } from './schema-models.ts';
@@ -32,8 +34,8 @@ export function isServable(version: string, message: MappedMessage, deps: Served
 
 /**
  * Compiles what the messages of a new mapping set need, before the set is put in force: the XSD
- * and model of the request and response of every mapped message (each compiled once; messages
- * already served cost nothing). Problems are logged, never thrown: one message that cannot be
+ * and model of the request and response of every mapped message, and the response's writer
+ * (each compiled once; messages already served cost nothing). Problems are logged, never thrown: one message that cannot be
  * served must not keep the other mappings out.
  */
 export function prepareServedMessages(snapshot: MappingSnapshot, deps: ServedMessageDeps): void {
@@ -42,6 +44,8 @@ export function prepareServedMessages(snapshot: MappingSnapshot, deps: ServedMes
       for (const message of [mapped.request, mapped.response]) {
         if (deps.schemas.ensure(version, message)) deps.models.ensure(version, message);
       }
+      // The response writer is compiled now, so the first answer does not pay for it.
+      if (deps.models.has(version, mapped.response)) xmlWriterFor(deps.models.get(version, mapped.response), NDC_VERSIONS[version]!);
       if (!deps.commands.commands.includes(mapped.command)) {
         deps.logger?.warn({ version, message: mapped.request, command: mapped.command }, 'the command of this message has no schema in schemas/commands; the message will be refused');
       }

@@ -6,7 +6,7 @@ import { loadCommandValidator } from '../../../src/commands/command-validator.ts
 import { loadMappingRegistry } from '../../../src/mapping/index.ts';
 import { listFixtureCases, runFixtureRequest, runFixtureResponse, type FixtureRunEnvironment } from '../../../src/mapping-tools/index.ts';
 import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
-import { readRootElement } from '../../../src/xml/index.ts';
+import { buildXml, loadSchemaModel, parseXml, readRootElement } from '../../../src/xml/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 import { schemaFileOf } from '../../support/samples.ts';
 import { xmllintText } from '../../support/xmllint.ts';
@@ -52,6 +52,14 @@ describe('mapping fixtures', () => {
       expect(outcome.actual).toEqual(outcome.expected);
       const lint = xmllintText(schemaFileOf(testCase.version, outcome.response ?? ''), readFileSync(join(testCase.dir, 'expected.xml'), 'utf8'));
       expect(lint.valid, lint.output).toBe(true);
+    });
+
+    it('writes with the compiled writer the bytes the reference builder writes', async () => {
+      const { xml, response } = await runFixtureResponse(testCase, env);
+      const info = NDC_VERSIONS[testCase.version]!;
+      const model = loadSchemaModel(schemaFileOf(testCase.version, response ?? ''));
+      const { rootName, document } = parseXml(xml ?? '', { model });
+      expect(xml).toBe(buildXml(rootName, document, model, info));
     });
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
-import { buildXml, loadSchemaModel, parseXml } from '../../../src/xml/index.ts';
+import { buildXml, loadSchemaModel, parseXml, writeXml } from '../../../src/xml/index.ts';
 import { SAMPLES_PATH, SCHEMA_PATH } from '../../support/paths.ts';
 
 const XMLLINT = '/usr/bin/xmllint';
@@ -85,9 +85,11 @@ interface Outcome {
   readonly built?: string;
   readonly shuffled?: string;
   readonly reparsedEqual?: boolean;
+  /** Whether the compiled writer wrote the same bytes as buildXml, in key order and shuffled. */
+  readonly writerEqual?: boolean;
 }
 
-describe.skipIf(samples.length === 0)('parse → build round trip over real samples', () => {
+describe.skipIf(samples.length === 0)('parse → build round trip over real samples (buildXml and the compiled writer)', () => {
   const outcomes = new Map<Sample, Outcome>();
   const verdicts = new Map<string, string>();
   let dir: string;
@@ -104,12 +106,14 @@ describe.skipIf(samples.length === 0)('parse → build round trip over real samp
         const built = buildXml(parsed.rootName, parsed.document, model, info);
         const shuffled = buildXml(parsed.rootName, shuffleKeys(parsed.document) as Record<string, unknown>, model, info);
         const reparsedEqual = JSON.stringify(parseXml(built, { model }).document) === JSON.stringify(parsed.document);
+        const writerEqual = writeXml(parsed.rootName, parsed.document, model, info) === built
+          && writeXml(parsed.rootName, shuffleKeys(parsed.document) as Record<string, unknown>, model, info) === shuffled;
         const builtPath = join(dir, `${index}-built.xml`);
         const shuffledPath = join(dir, `${index}-shuffled.xml`);
         writeFileSync(builtPath, built);
         writeFileSync(shuffledPath, shuffled);
         written.push({ sample, path: builtPath }, { sample, path: shuffledPath });
-        outcomes.set(sample, { built: builtPath, shuffled: shuffledPath, reparsedEqual });
+        outcomes.set(sample, { built: builtPath, shuffled: shuffledPath, reparsedEqual, writerEqual });
       } catch (error) {
         outcomes.set(sample, { error });
       }
@@ -132,6 +136,7 @@ describe.skipIf(samples.length === 0)('parse → build round trip over real samp
     expect(verdicts.get(outcome?.built ?? '')).toBe('');
     expect(verdicts.get(outcome?.shuffled ?? '')).toBe('');
     expect(outcome?.reparsedEqual).toBe(true);
+    expect(outcome?.writerEqual).toBe(true);
   });
 });
 

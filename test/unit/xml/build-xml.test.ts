@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors/index.ts';
-import { buildXml, loadSchemaModel, parseXml, type SchemaModel } from '../../../src/xml/index.ts';
+import { buildXml as referenceBuildXml, compileXmlWriter, loadSchemaModel, parseXml, writeXml, type SchemaModel } from '../../../src/xml/index.ts';
 
 const MSG = 'urn:test:message';
 const TYPES = 'urn:test:types';
@@ -71,7 +71,11 @@ function gatewayErrorOf(fn: () => unknown): GatewayError {
   throw new Error('expected a GatewayError, nothing was thrown');
 }
 
-describe('buildXml', () => {
+/** The reference builder and the compiled writer answer to the same contract. */
+describe.each([
+  ['buildXml', referenceBuildXml],
+  ['the compiled writer', writeXml],
+] as const)('%s', (_name, buildXml) => {
   let dir: string;
   let model: SchemaModel;
   const twoNamespaces = { messageNamespace: MSG, typesNamespace: TYPES };
@@ -180,5 +184,37 @@ describe('buildXml', () => {
     const xml = buildXml('Order', { Tree: tree }, model, twoNamespaces);
     expect(xml.match(/<cns:Tree\/?>/g)).toHaveLength(50);
     expect(xml).toContain('<Tree><cns:Tree><cns:Tree>');
+  });
+});
+
+describe('the compiled writer', () => {
+  let dir: string;
+  let model: SchemaModel;
+  const twoNamespaces = { messageNamespace: MSG, typesNamespace: TYPES };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'compile-xml-writer-'));
+    for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
+    model = loadSchemaModel(join(dir, 'Order.xsd'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is generated code with one function per content model, shared by later writers of the same schema folder', () => {
+    const writer = compileXmlWriter(model, twoNamespaces);
+    expect(writer.source.match(/\/\/ \{urn:test:types\}ItemType\n/g)).toHaveLength(1);
+    expect(writer.source).toContain('case "Price": c2 = v[k]; break;');
+    const functions = writer.source.match(/^F\[\d+\] = function w\d+\(/gm)?.length;
+    expect(functions).toBeGreaterThan(4);
+    expect(compileXmlWriter(model, twoNamespaces).source.match(/^F\[\d+\] = function w\d+\(/gm)?.length).toBe(functions);
+  });
+
+  it('writes valid content itself, and only hands unwritable content to the reference builder', () => {
+    const writer = compileXmlWriter(model, twoNamespaces);
+    const content = { Header: { Id: 'H', Created: 'c' }, Item: [{ Code: 'A', Qty: 1, Price: { '#text': 2, '@CurCode': 'EUR' } }] };
+    expect(writer.strict(content)).toBe(referenceBuildXml('Order', content, model, twoNamespaces));
+    const unwritable = { Header: { Id: 'H', Created: 'c', Bogus: 1 } };
+    expect(() => writer.strict(unwritable)).toThrow('content the schema does not allow');
+    expect(gatewayErrorOf(() => writer(unwritable)).details[0]?.path).toBe('/Order/Header/Bogus');
   });
 });
