@@ -52,7 +52,7 @@ export function createNdcRouter(deps: PipelineDeps): Router {
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.observeRequest({ message: answer.message, version: answer.version, outcome: answer.outcome }, seconds);
     req.log.info({ message: answer.message, version: answer.version, outcome: answer.outcome, status: answer.status, ms: Math.round(seconds * 1000) }, 'ndc request');
-    res.status(answer.status).type(answer.contentType).send(answer.xml);
+    res.status(answer.status).type(answer.contentType).send(answer.body);
   };
 
   const headerVersion = (req: Request): DetectionHints => {

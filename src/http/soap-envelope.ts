@@ -1,4 +1,3 @@
-import { XMLBuilder } from 'fast-xml-parser';
 import { GatewayError } from '../errors/index.ts';
 
 export const SOAP_11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -59,19 +58,21 @@ export function unwrapSoapEnvelope(xml: string, root: { localName: string; names
   return { xml: inner.trimEnd(), soap, lineOffset };
 }
 
-// processEntities: false lets the already-built, already-escaped NDC document go into the Body unchanged.
-const envelopeBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: false, format: false });
+const XML_DECLARATION = /^<\?xml[^>]*\?>\s*/;
+const ENVELOPE_OPEN: Readonly<Record<SoapVersion, Buffer>> = {
+  '1.1': Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP_11_NS}"><soap:Body>`),
+  '1.2': Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP_12_NS}"><soap:Body>`),
+};
+const ENVELOPE_CLOSE = Buffer.from('</soap:Body></soap:Envelope>');
 
-/** Puts an NDC response into the same SOAP envelope version the request came in. */
-export function wrapSoapEnvelope(ndcXml: string, soap: SoapVersion): string {
-  const body = ndcXml.replace(/^<\?xml[^>]*\?>\s*/, '');
-  const envelope = {
-    'soap:Envelope': {
-      '@xmlns:soap': soap === '1.1' ? SOAP_11_NS : SOAP_12_NS,
-      'soap:Body': body,
-    },
-  };
-  return `<?xml version="1.0" encoding="UTF-8"?>${envelopeBuilder.build(envelope) as string}`;
+/**
+ * Puts an encoded NDC response into the same SOAP envelope version the request came in. The
+ * document's bytes go in unchanged (its XML declaration dropped); only the envelope is added.
+ */
+export function wrapSoapEnvelope(ndcXml: Buffer, soap: SoapVersion): Buffer {
+  const head = ndcXml.subarray(0, Math.min(ndcXml.length, 100)).toString('latin1');
+  const declaration = XML_DECLARATION.exec(head)?.[0].length ?? 0;
+  return Buffer.concat([ENVELOPE_OPEN[soap], ndcXml.subarray(declaration), ENVELOPE_CLOSE]);
 }
 
 export function soapContentType(soap: SoapVersion | undefined): string {

@@ -8,7 +8,7 @@ import type { CommandQueue } from '../queue/index.ts';
 import type { MappingRegistry, MappingSnapshot } from '../mapping/index.ts';
 import { applyMapping } from '../mapping/index.ts';
 import type { SchemaRegistry } from '../xsd/index.ts';
-import { buildXml, parseXml, readRootElement } from '../xml/index.ts';
+import { parseXml, readRootElement, writeXml } from '../xml/index.ts';
 import { decodeUtf8 } from '../xml/xml-text.ts';
 import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
 import { buildErrorsContent, buildGenericErrorsXml } from '../ndc/errors-content.ts';
@@ -49,7 +49,8 @@ export interface NdcRequest {
 
 export interface NdcAnswer {
   readonly status: number;
-  readonly xml: string;
+  /** The answer, encoded to UTF-8 once: the bytes the response XSD check read are the bytes sent. */
+  readonly body: Buffer;
   readonly contentType: string;
   readonly message: string;
   readonly version: string;
@@ -161,7 +162,7 @@ async function runMessage(
   await checkResponse(deps, request, detected, responseXml);
   return {
     status: 200,
-    xml: soap ? wrapSoapEnvelope(responseXml, soap) : responseXml,
+    body: soap ? wrapSoapEnvelope(responseXml, soap) : responseXml,
     contentType: soapContentType(soap),
     message,
     version,
@@ -183,15 +184,15 @@ async function asBusinessRefusal<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function buildResponse(deps: PipelineDeps, version: string, response: string, content: Record<string, unknown>): string {
+/** Writes the RS with the model's compiled writer and encodes it, once. */
+function buildResponse(deps: PipelineDeps, version: string, response: string, content: Record<string, unknown>): Buffer {
   const info = NDC_VERSIONS[version]!;
-  return buildXml(info.rootName(response), content, deps.models.get(version, response), info);
+  return Buffer.from(writeXml(info.rootName(response), content, deps.models.get(version, response), info));
 }
 
-async function checkResponse(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, xml: string): Promise<void> {
+async function checkResponse(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, xml: Buffer): Promise<void> {
   const { version, response, message } = detected;
-  // libxml2 reads a Buffer straight into its memory; a string would be encoded to UTF-8 again first.
-  const issues = await stage(deps.metrics, 'xsd-response', () => deps.schemas.get(version, response).validate(Buffer.from(xml), { maxErrors: deps.config.xsdMaxErrors }));
+  const issues = await stage(deps.metrics, 'xsd-response', () => deps.schemas.get(version, response).validate(xml, { maxErrors: deps.config.xsdMaxErrors }));
   if (issues.length > 0) {
     deps.metrics.countValidationFailure({ message, version, direction: 'response' });
     request.logger.error({ issues: issues.slice(0, 10), response }, 'built response does not validate against its XSD');
@@ -204,7 +205,7 @@ async function answerError(deps: PipelineDeps, request: NdcRequest, detected: De
   const log = definition.kind === 'internal' ? request.logger.error.bind(request.logger) : request.logger.info.bind(request.logger);
   log({ code: error.code, details: error.details.slice(0, 5), err: definition.kind === 'internal' ? error.cause ?? error : undefined }, 'request answered with errors');
 
-  let xml: string | undefined;
+  let xml: Buffer | undefined;
   if (detected && deps.schemas.has(detected.version, detected.response)) {
     try {
       const needsDocument = deps.models.get(detected.version, detected.response).root.required.includes('Document');
@@ -214,10 +215,10 @@ async function answerError(deps: PipelineDeps, request: NdcRequest, detected: De
       request.logger.error({ err: buildError }, 'could not build the errors response');
     }
   }
-  xml ??= buildGenericErrorsXml(error, request.correlationId);
+  xml ??= Buffer.from(buildGenericErrorsXml(error, request.correlationId));
   return {
     status: definition.httpStatus,
-    xml: soap ? wrapSoapEnvelope(xml, soap) : xml,
+    body: soap ? wrapSoapEnvelope(xml, soap) : xml,
     contentType: soapContentType(soap),
     message: detected?.message ?? 'unknown',
     version: detected?.version ?? 'unknown',

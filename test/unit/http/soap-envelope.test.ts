@@ -33,7 +33,7 @@ describe('SOAP envelopes', () => {
 
   it('wraps an answer in the envelope version it came in, with the document unchanged inside', () => {
     const inner = '<?xml version="1.0" encoding="UTF-8"?><AirShoppingRS xmlns="urn:x" Version="17.2"><Note>a &amp; b</Note></AirShoppingRS>';
-    const wrapped = wrapSoapEnvelope(inner, '1.2');
+    const wrapped = wrapSoapEnvelope(Buffer.from(inner), '1.2').toString('utf8');
     const parsed = new XMLParser({ ignoreAttributes: false }).parse(wrapped) as Record<string, Record<string, unknown>>;
     expect(parsed['soap:Envelope']?.['@_xmlns:soap']).toBe(SOAP_12_NS);
     expect(wrapped).toContain('<soap:Body><AirShoppingRS xmlns="urn:x" Version="17.2"><Note>a &amp; b</Note></AirShoppingRS></soap:Body>');
