@@ -40,7 +40,7 @@ export interface Config {
   readonly queueLockMs: number;
   /** Whether `npm start` runs workers in the gateway process. @defaultValue true */
   readonly runWorkers: boolean;
-  /** Results larger than this many bytes are kept in Redis and passed by reference. @defaultValue 16384 */
+  /** Replies (encoded results) larger than this many bytes are parked in Redis and passed by reference. @defaultValue 1048576 */
   readonly resultInlineMaxBytes: number;
   /** Time to live of results passed by reference, in seconds. @defaultValue 120 */
   readonly resultTtlSeconds: number;
@@ -177,7 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     workerConcurrency: int(env.WORKER_CONCURRENCY, 32),
     queueLockMs: int(env.QUEUE_LOCK_MS, 30_000),
     runWorkers: bool(env.RUN_WORKERS, true),
-    resultInlineMaxBytes: int(env.RESULT_INLINE_MAX_BYTES, 16_384),
+    resultInlineMaxBytes: int(env.RESULT_INLINE_MAX_BYTES, 1_048_576),
     resultTtlSeconds: int(env.RESULT_TTL_SECONDS, 120),
     airlinePort: int(env.AIRLINE_PORT, 8090),
     downstreamTimeoutMs: int(env.DOWNSTREAM_TIMEOUT_MS, 3000),

@@ -1,25 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { GatewayError, isGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { getCommandFamily, type CommandEnvelope, type CommandQueue } from './command-queue.ts';
 import {
-  decodeFailure,
-  isResultReference,
+  buildReplyChannel,
+  decodeReply,
+  decodeResult,
   JOB_RETENTION_MAX_COUNT,
   type CommandJobData,
+  type Reply,
 } from './bullmq-protocol.ts';
 
 /** Options of the BullMQ sender. */
 export interface BullmqQueueOptions {
   readonly redisUrl: string;
-  /** Prefix of every BullMQ key and result key. */
+  /** Prefix of every BullMQ key, reply channel and parked result key. */
   readonly prefix: string;
   readonly logger: Logger;
-  /** Must match the workers' setting; the sender only needs it to know results may come by reference. */
-  readonly resultInlineMaxBytes: number;
-  /** How long finished jobs stay in Redis, in seconds (also the lifetime of parked results). */
+  /** How long failed jobs stay in Redis, in seconds (completed ones are removed at once: their answer went to the sender). */
   readonly resultTtlSeconds: number;
   /** Families to open queues for at start, so depth() reports them before their first command. */
   readonly families?: readonly string[];
@@ -27,94 +27,81 @@ export interface BullmqQueueOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** How much longer BullMQ's wait may run than the sender's deadline. */
-const WAIT_GRACE_MS = 50;
-
-interface FamilyChannel {
-  readonly queue: Queue<CommandJobData>;
-  /** Resolves once the queue can add and the shared QueueEvents reads the stream. */
-  readonly ready: Promise<QueueEvents>;
+/** One send waiting for its reply. */
+interface Waiting {
+  resolve(value: unknown): void;
+  reject(error: GatewayError): void;
 }
 
 /**
- * Sends commands through BullMQ on Redis: one queue per command family, and one QueueEvents
- * per queue shared by every waiting request, so a burst of requests costs no extra connections.
+ * Sends commands through BullMQ on Redis, one queue per command family, and reads the answers
+ * from one pub/sub channel of this process: the worker publishes each result or error there,
+ * so a send costs one job added and one message received, and no listener of its own.
  */
 export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
   const { prefix, logger, resultTtlSeconds } = options;
   const readyTimeoutMs = options.readyTimeoutMs ?? 1000;
   // Commands fail fast while Redis is away instead of piling up behind a reconnect.
   const client = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-  // QueueEvents blocks on XREAD, so BullMQ duplicates the connection it is given; this one is
-  // only the template (never connected) and carries the option blocking readers need.
-  const blockingTemplate = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  // A connection in subscriber mode can do nothing else; ioredis subscribes again after a reconnect.
+  const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   client.on('error', (err) => logger.warn({ err }, 'redis connection error (command sender)'));
-  blockingTemplate.on('error', (err) => logger.warn({ err }, 'redis connection error (command sender events)'));
+  subscriber.on('error', (err) => logger.warn({ err }, 'redis connection error (command replies)'));
 
-  const channels = new Map<string, FamilyChannel>();
+  const replyTo = buildReplyChannel(prefix, randomUUID());
+  const waiting = new Map<string, Waiting>();
+  const queues = new Map<string, Queue<CommandJobData>>();
   const cleanups = new Set<Promise<unknown>>();
-  // Sends in flight, so close() can answer them at once instead of at their deadlines.
-  const interrupters = new Set<(error: GatewayError) => void>();
-  // Every QueueEvents created, ready or not, so close() reaches them all.
-  const openedEvents = new Set<QueueEvents>();
   let closed = false;
   let closing: Promise<void> | undefined;
 
-  function openChannel(family: string): FamilyChannel {
-    const existing = channels.get(family);
-    if (existing) return existing;
-    const queue = new Queue<CommandJobData>(family, {
-      connection: client,
-      prefix,
-      defaultJobOptions: {
-        attempts: 1,
-        removeOnComplete: { age: resultTtlSeconds, count: JOB_RETENTION_MAX_COUNT },
-        removeOnFail: { age: resultTtlSeconds, count: JOB_RETENTION_MAX_COUNT },
-      },
-    });
-    // Every waiting request listens for 'closing' on its queue; their number is bounded by the requests in flight.
-    queue.setMaxListeners(0);
-    queue.on('error', (err) => logger.warn({ err, family }, 'command queue error'));
-    const channel: FamilyChannel = { queue, ready: openEvents(family, queue) };
-    channel.ready.catch((err: unknown) => {
-      // Forget the channel so the next command tries again (e.g. once Redis is back).
-      logger.warn({ err, family }, 'command queue could not be opened');
-      if (channels.get(family) === channel) channels.delete(family);
-      void queue.close().catch(() => undefined);
-    });
-    channels.set(family, channel);
-    return channel;
-  }
-
-  async function openEvents(family: string, queue: Queue<CommandJobData>): Promise<QueueEvents> {
-    await queue.waitUntilReady();
-    // A QueueEvents starting at '$' misses what is written before its first XREAD reaches Redis, and
-    // nothing tells when that happens. Starting from the stream's current last entry closes that gap.
-    const [last] = await client.xrevrange(queue.toKey('events'), '+', '-', 'COUNT', 1);
-    const events = new QueueEvents(family, { connection: blockingTemplate, prefix, lastEventId: last?.[0] ?? '0-0' });
-    events.setMaxListeners(0);
-    events.on('error', (err) => logger.warn({ err, family }, 'command queue events error'));
-    openedEvents.add(events);
-    try {
-      await events.waitUntilReady();
-    } catch (error) {
-      openedEvents.delete(events);
-      await events.close().catch(() => undefined);
-      throw error;
+  subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
+    const reply = decodeReply(message);
+    if (!reply) {
+      logger.warn({ bytes: message.length }, 'unreadable message on the reply channel');
+      return;
     }
-    return events;
-  }
+    const pending = waiting.get(reply.jobId);
+    // A reply for a send that gave up (deadline) or for a job that ran twice after a stall.
+    if (!pending) return;
+    waiting.delete(reply.jobId);
+    settle(reply, pending);
+  });
+  let subscribed: Promise<unknown> = subscriber.subscribe(replyTo);
+  subscribed.catch(() => undefined);
 
-  for (const family of options.families ?? []) openChannel(family);
-
-  async function fetchReferencedResult(key: string, correlationId: string): Promise<unknown> {
-    const json = await client.getdel(key);
-    if (json === null) {
-      logger.error({ correlationId, key }, 'referenced command result is missing (expired?)');
-      throw new GatewayError('INTERNAL_ERROR', 'The command result expired before it was read');
+  function settle(reply: Reply, pending: Waiting): void {
+    if ('result' in reply) pending.resolve(reply.result);
+    else if ('error' in reply) pending.reject(reply.error);
+    else {
+      client.getdelBuffer(reply.parkedAt).then((parked) => {
+        if (parked === null) {
+          logger.error({ key: reply.parkedAt }, 'parked command result is missing (expired?)');
+          pending.reject(new GatewayError('INTERNAL_ERROR', 'The command result expired before it was read'));
+        } else pending.resolve(decodeResult(parked));
+      }, (error: unknown) => pending.reject(new GatewayError('INTERNAL_ERROR', 'The parked command result could not be read', [], error)));
     }
-    return JSON.parse(json) as unknown;
   }
+
+  function queueOf(family: string): Queue<CommandJobData> {
+    let queue = queues.get(family);
+    if (!queue) {
+      queue = new Queue<CommandJobData>(family, {
+        connection: client,
+        prefix,
+        defaultJobOptions: {
+          attempts: 1,
+          removeOnComplete: true,
+          removeOnFail: { age: resultTtlSeconds, count: JOB_RETENTION_MAX_COUNT },
+        },
+      });
+      queue.on('error', (err) => logger.warn({ err, family }, 'command queue error'));
+      queues.set(family, queue);
+    }
+    return queue;
+  }
+
+  for (const family of options.families ?? []) queueOf(family);
 
   function removeAbandonedJob(queue: Queue<CommandJobData>, jobId: string, correlationId: string): void {
     // Not awaited: the sender answers at its deadline; a job a worker already holds is left to it.
@@ -130,43 +117,31 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
     const { meta } = envelope;
     const remaining = meta.deadline - Date.now();
     if (!(remaining > 0)) throw new GatewayError('DEADLINE_EXCEEDED');
-    const channel = openChannel(getCommandFamily(envelope.name));
-    // One timer bounds every step (connection, add, wait), so the sender answers at its deadline even while Redis is away.
+    const queue = queueOf(getCommandFamily(envelope.name));
+    const jobId = randomUUID();
+    // One timer bounds every step (subscription, add, reply), so the sender answers at its deadline even while Redis is away.
     let timer: NodeJS.Timeout | undefined;
-    let interrupt!: (error: GatewayError) => void;
-    const deadlinePassed = new Promise<never>((_resolve, reject) => {
-      interrupt = reject;
+    const answered = new Promise<unknown>((resolve, reject) => {
+      waiting.set(jobId, { resolve, reject });
       timer = setTimeout(() => reject(new GatewayError('DEADLINE_EXCEEDED')), remaining);
     });
-    deadlinePassed.catch(() => undefined);
-    interrupters.add(interrupt);
-    let added: Promise<{ id?: string | undefined }> | undefined;
+    answered.catch(() => undefined);
+    let added: Promise<unknown> | undefined;
     try {
-      const events = await Promise.race([channel.ready, deadlinePassed]);
-      const adding = channel.queue.add(envelope.name, { payload: envelope.payload, meta }, { jobId: randomUUID() });
-      added = adding;
-      const job = await Promise.race([adding, deadlinePassed]);
-      // BullMQ's own wait ends a little after ours, so its timeout never wins the race; it only releases its listeners.
-      const finished = job.waitUntilFinished(events, Math.max(1, meta.deadline - Date.now()) + WAIT_GRACE_MS);
-      finished.catch(() => undefined);
-      const value: unknown = await Promise.race([finished, deadlinePassed]);
-      return isResultReference(value, prefix) ? await fetchReferencedResult(value.$ref, meta.correlationId) : value;
+      await Promise.race([subscribed, answered]);
+      added = queue.add(envelope.name, { payload: envelope.payload, meta, replyTo }, { jobId });
+      await Promise.race([added, answered]);
+      return await answered;
     } catch (error) {
       if (isGatewayError(error)) {
-        if (error.code === 'DEADLINE_EXCEEDED' && added) {
-          void added.then((job) => {
-            if (job.id !== undefined) removeAbandonedJob(channel.queue, job.id, meta.correlationId);
-          }, () => undefined);
-        }
+        if (error.code === 'DEADLINE_EXCEEDED' && added) void added.then(() => removeAbandonedJob(queue, jobId, meta.correlationId), () => undefined);
         throw error;
       }
-      const fromWorker = error instanceof Error ? decodeFailure(error.message) : undefined;
-      if (fromWorker) throw fromWorker;
       logger.error({ err: error, correlationId: meta.correlationId, command: envelope.name }, 'command could not be sent');
       throw new GatewayError('INTERNAL_ERROR', undefined, [], error);
     } finally {
       clearTimeout(timer);
-      interrupters.delete(interrupt);
+      waiting.delete(jobId);
     }
   }
 
@@ -175,8 +150,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
 
     async depth() {
       const result: Record<string, number> = {};
-      await Promise.all([...channels].map(async ([family, channel]) => {
-        const counts = await channel.queue.getJobCounts('waiting', 'active', 'delayed');
+      await Promise.all([...queues].map(async ([family, queue]) => {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
         result[family] = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0);
       }));
       return result;
@@ -186,10 +161,11 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
       if (closed) return false;
       let timer: NodeJS.Timeout | undefined;
       try {
-        const timeout = new Promise<string>((resolve) => {
-          timer = setTimeout(() => resolve('TIMEOUT'), readyTimeoutMs);
+        const timeout = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), readyTimeoutMs);
         });
-        return (await Promise.race([client.ping(), timeout])) === 'PONG';
+        const ready = Promise.all([client.ping(), subscribed]).then(([pong]) => pong === 'PONG' && subscriber.status === 'ready');
+        return await Promise.race([ready, timeout]);
       } catch {
         return false;
       } finally {
@@ -200,12 +176,16 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
     close() {
       closed = true;
       closing ??= (async () => {
-        for (const interrupt of interrupters) interrupt(new GatewayError('INTERNAL_ERROR', 'The command queue closed'));
+        const interrupted = new GatewayError('INTERNAL_ERROR', 'The command queue closed');
+        for (const pending of waiting.values()) pending.reject(interrupted);
+        waiting.clear();
+        subscribed = Promise.reject(interrupted);
+        subscribed.catch(() => undefined);
         await Promise.allSettled([...cleanups]);
-        await Promise.allSettled([...openedEvents].map((events) => events.close()));
-        await Promise.allSettled([...channels.values()].map((channel) => channel.queue.close()));
-        await client.quit().catch(() => client.disconnect());
-        blockingTemplate.disconnect();
+        await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
+        await Promise.allSettled([client.quit(), subscriber.quit()]);
+        client.disconnect();
+        subscriber.disconnect();
       })();
       return closing;
     },

@@ -6,9 +6,11 @@ import { getCommandFamily, type HandlerRegistry } from './command-queue.ts';
 import {
   buildResultKey,
   encodeFailure,
+  encodeReply,
+  encodeResult,
   parseCommandJobData,
   type CommandJobData,
-  type ResultReference,
+  type Reply,
 } from './bullmq-protocol.ts';
 
 /** Options of the BullMQ workers. */
@@ -20,7 +22,7 @@ export interface BullmqWorkersOptions {
   /** Jobs run at once by each family's worker. */
   readonly concurrency: number;
   readonly logger: Logger;
-  /** Results whose JSON is larger than this are parked in Redis and passed by reference. */
+  /** Results whose encoded reply is larger than this are parked in Redis and passed by reference. */
   readonly resultInlineMaxBytes: number;
   /** Lifetime of a parked result, in seconds. */
   readonly resultTtlSeconds: number;
@@ -44,54 +46,70 @@ export async function startBullmqWorkers(options: BullmqWorkersOptions): Promise
   const client = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   client.on('error', (err) => logger.warn({ err }, 'redis connection error (command worker)'));
 
-  async function storeResult(jobId: string, result: unknown): Promise<unknown> {
-    const json = JSON.stringify(result ?? null);
-    if (Buffer.byteLength(json) <= resultInlineMaxBytes) return result ?? null;
-    // The events stream carries every return value to every listener; a large one stays out of it.
-    const key = buildResultKey(prefix, jobId);
-    await client.set(key, json, 'EX', resultTtlSeconds);
-    const reference: ResultReference = { $ref: key };
-    return reference;
+  /**
+   * Publishes a reply to the sender waiting on `replyTo`. A result too large for one pub/sub
+   * message is parked under a key with a TTL, and the reply says where.
+   */
+  async function publishReply(replyTo: string, reply: Reply): Promise<void> {
+    let message = encodeReply(reply);
+    if ('result' in reply && message.length > resultInlineMaxBytes) {
+      const key = buildResultKey(prefix, reply.jobId);
+      await client.set(key, encodeResult(reply.result), 'EX', resultTtlSeconds);
+      message = encodeReply({ jobId: reply.jobId, parkedAt: key });
+    }
+    await client.publish(replyTo, message);
+  }
+
+  /** A failure ends the job for good; the sender, if one waits, hears it first. */
+  async function fail(data: CommandJobData | undefined, jobId: string, error: GatewayError, jobLogger: Logger): Promise<never> {
+    if (data?.replyTo !== undefined) {
+      await publishReply(data.replyTo, { jobId, error }).catch((err: unknown) => jobLogger.warn({ err }, 'could not publish the failure to its sender'));
+    }
+    throw new UnrecoverableError(encodeFailure(error));
   }
 
   async function processJob(job: Job<CommandJobData>, _token: string | undefined, cancelled: AbortSignal | undefined): Promise<unknown> {
+    const jobId = job.id ?? '';
     let data: CommandJobData;
     try {
       data = parseCommandJobData(job.data);
     } catch (error) {
-      logger.error({ err: error, jobId: job.id, command: job.name }, 'malformed command job');
-      throw new UnrecoverableError(encodeFailure(toGatewayError(error)));
+      logger.error({ err: error, jobId, command: job.name }, 'malformed command job');
+      return fail(undefined, jobId, toGatewayError(error), logger);
     }
-    const { meta, payload } = data;
-    const jobLogger = logger.child({ correlationId: meta.correlationId, command: job.name, jobId: job.id });
+    const { meta, payload, replyTo } = data;
+    const jobLogger = logger.child({ correlationId: meta.correlationId, command: job.name, jobId });
     const remaining = meta.deadline - Date.now();
     if (!(remaining > 0)) {
       // Nobody waits for it any more; running it would only spend downstream capacity.
       jobLogger.debug('command skipped: its deadline passed while it waited');
-      throw new UnrecoverableError(encodeFailure(new GatewayError('DEADLINE_EXCEEDED')));
+      return fail(data, jobId, new GatewayError('DEADLINE_EXCEEDED'), jobLogger);
     }
     const handler = handlers.get(job.name);
     if (!handler) {
       jobLogger.error('no handler is registered for this command');
-      throw new UnrecoverableError(encodeFailure(new GatewayError('INTERNAL_ERROR', `No handler is registered for command ${job.name}`)));
+      return fail(data, jobId, new GatewayError('INTERNAL_ERROR', `No handler is registered for command ${job.name}`), jobLogger);
     }
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new GatewayError('DEADLINE_EXCEEDED')), remaining);
     const onCancel = (): void => controller.abort(new GatewayError('INTERNAL_ERROR', 'The command was cancelled'));
     cancelled?.addEventListener('abort', onCancel, { once: true });
+    let result: unknown;
     try {
-      const result = await handler(payload, { meta, logger: jobLogger, signal: controller.signal });
+      result = await handler(payload, { meta, logger: jobLogger, signal: controller.signal });
       if (controller.signal.aborted) throw controller.signal.reason;
-      return await storeResult(job.id ?? '', result);
     } catch (error) {
       if (!isGatewayError(error)) jobLogger.error({ err: error }, 'command handler failed');
-      const gatewayError = isGatewayError(error) ? error : new GatewayError('INTERNAL_ERROR');
-      throw new UnrecoverableError(encodeFailure(gatewayError));
+      return fail(data, jobId, isGatewayError(error) ? error : new GatewayError('INTERNAL_ERROR'), jobLogger);
     } finally {
       clearTimeout(timer);
       cancelled?.removeEventListener('abort', onCancel);
     }
+    if (replyTo === undefined) return result ?? null;
+    // The answer goes to its sender; the job completes without a return value, so it is not stored twice.
+    await publishReply(replyTo, { jobId, result });
+    return null;
   }
 
   const families = [...new Set([...handlers.keys()].map(getCommandFamily))];

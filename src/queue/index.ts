@@ -30,7 +30,6 @@ export function createCommandQueue(settings: CommandQueueSettings, handlers: Han
     redisUrl: settings.redisUrl,
     prefix: settings.prefix,
     logger,
-    resultInlineMaxBytes: settings.resultInlineMaxBytes,
     resultTtlSeconds: settings.resultTtlSeconds,
     families: [...new Set([...handlers.keys()].map(getCommandFamily))],
   });

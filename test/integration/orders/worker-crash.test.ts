@@ -117,7 +117,7 @@ beforeAll(async () => {
   payment = createReferencePaymentService({ logger });
   ({ url: paymentUrl } = await payment.listen(0, '127.0.0.1'));
   proxy = await startDelayingProxy({ target: airlineUrl, delayMs: ISSUE_DELAY_MS, delayedPaths: [ISSUE_PATH] });
-  sender = createBullmqQueue({ redisUrl: REDIS_URL, prefix, logger, resultInlineMaxBytes: 16_384, resultTtlSeconds: 60, families: ['order'] });
+  sender = createBullmqQueue({ redisUrl: REDIS_URL, prefix, logger, resultTtlSeconds: 60, families: ['order'] });
 });
 
 afterAll(async () => {

@@ -15,7 +15,7 @@ import {
   type CommandHandler,
   type CommandQueue,
 } from '../../../src/queue/index.ts';
-import { decodeFailure } from '../../../src/queue/bullmq-protocol.ts';
+import { decodeFailure, decodeReply, decodeResult } from '../../../src/queue/bullmq-protocol.ts';
 import { REDIS_URL } from '../../support/paths.ts';
 import { buildEnvelope, buildMeta, deleteKeysWithPrefix, listKeys, waitFor } from './queue-fixtures.ts';
 
@@ -42,19 +42,28 @@ function openRedis(): Redis {
   return redis;
 }
 
-async function startWorkers(prefix: string, handlers: Record<string, CommandHandler>, concurrency = 4): Promise<BullmqWorkers> {
+async function startWorkers(prefix: string, handlers: Record<string, CommandHandler>, concurrency = 4, resultInlineMaxBytes = INLINE_MAX_BYTES): Promise<BullmqWorkers> {
   const workers = await startBullmqWorkers({
     redisUrl: REDIS_URL, prefix, handlers: new Map(Object.entries(handlers)), concurrency, logger: silent,
-    resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS,
+    resultInlineMaxBytes, resultTtlSeconds: RESULT_TTL_SECONDS,
   });
   closers.push(() => workers.close());
   return workers;
 }
 
 function openSender(prefix: string, redisUrl = REDIS_URL): CommandQueue {
-  const queue = createBullmqQueue({ redisUrl, prefix, logger: silent, resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS });
+  const queue = createBullmqQueue({ redisUrl, prefix, logger: silent, resultTtlSeconds: RESULT_TTL_SECONDS });
   closers.push(() => queue.close());
   return queue;
+}
+
+/** A subscription of the test's own to a reply channel, to see what workers publish there. */
+async function observeReplies(channel: string): Promise<Buffer[]> {
+  const listener = openRedis();
+  const replies: Buffer[] = [];
+  listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => replies.push(message));
+  await listener.subscribe(channel);
+  return replies;
 }
 
 /** A QueueEvents of the test's own, to see what travels on the events stream. */
@@ -70,55 +79,79 @@ async function observeCompleted(prefix: string, family: string): Promise<Map<str
 const bigResult = { offers: Array.from({ length: 1000 }, (_, i) => ({ id: `OF${i}`, text: 'x'.repeat(90) })) };
 
 describe('BullMQ command queue', () => {
-  it('parks a large result in Redis with a TTL and passes only a reference through BullMQ', async () => {
+  it('parks a reply too large for one message in Redis with a TTL and publishes only where it is', async () => {
     const prefix = newPrefix();
     await startWorkers(prefix, { 'offer.shop': async () => bigResult });
-    const completed = await observeCompleted(prefix, 'offer');
     const redis = openRedis();
+    const replies = await observeReplies(`${prefix}:reply:test`);
+    const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
+    closers.push(() => raw.close());
+
+    const job = await raw.add('offer.shop', { payload: {}, meta: buildMeta(5000), replyTo: `${prefix}:reply:test` }, { jobId: randomUUID() });
+    await waitFor(() => replies.length === 1);
+
+    const key = `${prefix}:result:${job.id}`;
+    expect(JSON.stringify(bigResult).length).toBeGreaterThan(100_000);
+    expect(replies[0]!.length).toBeLessThan(200);
+    expect(decodeReply(replies[0]!)).toEqual({ jobId: job.id, parkedAt: key });
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(RESULT_TTL_SECONDS);
+    expect(decodeResult((await redis.getBuffer(key))!)).toEqual(bigResult);
+  });
+
+  it('returns a large result through send and deletes the parked copy after reading it', async () => {
+    const prefix = newPrefix();
+    await startWorkers(prefix, { 'offer.shop': async () => bigResult });
+    const redis = openRedis();
+    const sender = openSender(prefix);
+
+    await expect(sender.send(buildEnvelope('offer.shop', {}))).resolves.toEqual(bigResult);
+
+    expect(await listKeys(redis, `${prefix}:result:*`)).toEqual([]);
+  });
+
+  it('sends a result of typical size in the reply itself: nothing parked, and the completed job not kept', async () => {
+    const prefix = newPrefix();
+    const typical = { offers: Array.from({ length: 100 }, (_, i) => ({ id: `OF${i}`, text: 'x'.repeat(300) })) };
+    await startWorkers(prefix, { 'offer.shop': async () => typical }, 4, 1_048_576);
+    const replies = await observeReplies(`${prefix}:reply:test`);
+    const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
+    closers.push(() => raw.close());
+
+    const job = await raw.add('offer.shop', { payload: {}, meta: buildMeta(5000), replyTo: `${prefix}:reply:test` }, { jobId: randomUUID() });
+    await waitFor(() => replies.length === 1);
+
+    expect(JSON.stringify(typical).length).toBeGreaterThan(30_000);
+    expect(decodeReply(replies[0]!)).toEqual({ jobId: job.id, result: typical });
+    await waitFor(async () => (await raw.getJobCounts('active')).active === 0);
+    expect(await raw.getJobCounts('completed', 'failed')).toEqual({ completed: 0, failed: 0 });
+  });
+
+  it('completes a job sent without a reply channel with its result as the return value, as BullMQ consumers read it', async () => {
+    const prefix = newPrefix();
+    await startWorkers(prefix, { 'offer.shop': async () => ({ offers: ['OF1'] }) });
+    const completed = await observeCompleted(prefix, 'offer');
     const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
     closers.push(() => raw.close());
 
     const job = await raw.add('offer.shop', { payload: {}, meta: buildMeta(5000) }, { jobId: randomUUID() });
     await waitFor(() => completed.has(job.id ?? ''));
 
-    const key = `${prefix}:result:${job.id}`;
-    expect(JSON.stringify(bigResult).length).toBeGreaterThan(100_000);
-    expect(completed.get(job.id ?? '')).toEqual({ $ref: key });
-    const ttl = await redis.ttl(key);
-    expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(RESULT_TTL_SECONDS);
-    expect(JSON.parse((await redis.get(key)) ?? 'null')).toEqual(bigResult);
+    expect(completed.get(job.id ?? '')).toEqual({ offers: ['OF1'] });
   });
 
-  it('returns a large result through send and deletes the parked copy after reading it', async () => {
+  it('keeps a failed job for inspection while its error reaches the sender', async () => {
     const prefix = newPrefix();
-    await startWorkers(prefix, { 'offer.shop': async () => bigResult });
-    const completed = await observeCompleted(prefix, 'offer');
-    const redis = openRedis();
+    await startWorkers(prefix, { 'offer.shop': async () => { throw new GatewayError('NO_AVAILABILITY', 'Nothing on XR1'); } });
     const sender = openSender(prefix);
+    const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
+    closers.push(() => raw.close());
 
-    await expect(sender.send(buildEnvelope('offer.shop', {}))).resolves.toEqual(bigResult);
+    await expect(sender.send(buildEnvelope('offer.shop', {}))).rejects.toMatchObject({ code: 'NO_AVAILABILITY', message: 'Nothing on XR1' });
 
-    await waitFor(() => completed.size === 1);
-    const [[jobId, returnvalue]] = [...completed] as [[string, unknown]];
-    expect(returnvalue).toEqual({ $ref: `${prefix}:result:${jobId}` });
-    expect(JSON.stringify(returnvalue).length).toBeLessThan(200);
-    expect(await redis.exists(`${prefix}:result:${jobId}`)).toBe(0);
-    expect(await listKeys(redis, `${prefix}:result:*`)).toEqual([]);
-  });
-
-  it('keeps a small result inline and parks nothing', async () => {
-    const prefix = newPrefix();
-    await startWorkers(prefix, { 'offer.shop': async () => ({ offers: ['OF1'] }) });
-    const completed = await observeCompleted(prefix, 'offer');
-    const redis = openRedis();
-    const sender = openSender(prefix);
-
-    await expect(sender.send(buildEnvelope('offer.shop', {}))).resolves.toEqual({ offers: ['OF1'] });
-
-    await waitFor(() => completed.size === 1);
-    expect([...completed.values()]).toEqual([{ offers: ['OF1'] }]);
-    expect(await listKeys(redis, `${prefix}:result:*`)).toEqual([]);
+    const [failed] = await raw.getFailed();
+    expect(decodeFailure(failed?.failedReason ?? '')?.code).toBe('NO_AVAILABILITY');
   });
 
   it('fails a job whose deadline passed before a worker picked it, without running the handler', async () => {
@@ -136,7 +169,7 @@ describe('BullMQ command queue', () => {
     expect(runs).toBe(0);
   });
 
-  it('shares one QueueEvents connection per family among all waiting requests', async () => {
+  it('answers every waiting request from one reply subscription per sender', async () => {
     const prefix = newPrefix();
     await startWorkers(prefix, {
       'offer.shop': async (payload) => { await new Promise((resolve) => setTimeout(resolve, 50)); return payload; },
@@ -146,12 +179,13 @@ describe('BullMQ command queue', () => {
 
     const sends = Array.from({ length: 50 }, (_, n) => sender.send(buildEnvelope('offer.shop', n, 10_000)));
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const clients = String(await redis.client('LIST')).split('\n').filter((line) => line.includes(` name=${prefix}:`));
+    const channels = await redis.pubsub('CHANNELS', `${prefix}:reply:*`) as string[];
+    const subscribers = await redis.pubsub('NUMSUB', ...channels) as (string | number)[];
     const results = await Promise.all(sends);
 
     expect(results).toEqual(Array.from({ length: 50 }, (_, n) => n));
-    const queueEventsName = `${prefix}:${Buffer.from('offer').toString('base64')}:qe`;
-    expect(clients.filter((line) => line.includes(` name=${queueEventsName} `))).toHaveLength(1);
+    expect(channels).toHaveLength(1);
+    expect(subscribers).toEqual([channels[0], 1]);
   });
 
   it('honours the deadline and reports not ready while Redis cannot be reached', async () => {
@@ -172,7 +206,7 @@ describe('BullMQ command queue', () => {
     const gate = new Promise<void>((resolve) => { release = resolve; });
     let finished = false;
     await startWorkers(prefix, { 'order.create': async () => { await gate; finished = true; return 'created'; } });
-    const sender = createBullmqQueue({ redisUrl: REDIS_URL, prefix, logger: silent, resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS });
+    const sender = createBullmqQueue({ redisUrl: REDIS_URL, prefix, logger: silent, resultTtlSeconds: RESULT_TTL_SECONDS });
     const raw = new Queue('order', { connection: { url: REDIS_URL }, prefix });
     closers.push(() => raw.close());
 
