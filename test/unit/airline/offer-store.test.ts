@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createOfferStore, verifyOffer, type StoredAlaCarteOffer } from '../../../src/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
+import { countCollectionSteps } from '../../support/count-collection-steps.ts';
 
 function offer(offerId: string, expiresAt: number): StoredAlaCarteOffer {
   return {
@@ -131,7 +132,7 @@ describe('offer store', () => {
     // Full and nothing expired: the save looks at the oldest offer once, whatever the size.
     counted.clockReads = 0;
     counted.expiryReads = 0;
-    store.save(watchedOffer('N1', 60_000, counted));
+    expect(countCollectionSteps(() => store.save(watchedOffer('N1', 60_000, counted)))).toBe(0);
     expect(store.size).toBe(50_000);
     expect(counted.clockReads).toBe(1);
     expect(counted.expiryReads).toBeLessThanOrEqual(2);
