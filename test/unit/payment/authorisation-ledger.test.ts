@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createAuthorisationLedger, createCardVault, loadTestCards, PaymentApiError, type AuthorisationLedger, type CardVault } from '../../../src/payment/index.ts';
+import { countCollectionSteps } from '../../support/count-collection-steps.ts';
 
 const testCards = loadTestCards();
 const CARD = { cardNumber: '4111 1111 1111 1111', expiry: '12/30', cvv: '737', holderName: 'Ada Lovelace' };
@@ -66,6 +67,32 @@ describe('card vault', () => {
     clock.now += 601_000;
     expect(vault.reveal(token)).toBeUndefined();
     expect(vault.size).toBe(0);
+  });
+
+  it('holds at most its bound of cards, dropping the oldest token first', () => {
+    const vault = createCardVault({ maxEntries: 3 });
+    const tokens = [1, 2, 3, 4].map(() => vault.tokenise(CARD).token);
+    expect(vault.size).toBe(3);
+    expect(vault.reveal(tokens[0] as string)).toBeUndefined();
+    expect(tokens.slice(1).every((token) => vault.reveal(token) !== undefined)).toBe(true);
+  });
+
+  it('drops expired tokens when the next card comes, without walking the vault', () => {
+    const { vault, clock } = setup();
+    const old = [1, 2, 3].map(() => vault.tokenise(CARD).token);
+    clock.now += 300_000;
+    for (let i = 0; i < 1_000; i += 1) vault.tokenise(CARD);
+    clock.now += 300_000;
+    expect(countCollectionSteps(() => vault.tokenise(CARD))).toBe(0);
+    expect(vault.size).toBe(1_001);
+    expect(old.every((token) => vault.reveal(token) === undefined)).toBe(true);
+  });
+
+  it('card vault tokenise does not walk the vault when full', () => {
+    const vault = createCardVault({ maxEntries: 10_000 });
+    for (let i = 0; i < 10_000; i += 1) vault.tokenise(CARD);
+    expect(countCollectionSteps(() => vault.tokenise(CARD))).toBe(0);
+    expect(vault.size).toBe(10_000);
   });
 
   it('drops every card on close', () => {
