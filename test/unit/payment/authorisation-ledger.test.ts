@@ -233,6 +233,43 @@ describe('authorisation ledger', () => {
     expect(refusal(() => ledger.refund({ authorisationId: open.authorisationId, amount: 1 })).code).toBe('INVALID_STATE');
   });
 
+  it('holds at most its bound of authorisations and forgets the idempotency key of one it drops', () => {
+    const clock = { now: Date.parse('2027-03-15T10:00:00Z') };
+    const vault = createCardVault({ now: () => new Date(clock.now) });
+    const ledger = createAuthorisationLedger({ vault, testCards, amountLimit: 10_000, now: () => new Date(clock.now), maxEntries: 2 });
+    const { token } = vault.tokenise(CARD);
+    const requests = [1, 2, 3].map((n) => ({ token, amount: n, currency: 'EUR', reference: `R${n}`, idempotencyKey: key() }));
+    const [first, second, third] = requests.map((request) => ledger.authorise(request).value);
+    expect(ledger.size).toBe(2);
+    expect(refusal(() => ledger.get(first?.authorisationId ?? ''))).toMatchObject({ code: 'AUTHORISATION_NOT_FOUND' });
+    expect(ledger.list().map((a) => a.authorisationId)).toEqual([second?.authorisationId, third?.authorisationId]);
+    const again = ledger.authorise(requests[0] as (typeof requests)[number]);
+    expect(again.replayed).toBe(false);
+    expect(again.value.authorisationId).not.toBe(first?.authorisationId);
+    expect(ledger.authorise(requests[2] as (typeof requests)[number]).replayed).toBe(true);
+  });
+
+  it('holds at most its bound of keyed refunds, the oldest key forgotten first', () => {
+    const vault = createCardVault();
+    const ledger = createAuthorisationLedger({ vault, testCards, amountLimit: 10_000, maxEntries: 2 });
+    const { authorisationId } = ledger.authorise({ token: vault.tokenise(CARD).token, amount: 50, currency: 'EUR', reference: 'R', idempotencyKey: key() }).value;
+    ledger.capture(authorisationId);
+    const keys = [key(), key(), key()];
+    for (const refundKey of keys) ledger.refund({ authorisationId, amount: 1, idempotencyKey: refundKey });
+    expect(ledger.refund({ authorisationId, amount: 1, idempotencyKey: keys[2] as string }).replayed).toBe(true);
+    expect(ledger.refund({ authorisationId, amount: 1, idempotencyKey: keys[0] as string }).replayed).toBe(false);
+    expect(ledger.get(authorisationId).refundedAmount).toBe(4);
+  });
+
+  it('authorisation ledger does not walk its records when full', () => {
+    const vault = createCardVault();
+    const ledger = createAuthorisationLedger({ vault, testCards, amountLimit: 10_000, maxEntries: 5_000 });
+    const { token } = vault.tokenise(CARD);
+    for (let i = 0; i < 5_000; i += 1) ledger.authorise({ token, amount: 1, currency: 'EUR', reference: 'R', idempotencyKey: key() });
+    expect(countCollectionSteps(() => ledger.authorise({ token, amount: 1, currency: 'EUR', reference: 'R', idempotencyKey: key() }))).toBe(0);
+    expect(ledger.size).toBe(5_000);
+  });
+
   it('answers unknown tokens and authorisations with 404 codes', () => {
     const { ledger } = setup();
     expect(refusal(() => ledger.authorise({ token: 'tok_nope', amount: 1, currency: 'EUR', reference: 'R', idempotencyKey: key() }))).toMatchObject({ code: 'TOKEN_NOT_FOUND', status: 404 });
