@@ -4,9 +4,8 @@ import type { Offer } from '../../../src/airline/airline-types.ts';
 import { createInventory, type Inventory, type InventoryOptions } from '../../../src/airline/inventory.handler.ts';
 import { shopOffers } from '../../../src/airline/offer-shop.handler.ts';
 import { createOfferStore } from '../../../src/airline/offer-store.ts';
-import { GatewayError } from '../../../src/errors/index.ts';
 import { countCollectionSteps } from '../../support/count-collection-steps.ts';
-import { dayAfterToday, TODAY } from './airline-test-support.ts';
+import { codeOf, dayAfterToday, TODAY } from './airline-test-support.ts';
 
 const ADULT = [{ id: 'A1', type: 'ADT' }];
 
@@ -42,16 +41,6 @@ function holdOrder(inventory: Inventory, offer: Offer, orderId: string) {
 function heldAndSold(inventory: Inventory, offer: Offer): [number, number] {
   const segment = inventory.availability({ offerId: offer.offerId }).segments[0];
   return [segment?.held ?? -1, segment?.sold ?? -1];
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GatewayError) return error.code;
-    throw error;
-  }
-  return 'none';
 }
 
 describe('inventory bounds', () => {

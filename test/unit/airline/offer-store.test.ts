@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createOfferStore, verifyOffer, type StoredAlaCarteOffer } from '../../../src/airline/index.ts';
-import { GatewayError } from '../../../src/errors/index.ts';
 import { countCollectionSteps } from '../../support/count-collection-steps.ts';
+import { codeOf } from './airline-test-support.ts';
 
 function offer(offerId: string, expiresAt: number): StoredAlaCarteOffer {
   return {
@@ -34,16 +34,6 @@ function watchedOffer(offerId: string, expiresAt: number, counted: Counted): Sto
       return expiresAt;
     },
   });
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GatewayError) return error.code;
-    throw error;
-  }
-  return 'none';
 }
 
 describe('offer store', () => {
