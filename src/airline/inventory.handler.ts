@@ -1,3 +1,5 @@
+import { createExpiryWheel } from '../collections/expiry-wheel.ts';
+import { createInsertionOrderedMap, type InsertionOrderedMap } from '../collections/insertion-ordered-map.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { AirlineContext } from './airline-context.ts';
 import type { FareFamilyData } from './airline-data.ts';
@@ -267,6 +269,12 @@ export interface InventoryOptions {
   readonly accountingCode?: string;
   /** How long unissued items stay held (capped one hour before departure). @defaultValue 86400 */
   readonly holdTtlSeconds?: number;
+  /**
+   * Bound on the orders the airline keeps; when full, the oldest booking is forgotten with its
+   * holds (what it still held is released; seats sold stay sold), and later commands for it answer
+   * ORDER_NOT_FOUND. Issue and cancel answers kept for replays are bounded alike. @defaultValue 100000
+   */
+  readonly maxBookings?: number;
 }
 
 export interface Inventory {
@@ -302,6 +310,8 @@ interface Booking {
   readonly passengers: readonly Passenger[];
   readonly items: Map<string, StoredItem>;
   readonly documents: InventoryDocument[];
+  /** Every hold made for the order; they are forgotten with it. */
+  readonly holdIds: string[];
 }
 
 interface HoldRecord {
@@ -345,13 +355,18 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
   const accountingCode = options.accountingCode ?? '000';
   if (!/^\d{3}$/.test(accountingCode)) throw new RangeError(`accountingCode must be 3 digits, got ${accountingCode}`);
   const holdTtlSeconds = options.holdTtlSeconds ?? 86_400;
+  const maxBookings = options.maxBookings ?? 100_000;
+  if (!Number.isInteger(maxBookings) || maxBookings < 1) throw new RangeError(`maxBookings must be a positive integer, got ${maxBookings}`);
 
-  const bookings = new Map<string, Booking>();
+  // Per-order state is bounded: bookings (with their holds) and replay answers go oldest first.
+  const bookings = createInsertionOrderedMap<string, Booking>();
   const holds = new Map<string, HoldRecord>();
   const holdsByKey = new Map<string, string>();
-  const activeHolds = new Set<string>();
-  const issues = new Map<string, Keyed<InventoryIssueResult>>();
-  const cancels = new Map<string, Keyed<InventoryCancelResult>>();
+  /** Holds that may still have HELD items, by expiry: they expire in departure order, not in the order they were made. */
+  const holdExpiries = createExpiryWheel<HoldRecord>();
+  const issues = createInsertionOrderedMap<string, Keyed<InventoryIssueResult>>();
+  const cancels = createInsertionOrderedMap<string, Keyed<InventoryCancelResult>>();
+  // Per-flight state: bounded by the seats of the flights on sale, not by the orders made.
   /** `${segmentId}|${cabin}` → seats held and sold. */
   const counts = new Map<string, { held: number; sold: number }>();
   const capacities = new Map<string, number>();
@@ -372,6 +387,31 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
     const booking = bookings.get(orderId);
     if (!booking) throw new GatewayError('ORDER_NOT_FOUND', `The airline holds nothing for order ${orderId}`, [{ message: `unknown order ${orderId}`, path }]);
     return booking;
+  }
+
+  function admitBooking(booking: Booking): void {
+    while (bookings.size >= maxBookings) {
+      const oldest = bookings.shift();
+      if (oldest) forgetBooking(oldest);
+    }
+    bookings.set(booking.orderId, booking);
+  }
+
+  /** Drops a booking's holds and releases what it still holds; what it bought stays sold. */
+  function forgetBooking(booking: Booking): void {
+    for (const holdId of booking.holdIds) {
+      const record = holds.get(holdId);
+      if (!record) continue;
+      holdExpiries.cancel(record);
+      holds.delete(holdId);
+      holdsByKey.delete(record.requestKey);
+    }
+    for (const item of booking.items.values()) if (item.status === 'HELD') freeItem(booking, item, 'HELD');
+  }
+
+  function remember<T>(table: InsertionOrderedMap<string, Keyed<T>>, requestKey: string, answer: Keyed<T>): void {
+    while (table.size >= maxBookings) table.shift();
+    table.set(requestKey, answer);
   }
 
   function segmentOf(booking: Pick<Booking, 'offer'>, segmentId: string, path?: string): Segment {
@@ -477,15 +517,20 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
       released.push(itemId);
     }
     hold.status = 'RELEASED';
-    activeHolds.delete(hold.holdId);
+    holdExpiries.cancel(hold);
     return released;
   }
 
   function expireHolds(): void {
+    for (const hold of holdExpiries.takeDue(nowMs())) if (hold.status === 'HELD') releaseHold(hold);
+  }
+
+  /** The wheel may take a hold up to a second late; ticketing goes by the exact time limit. */
+  function expireHoldsOf(booking: Booking): void {
     const now = nowMs();
-    for (const holdId of activeHolds) {
+    for (const holdId of booking.holdIds) {
       const hold = holds.get(holdId);
-      if (hold && hold.expiresAt <= now) releaseHold(hold);
+      if (hold?.status === 'HELD' && hold.expiresAt <= now) releaseHold(hold);
     }
   }
 
@@ -660,7 +705,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
     }
     hold.status = 'HELD';
     hold.expiresAt = holdExpiry(booking.offer);
-    activeHolds.add(hold.holdId);
+    holdExpiries.schedule(hold, hold.expiresAt);
   }
 
   // ---- commands ------------------------------------------------------------------------------
@@ -685,7 +730,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
       const offer = verifyFlightOffer(ctx, command.offerId, {
         passengers: command.passengers, ...(command.flights ? { offerItemIds: command.flights.map((f) => f.offerItemId) } : {}),
       });
-      booking = { orderId: command.orderId, offer, passengers: command.passengers, items: new Map(), documents: [] };
+      booking = { orderId: command.orderId, offer, passengers: command.passengers, items: new Map(), documents: [], holdIds: [] };
     } else if (command.offerId !== undefined && command.offerId !== booking.offer.offerId) {
       throw refuse(`Order ${command.orderId} is booked on offer ${booking.offer.offerId}, not ${command.offerId}`, '/offerId');
     }
@@ -710,7 +755,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
       holdId: `HL${ctx.newId()}${holdCounter}`, orderId: command.orderId, requestKey: command.requestKey, fingerprint,
       itemIds: items.map((i) => i.itemId), status: 'HELD', expiresAt: holdExpiry(booking.offer),
     };
-    if (isNew) bookings.set(booking.orderId, booking);
+    if (isNew) admitBooking(booking);
     for (const item of items) {
       const replaced = booking.items.get(item.itemId);
       const earlierHold = replaced ? holds.get(replaced.holdId) : undefined;
@@ -721,7 +766,8 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
     }
     holds.set(record.holdId, record);
     holdsByKey.set(command.requestKey, record.holdId);
-    activeHolds.add(record.holdId);
+    booking.holdIds.push(record.holdId);
+    holdExpiries.schedule(record, record.expiresAt);
     return holdView(record, false);
   }
 
@@ -734,7 +780,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
     return { orderId: command.orderId, holdId: record.holdId, released: record.status === 'HELD' ? releaseHold(record) : [] };
   }
 
-  function replayOf<T>(table: Map<string, Keyed<T>>, requestKey: string, fingerprint: string): T | undefined {
+  function replayOf<T>(table: InsertionOrderedMap<string, Keyed<T>>, requestKey: string, fingerprint: string): T | undefined {
     const earlier = table.get(requestKey);
     if (!earlier) return undefined;
     if (earlier.fingerprint !== fingerprint) throw refuse(`Request key ${requestKey} was used for another request`, '/requestKey');
@@ -747,6 +793,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
     const earlier = replayOf(issues, command.requestKey, fingerprint);
     if (earlier) return { ...earlier, replayed: true };
     const booking = bookingOf(command.orderId);
+    expireHoldsOf(booking);
     const targets = command.itemIds
       ? command.itemIds.map((id, i) => {
         const item = booking.items.get(id);
@@ -784,7 +831,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
     }
     booking.documents.push(...documents);
     const result: InventoryIssueResult = { orderId: command.orderId, documents, issued: toIssue.map((i) => i.itemId), replayed: false };
-    issues.set(command.requestKey, { fingerprint, result });
+    remember(issues, command.requestKey, { fingerprint, result });
     return result;
   }
 
@@ -818,7 +865,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
       const record = holds.get(item.holdId);
       if (record) {
         record.status = 'HELD';
-        activeHolds.add(record.holdId);
+        holdExpiries.schedule(record, record.expiresAt);
       }
     }
     // The issue is undone: the same key may issue afresh when its request is sent again.
@@ -835,7 +882,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
     if (!booking) {
       // Nothing was ever held for the order: cancelling it is already done.
       const result: InventoryCancelResult = { orderId: command.orderId, cancelled: [], voidedDocuments: [], replayed: false };
-      cancels.set(command.requestKey, { fingerprint, result });
+      remember(cancels, command.requestKey, { fingerprint, result });
       return result;
     }
     const targets = command.itemIds
@@ -863,7 +910,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
       }
     });
     const result: InventoryCancelResult = { orderId: command.orderId, cancelled, voidedDocuments, replayed: false };
-    cancels.set(command.requestKey, { fingerprint, result });
+    remember(cancels, command.requestKey, { fingerprint, result });
     return result;
   }
 

@@ -1,3 +1,4 @@
+import { createInsertionOrderedMap } from '../collections/insertion-ordered-map.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { Cabin, FareFamily, Journey, Passenger, Price, Segment } from './airline-types.ts';
 import type { PricedJourney } from './fare-pricer.ts';
@@ -45,7 +46,7 @@ export type StoredOffer = StoredFlightOffer | StoredAlaCarteOffer;
 export interface OfferStore {
   save(offer: StoredOffer): void;
   get(offerId: string): StoredOffer | undefined;
-  /** Drops offers expired longer than the retention; returns how many were dropped. */
+  /** Drops the oldest offers while they are expired longer than the retention; returns how many were dropped. */
   sweep(): number;
   readonly size: number;
   /** Stops the sweep timer. */
@@ -62,24 +63,30 @@ export interface OfferStoreOptions {
   readonly now?: () => Date;
 }
 
-/** A bounded in-memory store with TTL sweeping. One process holds it; the airline is the only writer. */
+/**
+ * A bounded in-memory store. One process holds it; the airline is the only writer.
+ *
+ * Offers are kept in the order they were saved (a repriced offer moves to the newest end), and
+ * every eviction takes the oldest: on save, those expired longer than the retention, then one
+ * more while the store is full. Nothing ever walks the store, so a save costs the same with
+ * 50,000 offers as with none.
+ *
+ * Saving order is expiry order while every offer lives as long (createdAt only grows, one TTL).
+ * Should lifetimes differ, an offer saved after a longer-lived one is dropped when that one is,
+ * or by the bound: it is answered as expired a little past its retention, never as unknown early.
+ */
 export function createOfferStore(options: OfferStoreOptions = {}): OfferStore {
   const maxEntries = options.maxEntries ?? 50_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   const retainExpiredMs = options.retainExpiredMs ?? 3_600_000;
   const now = options.now ?? (() => new Date());
-  const offers = new Map<string, StoredOffer>();
+  const offers = createInsertionOrderedMap<string, StoredOffer>();
 
-  function sweep(): number {
-    const cutoff = now().getTime() - retainExpiredMs;
-    let dropped = 0;
-    for (const [id, offer] of offers) {
-      if (offer.expiresAt < cutoff) {
-        offers.delete(id);
-        dropped += 1;
-      }
-    }
-    return dropped;
+  function dropExpired(at: number): number {
+    return offers.dropOldestWhile((offer) => offer.expiresAt + retainExpiredMs < at);
   }
+
+  const sweep = (): number => dropExpired(now().getTime());
 
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   const timer = sweepIntervalMs > 0 ? setInterval(sweep, sweepIntervalMs) : undefined;
@@ -88,12 +95,8 @@ export function createOfferStore(options: OfferStoreOptions = {}): OfferStore {
   return {
     save(offer) {
       offers.delete(offer.offerId);
-      if (offers.size >= maxEntries) sweep();
-      while (offers.size >= maxEntries) {
-        const oldest = offers.keys().next().value;
-        if (oldest === undefined) break;
-        offers.delete(oldest);
-      }
+      dropExpired(now().getTime());
+      while (offers.size >= maxEntries) offers.shift();
       offers.set(offer.offerId, offer);
     },
     get: (offerId) => offers.get(offerId),

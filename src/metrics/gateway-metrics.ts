@@ -8,6 +8,31 @@ export interface GatewayMetrics {
   countValidationFailure(labels: { message: string; version: string; direction: 'request' | 'response' }): void;
 }
 
+/**
+ * Label sets kept per metric. Each set is a time series held for the life of the process, and
+ * label values come from requests: the pipeline passes only served message names, versions and
+ * error codes (a few thousand combinations at most), and this keeps any other value from growing
+ * the registry. Sets beyond it are counted with every label `other`.
+ */
+const MAX_LABEL_SETS = 5_000;
+
+const OVERFLOW = 'other';
+
+/** Passes label sets through until `max` distinct ones were seen, then maps new ones to `other`. */
+function boundLabelSets<L extends Record<string, string>>(max: number): (labels: L) => L {
+  const seen = new Set<string>();
+  return (labels) => {
+    const values = Object.values(labels);
+    const key = values.join('\u0000');
+    if (seen.has(key)) return labels;
+    if (seen.size < max) {
+      seen.add(key);
+      return labels;
+    }
+    return Object.fromEntries(Object.keys(labels).map((name) => [name, OVERFLOW])) as L;
+  };
+}
+
 /** @param queueDepth read at scrape time, so the gauge shows the depth now, not at the last request. */
 export function createGatewayMetrics(queueDepth: () => Promise<Record<string, number>>): GatewayMetrics {
   const registry = new Registry();
@@ -52,17 +77,21 @@ export function createGatewayMetrics(queueDepth: () => Promise<Record<string, nu
       }
     },
   });
+  const requestLabels = boundLabelSets<{ message: string; version: string; outcome: string }>(MAX_LABEL_SETS);
+  const stageLabels = boundLabelSets<{ stage: string }>(MAX_LABEL_SETS);
+  const failureLabels = boundLabelSets<{ message: string; version: string; direction: string }>(MAX_LABEL_SETS);
   return {
     registry,
     observeRequest(labels, seconds) {
-      requests.inc(labels);
-      latency.observe(labels, seconds);
+      const bounded = requestLabels(labels);
+      requests.inc(bounded);
+      latency.observe(bounded, seconds);
     },
     observeStage(stage, seconds) {
-      stages.observe({ stage }, seconds);
+      stages.observe(stageLabels({ stage }), seconds);
     },
     countValidationFailure(labels) {
-      validationFailures.inc(labels);
+      validationFailures.inc(failureLabels(labels));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { createInsertionOrderedMap } from '../collections/insertion-ordered-map.ts';
 import type { CardVault } from './card-vault.ts';
 import { PaymentApiError } from './payment-api-error.ts';
 import type { Authorisation, AuthorisationRequest, AuthorisationStatus, DeclineReason, Refund, RefundRequest } from './payment-types.ts';
@@ -10,6 +11,12 @@ export interface AuthorisationLedgerOptions {
   /** Amounts above this many major units are declined with AMOUNT_LIMIT_EXCEEDED, in any currency. */
   readonly amountLimit: number;
   readonly now?: () => Date;
+  /**
+   * Bound on authorisations held, and apart from them on refunds held under an idempotency key.
+   * When full the oldest goes, with its idempotency key: voiding, capturing or refunding it then
+   * answers AUTHORISATION_NOT_FOUND. @defaultValue 100000
+   */
+  readonly maxEntries?: number;
 }
 
 /** Whether an answer repeats an earlier one because its idempotency key was seen before. */
@@ -32,13 +39,14 @@ export interface AuthorisationLedger {
   /** AUTHORISED → CAPTURED for the whole amount; capturing again answers it again. */
   capture(authorisationId: string): Authorisation;
   refund(request: RefundRequest): Recorded<Refund>;
-  /** Every authorisation recorded, declined ones included; one per charge attempt, never per retry. */
+  /** Every authorisation held, oldest first, declined ones included; one per charge attempt, never per retry. */
   list(): readonly Authorisation[];
   readonly size: number;
 }
 
 interface LedgerEntry {
   readonly authorisationId: string;
+  readonly idempotencyKey: string;
   status: AuthorisationStatus;
   readonly declineReason?: DeclineReason;
   readonly authorisationCode?: string;
@@ -93,9 +101,21 @@ function view(record: LedgerEntry): Authorisation {
 export function createAuthorisationLedger(options: AuthorisationLedgerOptions): AuthorisationLedger {
   const now = options.now ?? (() => new Date());
   const limitMinor = Math.round(options.amountLimit * 100);
-  const records = new Map<string, LedgerEntry>();
+  const maxEntries = options.maxEntries ?? 100_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+  const records = createInsertionOrderedMap<string, LedgerEntry>();
+  // Read by key only, never walked; an entry leaves with its authorisation.
   const authorisationKeys = new Map<string, { fingerprint: string; authorisationId: string }>();
-  const refunds = new Map<string, { fingerprint: string; refund: Refund }>();
+  const refunds = createInsertionOrderedMap<string, { fingerprint: string; refund: Refund }>();
+
+  function keep(entry: LedgerEntry, fingerprint: string): void {
+    while (records.size >= maxEntries) {
+      const oldest = records.shift();
+      if (oldest) authorisationKeys.delete(oldest.idempotencyKey);
+    }
+    records.set(entry.authorisationId, entry);
+    authorisationKeys.set(entry.idempotencyKey, { fingerprint, authorisationId: entry.authorisationId });
+  }
 
   function find(authorisationId: string): LedgerEntry {
     const record = records.get(authorisationId);
@@ -135,6 +155,7 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
       const declineReason = decide(amountMinor, card.expiry, card.pan);
       const record: LedgerEntry = {
         authorisationId: newId('auth'),
+        idempotencyKey: request.idempotencyKey,
         status: declineReason ? 'DECLINED' : 'AUTHORISED',
         ...(declineReason ? { declineReason } : { authorisationCode: newAuthorisationCode() }),
         amountMinor,
@@ -146,8 +167,7 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
         refundedMinor: 0,
         createdAt: now().toISOString(),
       };
-      records.set(record.authorisationId, record);
-      authorisationKeys.set(request.idempotencyKey, { fingerprint, authorisationId: record.authorisationId });
+      keep(record, fingerprint);
       options.vault.dropCvv(request.token);
       return { value: view(record), replayed: false };
     },
@@ -195,7 +215,10 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
       const refund: Refund = {
         refundId: newId('rf'), authorisationId: record.authorisationId, amount: toMajor(amountMinor), currency: record.currency, status: 'REFUNDED', createdAt: now().toISOString(),
       };
-      if (request.idempotencyKey !== undefined) refunds.set(request.idempotencyKey, { fingerprint, refund });
+      if (request.idempotencyKey !== undefined) {
+        while (refunds.size >= maxEntries) refunds.shift();
+        refunds.set(request.idempotencyKey, { fingerprint, refund });
+      }
       return { value: refund, replayed: false };
     },
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createInsertionOrderedMap } from '../collections/insertion-ordered-map.ts';
 import { detectBrand, luhnValid, maskCardNumber, normaliseCardNumber, type CardBrand, type MaskStyle } from '../security/card-data.ts';
 import { PaymentApiError } from './payment-api-error.ts';
 import type { CardInput, CardToken } from './payment-types.ts';
@@ -19,6 +20,11 @@ export interface CardVaultOptions {
   readonly now?: () => Date;
   /** How long a token can be used. @defaultValue 3600 */
   readonly tokenTtlSeconds?: number;
+  /**
+   * Bound on cards held; when full, the oldest token is dropped before its time, so a card on
+   * file can be charged again for as long as the bound lasts at the current rate. @defaultValue 100000
+   */
+  readonly maxEntries?: number;
   /** @defaultValue 'last4' */
   readonly maskStyle?: MaskStyle;
 }
@@ -53,14 +59,14 @@ export function createCardVault(options: CardVaultOptions = {}): CardVault {
   const now = options.now ?? (() => new Date());
   const ttlMs = (options.tokenTtlSeconds ?? 3600) * 1000;
   const maskStyle = options.maskStyle ?? 'last4';
-  const entries = new Map<string, Entry>();
+  const maxEntries = options.maxEntries ?? 100_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+  const entries = createInsertionOrderedMap<string, Entry>();
 
-  /** Tokens are created in expiry order (one TTL), so expired ones are at the front of the map. */
-  function sweep(at: number): void {
-    for (const [token, entry] of entries) {
-      if (entry.expiresAt > at) break;
-      entries.delete(token);
-    }
+  /** Tokens are created in expiry order (one TTL), so the expired ones are the oldest. */
+  function makeRoom(at: number): void {
+    entries.dropOldestWhile((entry) => entry.expiresAt <= at);
+    while (entries.size >= maxEntries) entries.shift();
   }
 
   return {
@@ -78,7 +84,7 @@ export function createCardVault(options: CardVaultOptions = {}): CardVault {
         throw new PaymentApiError('INVALID_CVV', `The security code of this card has ${cvvLength} digits`, [{ message: `must have ${cvvLength} digits`, path: '/cvv' }]);
       }
       const at = now().getTime();
-      sweep(at);
+      makeRoom(at);
       const token = `tok_${randomBytes(16).toString('hex')}`;
       const card: VaultedCard = {
         pan, cvv: input.cvv, expiry: normaliseExpiry(input.expiry), brand, maskedNumber: maskCardNumber(pan, maskStyle), holderName: input.holderName,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
 import { loadCommandSchemas } from '../../../src/airline/index.ts';
+import { GatewayError } from '../../../src/errors/index.ts';
 import type { Price } from '../../../src/airline/index.ts';
 import { SAMPLES_PATH } from '../../support/paths.ts';
 
@@ -12,6 +13,17 @@ export const TODAY = new Date('2026-12-01T09:00:00Z');
 /** `days` after TODAY as YYYY-MM-DD. */
 export function dayAfterToday(days: number): string {
   return new Date(TODAY.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The code of the GatewayError that `fn` throws, or 'none' when it throws nothing. */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof GatewayError) return error.code;
+    throw error;
+  }
+  return 'none';
 }
 
 let schemas: ReadonlyMap<string, ValidateFunction> | undefined;

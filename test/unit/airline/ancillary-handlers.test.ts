@@ -4,7 +4,7 @@ import {
   type AirlineData, type OfferShopResult,
 } from '../../../src/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
-import { dayAfterToday, expectConsistentPrice, expectValidResult, TODAY } from './airline-test-support.ts';
+import { codeOf, dayAfterToday, expectConsistentPrice, expectValidResult, TODAY } from './airline-test-support.ts';
 
 const data = loadAirlineData();
 const store = createOfferStore({ sweepIntervalMs: 0, now: () => TODAY });
@@ -19,16 +19,6 @@ function offerOf(result: OfferShopResult, family: string): string {
   const found = result.offers.find((o) => o.fareFamily === family);
   if (!found) throw new Error(`no ${family} offer`);
   return found.offerId;
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GatewayError) return error.code;
-    throw error;
-  }
-  return 'none';
 }
 
 describe('offer.price', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAirlineContext, createOfferStore, loadAirlineData, shopOffers, showOrderRules, type OfferShopResult } from '../../../src/airline/index.ts';
-import { GatewayError } from '../../../src/errors/index.ts';
-import { dayAfterToday, expectValidResult, TODAY } from './airline-test-support.ts';
+import { codeOf, dayAfterToday, expectValidResult, TODAY } from './airline-test-support.ts';
 
 const data = loadAirlineData();
 const store = createOfferStore({ sweepIntervalMs: 0, now: () => TODAY });
@@ -16,16 +15,6 @@ function offerOf(result: OfferShopResult, family: string): OfferShopResult['offe
   const found = result.offers.find((o) => o.fareFamily === family);
   if (!found) throw new Error(`no ${family} offer`);
   return found;
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GatewayError) return error.code;
-    throw error;
-  }
-  return 'none';
 }
 
 describe('order.rules', () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createAuthorisationLedger, createCardVault, loadTestCards, PaymentApiError, type AuthorisationLedger, type CardVault } from '../../../src/payment/index.ts';
+import { countCollectionSteps } from '../../support/count-collection-steps.ts';
 
 const testCards = loadTestCards();
 const CARD = { cardNumber: '4111 1111 1111 1111', expiry: '12/30', cvv: '737', holderName: 'Ada Lovelace' };
@@ -66,6 +67,32 @@ describe('card vault', () => {
     clock.now += 601_000;
     expect(vault.reveal(token)).toBeUndefined();
     expect(vault.size).toBe(0);
+  });
+
+  it('holds at most its bound of cards, dropping the oldest token first', () => {
+    const vault = createCardVault({ maxEntries: 3 });
+    const tokens = [1, 2, 3, 4].map(() => vault.tokenise(CARD).token);
+    expect(vault.size).toBe(3);
+    expect(vault.reveal(tokens[0] as string)).toBeUndefined();
+    expect(tokens.slice(1).every((token) => vault.reveal(token) !== undefined)).toBe(true);
+  });
+
+  it('drops expired tokens when the next card comes, without walking the vault', () => {
+    const { vault, clock } = setup();
+    const old = [1, 2, 3].map(() => vault.tokenise(CARD).token);
+    clock.now += 300_000;
+    for (let i = 0; i < 1_000; i += 1) vault.tokenise(CARD);
+    clock.now += 300_000;
+    expect(countCollectionSteps(() => vault.tokenise(CARD))).toBe(0);
+    expect(vault.size).toBe(1_001);
+    expect(old.every((token) => vault.reveal(token) === undefined)).toBe(true);
+  });
+
+  it('card vault tokenise does not walk the vault when full', () => {
+    const vault = createCardVault({ maxEntries: 10_000 });
+    for (let i = 0; i < 10_000; i += 1) vault.tokenise(CARD);
+    expect(countCollectionSteps(() => vault.tokenise(CARD))).toBe(0);
+    expect(vault.size).toBe(10_000);
   });
 
   it('drops every card on close', () => {
@@ -204,6 +231,43 @@ describe('authorisation ledger', () => {
     expect(refusal(() => ledger.void(declined.authorisationId)).code).toBe('INVALID_STATE');
     const open = ledger.authorise({ token: vault.tokenise(CARD).token, amount: 5, currency: 'EUR', reference: 'R', idempotencyKey: key() }).value;
     expect(refusal(() => ledger.refund({ authorisationId: open.authorisationId, amount: 1 })).code).toBe('INVALID_STATE');
+  });
+
+  it('holds at most its bound of authorisations and forgets the idempotency key of one it drops', () => {
+    const clock = { now: Date.parse('2027-03-15T10:00:00Z') };
+    const vault = createCardVault({ now: () => new Date(clock.now) });
+    const ledger = createAuthorisationLedger({ vault, testCards, amountLimit: 10_000, now: () => new Date(clock.now), maxEntries: 2 });
+    const { token } = vault.tokenise(CARD);
+    const requests = [1, 2, 3].map((n) => ({ token, amount: n, currency: 'EUR', reference: `R${n}`, idempotencyKey: key() }));
+    const [first, second, third] = requests.map((request) => ledger.authorise(request).value);
+    expect(ledger.size).toBe(2);
+    expect(refusal(() => ledger.get(first?.authorisationId ?? ''))).toMatchObject({ code: 'AUTHORISATION_NOT_FOUND' });
+    expect(ledger.list().map((a) => a.authorisationId)).toEqual([second?.authorisationId, third?.authorisationId]);
+    const again = ledger.authorise(requests[0] as (typeof requests)[number]);
+    expect(again.replayed).toBe(false);
+    expect(again.value.authorisationId).not.toBe(first?.authorisationId);
+    expect(ledger.authorise(requests[2] as (typeof requests)[number]).replayed).toBe(true);
+  });
+
+  it('holds at most its bound of keyed refunds, the oldest key forgotten first', () => {
+    const vault = createCardVault();
+    const ledger = createAuthorisationLedger({ vault, testCards, amountLimit: 10_000, maxEntries: 2 });
+    const { authorisationId } = ledger.authorise({ token: vault.tokenise(CARD).token, amount: 50, currency: 'EUR', reference: 'R', idempotencyKey: key() }).value;
+    ledger.capture(authorisationId);
+    const keys = [key(), key(), key()];
+    for (const refundKey of keys) ledger.refund({ authorisationId, amount: 1, idempotencyKey: refundKey });
+    expect(ledger.refund({ authorisationId, amount: 1, idempotencyKey: keys[2] as string }).replayed).toBe(true);
+    expect(ledger.refund({ authorisationId, amount: 1, idempotencyKey: keys[0] as string }).replayed).toBe(false);
+    expect(ledger.get(authorisationId).refundedAmount).toBe(4);
+  });
+
+  it('authorisation ledger does not walk its records when full', () => {
+    const vault = createCardVault();
+    const ledger = createAuthorisationLedger({ vault, testCards, amountLimit: 10_000, maxEntries: 5_000 });
+    const { token } = vault.tokenise(CARD);
+    for (let i = 0; i < 5_000; i += 1) ledger.authorise({ token, amount: 1, currency: 'EUR', reference: 'R', idempotencyKey: key() });
+    expect(countCollectionSteps(() => ledger.authorise({ token, amount: 1, currency: 'EUR', reference: 'R', idempotencyKey: key() }))).toBe(0);
+    expect(ledger.size).toBe(5_000);
   });
 
   it('answers unknown tokens and authorisations with 404 codes', () => {
