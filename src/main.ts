@@ -1,60 +1,133 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { loadConfig } from './config/config.ts';
-import { createLogger } from './log/logger.ts';
+import { loadConfig, type Config } from './config/config.ts';
+import { createLogger, type Logger } from './log/logger.ts';
 import { createReferenceAirline } from './airline/index.ts';
 import { ClientsFileError } from './auth/index.ts';
 import { createReferencePaymentService } from './payment/index.ts';
 import { createGateway } from './gateway.ts';
 
+/** The downstream services the gateway talks to, and what to close of the ones started here. */
+interface Downstreams {
+  readonly airlineUrl: string;
+  readonly paymentUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The configured services; without AIRLINE_URL the reference airline is started on AIRLINE_PORT,
+ * without PAYMENT_URL the reference payment service on PAYMENT_PORT.
+ */
+async function startDownstreams(config: Config, logger: Logger): Promise<Downstreams> {
+  const started: { close(): Promise<void> }[] = [];
+  let airlineUrl = config.airlineUrl;
+  if (!airlineUrl) {
+    const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger: logger.child({ component: 'reference-airline' }) });
+    airlineUrl = (await reference.listen(config.airlinePort, '127.0.0.1')).url;
+    started.push(reference);
+    logger.info({ url: airlineUrl }, 'reference airline listening');
+  }
+  let paymentUrl = config.paymentUrl;
+  if (!paymentUrl) {
+    const reference = createReferencePaymentService({ logger: logger.child({ component: 'reference-payment-service' }) });
+    paymentUrl = (await reference.listen(config.paymentPort, '127.0.0.1')).url;
+    started.push(reference);
+    logger.info({ url: paymentUrl }, 'reference payment service listening');
+  }
+  return {
+    airlineUrl,
+    paymentUrl,
+    async close() {
+      for (const service of started) await service.close();
+    },
+  };
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT. */
+function onStopSignal(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    void stop(signal);
+  };
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+}
+
+/** One gateway process: the HTTP edge (and, with Redis and RUN_WORKERS, workers) on PORT. */
+async function runGateway(config: Config, logger: Logger): Promise<void> {
+  const downstreams = await startDownstreams(config, logger);
+  const gateway = await createGateway(config, logger, { airlineUrl: downstreams.airlineUrl, paymentUrl: downstreams.paymentUrl });
+  const server: Server = gateway.app.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, host: config.host, versions: config.versions, pid: process.pid }, 'NDC gateway listening');
+  });
+  server.requestTimeout = config.requestTimeoutMs + 5_000;
+  server.headersTimeout = Math.min(60_000, config.requestTimeoutMs + 5_000);
+
+  onStopSignal(async (signal) => {
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    await gateway.close();
+    await downstreams.close();
+    process.exit(0);
+  });
+}
+
+/**
+ * GATEWAY_PROCESSES above 1: this process starts the reference services if they are embedded,
+ * then forks that many gateway processes, which share the port through node:cluster. A gateway
+ * process that dies is replaced; one that dies before it ever listened stops the whole start, so
+ * a bad setting does not loop.
+ */
+async function runPrimary(config: Config, logger: Logger): Promise<void> {
+  const downstreams = await startDownstreams(config, logger);
+  const env = { AIRLINE_URL: downstreams.airlineUrl, PAYMENT_URL: downstreams.paymentUrl };
+  const listening = new Set<number>();
+  let stopping = false;
+  cluster.on('listening', (worker) => listening.add(worker.id));
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    if (!listening.has(worker.id)) {
+      logger.fatal({ pid: worker.process.pid, code, signal }, 'a gateway process failed to start; stopping');
+      void stop(1);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'a gateway process died; starting another');
+    cluster.fork(env);
+  });
+
+  const stop = async (exitCode: number): Promise<void> => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+    await Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
+      if (worker.isDead()) return resolve();
+      worker.once('exit', () => resolve());
+      worker.process.kill('SIGTERM');
+    })));
+    await downstreams.close();
+    process.exit(exitCode);
+  };
+  onStopSignal(async (signal) => {
+    logger.info({ signal }, 'shutting down gateway processes');
+    await stop(0);
+  });
+  for (let i = 0; i < config.gatewayProcesses; i++) cluster.fork(env);
+  logger.info({ processes: config.gatewayProcesses, port: config.port }, 'gateway processes starting');
+}
+
 /**
  * `npm start`: the gateway with embedded defaults. Without AIRLINE_URL it also starts the
- * reference airline on AIRLINE_PORT, without PAYMENT_URL the reference payment service on
- * PAYMENT_PORT, and without CLIENTS_FILE it serves the demo client; without REDIS_URL the queue is in-process; with REDIS_URL
- * and RUN_WORKERS (default) BullMQ workers run in this process too.
+ * reference airline, without PAYMENT_URL the reference payment service, and without CLIENTS_FILE
+ * it serves the demo client; without REDIS_URL the queue is in-process; with REDIS_URL and
+ * RUN_WORKERS (default) BullMQ workers run in the gateway process too.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-
-  let airlineUrl = config.airlineUrl;
-  let airline: { close(): Promise<void> } | undefined;
-  if (!airlineUrl) {
-    const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger: logger.child({ component: 'reference-airline' }) });
-    airlineUrl = (await reference.listen(config.airlinePort, '127.0.0.1')).url;
-    airline = reference;
-    logger.info({ url: airlineUrl }, 'reference airline listening');
-  }
-
-  let paymentUrl = config.paymentUrl;
-  let paymentService: { close(): Promise<void> } | undefined;
-  if (!paymentUrl) {
-    const reference = createReferencePaymentService({ logger: logger.child({ component: 'reference-payment-service' }) });
-    paymentUrl = (await reference.listen(config.paymentPort, '127.0.0.1')).url;
-    paymentService = reference;
-    logger.info({ url: paymentUrl }, 'reference payment service listening');
-  }
-
-  const gateway = await createGateway(config, logger, { airlineUrl, paymentUrl });
-  const server: Server = gateway.app.listen(config.port, config.host, () => {
-    logger.info({ port: config.port, host: config.host, versions: config.versions }, 'NDC gateway listening');
-  });
-  server.requestTimeout = config.requestTimeoutMs + 5_000;
-  server.headersTimeout = Math.min(60_000, config.requestTimeoutMs + 5_000);
-
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close();
-    await gateway.close();
-    await airline?.close();
-    await paymentService?.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  if (config.gatewayProcesses > 1 && cluster.isPrimary) await runPrimary(config, logger);
+  else await runGateway(config, logger);
 }
 
 main().catch((error: unknown) => {

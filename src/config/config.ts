@@ -38,6 +38,11 @@ export interface Config {
    * jobs whose worker died (stalled), so a job whose worker died runs again within about twice this. @defaultValue 30000
    */
   readonly queueLockMs: number;
+  /**
+   * Gateway processes sharing the HTTP port (node:cluster), so the edge uses every core. Needs
+   * DATABASE_URL when above 1: the embedded PGlite store is one process's. @defaultValue 1
+   */
+  readonly gatewayProcesses: number;
   /** Whether `npm start` runs workers in the gateway process. @defaultValue true */
   readonly runWorkers: boolean;
   /** Replies (encoded results) larger than this many bytes are parked in Redis and passed by reference. @defaultValue 1048576 */
@@ -86,7 +91,7 @@ const schema = {
   type: 'object',
   additionalProperties: false,
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
-    'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'runWorkers', 'resultInlineMaxBytes',
+    'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
     'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort'],
   properties: {
@@ -104,6 +109,7 @@ const schema = {
     queuePrefix: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' },
     workerConcurrency: { type: 'integer', minimum: 1, maximum: 1024 },
     queueLockMs: { type: 'integer', minimum: 500 },
+    gatewayProcesses: { type: 'integer', minimum: 1, maximum: 64 },
     runWorkers: { type: 'boolean' },
     resultInlineMaxBytes: { type: 'integer', minimum: 0 },
     resultTtlSeconds: { type: 'integer', minimum: 1 },
@@ -176,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     queuePrefix: env.QUEUE_PREFIX || 'ndc',
     workerConcurrency: int(env.WORKER_CONCURRENCY, 32),
     queueLockMs: int(env.QUEUE_LOCK_MS, 30_000),
+    gatewayProcesses: int(env.GATEWAY_PROCESSES, 1),
     runWorkers: bool(env.RUN_WORKERS, true),
     resultInlineMaxBytes: int(env.RESULT_INLINE_MAX_BYTES, 1_048_576),
     resultTtlSeconds: int(env.RESULT_TTL_SECONDS, 120),
@@ -207,6 +214,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const config = raw as unknown as Config;
   if (!config.versions.includes(config.defaultVersion)) {
     throw new ConfigError(`Invalid configuration: NDC_DEFAULT_VERSION ${config.defaultVersion} is not in NDC_VERSIONS`);
+  }
+  if (config.gatewayProcesses > 1 && !config.databaseUrl) {
+    throw new ConfigError('Invalid configuration: GATEWAY_PROCESSES above 1 needs DATABASE_URL, since the embedded order store belongs to one process');
   }
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
