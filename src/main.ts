@@ -6,6 +6,7 @@ import { createReferenceAirline } from './airline/index.ts';
 import { ClientsFileError } from './auth/index.ts';
 import { createReferencePaymentService } from './payment/index.ts';
 import { createGateway } from './gateway.ts';
+import { serveClusterMetrics } from './metrics/cluster-metrics.ts';
 
 /** The downstream services the gateway talks to, and what to close of the ones started here. */
 interface Downstreams {
@@ -76,7 +77,8 @@ async function runGateway(config: Config, logger: Logger): Promise<void> {
 
 /**
  * GATEWAY_PROCESSES above 1: this process starts the reference services if they are embedded,
- * then forks that many gateway processes, which share the port through node:cluster. A gateway
+ * then forks that many gateway processes, which share the port through node:cluster, and sums
+ * their metrics for whichever of them a scrape reaches. A gateway
  * process that dies is replaced; one that dies before it ever listened stops the whole start, so
  * a bad setting does not loop.
  */
@@ -112,6 +114,7 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
     logger.info({ signal }, 'shutting down gateway processes');
     await stop(0);
   });
+  serveClusterMetrics();
   for (let i = 0; i < config.gatewayProcesses; i++) cluster.fork(env);
   logger.info({ processes: config.gatewayProcesses, port: config.port }, 'gateway processes starting');
 }

@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { createMetricsReader } from '../metrics/cluster-metrics.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 
 /** A named readiness check; health is 200 only when every check passes. */
@@ -7,6 +8,7 @@ export type HealthCheck = () => Promise<{ ok: boolean; detail?: unknown }>;
 /** `GET /api/v1/monitoring/health` and `GET /api/v1/monitoring/metrics`. */
 export function createMonitoringRouter(checks: Readonly<Record<string, HealthCheck>>, metrics: GatewayMetrics): Router {
   const router = express.Router();
+  const readMetrics = createMetricsReader(metrics.registry);
   router.get('/health', async (_req, res) => {
     const results: Record<string, { ok: boolean; detail?: unknown }> = {};
     await Promise.all(
@@ -22,7 +24,7 @@ export function createMonitoringRouter(checks: Readonly<Record<string, HealthChe
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: results });
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await readMetrics());
   });
   return router;
 }

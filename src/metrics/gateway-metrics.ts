@@ -68,6 +68,8 @@ export function createGatewayMetrics(queueDepth: () => Promise<Record<string, nu
     help: 'Commands waiting or running, per queue family',
     labelNames: ['family'] as const,
     registers: [registry],
+    // Every gateway process reads the same queues: across a cluster the depth is one process's, not the sum.
+    aggregator: 'max',
     async collect() {
       this.reset();
       try {
