@@ -200,7 +200,7 @@ export async function runFixtureResponse(testCase: FixtureCase, env: FixtureRunE
   try {
     ({ model, file: schemaFile } = modelOf(env, testCase.version, response));
     const content = applyMapping(responseMapping, result, createMappingContext(env.config, facts, rootName));
-    xml = writeXml(rootName, content, model, info);
+    xml = writeXml(rootName, content, model, info).toString('utf8');
   } catch (error) {
     return { ...outcome(undefined, undefined, [], [...problems, describeFailure('response mapping', error)]), response };
   }

@@ -184,10 +184,10 @@ async function asBusinessRefusal<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Writes the RS with the model's compiled writer and encodes it, once. */
+/** Writes the RS, encoded once, with the model's compiled writer. */
 function buildResponse(deps: PipelineDeps, version: string, response: string, content: Record<string, unknown>): Buffer {
   const info = NDC_VERSIONS[version]!;
-  return Buffer.from(writeXml(info.rootName(response), content, deps.models.get(version, response), info));
+  return writeXml(info.rootName(response), content, deps.models.get(version, response), info);
 }
 
 async function checkResponse(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, xml: Buffer): Promise<void> {

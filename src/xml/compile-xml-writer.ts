@@ -8,8 +8,8 @@ import { ILLEGAL_XML_CHAR } from './xml-text.ts';
  * A response writer compiled from a schema model, the way ajv compiles validators and
  * fast-json-stringify compiles serialisers: one plain function per content model, generated once.
  * Each function sorts an object's keys into its schema slots with a `switch`, then writes the
- * start tag, the text and the children in schema order, with their prefixes. There is no
- * intermediate tree and no sort per element.
+ * start tag, the text and the children in schema order, with their prefixes, straight into one
+ * UTF-8 Buffer. There is no intermediate tree and no sort per element.
  *
  * The output is byte-identical to {@link buildXml}, which stays the reference: content the
  * compiled writer cannot write (a key the schema does not allow, a repeat of a single element,
@@ -17,12 +17,12 @@ import { ILLEGAL_XML_CHAR } from './xml-text.ts';
  * the exact path. Valid content never takes that way.
  */
 export interface CompiledXmlWriter {
-  /** Writes the document: XML declaration, root with its namespace declarations, content. */
-  (content: Record<string, unknown>): string;
+  /** Writes the document, encoded in UTF-8: XML declaration, root with its namespace declarations, content. */
+  (content: Record<string, unknown>): Buffer;
   /** The generated JavaScript of the element functions (shared with the other messages of its schema folder), for reading and debugging. */
   readonly source: string;
   /** The generated function alone: throws instead of handing unwritable content to buildXml. */
-  readonly strict: (content: Record<string, unknown>) => string;
+  readonly strict: (content: Record<string, unknown>) => Buffer;
 }
 
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -84,34 +84,79 @@ function addAttribute(
   return into;
 }
 
-type ElementFunction = (value: unknown, tag: string, declared: Record<string, string> | undefined, depth: number) => string;
+type ElementFunction = (value: unknown, tag: string, declared: Record<string, string> | undefined, depth: number) => void;
+
+/**
+ * Where a document is written: text is gathered in a short string and encoded into one growing
+ * Buffer every few kilobytes, so a large answer never becomes one huge string (whose pieces
+ * would outlive the young generation) and every byte is encoded to UTF-8 once. Writing is
+ * synchronous and a writer never calls another, so one sink serves every writer.
+ */
+const FLUSH_AT = 8192;
+let pending = '';
+let output = Buffer.alloc(0);
+let written = 0;
+
+function flush(): void {
+  const room = output.length - written;
+  if (pending.length * 3 > room) {
+    const grown = Buffer.allocUnsafe(Math.max(output.length * 2, written + pending.length * 3));
+    output.copy(grown, 0, 0, written);
+    output = grown;
+  }
+  written += output.write(pending, written, 'utf8');
+  pending = '';
+}
+
+function emit(text: string): void {
+  pending += text;
+  if (pending.length > FLUSH_AT) flush();
+}
+
+/** Runs one document's generated writer into a fresh Buffer of `sizeHint` bytes, grown as needed. */
+function writeDocument(sizeHint: number, write: () => void): Buffer {
+  pending = '';
+  output = Buffer.allocUnsafe(sizeHint);
+  written = 0;
+  try {
+    write();
+    flush();
+    return output.subarray(0, written);
+  } finally {
+    pending = '';
+    output = Buffer.alloc(0);
+  }
+}
+
+/** The start tag of an element, without its closing `>` or `/>`. */
+function startTag(tag: string, declared: Record<string, string> | undefined, attributes: Record<string, string> | undefined): string {
+  let start = `<${tag}`;
+  const all = declared === undefined ? attributes : { ...declared, ...attributes };
+  if (all !== undefined) for (const key in all) start += ` ${key.slice(1)}="${escapeXml(all[key]!)}"`;
+  return start;
+}
+
+/** Whether a child slot writes anything: a value, or a repeat with at least one item. */
+function present(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (!Array.isArray(value)) return true;
+  for (const item of value as unknown[]) if (item !== null && item !== undefined) return true;
+  return false;
+}
 
 /** Every non-null item of a repeat, written by its element function; a repeat the schema does not allow is unwritable. */
 function writeItems(
   items: readonly unknown[], write: ElementFunction, tag: string, declared: Record<string, string> | undefined, repeated: boolean, depth: number,
-): string {
-  let text = '';
+): void {
   let count = 0;
   for (const item of items) {
     if (item === null || item === undefined) continue;
     if (Array.isArray(item) || (++count > 1 && !repeated)) throw UNWRITABLE;
-    text += write(item, tag, declared, depth + 1);
+    write(item, tag, declared, depth + 1);
   }
-  return text;
 }
 
-/** The element around its written content: self-closing when there is no text and no child. */
-function writeElement(
-  tag: string, declared: Record<string, string> | undefined, attributes: Record<string, string> | undefined, text: string | undefined, children: string,
-): string {
-  let start = `<${tag}`;
-  const all = declared === undefined ? attributes : { ...declared, ...attributes };
-  if (all !== undefined) for (const key in all) start += ` ${key.slice(1)}="${escapeXml(all[key]!)}"`;
-  if (children === '' && (text === undefined || text === '')) return `${start}/>`;
-  return text === undefined ? `${start}>${children}</${tag}>` : `${start}>${escapeXml(text)}${children}</${tag}>`;
-}
-
-const runtime = { UNWRITABLE, MAX_DEPTH, elementText, addAttribute, writeItems, writeElement };
+const runtime = { UNWRITABLE, MAX_DEPTH, elementText, addAttribute, writeItems, startTag, present, emit, escapeXml };
 
 /** One generated element function: its slot in the shared table and what it writes. */
 interface TypeFunction {
@@ -181,7 +226,7 @@ class WriterGenerator {
   }
 
   /** Generates and compiles what the root needs and is not there yet; returns the document writer. */
-  compile(root: ElementInfo): (content: Record<string, unknown>) => string {
+  compile(root: ElementInfo): (content: Record<string, unknown>) => Buffer {
     const rootFunction = this.functionFor(root, this.ns.messageNamespace);
     const rootTag = this.qualify(root, this.ns.messageNamespace).tag;
     const rootAttributes: Record<string, string> = { '@xmlns': this.ns.messageNamespace };
@@ -192,7 +237,7 @@ class WriterGenerator {
     if (bodies.length > 0) {
       const source = [
         "'use strict';",
-        'const { UNWRITABLE, MAX_DEPTH, elementText, addAttribute, writeItems, writeElement } = runtime;',
+        'const { UNWRITABLE, MAX_DEPTH, elementText, addAttribute, writeItems, startTag, present, emit, escapeXml } = runtime;',
         ...bodies,
       ].join('\n');
       // Generated from the schema model only: names are XSD NCNames, every literal goes through JSON.stringify.
@@ -201,7 +246,16 @@ class WriterGenerator {
       this.#pending.length = 0;
     }
     const writeRoot = this.#table[rootFunction.index]!;
-    return (content) => XML_DECLARATION + writeRoot(content, rootTag, rootAttributes, 0);
+    let sizeHint = 65_536;
+    return (content) => {
+      const bytes = writeDocument(sizeHint, () => {
+        emit(XML_DECLARATION);
+        writeRoot(content, rootTag, rootAttributes, 0);
+      });
+      // The next answer of this message is likely of the same size: start there, and grow less.
+      sizeHint = Math.max(4096, bytes.length + 1024);
+      return bytes;
+    };
   }
 
   comment({ info, defaultNamespace }: TypeFunction): string {
@@ -228,16 +282,21 @@ class WriterGenerator {
       `    case '#text': t = elementText(v[k], ${String(info.hasText)}); break;`,
       `    default: at = addAttribute(at, k, v[k], ${allowed});`,
       '  }',
-      '  let s = \'\';',
     ];
+    const anything = ['(t !== undefined && t !== \'\')', ...children.map((_child, i) => `present(c${i})`)].join(' || ');
+    lines.push(
+      '  const start = startTag(tag, declared, at);',
+      `  if (!(${anything})) { emit(start + '/>'); return; }`,
+      '  emit(t === undefined ? start + \'>\' : start + \'>\' + escapeXml(t));',
+    );
     children.forEach((child, i) => {
       const { tag, declare } = this.qualify(child, defaultNamespace);
       const target = `F[${this.functionFor(child, declare ?? defaultNamespace).index}]`;
       const declared = declare === undefined ? 'undefined' : JSON.stringify({ '@xmlns': declare });
       const name = JSON.stringify(tag);
-      lines.push(`  if (c${i} !== undefined && c${i} !== null) s += Array.isArray(c${i}) ? writeItems(c${i}, ${target}, ${name}, ${declared}, ${String(child.repeated)}, d) : ${target}(c${i}, ${name}, ${declared}, d + 1);`);
+      lines.push(`  if (c${i} !== undefined && c${i} !== null) Array.isArray(c${i}) ? writeItems(c${i}, ${target}, ${name}, ${declared}, ${String(child.repeated)}, d) : ${target}(c${i}, ${name}, ${declared}, d + 1);`);
     });
-    lines.push('  return writeElement(tag, declared, at, t, s);', '};');
+    lines.push('  emit(\'</\' + tag + \'>\');', '};');
     return lines.join('\n');
   }
 }
@@ -264,13 +323,13 @@ export function compileXmlWriter(model: SchemaModel, ns: BuildNamespaces): Compi
   const generator = generatorFor(model, ns);
   const write = generator.compile(model.root);
   const rootName = model.rootName;
-  const writer = (content: Record<string, unknown>): string => {
+  const writer = (content: Record<string, unknown>): Buffer => {
     try {
       return write(content);
     } catch (error) {
       if (error !== UNWRITABLE && !(error instanceof RangeError)) throw error;
       // The reference builder names what is wrong, and where.
-      return buildXml(rootName, content, model, ns);
+      return Buffer.from(buildXml(rootName, content, model, ns));
     }
   };
   return Object.defineProperties(writer, {
@@ -299,9 +358,9 @@ export function xmlWriterFor(model: SchemaModel, ns: BuildNamespaces): CompiledX
 
 /**
  * Writes a response with the compiled writer of its model: {@link buildXml}'s contract and output,
- * at a fraction of the cost.
+ * encoded in UTF-8, at a fraction of the cost.
  */
-export function writeXml(rootName: string, content: Record<string, unknown>, model: SchemaModel, ns: BuildNamespaces): string {
-  if (rootName !== model.rootName) return buildXml(rootName, content, model, ns);
+export function writeXml(rootName: string, content: Record<string, unknown>, model: SchemaModel, ns: BuildNamespaces): Buffer {
+  if (rootName !== model.rootName) return Buffer.from(buildXml(rootName, content, model, ns));
   return xmlWriterFor(model, ns)(content);
 }
