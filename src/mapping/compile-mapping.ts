@@ -156,7 +156,7 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
       }
       if (isAbsent(value)) value = defaultPath ? textOf(readPath(defaultPath, scope, run)) : defaultLiteral;
       if (transforms.length > 0) {
-        const ctx: TransformContext = { now: run.now, read: (p) => readPath(p, scope, run) };
+        const ctx = new RuleTransformContext(scope, run);
         for (const { definition, args } of transforms) {
           try {
             value = applyTransform(definition, args, value, ctx);
@@ -288,6 +288,19 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     ? { ...base, direction, command: spec.command ?? '' }
     : { ...base, direction, message: spec.message ?? '' };
   return { mapping, issues: [] };
+}
+
+/** What the transforms of one rule see: the clock and paths read from the rule's scope. */
+class RuleTransformContext implements TransformContext {
+  constructor(readonly scope: Scope, readonly run: RunState) {}
+
+  now(): string {
+    return this.run.now();
+  }
+
+  read(path: CompiledPath): unknown {
+    return readPath(path, this.scope, this.run);
+  }
 }
 
 function applyTransform(definition: TransformDefinition, args: unknown, value: unknown, ctx: TransformContext): unknown {

@@ -8,10 +8,25 @@ function toNumber(value: unknown): number {
   throw new Error(`expected a number, got ${describeValue(value)}`);
 }
 
+/** Whether the shortest decimal text of the number has at most `decimals` digits after the point. */
+function hasAtMostDecimals(value: number, decimals: number): boolean {
+  const text = String(value);
+  if (text.includes('e')) return false;
+  const point = text.indexOf('.');
+  return point < 0 || text.length - point - 1 <= decimals;
+}
+
 /** Rounds half away from zero on the decimal representation, so 1.005 → 1.01 as a person expects. */
 function roundDecimal(value: number, decimals: number): number {
+  // Most amounts already have their currency's decimals; only the others need the decimal round trip.
+  if (hasAtMostDecimals(value, decimals)) return value;
   const sign = value < 0 ? -1 : 1;
-  return sign * Number(`${Math.round(Number(`${Math.abs(value)}e${decimals}`))}e-${decimals}`);
+  const magnitude = Math.abs(value);
+  // Shifting the decimal point is done on the text; exponent notation (1e-7) is written out first.
+  const digits = String(magnitude).includes('e') ? magnitude.toFixed(20) : String(magnitude);
+  const rounded = sign * Number(`${Math.round(Number(`${digits}e${decimals}`))}e-${decimals}`);
+  if (!Number.isFinite(rounded)) throw new Error(`cannot round ${value} to ${decimals} decimals`);
+  return rounded;
 }
 
 export const numberTransform = defineTransform({
