@@ -144,6 +144,17 @@ function present(value: unknown): boolean {
   return false;
 }
 
+/**
+ * A scalar value of an element without attributes or children, written with its tags in one
+ * piece. Other values (objects with `#text` or attributes, dates) go through the element function.
+ */
+function writeLeaf(value: string | number, open: string, close: string, empty: string, hasText: boolean): void {
+  const text = scalarText(value);
+  if (text === '') emit(empty);
+  else if (!hasText) throw UNWRITABLE;
+  else emit(open + escapeXml(text) + close);
+}
+
 /** Every non-null item of a repeat, written by its element function; a repeat the schema does not allow is unwritable. */
 function writeItems(
   items: readonly unknown[], write: ElementFunction, tag: string, declared: Record<string, string> | undefined, repeated: boolean, depth: number,
@@ -156,7 +167,7 @@ function writeItems(
   }
 }
 
-const runtime = { UNWRITABLE, MAX_DEPTH, elementText, addAttribute, writeItems, startTag, present, emit, escapeXml };
+const runtime = { UNWRITABLE, MAX_DEPTH, elementText, addAttribute, writeItems, writeLeaf, startTag, present, emit, escapeXml };
 
 /** One generated element function: its slot in the shared table and what it writes. */
 interface TypeFunction {
@@ -164,6 +175,11 @@ interface TypeFunction {
   readonly info: ElementInfo;
   /** Namespace that is the default one inside elements of this function. */
   readonly defaultNamespace: string;
+}
+
+/** An element of text only: no children, no attributes; a scalar value is its whole content. */
+function isPlainLeaf(info: ElementInfo): boolean {
+  return info.childOrder.length === 0 && !info.anyElement && info.attributes.length === 0 && !info.anyAttribute;
 }
 
 /**
@@ -237,7 +253,7 @@ class WriterGenerator {
     if (bodies.length > 0) {
       const source = [
         "'use strict';",
-        'const { UNWRITABLE, MAX_DEPTH, elementText, addAttribute, writeItems, startTag, present, emit, escapeXml } = runtime;',
+        'const { UNWRITABLE, MAX_DEPTH, elementText, addAttribute, writeItems, writeLeaf, startTag, present, emit, escapeXml } = runtime;',
         ...bodies,
       ].join('\n');
       // Generated from the schema model only: names are XSD NCNames, every literal goes through JSON.stringify.
@@ -294,7 +310,14 @@ class WriterGenerator {
       const target = `F[${this.functionFor(child, declare ?? defaultNamespace).index}]`;
       const declared = declare === undefined ? 'undefined' : JSON.stringify({ '@xmlns': declare });
       const name = JSON.stringify(tag);
-      lines.push(`  if (c${i} !== undefined && c${i} !== null) Array.isArray(c${i}) ? writeItems(c${i}, ${target}, ${name}, ${declared}, ${String(child.repeated)}, d) : ${target}(c${i}, ${name}, ${declared}, d + 1);`);
+      const general = `Array.isArray(c${i}) ? writeItems(c${i}, ${target}, ${name}, ${declared}, ${String(child.repeated)}, d) : ${target}(c${i}, ${name}, ${declared}, d + 1)`;
+      if (declare === undefined && isPlainLeaf(child)) {
+        const [open, close, empty] = [`<${tag}>`, `</${tag}>`, `<${tag}/>`].map((text) => JSON.stringify(text));
+        lines.push(`  if (typeof c${i} === 'string' || typeof c${i} === 'number') writeLeaf(c${i}, ${open}, ${close}, ${empty}, ${String(child.hasText)});`);
+        lines.push(`  else if (c${i} !== undefined && c${i} !== null) ${general};`);
+      } else {
+        lines.push(`  if (c${i} !== undefined && c${i} !== null) ${general};`);
+      }
     });
     lines.push('  emit(\'</\' + tag + \'>\');', '};');
     return lines.join('\n');
