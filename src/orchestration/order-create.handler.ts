@@ -30,10 +30,10 @@ interface CreateRun {
   readonly runner: StepRunner;
 }
 
-/** The order the request made, and whether its answer was stored with the last write. */
+/** The order the request made, and its answer when that was stored with the last write. */
 interface Created {
   readonly order: Order;
-  readonly answered: boolean;
+  readonly stored?: OrderCreateResult;
 }
 
 const money = (amount: number, currency: string): string => `${amount.toFixed(2)} ${currency}`;
@@ -162,6 +162,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
       { undoEvenIfFailed: true });
     const captured = await run.runner.run('capture-payment', () => steps.capture(payment.paymentId, scope));
     return run.runner.run('record-delivery', async (): Promise<Created> => {
+      let stored: OrderCreateResult | undefined;
       try {
         const delivered = await deps.store.updateFrom(order, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
           type: 'order.delivered', clientId: run.clientId, correlationId: run.context.meta.correlationId,
@@ -169,13 +170,21 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
             idempotencyKey: run.key, paymentId: payment.paymentId, captured: captured.capturedAmount, currency: captured.currency, settledItems: [...issue.issued],
             documents: issue.documents.map((d) => ({ type: d.type, number: d.number, paxId: d.paxId })),
           },
-        }, { complete: { key: run.key, response: (next) => JSON.stringify(answerOf(next)) } });
-        return { order: delivered, answered: true };
+        }, {
+          complete: {
+            key: run.key,
+            response: (next) => {
+              stored = answerOf(next);
+              return JSON.stringify(stored);
+            },
+          },
+        });
+        return { order: delivered, ...(stored ? { stored } : {}) };
       } catch (error) {
         // Another attempt of the same request may have recorded it first; then this one is done too.
         if (toGatewayError(error).code !== 'ORDER_VERSION_CONFLICT') throw error;
         const current = await deps.store.get(run.orderId, run.clientId);
-        if (current && !current.payments.some((p) => p.paymentId === payment.paymentId && p.status === 'PENDING')) return { order: current, answered: false };
+        if (current && !current.payments.some((p) => p.paymentId === payment.paymentId && p.status === 'PENDING')) return { order: current };
         throw error;
       }
     });
@@ -233,7 +242,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         },
       }),
       () => cancelRecord(run, failure ?? new GatewayError('INTERNAL_ERROR')));
-    if (!payment) return { order, answered: false };
+    if (!payment) return { order };
     try {
       return await deliver(run, order, payment);
     } catch (error) {
@@ -256,7 +265,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     }
     const payment = order.payments.find((p) => p.status === 'PENDING');
     // A hold booking, or an order whose delivery was recorded: nothing left to do.
-    if (!payment) return { order, answered: false };
+    if (!payment) return { order };
     run.logger.info({ orderId }, 'carrying on with the order of an earlier attempt');
     const holdKey = `${run.key}:hold`;
     run.runner.adopt('hold-inventory', () => steps.inventory('inventory.release', { orderId, requestKey: holdKey }, undoScope(run)));
@@ -281,10 +290,10 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
       const run: CreateRun = { command, clientId, orderId, key, context, logger, runner: createStepRunner(logger) };
       try {
         // Without a link from the key, an order of this id was made by the same request before its answer expired.
-        const { order, answered } = claim.orderId !== undefined ? await resume(run, claim.orderId, claim.order)
-          : claim.order ? { order: claim.order, answered: false } : await createFresh(run);
+        const { order, stored } = claim.orderId !== undefined ? await resume(run, claim.orderId, claim.order)
+          : claim.order ? { order: claim.order } : await createFresh(run);
         logger.info({ orderId, bookingReference: order.bookingReference, status: order.status }, 'order created');
-        return { result: answerOf(order), orderId, answered };
+        return { result: stored ?? answerOf(order), orderId, answered: stored !== undefined };
       } catch (error) {
         await run.runner.compensate(error instanceof FinalFailure ? error.error : error);
         throw error;
