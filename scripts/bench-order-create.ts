@@ -9,7 +9,7 @@
  * Per run it reports orders/s, p50 and p99, and the CPU milliseconds per order of every process
  * (from /proc/<pid>/stat): gateway, worker, airline, payment, the PostgreSQL backends of the
  * gateway and worker connections, PostgreSQL's own background processes, and redis-server; then
- * the medians over the runs. With --profile the gateway and the worker run under `node --cpu-prof`,
+ * the medians over the runs. With --profile every Node process runs under `node --cpu-prof`,
  * and each profile's heaviest packages and functions are printed at the end. On a busy machine a
  * profile also counts time the process was ready to run but waiting for a core.
  */
@@ -54,12 +54,12 @@ function median(numbers: readonly number[]): number {
   return percentile([...numbers].sort((a, b) => a - b), 50);
 }
 
-/** User plus system CPU of a process so far, in ms; 0 once it is gone. */
-function cpuMs(pid: number): number {
+/** User plus system CPU of a process so far (or system CPU only: time in the kernel), in ms; 0 once it is gone. */
+function cpuMs(pid: number, systemOnly = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return (((systemOnly ? 0 : Number(fields[11])) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return 0;
   }
@@ -146,6 +146,8 @@ interface RunFigures {
   readonly failures: number;
   /** Process name → CPU ms per order. */
   readonly cpu: Record<string, number>;
+  /** Process name → of that, ms in the kernel (Node processes and redis-server). */
+  readonly kernel: Record<string, number>;
 }
 
 /** Self time of a V8 .cpuprofile by package (native code and Node internals counted to their caller) and by function. */
@@ -219,10 +221,10 @@ async function main(): Promise<void> {
   const redis = new Redis(values.redis);
   const client = new Pool(`http://127.0.0.1:${gatewayPort}`, { connections: concurrency });
   try {
-    const airline = startService('airline', 'src/airline/airline-main.ts', common);
-    const payment = startService('payment', 'src/payment/payment-main.ts', common);
     const profileDir = values.profile === undefined ? undefined : resolve(values.profile);
     const profiled = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const airline = startService('airline', 'src/airline/airline-main.ts', common, profiled);
+    const payment = startService('payment', 'src/payment/payment-main.ts', common, profiled);
     const gateway = startService('gateway', 'src/main.ts', { ...orderEnv, PORT: String(gatewayPort), RUN_WORKERS: 'false', MAPPINGS_WATCH: 'false', NDC_VERSIONS: '21.3' }, profiled);
     const worker = startService('worker', 'src/worker-main.ts', orderEnv, profiled);
     services.push(airline, payment, gateway, worker);
@@ -282,6 +284,7 @@ async function main(): Promise<void> {
       const offerIds = await shopOffers(orders);
       const pgBefore = await postgresProcesses(admin, applicationName);
       const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+      const kernelBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid, true)]));
       const loadBefore = process.cpuUsage();
       const latencies: number[] = [];
       let failures = 0;
@@ -301,11 +304,12 @@ async function main(): Promise<void> {
       const pgAfter = await postgresProcesses(admin, applicationName);
       const done = latencies.length;
       const cpu: Record<string, number> = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (cpuMs(pid) - before[name]!) / done]));
+      const kernel: Record<string, number> = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (cpuMs(pid, true) - kernelBefore[name]!) / done]));
       cpu['postgres backends'] = spent(pgBefore.backends, pgAfter.backends) / done;
       cpu['postgres background'] = spent(pgBefore.background, pgAfter.background) / done;
       cpu['load generator'] = (load.user + load.system) / 1000 / done;
       latencies.sort((a, b) => a - b);
-      const result = { perSecond: done / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures, cpu };
+      const result = { perSecond: done / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures, cpu, kernel };
       figures.push(result);
       console.log(`run ${run}: ${done} orders in ${seconds.toFixed(1)} s, ${result.perSecond.toFixed(0)} orders/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, failures ${failures}; CPU ms/order ${
         Object.entries(cpu).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')}`);
@@ -318,12 +322,15 @@ async function main(): Promise<void> {
     console.log(`orders/s ${median(figures.map((f) => f.perSecond)).toFixed(0)} (target ≥ 300), p50 ${median(figures.map((f) => f.p50)).toFixed(1)} ms, p99 ${median(figures.map((f) => f.p99)).toFixed(1)} ms`);
     const names = Object.keys(figures[0]?.cpu ?? {});
     const counted = names.filter((n) => n !== 'load generator');
-    for (const name of names) console.log(`  ${name.padEnd(20)} ${median(figures.map((f) => f.cpu[name]!)).toFixed(2).padStart(6)} ms CPU/order${name === 'load generator' ? ' (not counted)' : ''}`);
+    for (const name of names) {
+      const kernel = figures[0]?.kernel[name] === undefined ? '' : `, ${median(figures.map((f) => f.kernel[name]!)).toFixed(2)} of it in the kernel`;
+      console.log(`  ${name.padEnd(20)} ${median(figures.map((f) => f.cpu[name]!)).toFixed(2).padStart(6)} ms CPU/order${kernel}${name === 'load generator' ? ' (not counted)' : ''}`);
+    }
     console.log(`  ${'total'.padEnd(20)} ${median(figures.map((f) => counted.reduce((sum, n) => sum + f.cpu[n]!, 0))).toFixed(2).padStart(6)} ms CPU/order (target ≤ 5)`);
 
     if (profileDir) {
       stopping = true;
-      for (const service of [gateway, worker]) {
+      for (const service of [gateway, worker, payment, airline]) {
         await stopService(service);
         // The main thread's profile: tsx's loader thread writes one of its own.
         const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile') && f.includes(`.${service.child.pid}.0.`));
