@@ -123,6 +123,9 @@ function milliseconds(ms: number): string {
 /** Fields a change may never touch: they identify the order and who owns it. */
 const IMMUTABLE_FIELDS = ['orderId', 'ownerClientId', 'bookingReference', 'createdAt'] as const;
 
+/** What identifies the stored version an update starts from. */
+type Stored = Pick<Order, (typeof IMMUTABLE_FIELDS)[number] | 'version' | 'updatedAt'>;
+
 /**
  * The order store over any PostgreSQL connection. Both adapters are this code with a different
  * SqlDatabase, so the SQL (and the concurrency it guarantees) is written and tested once.
@@ -224,7 +227,7 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     }
   }
 
-  async function writeNext(current: Order, next: Order, event: NewEvent, options: UpdateOptions): Promise<void> {
+  async function writeNext(current: Stored, next: Order, event: NewEvent, options: UpdateOptions): Promise<void> {
     const key = options.complete?.key ?? null;
     const { rows } = await db.query<{ updated: number; completed: number }>(sql.updateOrder, [
       current.orderId, current.ownerClientId, current.version, next.status, next.version, next.updatedAt, surnamesOf(next), JSON.stringify(next),
@@ -238,13 +241,19 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
   }
 
   async function updateFrom(current: Order, change: (order: Order) => Order | Promise<Order>, event: NewEvent, options: UpdateOptions = {}): Promise<Order> {
-    const changed = await change(structuredClone(current));
+    // What identifies the stored version is taken before `change` runs. The record is handed over
+    // as it is, not copied: Order is readonly throughout, and the changes return new records.
+    const stored: Stored = {
+      orderId: current.orderId, ownerClientId: current.ownerClientId, bookingReference: current.bookingReference,
+      createdAt: current.createdAt, version: current.version, updatedAt: current.updatedAt,
+    };
+    const changed = await change(current);
     for (const field of IMMUTABLE_FIELDS) {
-      if (changed[field] !== current[field]) throw new GatewayError('INTERNAL_ERROR', `An order change may not alter ${field}`);
+      if (changed[field] !== stored[field]) throw new GatewayError('INTERNAL_ERROR', `An order change may not alter ${field}`);
     }
-    const next: Order = { ...changed, version: current.version + 1, updatedAt: nextInstant(current.updatedAt) };
+    const next: Order = { ...changed, version: stored.version + 1, updatedAt: nextInstant(stored.updatedAt) };
     assertValidOrderRecord(next);
-    await writeNext(current, next, event, options);
+    await writeNext(stored, next, event, options);
     return next;
   }
 
