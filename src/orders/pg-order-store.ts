@@ -11,7 +11,7 @@ export interface PgOrderStoreOptions {
   readonly schema: string;
   readonly logger: Logger;
   /**
-   * Connections in the pool. Each write holds one for a few round trips only (changes are
+   * Connections in the pool. Each write holds one for a single statement (changes are
    * computed outside transactions), so a small pool serves many concurrent requests.
    * @defaultValue 16
    */

@@ -130,10 +130,15 @@ type Stored = Pick<Order, (typeof IMMUTABLE_FIELDS)[number] | 'version' | 'updat
  * The order store over any PostgreSQL connection. Both adapters are this code with a different
  * SqlDatabase, so the SQL (and the concurrency it guarantees) is written and tested once.
  *
- * Concurrency: an update reads the order, runs the caller's change with no transaction open, then
- * writes with `WHERE version = <read version>`. Of concurrent writers, the first to commit wins;
- * the others match no row and get ORDER_VERSION_CONFLICT. Idempotency claims rely on
- * `INSERT … ON CONFLICT DO UPDATE … WHERE`, which PostgreSQL serialises on the key's row.
+ * Concurrency: an update reads the order (updateFrom takes the caller's), runs the caller's change
+ * with no transaction open, then writes with `WHERE version = <read version>`. Of concurrent
+ * writers, the first to commit wins; the others match no row and get ORDER_VERSION_CONFLICT.
+ * Idempotency claims rely on `INSERT … ON CONFLICT DO UPDATE … WHERE`, which PostgreSQL
+ * serialises on the key's row.
+ *
+ * Round trips: every write is one statement (data-modifying CTEs where it touches several
+ * tables), so it needs no BEGIN or COMMIT of its own, and the statements are prepared once per
+ * connection.
  */
 export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
   const { database: db, logger } = options;
