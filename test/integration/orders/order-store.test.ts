@@ -71,7 +71,7 @@ describe.each<[string, HarnessFactory]>([
 
       await store.migrate();
 
-      expect(before).toEqual([expect.objectContaining({ version: 1, name: 'init' })]);
+      expect(before).toEqual([expect.objectContaining({ version: 1, name: 'init' }), expect.objectContaining({ version: 2, name: 'records_uncompressed' })]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
     });
 
@@ -82,9 +82,22 @@ describe.each<[string, HarnessFactory]>([
 
       await Promise.all([first.migrate(), second.migrate()]);
 
-      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations`)).toEqual([{ version: 1 }]);
+      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
       const order = await second.create(buildNewOrder(owner), { event: created() });
       expect(await first.get(order.orderId, owner)).toEqual(order);
+    });
+  });
+
+  describe('storage', () => {
+    it('keeps a record and an answer of a few KB inline and uncompressed, so writes spend no CPU on compression', async () => {
+      const k = `${owner}:MSG-${randomUUID()}`;
+      await store.claim(k, owner, 'hash-1');
+      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k });
+      await store.complete(k, JSON.stringify({ order }), order.orderId);
+
+      expect(JSON.stringify(order).length).toBeGreaterThan(3000);
+      expect(await harness.sql(`SELECT pg_column_compression(record) AS method FROM "${schema}".orders WHERE order_id = $1`, [order.orderId])).toEqual([{ method: null }]);
+      expect(await harness.sql(`SELECT pg_column_compression(response) AS method FROM "${schema}".idempotency_keys WHERE key = $1`, [k])).toEqual([{ method: null }]);
     });
   });
 
