@@ -5,7 +5,7 @@
  * (`npm run worker`) each run as their own process; PostgreSQL via DATABASE_URL in a schema of its
  * own, BullMQ on Redis. This process only generates load: POST /api/v1/one-order/create, each
  * order paid with the approving test card.
- *   npx tsx scripts/bench-order-create.ts [--orders 600] [--concurrency 32] [--runs 3] [--profile DIR]
+ *   npx tsx scripts/bench-order-create.ts [--orders 600] [--concurrency 32] [--runs 3] [--log-level warn] [--profile DIR]
  * Per run it reports orders/s, p50 and p99, and the CPU milliseconds per order of every process
  * (from /proc/<pid>/stat): gateway, worker, airline, payment, the PostgreSQL backends of the
  * gateway and worker connections, PostgreSQL's own background processes, and redis-server; then
