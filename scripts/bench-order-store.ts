@@ -1,8 +1,9 @@
 /**
  * Measures durable order creates per second on PostgreSQL, with concurrent writers.
  *   npx tsx scripts/bench-order-store.ts [--orders 3000] [--writers 16,32] [--pool 16] [--flow both|create|idempotent]
- * flow create: one create (order row + first event, one commit).
- * flow idempotent: what an OrderCreate does: claim the key, create linked to it, store the response (three commits).
+ * flow create: one create (order row + first event, one statement).
+ * flow idempotent: what a paid OrderCreate does: claim the key, create linked to it, then record the
+ * delivery as the next version with the response stored under the key (three statements, three commits).
  * Uses DATABASE_URL from the configuration, or the local PostgreSQL, in a schema of its own that
  * is dropped afterwards. Commits are durable: the store forces synchronous_commit on.
  */
@@ -81,7 +82,7 @@ async function createOne(store: OrderStore, flow: Flow, owner: string): Promise<
   const claim = await store.claim(key, owner, 'request-hash');
   if (claim.state !== 'claimed') throw new Error(`claim answered ${claim.state}`);
   const order = await store.create(buildOrder(owner), { event, idempotencyKey: key });
-  await store.complete(key, RESPONSE, order.orderId);
+  await store.updateFrom(order, (o) => o, { type: 'order.delivered', clientId: owner }, { complete: { key, response: () => RESPONSE } });
 }
 
 function percentile(sorted: readonly number[], p: number): number {

@@ -121,8 +121,21 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
   const Name = capitalise(name);
 
   async function attempt(request: DownstreamRequest<unknown>, timeoutMs: number): Promise<unknown> {
-    const timer = AbortSignal.timeout(timeoutMs);
-    const abort = request.signal ? AbortSignal.any([timer, request.signal]) : timer;
+    // A timer cleared when the attempt ends: AbortSignal.timeout would leave one behind every call,
+    // firing seconds later to build a DOMException for nobody.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    const forward = (): void => abort.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', forward, { once: true });
+    try {
+      return await exchange(request, timeoutMs, abort.signal);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  async function exchange(request: DownstreamRequest<unknown>, timeoutMs: number, abort: AbortSignal): Promise<unknown> {
     const { operation } = request;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (request.correlationId !== undefined) headers['x-correlation-id'] = request.correlationId;
@@ -187,7 +200,12 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
   return {
     async send<T>(request: DownstreamRequest<T>): Promise<T> {
       const { operation } = request;
-      const log = logger?.child({ ...(request.correlationId !== undefined ? { correlationId: request.correlationId } : {}), operation });
+      // Made on first use: most calls succeed at the first attempt and log nothing.
+      let child: Logger | undefined;
+      const log = (): Logger | undefined => {
+        if (logger && !child) child = logger.child({ ...(request.correlationId !== undefined ? { correlationId: request.correlationId } : {}), operation });
+        return child;
+      };
       const maxAttempts = request.idempotent ? options.retries + 1 : 1;
       const started = Date.now();
       for (let attemptNo = 1; ; attemptNo += 1) {
@@ -197,20 +215,20 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
         const timeoutMs = Math.max(1, Math.min(options.timeoutMs, remaining));
         try {
           const result = await breaker.fire(request, timeoutMs);
-          log?.debug({ attempt: attemptNo, durationMs: Date.now() - started }, `${name} call done`);
+          if (logger?.isLevelEnabled('debug')) log()?.debug({ attempt: attemptNo, durationMs: Date.now() - started }, `${name} call done`);
           return result as T;
         } catch (error) {
           if ((error as { code?: unknown })?.code === 'EOPENBREAKER') {
             throw new GatewayError('DOWNSTREAM_UNAVAILABLE', `The ${name} is unavailable (circuit open after repeated failures)`, [], error);
           }
           if (!(error instanceof TransientFailure) || attemptNo >= maxAttempts) {
-            if (error instanceof GatewayError && error.definition.kind !== 'business') log?.warn({ attempt: attemptNo, code: error.code, reason: error.message }, `${name} call failed`);
+            if (error instanceof GatewayError && error.definition.kind !== 'business') log()?.warn({ attempt: attemptNo, code: error.code, reason: error.message }, `${name} call failed`);
             throw error;
           }
           const delay = Math.round(backoffMs * 2 ** (attemptNo - 1) * (0.5 + Math.random()));
           const left = request.deadline === undefined ? Number.POSITIVE_INFINITY : request.deadline - Date.now();
           if (delay >= left) throw error;
-          log?.info({ attempt: attemptNo, delayMs: delay, reason: error.message }, `retrying ${name} call`);
+          log()?.info({ attempt: attemptNo, delayMs: delay, reason: error.message }, `retrying ${name} call`);
           await sleep(delay);
         }
       }

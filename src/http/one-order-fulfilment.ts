@@ -71,7 +71,7 @@ async function fulfil(store: OrderStore, request: FulfilmentRequest, kind: Fulfi
     const at = new Date().toISOString();
     try {
       // Written only over the version just read, so `targets` are exactly what this write does.
-      const updated = await store.update(orderId, clientId, order.version,
+      const updated = await store.updateFrom(order,
         (current) => targets.reduce((next, serviceId) => kind.apply(next, serviceId, at), current),
         { type: kind.event, clientId, correlationId: request.correlationId, data: { serviceIds: targets, at } });
       return toOrderView(updated);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GatewayError, gatewayErrorFromJSON } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
+import type { Order } from '../orders/one-order.ts';
 import type { OrderStore } from '../orders/order-store.ts';
 import type { CommandMeta } from '../queue/command-queue.ts';
 
@@ -68,11 +69,26 @@ export interface IdempotentRequest {
   readonly payload: unknown;
   readonly ttlMs: number | undefined;
   readonly logger: Logger;
+  /** The id of the order the request creates, if it creates one; see ClaimedRequest.order. */
+  readonly orderId?: string;
 }
 
 /** What `work` gets from the claim: the order an earlier attempt of the same request created, if any. */
 export interface ClaimedRequest {
   readonly orderId?: string;
+  /**
+   * The record of that order. Also set without `orderId` when the order the request creates
+   * (IdempotentRequest.orderId) is there although the key's answer expired: the same request made it.
+   */
+  readonly order?: Order;
+}
+
+/** What `work` did: its answer, the order it is about, and whether its last write stored the answer under the key. */
+export interface WorkDone<T> {
+  readonly result: T;
+  readonly orderId?: string;
+  /** The answer was stored with the work's last write (OrderStore UpdateOptions.complete), so it is not stored again. */
+  readonly answered?: boolean;
 }
 
 /**
@@ -86,10 +102,10 @@ export interface ClaimedRequest {
 export async function runIdempotent<T>(
   store: OrderStore,
   request: IdempotentRequest,
-  work: (claim: ClaimedRequest) => Promise<{ readonly result: T; readonly orderId?: string }>,
+  work: (claim: ClaimedRequest) => Promise<WorkDone<T>>,
 ): Promise<T> {
   const { key, logger } = request;
-  const claim = await store.claim(key, request.clientId, requestHash(request.payload), request.ttlMs);
+  const claim = await store.claim(key, request.clientId, requestHash(request.payload), request.ttlMs, request.orderId);
   if (claim.state === 'completed') {
     logger.info({ idempotencyKey: key, orderId: claim.orderId }, 'request replayed');
     const answer = JSON.parse(claim.response) as { error?: unknown };
@@ -101,7 +117,10 @@ export async function runIdempotent<T>(
     throw new GatewayError('INVALID_BUSINESS_DATA', 'The idempotency key was already used for another request', [{ message: 'idempotency key reused', path: '/idempotencyKey' }]);
   }
   try {
-    const { result, orderId } = await work(claim.orderId === undefined ? {} : { orderId: claim.orderId });
+    const { result, orderId, answered } = await work({
+      ...(claim.orderId === undefined ? {} : { orderId: claim.orderId }), ...(claim.order === undefined ? {} : { order: claim.order }),
+    });
+    if (answered) return result;
     await store.complete(key, JSON.stringify(result), orderId).catch((error: unknown) => {
       // The work is done; a replay after the lease finds the order (or its history) and answers from it.
       logger.warn({ idempotencyKey: key, err: error }, 'answer not stored for replays');

@@ -224,7 +224,7 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
     const quote = await quoteCancellation(steps, order, targets, scope);
     const refunds = quote.refundAmount > 0 ? await planRefunds(steps, order, quote.items, payersOf(history), scope, logger) : [];
     plan = { orderItemIds: targets, refunds, penalty: quote.penalty, refundAmount: quote.refundAmount };
-    order = await deps.store.update(order.orderId, clientId, order.version, (current) => {
+    order = await deps.store.updateFrom(order, (current) => {
       let next = current;
       for (const id of targets) next = cancelOrderItem(next, id);
       return withTotal(next);

@@ -160,7 +160,7 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
       }
 
       const recorded = payment;
-      const updated = await runner.run('write-order', () => deps.store.update(order.orderId, clientId, order.version, (current) => {
+      const updated = await runner.run('write-order', () => deps.store.updateFrom(order, (current) => {
         let next: Order = { ...current, items: [...current.items, ...added], payments: recorded ? [...current.payments, { ...recorded, status: 'PENDING' }] : current.payments };
         if (command.contacts) next = upsertContacts(next, command.contacts);
         if (issue) next = applyDelivery(next, issue, new Date().toISOString(), recorded ? [recorded.paymentId] : []);

@@ -30,7 +30,15 @@ interface CreateRun {
   readonly runner: StepRunner;
 }
 
+/** The order the request made, and its answer when that was stored with the last write. */
+interface Created {
+  readonly order: Order;
+  readonly stored?: OrderCreateResult;
+}
+
 const money = (amount: number, currency: string): string => `${amount.toFixed(2)} ${currency}`;
+
+const answerOf = (order: Order): OrderCreateResult => ({ order: toOrderView(order) });
 
 /**
  * order.create (OrderCreateRQ), in steps that are each safe to repeat, so the job can be run again
@@ -44,7 +52,11 @@ const money = (amount: number, currency: string): string => `${amount.toFixed(2)
  *    booking: then the order is created unpaid, with the hold's time limit to pay by;
  * 5. write the order, linked to the key, with its first event;
  * 6. issue tickets and EMDs, capture the payment, and record documents and deliveries;
- * 7. store the answer under the key.
+ * 7. store the answer under the key (with step 6's record, in the same statement).
+ *
+ * PostgreSQL sees three statements per paid order: the claim (which also finds the order of an
+ * earlier attempt), the order with its event and key link, and the delivery with its event and
+ * the answer; test/integration/orchestration/order-create.test.ts counts them.
  *
  * A failure undoes the finished steps in reverse (documents voided, hold released, authorisation
  * voided) and frees the key, so nothing is left half-made. Once the order was written (step 5),
@@ -137,8 +149,11 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     });
   }
 
-  /** Step 6: tickets and EMDs, the capture, and the record of both; undone by voiding what was issued. */
-  async function deliver(run: CreateRun, order: Order, payment: OrderPayment): Promise<Order> {
+  /**
+   * Step 6: tickets and EMDs, the capture, and the record of both, written with the request's
+   * answer (step 7) in one statement; undone by voiding what was issued.
+   */
+  async function deliver(run: CreateRun, order: Order, payment: OrderPayment): Promise<Created> {
     const scope = completionScope(run);
     const issueKey = `${run.key}:issue`;
     const issue = await run.runner.run('issue-documents',
@@ -146,31 +161,37 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
       () => steps.inventory('inventory.void', { orderId: run.orderId, issueRequestKey: issueKey }, undoScope(run)),
       { undoEvenIfFailed: true });
     const captured = await run.runner.run('capture-payment', () => steps.capture(payment.paymentId, scope));
-    return run.runner.run('record-delivery', async () => {
+    return run.runner.run('record-delivery', async (): Promise<Created> => {
+      let stored: OrderCreateResult | undefined;
       try {
-        return await deps.store.update(run.orderId, run.clientId, order.version, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
+        const delivered = await deps.store.updateFrom(order, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
           type: 'order.delivered', clientId: run.clientId, correlationId: run.context.meta.correlationId,
           data: {
             idempotencyKey: run.key, paymentId: payment.paymentId, captured: captured.capturedAmount, currency: captured.currency, settledItems: [...issue.issued],
             documents: issue.documents.map((d) => ({ type: d.type, number: d.number, paxId: d.paxId })),
           },
+        }, {
+          complete: {
+            key: run.key,
+            response: (next) => {
+              stored = answerOf(next);
+              return JSON.stringify(stored);
+            },
+          },
         });
+        return { order: delivered, ...(stored ? { stored } : {}) };
       } catch (error) {
         // Another attempt of the same request may have recorded it first; then this one is done too.
         if (toGatewayError(error).code !== 'ORDER_VERSION_CONFLICT') throw error;
         const current = await deps.store.get(run.orderId, run.clientId);
-        if (current && !current.payments.some((p) => p.paymentId === payment.paymentId && p.status === 'PENDING')) return current;
+        if (current && !current.payments.some((p) => p.paymentId === payment.paymentId && p.status === 'PENDING')) return { order: current };
         throw error;
       }
     });
   }
 
-  async function createFresh(run: CreateRun): Promise<Order> {
+  async function createFresh(run: CreateRun): Promise<Created> {
     const { command, runner } = run;
-    const existing = await deps.store.get(run.orderId, run.clientId);
-    // The key's answer expired but the order it made is still here: the same request made it.
-    if (existing) return existing;
-
     const priced = await runner.run('verify-offer', () => verifyOffer(run));
     const offer = priced.offers[0] as OfferPriceResult['offers'][number];
     const plan = planItems(countersAfter(undefined), {
@@ -221,7 +242,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         },
       }),
       () => cancelRecord(run, failure ?? new GatewayError('INTERNAL_ERROR')));
-    if (!payment) return order;
+    if (!payment) return { order };
     try {
       return await deliver(run, order, payment);
     } catch (error) {
@@ -231,8 +252,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
   }
 
   /** Carries on with the order an earlier attempt of the same request wrote before it stopped. */
-  async function resume(run: CreateRun, orderId: string): Promise<Order> {
-    const order = await deps.store.get(orderId, run.clientId);
+  async function resume(run: CreateRun, orderId: string, order: Order | undefined): Promise<Created> {
     if (!order) throw new GatewayError('INTERNAL_ERROR', `Order ${orderId} is linked to the request but missing`);
     if (order.status === 'CLOSED') {
       const history = await deps.store.history(orderId, run.clientId);
@@ -245,7 +265,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     }
     const payment = order.payments.find((p) => p.status === 'PENDING');
     // A hold booking, or an order whose delivery was recorded: nothing left to do.
-    if (!payment) return order;
+    if (!payment) return { order };
     run.logger.info({ orderId }, 'carrying on with the order of an earlier attempt');
     const holdKey = `${run.key}:hold`;
     run.runner.adopt('hold-inventory', () => steps.inventory('inventory.release', { orderId, requestKey: holdKey }, undoScope(run)));
@@ -266,12 +286,14 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     const orderId = deriveOrderId(clientId, command.idempotencyKey);
     const key = `order.create:${command.idempotencyKey}`;
     const logger = context.logger.child({ orderId });
-    return runIdempotent<OrderCreateResult>(deps.store, { key, clientId, payload, ttlMs: deps.idempotencyTtlMs, logger }, async (claim) => {
+    return runIdempotent<OrderCreateResult>(deps.store, { key, clientId, payload, ttlMs: deps.idempotencyTtlMs, logger, orderId }, async (claim) => {
       const run: CreateRun = { command, clientId, orderId, key, context, logger, runner: createStepRunner(logger) };
       try {
-        const order = claim.orderId === undefined ? await createFresh(run) : await resume(run, claim.orderId);
+        // Without a link from the key, an order of this id was made by the same request before its answer expired.
+        const { order, stored } = claim.orderId !== undefined ? await resume(run, claim.orderId, claim.order)
+          : claim.order ? { order: claim.order } : await createFresh(run);
         logger.info({ orderId, bookingReference: order.bookingReference, status: order.status }, 'order created');
-        return { result: { order: toOrderView(order) }, orderId };
+        return { result: stored ?? answerOf(order), orderId, answered: stored !== undefined };
       } catch (error) {
         await run.runner.compensate(error instanceof FinalFailure ? error.error : error);
         throw error;

@@ -21,9 +21,10 @@ export function createLazyOrderStore(open: () => OrderStore): OrderStore {
     async get(orderId, owner) { return (await store()).get(orderId, owner); },
     async findByBookingReference(reference, owner) { return (await store()).findByBookingReference(reference, owner); },
     async update(orderId, owner, expectedVersion, change, event) { return (await store()).update(orderId, owner, expectedVersion, change, event); },
+    async updateFrom(current, change, event, options) { return (await store()).updateFrom(current, change, event, options); },
     async list(owner, filter) { return (await store()).list(owner, filter); },
     async history(orderId, owner) { return (await store()).history(orderId, owner); },
-    async claim(key, owner, requestHash, ttlMs) { return (await store()).claim(key, owner, requestHash, ttlMs); },
+    async claim(key, owner, requestHash, ttlMs, orderId) { return (await store()).claim(key, owner, requestHash, ttlMs, orderId); },
     async complete(key, response, orderId) { return (await store()).complete(key, response, orderId); },
     async release(key) { return (await store()).release(key); },
     async close() {

@@ -66,16 +66,28 @@ export interface CreateOrderOptions {
   readonly idempotencyKey?: string;
 }
 
+export interface UpdateOptions {
+  /**
+   * Stores the answer of a claimed request under its key with the change, in the same statement,
+   * as `complete` would: a replay then finds the answer exactly when the change was made.
+   * `response` builds the answer from the order's new version.
+   */
+  readonly complete?: { readonly key: string; readonly response: (order: Order) => string };
+}
+
 /**
  * What `claim` found:
  * - claimed: go ahead. `orderId` is set when an earlier attempt of the same request created that
- *   order before it failed or timed out: carry on from it instead of creating another.
+ *   order before it failed or timed out: carry on from it instead of creating another. `order` is
+ *   that order's record; it is also set without `orderId` when the order the request would create
+ *   (the `orderId` given to `claim`) exists although the key does not link it, because the key's
+ *   answer expired and the key was claimed again.
  * - completed: the request ran before; answer with `response` again.
  * - in-progress: the same request is running elsewhere right now (answer REQUEST_IN_PROGRESS).
  * - mismatch: the key was used by another client or for another request body.
  */
 export type ClaimResult =
-  | { readonly state: 'claimed'; readonly orderId?: string }
+  | { readonly state: 'claimed'; readonly orderId?: string; readonly order?: Order }
   | { readonly state: 'completed'; readonly orderId?: string; readonly response: string }
   | { readonly state: 'in-progress' }
   | { readonly state: 'mismatch' };
@@ -108,6 +120,11 @@ export interface OrderStore {
     change: (order: Order) => Order | Promise<Order>,
     event: NewEvent,
   ): Promise<Order>;
+  /**
+   * `update` for a caller that holds the order as the store last returned it: no read, so one
+   * round trip. Throws ORDER_VERSION_CONFLICT when the stored order is no longer `current`'s version.
+   */
+  updateFrom(current: Order, change: (order: Order) => Order | Promise<Order>, event: NewEvent, options?: UpdateOptions): Promise<Order>;
   /** Newest first. */
   list(ownerClientId: string, filter?: OrderListFilter): Promise<OrderSummary[]>;
   /** The audit trail, oldest first. Throws ORDER_NOT_FOUND for an unknown or another client's order. */
@@ -116,8 +133,9 @@ export interface OrderStore {
    * Claims an idempotency key (sender + message id) for a request whose body hashes to
    * `requestHash`. Exactly one of any number of concurrent claims wins.
    * @param ttlMs how long the answer is kept for replays. @defaultValue 24 hours
+   * @param orderId the id of the order the request creates, if it creates one (see ClaimResult).
    */
-  claim(key: string, ownerClientId: string, requestHash: string, ttlMs?: number): Promise<ClaimResult>;
+  claim(key: string, ownerClientId: string, requestHash: string, ttlMs?: number, orderId?: string): Promise<ClaimResult>;
   /** Stores the answer of a claimed request, so replays get it back. */
   complete(key: string, response: string, orderId?: string): Promise<void>;
   /** Gives a claimed key up after a failure, so a retry of the request can run again. */

@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from './order-store.ts';
-import type { SqlDatabase, SqlSession } from './sql-database.ts';
+import type { SqlDatabase, SqlSession, SqlStatement } from './sql-database.ts';
 import { createSqlOrderStore } from './sql-order-store.ts';
 
 export interface PgOrderStoreOptions {
@@ -11,7 +11,7 @@ export interface PgOrderStoreOptions {
   readonly schema: string;
   readonly logger: Logger;
   /**
-   * Connections in the pool. Each write holds one for a few round trips only (changes are
+   * Connections in the pool. Each write holds one for a single statement (changes are
    * computed outside transactions), so a small pool serves many concurrent requests.
    * @defaultValue 16
    */
@@ -22,8 +22,9 @@ export interface PgOrderStoreOptions {
 
 function sessionOf(client: Pool | PoolClient): SqlSession {
   return {
-    async query<Row>(text: string, params: readonly unknown[] = []) {
-      const result = await client.query(text, params as unknown[]);
+    async query<Row>(statement: string | SqlStatement, params: readonly unknown[] = []) {
+      const values = params as unknown[];
+      const result = await client.query(typeof statement === 'string' ? { text: statement, values } : { ...statement, values });
       return { rows: result.rows as Row[] };
     },
     async exec(script: string) {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from './order-store.ts';
-import type { SqlDatabase, SqlSession } from './sql-database.ts';
+import type { SqlDatabase, SqlSession, SqlStatement } from './sql-database.ts';
 import { createSqlOrderStore } from './sql-order-store.ts';
 
 export interface PgliteOrderStoreOptions {
@@ -25,8 +25,8 @@ export interface PgliteOrderStoreOptions {
 
 function sessionOf(db: PGlite | Transaction): SqlSession {
   return {
-    async query<Row>(text: string, params: readonly unknown[] = []) {
-      const result = await db.query<Row>(text, params as unknown[]);
+    async query<Row>(statement: string | SqlStatement, params: readonly unknown[] = []) {
+      const result = await db.query<Row>(typeof statement === 'string' ? statement : statement.text, params as unknown[]);
       return { rows: result.rows };
     },
     async exec(script: string) {

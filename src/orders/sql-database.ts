@@ -1,10 +1,25 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A statement run often enough to be parsed and planned once per connection, then run by name.
+ * The name is derived from the text, so two texts never share a name, whichever schema they use.
+ */
+export interface SqlStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+export function prepared(text: string): SqlStatement {
+  return { name: `ndc_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
+}
+
 /**
  * The little a SQL order store needs from a PostgreSQL connection. node-postgres and PGlite both
  * provide it in a few lines, so both adapters run the very same SQL.
  */
 export interface SqlSession {
-  /** One statement with `$1`-style parameters. */
-  query<Row>(text: string, params?: readonly unknown[]): Promise<{ readonly rows: Row[] }>;
+  /** One statement with `$1`-style parameters; a driver that cannot prepare runs a prepared one as text. */
+  query<Row>(statement: string | SqlStatement, params?: readonly unknown[]): Promise<{ readonly rows: Row[] }>;
   /** A script of several statements without parameters (a migration). */
   exec(script: string): Promise<void>;
 }

@@ -13,8 +13,9 @@ import type {
   OrderListFilter,
   OrderStore,
   OrderSummary,
+  UpdateOptions,
 } from './order-store.ts';
-import { quoteSchema, sqlConstraint, sqlState, type SqlDatabase, type SqlSession } from './sql-database.ts';
+import { prepared, quoteSchema, sqlConstraint, sqlState, type SqlDatabase, type SqlStatement } from './sql-database.ts';
 
 export interface SqlOrderStoreOptions {
   readonly database: SqlDatabase;
@@ -122,14 +123,22 @@ function milliseconds(ms: number): string {
 /** Fields a change may never touch: they identify the order and who owns it. */
 const IMMUTABLE_FIELDS = ['orderId', 'ownerClientId', 'bookingReference', 'createdAt'] as const;
 
+/** What identifies the stored version an update starts from. */
+type Stored = Pick<Order, (typeof IMMUTABLE_FIELDS)[number] | 'version' | 'updatedAt'>;
+
 /**
  * The order store over any PostgreSQL connection. Both adapters are this code with a different
  * SqlDatabase, so the SQL (and the concurrency it guarantees) is written and tested once.
  *
- * Concurrency: an update reads the order, runs the caller's change with no transaction open, then
- * writes with `WHERE version = <read version>`. Of concurrent writers, the first to commit wins;
- * the others match no row and get ORDER_VERSION_CONFLICT. Idempotency claims rely on
- * `INSERT … ON CONFLICT DO UPDATE … WHERE`, which PostgreSQL serialises on the key's row.
+ * Concurrency: an update reads the order (updateFrom takes the caller's), runs the caller's change
+ * with no transaction open, then writes with `WHERE version = <read version>`. Of concurrent
+ * writers, the first to commit wins; the others match no row and get ORDER_VERSION_CONFLICT.
+ * Idempotency claims rely on `INSERT … ON CONFLICT DO UPDATE … WHERE`, which PostgreSQL
+ * serialises on the key's row.
+ *
+ * Round trips: every write is one statement (data-modifying CTEs where it touches several
+ * tables), so it needs no BEGIN or COMMIT of its own, and the statements are prepared once per
+ * connection.
  */
 export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
   const { database: db, logger } = options;
@@ -138,27 +147,48 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
   const ownsDatabase = options.ownsDatabase ?? true;
 
   const sql = {
-    insertOrder: `INSERT INTO ${s}.orders
-        (order_id, booking_reference, owner_client_id, status, version, created_at, updated_at, pax_surnames, record)
-      VALUES ($1, $2, $3, $4, $5, $6, $6, $7::text[], $8::jsonb)`,
-    insertEvent: `INSERT INTO ${s}.order_events (order_id, seq, type, at, client_id, correlation_id, version, data)
-      VALUES ($1, $2, $3, $4, $5, $6, $2, $7::jsonb)`,
-    linkKey: `UPDATE ${s}.idempotency_keys SET order_id = $2
-      WHERE key = $1 AND owner_client_id = $3 AND state = 'in-progress' AND order_id IS NULL
-      RETURNING key`,
-    selectOrder: `SELECT record FROM ${s}.orders WHERE order_id = $1 AND owner_client_id = $2`,
-    selectByReference: `SELECT record FROM ${s}.orders WHERE booking_reference = $1 AND owner_client_id = $2`,
-    updateOrder: `UPDATE ${s}.orders
-      SET status = $4, version = $5, updated_at = $6, pax_surnames = $7::text[], record = $8::jsonb
-      WHERE order_id = $1 AND owner_client_id = $2 AND version = $3
-      RETURNING order_id`,
-    history: `SELECT e.order_id, e.seq, e.type, e.at, e.client_id, e.correlation_id, e.version, e.data
+    // One statement, so one round trip and one commit: the order, its first event and, when a
+    // key is given ($9), the key's link to the order. A key that is not held by this request
+    // (linked finds no row) inserts nothing, and the caller learns it from `inserted`.
+    createOrder: prepared(`WITH linked AS (
+        UPDATE ${s}.idempotency_keys SET order_id = $1
+        WHERE key = $9 AND owner_client_id = $3 AND state = 'in-progress' AND order_id IS NULL
+        RETURNING key),
+      inserted AS (
+        INSERT INTO ${s}.orders (order_id, booking_reference, owner_client_id, status, version, created_at, updated_at, pax_surnames, record)
+        SELECT $1, $2, $3, $4, $5, $6, $6, $7::text[], $8::jsonb
+        WHERE $9::text IS NULL OR EXISTS (SELECT 1 FROM linked)
+        RETURNING order_id),
+      event AS (
+        INSERT INTO ${s}.order_events (order_id, seq, type, at, client_id, correlation_id, version, data)
+        SELECT order_id, $5, $10, $6, $11, $12, $5, $13::jsonb FROM inserted)
+      SELECT count(*)::int AS inserted FROM inserted`),
+    selectOrder: prepared(`SELECT record FROM ${s}.orders WHERE order_id = $1 AND owner_client_id = $2`),
+    selectByReference: prepared(`SELECT record FROM ${s}.orders WHERE booking_reference = $1 AND owner_client_id = $2`),
+    // One statement: the next version only if the stored one is still $3, its event, and, when a
+    // key is given ($13), the request's answer stored under it. No row: somebody wrote first.
+    updateOrder: prepared(`WITH updated AS (
+        UPDATE ${s}.orders
+        SET status = $4, version = $5, updated_at = $6, pax_surnames = $7::text[], record = $8::jsonb
+        WHERE order_id = $1 AND owner_client_id = $2 AND version = $3
+        RETURNING order_id),
+      event AS (
+        INSERT INTO ${s}.order_events (order_id, seq, type, at, client_id, correlation_id, version, data)
+        SELECT order_id, $5, $9, $6, $10, $11, $5, $12::jsonb FROM updated),
+      completed AS (
+        UPDATE ${s}.idempotency_keys SET state = 'completed', response = $14, order_id = $1
+        WHERE key = $13 AND state = 'in-progress' AND EXISTS (SELECT 1 FROM updated)
+        RETURNING key)
+      SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM completed)::int AS completed`),
+    history: prepared(`SELECT e.order_id, e.seq, e.type, e.at, e.client_id, e.correlation_id, e.version, e.data
       FROM ${s}.order_events e
       WHERE e.order_id = $1 AND EXISTS (SELECT 1 FROM ${s}.orders o WHERE o.order_id = $1 AND o.owner_client_id = $2)
-      ORDER BY e.seq`,
+      ORDER BY e.seq`),
     // Takes the key when it is new, expired, released by the same request, or held by the same
-    // request past its lease. Anything else leaves the row alone and returns nothing.
-    claim: `INSERT INTO ${s}.idempotency_keys AS k (key, owner_client_id, request_hash, state, created_at, expires_at)
+    // request past its lease. Anything else leaves the row alone and returns nothing. With the
+    // key, it returns the order the request made: the one the key links, else the one with the
+    // id the caller would give it ($6), still there after the key's answer expired.
+    claim: prepared(`INSERT INTO ${s}.idempotency_keys AS k (key, owner_client_id, request_hash, state, created_at, expires_at)
       VALUES ($1, $2, $3, 'in-progress', now(), now() + $4::interval)
       ON CONFLICT (key) DO UPDATE SET
         owner_client_id = EXCLUDED.owner_client_id,
@@ -171,44 +201,65 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       WHERE k.expires_at <= now()
          OR (k.owner_client_id = EXCLUDED.owner_client_id AND k.request_hash = EXCLUDED.request_hash
              AND (k.state = 'released' OR (k.state = 'in-progress' AND k.created_at <= now() - $5::interval)))
-      RETURNING order_id`,
-    selectKey: `SELECT owner_client_id, request_hash, state, order_id, response FROM ${s}.idempotency_keys WHERE key = $1`,
-    completeKey: `UPDATE ${s}.idempotency_keys SET state = 'completed', response = $2, order_id = COALESCE($3, order_id)
+      RETURNING order_id,
+        (SELECT o.record FROM ${s}.orders o WHERE o.order_id = COALESCE(k.order_id, $6::text) AND o.owner_client_id = $2) AS record`),
+    selectKey: prepared(`SELECT owner_client_id, request_hash, state, order_id, response FROM ${s}.idempotency_keys WHERE key = $1`),
+    completeKey: prepared(`UPDATE ${s}.idempotency_keys SET state = 'completed', response = $2, order_id = COALESCE($3, order_id)
       WHERE key = $1 AND state = 'in-progress'
-      RETURNING key`,
+      RETURNING key`),
     // Nothing was created: forget the key. An order was created: keep the link, so the retry
     // continues with that order instead of making a second one.
-    releaseKey: `WITH forgotten AS (
+    releaseKey: prepared(`WITH forgotten AS (
         DELETE FROM ${s}.idempotency_keys WHERE key = $1 AND state = 'in-progress' AND order_id IS NULL RETURNING key)
       UPDATE ${s}.idempotency_keys SET state = 'released'
-      WHERE key = $1 AND state = 'in-progress' AND order_id IS NOT NULL`,
+      WHERE key = $1 AND state = 'in-progress' AND order_id IS NOT NULL`),
   };
 
-  async function readOrder(session: SqlSession, text: string, key: string, ownerClientId: string): Promise<Order | undefined> {
-    const { rows } = await session.query<{ record: Order }>(text, [key, ownerClientId]);
+  async function readOrder(statement: SqlStatement, key: string, ownerClientId: string): Promise<Order | undefined> {
+    const { rows } = await db.query<{ record: Order }>(statement, [key, ownerClientId]);
     return rows[0]?.record;
   }
 
-  async function appendEvent(tx: SqlSession, order: Order, event: NewEvent): Promise<void> {
-    await tx.query(sql.insertEvent, [
-      order.orderId, order.version, event.type, order.updatedAt, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}),
+  async function insertOrder(order: Order, options: CreateOrderOptions): Promise<void> {
+    const { event } = options;
+    const { rows } = await db.query<{ inserted: number }>(sql.createOrder, [
+      order.orderId, order.bookingReference, order.ownerClientId, order.status, order.version, order.createdAt,
+      surnamesOf(order), JSON.stringify(order), options.idempotencyKey ?? null,
+      event.type, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}),
     ]);
+    if (rows[0]?.inserted !== 1) {
+      throw new GatewayError('REQUEST_IN_PROGRESS', 'The idempotency key is not held by this request, or already has an order');
+    }
   }
 
-  async function insertOrder(order: Order, options: CreateOrderOptions): Promise<void> {
-    await db.transaction(async (tx) => {
-      await tx.query(sql.insertOrder, [
-        order.orderId, order.bookingReference, order.ownerClientId, order.status, order.version, order.createdAt,
-        surnamesOf(order), JSON.stringify(order),
-      ]);
-      await appendEvent(tx, order, options.event);
-      if (options.idempotencyKey !== undefined) {
-        const { rows } = await tx.query(sql.linkKey, [options.idempotencyKey, order.orderId, order.ownerClientId]);
-        if (rows.length === 0) {
-          throw new GatewayError('REQUEST_IN_PROGRESS', 'The idempotency key is not held by this request, or already has an order');
-        }
-      }
-    });
+  async function writeNext(current: Stored, next: Order, event: NewEvent, options: UpdateOptions): Promise<void> {
+    const key = options.complete?.key ?? null;
+    const { rows } = await db.query<{ updated: number; completed: number }>(sql.updateOrder, [
+      current.orderId, current.ownerClientId, current.version, next.status, next.version, next.updatedAt, surnamesOf(next), JSON.stringify(next),
+      event.type, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}),
+      key, options.complete ? options.complete.response(next) : null,
+    ]);
+    if (rows[0]?.updated !== 1) {
+      throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${current.orderId} was changed by another request since version ${current.version}`);
+    }
+    if (key !== null && rows[0].completed !== 1) logger.warn({ idempotencyKey: key }, 'idempotency key completed while not in progress; its lease had run out');
+  }
+
+  async function updateFrom(current: Order, change: (order: Order) => Order | Promise<Order>, event: NewEvent, options: UpdateOptions = {}): Promise<Order> {
+    // What identifies the stored version is taken before `change` runs. The record is handed over
+    // as it is, not copied: Order is readonly throughout, and the changes return new records.
+    const stored: Stored = {
+      orderId: current.orderId, ownerClientId: current.ownerClientId, bookingReference: current.bookingReference,
+      createdAt: current.createdAt, version: current.version, updatedAt: current.updatedAt,
+    };
+    const changed = await change(current);
+    for (const field of IMMUTABLE_FIELDS) {
+      if (changed[field] !== stored[field]) throw new GatewayError('INTERNAL_ERROR', `An order change may not alter ${field}`);
+    }
+    const next: Order = { ...changed, version: stored.version + 1, updatedAt: nextInstant(stored.updatedAt) };
+    assertValidOrderRecord(next);
+    await writeNext(stored, next, event, options);
+    return next;
   }
 
   return {
@@ -238,36 +289,23 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     },
 
     get(orderId, ownerClientId) {
-      return readOrder(db, sql.selectOrder, orderId, ownerClientId);
+      return readOrder(sql.selectOrder, orderId, ownerClientId);
     },
 
     findByBookingReference(bookingReference, ownerClientId) {
-      return readOrder(db, sql.selectByReference, normaliseBookingReference(bookingReference), ownerClientId);
+      return readOrder(sql.selectByReference, normaliseBookingReference(bookingReference), ownerClientId);
     },
 
     async update(orderId, ownerClientId, expectedVersion, change, event) {
-      const current = await readOrder(db, sql.selectOrder, orderId, ownerClientId);
+      const current = await readOrder(sql.selectOrder, orderId, ownerClientId);
       if (!current) throw new GatewayError('ORDER_NOT_FOUND', `Order ${orderId} is unknown`);
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${orderId} is at version ${current.version}, not ${expectedVersion}`);
       }
-      const changed = await change(structuredClone(current));
-      for (const field of IMMUTABLE_FIELDS) {
-        if (changed[field] !== current[field]) throw new GatewayError('INTERNAL_ERROR', `An order change may not alter ${field}`);
-      }
-      const next: Order = { ...changed, version: current.version + 1, updatedAt: nextInstant(current.updatedAt) };
-      assertValidOrderRecord(next);
-      await db.transaction(async (tx) => {
-        const { rows } = await tx.query(sql.updateOrder, [
-          orderId, ownerClientId, current.version, next.status, next.version, next.updatedAt, surnamesOf(next), JSON.stringify(next),
-        ]);
-        if (rows.length === 0) {
-          throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${orderId} was changed by another request since version ${current.version}`);
-        }
-        await appendEvent(tx, next, event);
-      });
-      return next;
+      return updateFrom(current, change, event);
     },
+
+    updateFrom,
 
     async list(ownerClientId, filter = {}) {
       const params: unknown[] = [ownerClientId];
@@ -301,12 +339,19 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       return rows.map(toEvent);
     },
 
-    async claim(key, ownerClientId, requestHash, ttlMs = DEFAULT_TTL_MS): Promise<ClaimResult> {
+    async claim(key, ownerClientId, requestHash, ttlMs = DEFAULT_TTL_MS, orderId): Promise<ClaimResult> {
       // A row can vanish (released) or be freed between the two statements; look again then.
       for (let attempt = 0; attempt < 5; attempt++) {
-        const claimed = await db.query<{ order_id: string | null }>(sql.claim, [key, ownerClientId, requestHash, milliseconds(ttlMs), milliseconds(leaseMs)]);
+        const claimed = await db.query<{ order_id: string | null; record: Order | null }>(sql.claim,
+          [key, ownerClientId, requestHash, milliseconds(ttlMs), milliseconds(leaseMs), orderId ?? null]);
         const won = claimed.rows[0];
-        if (won) return won.order_id === null ? { state: 'claimed' } : { state: 'claimed', orderId: won.order_id };
+        if (won) {
+          return {
+            state: 'claimed',
+            ...(won.order_id === null ? {} : { orderId: won.order_id }),
+            ...(won.record === null ? {} : { order: won.record }),
+          };
+        }
         const row = (await db.query<IdempotencyRow>(sql.selectKey, [key])).rows[0];
         if (!row) continue;
         if (row.owner_client_id !== ownerClientId || row.request_hash !== requestHash) return { state: 'mismatch' };

@@ -42,6 +42,22 @@ describe('airline client', () => {
     expect(calls).toEqual([{ path: '/v1/offer.shop', correlationId: 'corr-1', body: '{"a":1}' }]);
   });
 
+  it('keeps the connection open between calls instead of connecting for each', async () => {
+    behaviour = (_req, res) => json(res, 200, { ok: true });
+    let connections = 0;
+    const count = (): void => { connections += 1; };
+    server.server.on('connection', count);
+    try {
+      const airline = client();
+      for (let i = 0; i < 10; i += 1) await airline.call('offer.price', {}, { correlationId: `corr-ka-${i}` });
+    } finally {
+      server.server.off('connection', count);
+    }
+    expect(calls).toHaveLength(10);
+    // undici may open a second connection while the first is being freed; it then reuses both.
+    expect(connections).toBeLessThanOrEqual(2);
+  });
+
   it('retries an idempotent command after a 503 and returns the later success', async () => {
     behaviour = (_req, res) => (calls.length === 1 ? json(res, 503, { error: { code: 'BUSY', message: 'busy' } }) : json(res, 200, { ok: true }));
     expect(await client().call('offer.price', {}, { correlationId: 'corr-2' })).toEqual({ ok: true });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/airline/airline-types.ts';
 import { loadCommandSchemas } from '../../../src/airline/command-schemas.ts';
 import { deriveOrderId, type OrderCreateResult, type OrderHistoryResult, type OrderListResult } from '../../../src/orchestration/index.ts';
@@ -129,6 +130,33 @@ describe('order.create', () => {
     expect(list.orders[0]).toEqual(expect.objectContaining({ orderId: first.order.orderId, bookingReference: first.order.bookingReference, version: 2 }));
     expect(h.paymentService.authorisations().filter((a) => a.reference === first.order.orderId)).toHaveLength(1);
     expect(await codeOf(send(h.handlers, 'order.create', { ...command, contacts: [] }, client))).toBe('INVALID_BUSINESS_DATA');
+  });
+
+  it('costs PostgreSQL three statements for a paid order and two for its replay, with no explicit transaction', async () => {
+    const client = `client-${randomUUID()}`;
+    const command = await createCommand();
+    // Every statement of every pg pool passes through Client#query (the spy calls through); nothing else uses pg meanwhile.
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    const statements = (): string[] => query.mock.calls.map(([config]) => {
+      const text = typeof config === 'string' ? config : (config as { text: string }).text;
+      return text.replace(/\s+/g, ' ').trim();
+    });
+    try {
+      const first = await send<OrderCreateResult>(h.handlers, 'order.create', command, client);
+      const created = statements();
+      query.mockClear();
+      expect(await send<OrderCreateResult>(h.handlers, 'order.create', command, client)).toEqual(first);
+      const replayed = statements();
+
+      expect(created).toEqual([
+        expect.stringMatching(/^INSERT INTO "\w+".idempotency_keys/),
+        expect.stringMatching(/^WITH linked AS \( UPDATE "\w+".idempotency_keys/),
+        expect.stringMatching(/^WITH updated AS \( UPDATE "\w+".orders/),
+      ]);
+      expect(replayed).toEqual([expect.stringMatching(/^INSERT INTO "\w+".idempotency_keys/), expect.stringMatching(/^SELECT .* FROM "\w+".idempotency_keys/)]);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('with a declining card: PAYMENT_DECLINED, the hold released, no order, the key free again', async () => {

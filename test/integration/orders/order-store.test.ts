@@ -71,7 +71,7 @@ describe.each<[string, HarnessFactory]>([
 
       await store.migrate();
 
-      expect(before).toEqual([expect.objectContaining({ version: 1, name: 'init' })]);
+      expect(before).toEqual([expect.objectContaining({ version: 1, name: 'init' }), expect.objectContaining({ version: 2, name: 'records_uncompressed' })]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
     });
 
@@ -82,9 +82,22 @@ describe.each<[string, HarnessFactory]>([
 
       await Promise.all([first.migrate(), second.migrate()]);
 
-      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations`)).toEqual([{ version: 1 }]);
+      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
       const order = await second.create(buildNewOrder(owner), { event: created() });
       expect(await first.get(order.orderId, owner)).toEqual(order);
+    });
+  });
+
+  describe('storage', () => {
+    it('keeps a record and an answer of a few KB inline and uncompressed, so writes spend no CPU on compression', async () => {
+      const k = `${owner}:MSG-${randomUUID()}`;
+      await store.claim(k, owner, 'hash-1');
+      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k });
+      await store.complete(k, JSON.stringify({ order }), order.orderId);
+
+      expect(JSON.stringify(order).length).toBeGreaterThan(3000);
+      expect(await harness.sql(`SELECT pg_column_compression(record) AS method FROM "${schema}".orders WHERE order_id = $1`, [order.orderId])).toEqual([{ method: null }]);
+      expect(await harness.sql(`SELECT pg_column_compression(response) AS method FROM "${schema}".idempotency_keys WHERE key = $1`, [k])).toEqual([{ method: null }]);
     });
   });
 
@@ -221,6 +234,52 @@ describe.each<[string, HarnessFactory]>([
     });
   });
 
+  describe('updateFrom (the caller holds the stored record)', () => {
+    const key = (): string => `${owner}:MSG-${randomUUID()}`;
+
+    it('writes the next version with its event, and refuses a record that is no longer the stored version', async () => {
+      const order = await createOrder();
+      const event: NewEvent = { type: 'order.item-cancelled', clientId: 'internal-actor', correlationId: 'corr-2', data: { orderItemId: 'ITEM2' } };
+
+      const updated = await store.updateFrom(order, (o) => cancelOrderItem(o, 'ITEM2'), event);
+      const stale = await codeOf(store.updateFrom(order, (o) => ({ ...o, paymentTimeLimit: '2030-01-01T00:00:00Z' }), created()));
+
+      expect(updated).toMatchObject({ version: 2, items: [expect.anything(), expect.objectContaining({ status: 'CANCELLED' }), expect.anything()] });
+      expect(stale).toBe('ORDER_VERSION_CONFLICT');
+      expect(await store.get(order.orderId, owner)).toEqual(updated);
+      expect((await store.history(order.orderId, owner)).map((e) => [e.seq, e.type, e.clientId, e.correlationId, e.version, e.data])).toEqual([
+        [1, 'order.created', owner, expect.any(String), 1, { channel: 'NDC', version: '21.3' }],
+        [2, 'order.item-cancelled', 'internal-actor', 'corr-2', 2, { orderItemId: 'ITEM2' }],
+      ]);
+    });
+
+    it('stores the answer built from the new version under the key with the change', async () => {
+      const k = key();
+      await store.claim(k, owner, 'hash-1');
+      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k });
+
+      const updated = await store.updateFrom(order, (o) => ({ ...o, paymentTimeLimit: '2030-01-01T00:00:00Z' }), created(), {
+        complete: { key: k, response: (next) => `<OrderViewRS version="${next.version}"/>` },
+      });
+
+      expect(updated.version).toBe(2);
+      expect(await store.claim(k, owner, 'hash-1')).toEqual({ state: 'completed', orderId: order.orderId, response: '<OrderViewRS version="2"/>' });
+    });
+
+    it('leaves the key in progress when the change loses to another writer', async () => {
+      const k = key();
+      await store.claim(k, owner, 'hash-1');
+      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k });
+      await store.update(order.orderId, owner, 1, (o) => ({ ...o, paymentTimeLimit: '2030-01-01T00:00:00Z' }), created());
+
+      const code = await codeOf(store.updateFrom(order, (o) => o, created(), { complete: { key: k, response: () => '<never/>' } }));
+
+      expect(code).toBe('ORDER_VERSION_CONFLICT');
+      expect(await store.claim(k, owner, 'hash-1')).toEqual({ state: 'in-progress' });
+      expect(await store.history(order.orderId, owner)).toHaveLength(2);
+    });
+  });
+
   describe('list', () => {
     it('filters by status, surname, booking reference and creation time, newest first, with paging', async () => {
       // Apart by a few milliseconds, so creation times order them.
@@ -319,7 +378,7 @@ describe.each<[string, HarnessFactory]>([
       await store.release(k);
 
       expect(await store.claim(k, owner, 'hash-2')).toEqual({ state: 'mismatch' });
-      expect(await store.claim(k, owner, 'hash-1')).toEqual({ state: 'claimed', orderId: order.orderId });
+      expect(await store.claim(k, owner, 'hash-1')).toEqual({ state: 'claimed', orderId: order.orderId, order });
       await expect(codeOf(store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k }))).resolves.toBe('REQUEST_IN_PROGRESS');
       expect(await store.list(owner)).toHaveLength(1);
     });
@@ -350,6 +409,19 @@ describe.each<[string, HarnessFactory]>([
       await sleep(120);
 
       expect(await store.claim(k, owner, 'hash-2')).toEqual({ state: 'claimed' });
+    });
+
+    it('a claim naming the order the request creates finds it after the key expired, and only the owner\'s', async () => {
+      const k = key();
+      await store.claim(k, owner, 'hash-1', 50);
+      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k });
+      await store.complete(k, '<old/>', order.orderId);
+      await sleep(120);
+
+      expect(await store.claim(k, `client-${randomUUID()}`, 'hash-1', undefined, order.orderId)).toEqual({ state: 'claimed' });
+      await store.release(k);
+      expect(await store.claim(k, owner, 'hash-1', undefined, order.orderId)).toEqual({ state: 'claimed', order });
+      expect(await store.claim(key(), owner, 'hash-1', undefined, 'ORD-not-created')).toEqual({ state: 'claimed' });
     });
   });
 

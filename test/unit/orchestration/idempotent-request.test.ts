@@ -31,7 +31,7 @@ function keyStore(): OrderStore & { rows: Map<string, { owner: string; hash: str
       if (row?.orderId) rows.set(key, { ...row, state: 'released' });
       else rows.delete(key);
     },
-    migrate: unused, create: unused, get: unused, findByBookingReference: unused, update: unused, list: unused, history: unused, close: async () => {},
+    migrate: unused, create: unused, get: unused, findByBookingReference: unused, update: unused, updateFrom: unused, list: unused, history: unused, close: async () => {},
   };
 }
 
@@ -78,6 +78,18 @@ describe('runIdempotent', () => {
     const store = keyStore();
     store.rows.set('order.create:k1', { owner: 'c1', hash: requestHash({ a: 1 }), state: 'released', orderId: 'O7' });
     expect(await runIdempotent(store, request({ a: 1 }), async (claim) => ({ result: claim.orderId }))).toBe('O7');
+  });
+
+  it('leaves the answer alone when the work stored it with its last write', async () => {
+    const store = keyStore();
+    const completed: string[] = [];
+    const complete = store.complete.bind(store);
+    store.complete = async (key, response, orderId) => { completed.push(response); await complete(key, response, orderId); };
+
+    expect(await runIdempotent(store, request({ a: 1 }), async () => ({ result: 'stored by the work', orderId: 'O1', answered: true }))).toBe('stored by the work');
+    expect(await runIdempotent(store, { ...request({ a: 2 }), key: 'order.create:k2' }, async () => ({ result: 'stored here', orderId: 'O2' }))).toBe('stored here');
+
+    expect(completed).toEqual(['"stored here"']);
   });
 });
 
