@@ -25,6 +25,8 @@ interface PendingCommand {
   /** The sender has its answer (result, error or deadline); nothing more is delivered. */
   settled: boolean;
   started: boolean;
+  /** Position in the FIFO counted from the first command ever queued, so an expired one can be dropped in O(1). */
+  readonly slot: number;
 }
 
 /**
@@ -43,6 +45,9 @@ export function createInProcessQueue(options: InProcessQueueOptions): CommandQue
 
   const fifo: (PendingCommand | undefined)[] = [];
   let head = 0;
+  /** Commands spliced off the front of the FIFO so far: fifo[i] holds slot i + dropped. */
+  let dropped = 0;
+  let queued = 0;
   let running = 0;
   let closed = false;
   let idle: (() => void) | undefined;
@@ -64,8 +69,9 @@ export function createInProcessQueue(options: InProcessQueueOptions): CommandQue
     if (command.started) {
       command.controller.abort(error);
     } else {
-      // Left in the FIFO and skipped when reached; only the count changes now.
+      // Its place in the FIFO is emptied now, so a backlog of expired commands holds no payloads.
       countsOf(command.family).waiting--;
+      fifo[command.slot - dropped] = undefined;
     }
     command.reject(error);
   }
@@ -77,6 +83,7 @@ export function createInProcessQueue(options: InProcessQueueOptions): CommandQue
       head++;
       if (head > 1024 && head * 2 > fifo.length) {
         fifo.splice(0, head);
+        dropped += head;
         head = 0;
       }
       if (command && !command.settled) return command;
@@ -144,6 +151,7 @@ export function createInProcessQueue(options: InProcessQueueOptions): CommandQue
           timer: undefined,
           settled: false,
           started: false,
+          slot: queued++,
         };
         command.timer = setTimeout(() => expire(command), remaining);
         countsOf(command.family).waiting++;

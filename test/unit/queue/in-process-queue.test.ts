@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
@@ -49,6 +51,27 @@ describe('createInProcessQueue', () => {
     release();
     await first;
     expect(await queue.depth()).toEqual({ offer: 0 });
+  });
+
+  it('lets go of an expired waiting command at once, while the commands before it still run', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const queue = createInProcessQueue({ handlers: new Map([['offer.shop', async () => { await gate; return 'ok'; }]]), concurrency: 1, logger });
+    const first = queue.send(envelope('offer.shop', 1));
+    const payload = (): WeakRef<object> => {
+      const big = { offers: new Array(100_000).fill('x') };
+      void queue.send(envelope('offer.shop', big, 20)).catch(() => undefined);
+      return new WeakRef(big);
+    };
+    const waiting = payload();
+
+    await tick(60);
+    gc();
+    expect(waiting.deref()).toBeUndefined();
+    release();
+    await expect(first).resolves.toBe('ok');
   });
 
   it('lets accepted commands finish on close and refuses new ones', async () => {
