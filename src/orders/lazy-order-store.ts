@@ -27,6 +27,8 @@ export function createLazyOrderStore(open: () => OrderStore): OrderStore {
     async claim(key, owner, requestHash, ttlMs, orderId) { return (await store()).claim(key, owner, requestHash, ttlMs, orderId); },
     async complete(key, response, orderId) { return (await store()).complete(key, response, orderId); },
     async release(key) { return (await store()).release(key); },
+    // A store this process never opened has nothing of this process's to purge.
+    async purgeExpiredKeys(limit) { return ready ? (await ready).purgeExpiredKeys(limit) : 0; },
     async close() {
       if (ready) await (await ready).close();
     },

@@ -140,5 +140,11 @@ export interface OrderStore {
   complete(key: string, response: string, orderId?: string): Promise<void>;
   /** Gives a claimed key up after a failure, so a retry of the request can run again. */
   release(key: string): Promise<void>;
+  /**
+   * Deletes up to `limit` idempotency keys whose time to live has passed, oldest first, and
+   * returns how many went. A retry after that is a new request, as it was once the key expired;
+   * the order it made stays and is found by its id. The store also does this on a timer.
+   */
+  purgeExpiredKeys(limit: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -18,6 +18,8 @@ export interface PgOrderStoreOptions {
   readonly poolSize?: number;
   /** @defaultValue 60000 — see SqlOrderStoreOptions.idempotencyLeaseMs */
   readonly idempotencyLeaseMs?: number;
+  /** @defaultValue 60000 — see SqlOrderStoreOptions.keyPurgeIntervalMs */
+  readonly keyPurgeIntervalMs?: number;
 }
 
 function sessionOf(client: Pool | PoolClient): SqlSession {
@@ -79,5 +81,6 @@ export function createPgOrderStore(options: PgOrderStoreOptions): OrderStore {
     schema: options.schema,
     logger: options.logger,
     ...(options.idempotencyLeaseMs === undefined ? {} : { idempotencyLeaseMs: options.idempotencyLeaseMs }),
+    ...(options.keyPurgeIntervalMs === undefined ? {} : { keyPurgeIntervalMs: options.keyPurgeIntervalMs }),
   });
 }

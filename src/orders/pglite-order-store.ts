@@ -21,6 +21,8 @@ export interface PgliteOrderStoreOptions {
   readonly logger: Logger;
   /** @defaultValue 60000 — see SqlOrderStoreOptions.idempotencyLeaseMs */
   readonly idempotencyLeaseMs?: number;
+  /** @defaultValue 60000 — see SqlOrderStoreOptions.keyPurgeIntervalMs */
+  readonly keyPurgeIntervalMs?: number;
 }
 
 function sessionOf(db: PGlite | Transaction): SqlSession {
@@ -57,5 +59,6 @@ export function createPgliteOrderStore(options: PgliteOrderStoreOptions): OrderS
     logger: options.logger,
     ownsDatabase: options.database === undefined,
     ...(options.idempotencyLeaseMs === undefined ? {} : { idempotencyLeaseMs: options.idempotencyLeaseMs }),
+    ...(options.keyPurgeIntervalMs === undefined ? {} : { keyPurgeIntervalMs: options.keyPurgeIntervalMs }),
   });
 }

@@ -30,6 +30,12 @@ export interface SqlOrderStoreOptions {
   readonly idempotencyLeaseMs?: number;
   /** Closes `database` on `close()`; false when the caller shares it. @defaultValue true */
   readonly ownsDatabase?: boolean;
+  /**
+   * How often expired idempotency keys are deleted, once the store is migrated; 0 never.
+   * Each key holds the whole answer of its request, so without it the table grows with every write.
+   * @defaultValue 60000
+   */
+  readonly keyPurgeIntervalMs?: number;
 }
 
 const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -38,6 +44,9 @@ const MAX_LIST_LIMIT = 500;
 /** Attempts at drawing a free booking reference before giving up. */
 const BOOKING_REFERENCE_ATTEMPTS = 5;
 const UNIQUE_VIOLATION = '23505';
+/** Keys deleted per statement, and statements per purge at most, so a purge never holds a connection long. */
+const PURGE_BATCH = 1000;
+const PURGE_BATCHES = 20;
 
 interface EventRow {
   order_id: string;
@@ -213,7 +222,27 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
         DELETE FROM ${s}.idempotency_keys WHERE key = $1 AND state = 'in-progress' AND order_id IS NULL RETURNING key)
       UPDATE ${s}.idempotency_keys SET state = 'released'
       WHERE key = $1 AND state = 'in-progress' AND order_id IS NOT NULL`),
+    // SKIP LOCKED: purges of several processes share the work instead of waiting on each other.
+    purgeKeys: prepared(`DELETE FROM ${s}.idempotency_keys WHERE key IN (
+        SELECT key FROM ${s}.idempotency_keys WHERE expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING key`),
   };
+  let purgeTimer: NodeJS.Timeout | undefined;
+
+  async function purgeExpiredKeys(limit: number): Promise<number> {
+    const { rows } = await db.query(sql.purgeKeys, [limit]);
+    return rows.length;
+  }
+
+  async function purgeOnTimer(): Promise<void> {
+    let purged = 0;
+    for (let batch = 0; batch < PURGE_BATCHES; batch++) {
+      const count = await purgeExpiredKeys(PURGE_BATCH);
+      purged += count;
+      if (count < PURGE_BATCH) break;
+    }
+    if (purged > 0) logger.debug({ purged }, 'expired idempotency keys deleted');
+  }
 
   async function readOrder(statement: SqlStatement, key: string, ownerClientId: string): Promise<Order | undefined> {
     const { rows } = await db.query<{ record: Order }>(statement, [key, ownerClientId]);
@@ -265,6 +294,13 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
   return {
     async migrate() {
       await applyMigrations(db, options.schema, logger);
+      const every = options.keyPurgeIntervalMs ?? 60_000;
+      if (every > 0 && purgeTimer === undefined) {
+        purgeTimer = setInterval(() => {
+          purgeOnTimer().catch((err: unknown) => logger.warn({ err }, 'could not delete expired idempotency keys'));
+        }, every);
+        purgeTimer.unref();
+      }
     },
 
     async create(newOrder, createOptions) {
@@ -375,7 +411,10 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       await db.query(sql.releaseKey, [key]);
     },
 
+    purgeExpiredKeys,
+
     async close() {
+      clearInterval(purgeTimer);
       if (ownsDatabase) await db.close();
     },
   };

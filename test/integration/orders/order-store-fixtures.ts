@@ -12,7 +12,7 @@ export const silentLogger = createLogger('silent');
 /** One database per test file; each store on it gets its own schema. */
 export interface StoreHarness {
   /** A store on the shared database, in `schema`. */
-  open(schema: string, options?: { idempotencyLeaseMs?: number }): OrderStore;
+  open(schema: string, options?: { idempotencyLeaseMs?: number; keyPurgeIntervalMs?: number }): OrderStore;
   /** Runs SQL directly, as an operator with full rights would. */
   sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   dropSchema(schema: string): Promise<void>;

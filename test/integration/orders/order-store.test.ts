@@ -33,7 +33,7 @@ describe.each<[string, HarnessFactory]>([
   const stores: OrderStore[] = [];
   let owner: string;
 
-  function open(schemaName: string, options: { idempotencyLeaseMs?: number } = {}): OrderStore {
+  function open(schemaName: string, options: { idempotencyLeaseMs?: number; keyPurgeIntervalMs?: number } = {}): OrderStore {
     const opened = harness.open(schemaName, options);
     stores.push(opened);
     if (!schemas.includes(schemaName)) schemas.push(schemaName);
@@ -422,6 +422,37 @@ describe.each<[string, HarnessFactory]>([
       await store.release(k);
       expect(await store.claim(k, owner, 'hash-1', undefined, order.orderId)).toEqual({ state: 'claimed', order });
       expect(await store.claim(key(), owner, 'hash-1', undefined, 'ORD-not-created')).toEqual({ state: 'claimed' });
+    });
+
+    it('expired keys are deleted, oldest first and never a live one; the order of a deleted key is still found', async () => {
+      const own = open(uniqueSchema(), { keyPurgeIntervalMs: 0 });
+      await own.migrate();
+      const [old, older, live] = [key(), key(), key()];
+      await own.claim(older, owner, 'hash-1', 40);
+      const order = await own.create(buildNewOrder(owner), { event: created(), idempotencyKey: older });
+      await own.complete(older, '<OrderViewRS/>', order.orderId);
+      await sleep(10);
+      await own.claim(old, owner, 'hash-1', 40);
+      await own.claim(live, owner, 'hash-1');
+      await sleep(100);
+
+      expect(await own.purgeExpiredKeys(1)).toBe(1);
+      expect(await own.claim(live, owner, 'hash-1')).toEqual({ state: 'in-progress' });
+      expect(await own.purgeExpiredKeys(10)).toBe(1);
+      expect(await own.purgeExpiredKeys(10)).toBe(0);
+      expect(await own.claim(live, owner, 'hash-1')).toEqual({ state: 'in-progress' });
+      expect(await own.claim(older, owner, 'hash-1', undefined, order.orderId)).toEqual({ state: 'claimed', order });
+    });
+
+    it('deletes expired keys on its own timer once migrated', async () => {
+      const own = open(uniqueSchema(), { keyPurgeIntervalMs: 30 });
+      await own.migrate();
+      const k = key();
+      await own.claim(k, owner, 'hash-1', 20);
+      await sleep(200);
+
+      expect(await own.purgeExpiredKeys(10)).toBe(0);
+      expect(await own.claim(k, owner, 'hash-2')).toEqual({ state: 'claimed' });
     });
   });
 

@@ -31,7 +31,8 @@ function keyStore(): OrderStore & { rows: Map<string, { owner: string; hash: str
       if (row?.orderId) rows.set(key, { ...row, state: 'released' });
       else rows.delete(key);
     },
-    migrate: unused, create: unused, get: unused, findByBookingReference: unused, update: unused, updateFrom: unused, list: unused, history: unused, close: async () => {},
+    migrate: unused, create: unused, get: unused, findByBookingReference: unused, update: unused, updateFrom: unused, list: unused, history: unused,
+    purgeExpiredKeys: unused, close: async () => {},
   };
 }
 
