@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { XsdEngine } from '../xsd/xsd-types.ts';
 import type { CompileResults } from './schema-manifest.ts';
-import type { SchemaHeader } from './read-schema-header.ts';
+import type { SchemaHeader } from '../xsd/read-schema-header.ts';
 
 /** A message schema of a package: its header and its path relative to the package folder. */
 export interface PackageMessage {

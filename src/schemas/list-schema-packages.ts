@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkManifest, listPackageFiles, MANIFEST_FILE, readManifest, type CompileFailure, type ManifestState } from './schema-manifest.ts';
-import { readSchemaHeader } from './read-schema-header.ts';
+import { readSchemaHeader } from '../xsd/read-schema-header.ts';
 
 /** One installed package as `schemas list` shows it. */
 export interface InstalledPackage {
