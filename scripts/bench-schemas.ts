@@ -77,7 +77,7 @@ async function measureSchemas(engineName: XsdEngineName): Promise<Measurement> {
       },
     },
   });
-  const models = createSchemaModels(config, schemas);
+  const models = createSchemaModels(schemas);
   const commands = loadCommandValidator(config.commandSchemasPath);
   const deps = { versions: config.versions, schemas: timedSchemas, models, commands };
   const mappings = await loadMappingRegistry({ mappingsPath: config.mappingsPath, versions: config.versions, prepare: (next) => prepareServedMessages(next, deps) });

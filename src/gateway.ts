@@ -53,7 +53,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const clients = loadClientRegistry(config.clientsFile, logger);
   const engine = await createXsdEngine(config.xsdEngine);
   const schemas = createSchemaRegistry({ engine, schemaPath: config.schemaPath, versions: config.versions, messages: [], logger });
-  const models = createSchemaModels(config, schemas, logger);
+  const models = createSchemaModels(schemas, logger);
   const commands = loadCommandValidator(config.commandSchemasPath);
   const served: ServedMessageDeps = { versions: config.versions, schemas, models, commands, logger };
   const mappings = await loadMappingRegistry({
