@@ -68,7 +68,7 @@ const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, NDC_VERSIONS: '21.3,17.2', LOG_LEVEL: 'silent' });
   const schemas = createSchemaRegistry({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, versions: config.versions, messages: [] });
-  const models = createSchemaModels(config, schemas);
+  const models = createSchemaModels(schemas);
   const commands = loadCommandValidator(config.commandSchemasPath);
   const mappings = await loadMappingRegistry({
     mappingsPath: config.mappingsPath, versions: config.versions,

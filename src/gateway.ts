@@ -42,9 +42,10 @@ export interface GatewayOptions {
 
 /**
  * Builds the gateway. What is served is data: the mappings decide which messages exist, and the
- * XSDs and models of exactly those messages are compiled, at start-up and whenever a reload maps
- * a new one. Connects the queue (and, with Redis and RUN_WORKERS, starts workers in this process),
- * and reloads mappings on file changes (MAPPINGS_WATCH), SIGHUP and `POST /api/v1/admin/mappings/reload`.
+ * XSDs and models of exactly those messages are made ready, at start-up and whenever a reload maps
+ * a new one (the first message of a version compiles that version's one schema per namespace).
+ * Connects the queue (and, with Redis and RUN_WORKERS, starts workers in this process), and
+ * reloads mappings on file changes (MAPPINGS_WATCH), SIGHUP and `POST /api/v1/admin/mappings/reload`.
  */
 export async function createGateway(config: Config, logger: Logger, options: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
@@ -52,7 +53,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const clients = loadClientRegistry(config.clientsFile, logger);
   const engine = await createXsdEngine(config.xsdEngine);
   const schemas = createSchemaRegistry({ engine, schemaPath: config.schemaPath, versions: config.versions, messages: [], logger });
-  const models = createSchemaModels(config, schemas, logger);
+  const models = createSchemaModels(schemas, logger);
   const commands = loadCommandValidator(config.commandSchemasPath);
   const served: ServedMessageDeps = { versions: config.versions, schemas, models, commands, logger };
   const mappings = await loadMappingRegistry({
@@ -92,7 +93,13 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     healthChecks: {
       schemas: async () => ({
         ok: schemas.compiledCount > 0,
-        detail: { compiled: schemas.compiledCount, failures: schemas.failures, served: listServedMessages(mappings.current(), served) },
+        detail: {
+          compiled: schemas.compiledCount,
+          schemas: schemas.schemaCount,
+          combined: schemas.combined.map((c) => ({ version: c.version, namespace: c.namespace, messages: c.messages.length, excluded: c.excluded })),
+          failures: schemas.failures,
+          served: listServedMessages(mappings.current(), served),
+        },
       }),
       queue: async () => ({ ok: await queue.isReady(), detail: { transport: config.redisUrl ? 'bullmq' : 'in-process' } }),
       downstream: async () => {
@@ -110,7 +117,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const onSighup = (): void => void reloadMappings('SIGHUP');
   process.on('SIGHUP', onSighup);
 
-  logger.info({ ms: Math.round(performance.now() - started), compiled: schemas.compiledCount, failures: schemas.failures.length, queue: config.redisUrl ? 'bullmq' : 'in-process' }, 'gateway ready');
+  logger.info({ ms: Math.round(performance.now() - started), compiled: schemas.compiledCount, schemas: schemas.schemaCount, failures: schemas.failures.length, queue: config.redisUrl ? 'bullmq' : 'in-process' }, 'gateway ready');
 
   return {
     app,

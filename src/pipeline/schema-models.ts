@@ -1,8 +1,6 @@
-import type { Config } from '../config/config.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
-import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
-import { loadSchemaModel, preloadSchemaModel, type SchemaModel } from '../xml/index.ts';
+import { loadSchemaModel, loadSchemaModelSet, preloadSchemaModel, type SchemaModel } from '../xml/index.ts';
 import type { SchemaRegistry } from '../xsd/index.ts';
 
 /** Schema models by version and message; the parser and builder read them on every request. */
@@ -17,8 +15,13 @@ export interface SchemaModels {
   ensure(version: string, message: string): boolean;
 }
 
-/** An empty set of models, filled by `ensure` as messages become served. */
-export function createSchemaModels(config: Config, schemas: SchemaRegistry, logger?: Logger): SchemaModels {
+/**
+ * An empty set of models, filled by `ensure` as messages become served. A message validated
+ * through the combined XSD of its version and namespace gets its model from the same files read
+ * as one set, so the messages of a version share the compiled common types; a message compiled
+ * on its own gets a model of its own, as its XSD does.
+ */
+export function createSchemaModels(schemas: SchemaRegistry, logger?: Logger): SchemaModels {
   const models = new Map<string, SchemaModel>();
   const failed = new Set<string>();
   return {
@@ -31,10 +34,10 @@ export function createSchemaModels(config: Config, schemas: SchemaRegistry, logg
     ensure(version, message) {
       const key = `${version}/${message}`;
       if (models.has(key)) return true;
-      const info = NDC_VERSIONS[version];
-      if (!info || failed.has(key) || !schemas.has(version, message)) return false;
+      const route = schemas.route(version, message);
+      if (!route || failed.has(key)) return false;
       try {
-        const model = loadSchemaModel(`${config.schemaPath}/${version}/${info.schemaFile(info.rootName(message))}`);
+        const model = route.kind === 'combined' ? loadSchemaModelSet(route.files).model(route.file) : loadSchemaModel(route.file);
         // Compile every reachable type now, so loading pays for it rather than the first request.
         preloadSchemaModel(model);
         models.set(key, model);

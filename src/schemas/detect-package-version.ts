@@ -1,5 +1,5 @@
 import { OO_MESSAGE_NS } from '../ndc/ndc-versions.ts';
-import type { SchemaHeader } from './read-schema-header.ts';
+import type { SchemaHeader } from '../xsd/read-schema-header.ts';
 
 /** The NDC version of a package and what gave it away. */
 export interface PackageVersion {

@@ -3,9 +3,10 @@ export { detectPackageVersion, type PackageVersion } from './detect-package-vers
 export { extractZip, type ExtractLimits } from './extract-zip.ts';
 export { importSchemaPackage, SchemaImportError, type ImportOptions, type ImportResult, type SchemaImportErrorCode } from './import-schema-package.ts';
 export { listSchemaPackages, type InstalledPackage } from './list-schema-packages.ts';
+export { describePackageServing, type PackageServing } from './package-serving.ts';
 export { locatePackage, type LocatedPackage } from './locate-package.ts';
-export { readSchemaHeader, type SchemaHeader } from './read-schema-header.ts';
+export { readSchemaHeader, type SchemaHeader } from '../xsd/read-schema-header.ts';
 export {
   checkManifest, hashFile, hashPackage, listPackageFiles, MANIFEST_FILE, readManifest, writeManifest,
-  type CompileFailure, type CompileResults, type ManifestState, type SchemaManifest,
+  type CombinedCompileResult, type CompileFailure, type CompileResults, type ManifestState, type SchemaManifest,
 } from './schema-manifest.ts';

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkManifest, listPackageFiles, MANIFEST_FILE, readManifest, type CompileFailure, type ManifestState } from './schema-manifest.ts';
-import { readSchemaHeader } from './read-schema-header.ts';
+import { readSchemaHeader } from '../xsd/read-schema-header.ts';
+import type { XsdEngine } from '../xsd/xsd-types.ts';
+import { compilePackageSchemas, type PackageMessage } from './compile-package-schemas.ts';
+import { checkManifest, listPackageFiles, MANIFEST_FILE, readManifest, type CompileResults, type ManifestState, type SchemaManifest } from './schema-manifest.ts';
 
 /** One installed package as `schemas list` shows it. */
 export interface InstalledPackage {
@@ -13,19 +15,44 @@ export interface InstalledPackage {
   readonly messages: number;
   readonly manifest: ManifestState;
   readonly importedAt?: string;
-  /** From the manifest: message schemas that did not compile at import; undefined without a manifest. */
-  readonly compileFailures?: readonly CompileFailure[];
+  /**
+   * How the message schemas compile, on their own and combined per namespace: the manifest's
+   * while the files still match it, else compiled now when an engine is given; undefined otherwise.
+   */
+  readonly compile?: CompileResults;
+  /** When `compile` was found out: at import (the manifest) or now. */
+  readonly compiledAt?: 'import' | 'now';
 }
 
-/** Every `<version>` folder under the schema path, with its manifest checked against the files on disk. */
-export function listSchemaPackages(schemaPath: string): InstalledPackage[] {
+/** What `compile` of a package is: the manifest's while it holds all of it and the files match, else compiled now. */
+function compileResultsOf(
+  folder: string,
+  messages: readonly PackageMessage[],
+  manifest: SchemaManifest | undefined,
+  state: ManifestState,
+  engine: XsdEngine | undefined,
+): Pick<InstalledPackage, 'compile' | 'compiledAt'> {
+  if (manifest && state.state === 'matches' && manifest.compile.combined !== undefined) return { compile: manifest.compile, compiledAt: 'import' };
+  if (engine) return { compile: compilePackageSchemas(engine, folder, messages), compiledAt: 'now' };
+  return manifest ? { compile: manifest.compile, compiledAt: 'import' } : {};
+}
+
+/**
+ * Every `<version>` folder under the schema path, with its manifest checked against the files on
+ * disk. With an engine, a package without a manifest that tells how its schemas compile (copied in
+ * by hand, edited since, or imported before schemas were combined) is compiled now.
+ */
+export function listSchemaPackages(schemaPath: string, engine?: XsdEngine): InstalledPackage[] {
   if (!existsSync(schemaPath)) return [];
   const packages: InstalledPackage[] = [];
   for (const entry of readdirSync(schemaPath, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const folder = join(schemaPath, entry.name);
     const files = listPackageFiles(folder).filter((f) => f !== MANIFEST_FILE);
-    const messages = files.filter((f) => !f.includes('/') && f.toLowerCase().endsWith('.xsd') && readSchemaHeader(join(folder, f)).isMessage).length;
+    const messages = files
+      .filter((f) => !f.includes('/') && f.toLowerCase().endsWith('.xsd'))
+      .map((file) => ({ file, header: readSchemaHeader(join(folder, file)) }))
+      .filter((m) => m.header.isMessage);
     let manifest;
     let state: ManifestState;
     try {
@@ -38,9 +65,10 @@ export function listSchemaPackages(schemaPath: string): InstalledPackage[] {
       version: entry.name,
       folder,
       files: files.length,
-      messages,
+      messages: messages.length,
       manifest: state,
-      ...(manifest ? { importedAt: manifest.importedAt, compileFailures: manifest.compile.failures } : {}),
+      ...(manifest ? { importedAt: manifest.importedAt } : {}),
+      ...compileResultsOf(folder, messages, manifest, state, engine),
     });
   }
   return packages.sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }));

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { PackageMessage } from './compile-package-schemas.ts';
-import { readSchemaHeader, type SchemaHeader } from './read-schema-header.ts';
+import { readSchemaHeader, type SchemaHeader } from '../xsd/read-schema-header.ts';
 
 /**
  * Where the schemas are inside a package as IATA hands it out: zips often hold a top-level

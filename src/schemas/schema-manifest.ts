@@ -26,11 +26,23 @@ export interface CompileFailure {
   readonly error: string;
 }
 
+/** Message schemas of one namespace compiled as one schema, as the gateway compiles them. */
+export interface CombinedCompileResult {
+  readonly namespace: string;
+  /** Messages it validates. */
+  readonly messages: readonly string[];
+  /** Messages of that namespace taken out of it so that the rest compiles; the gateway compiles each on its own. */
+  readonly excluded: readonly { readonly message: string; readonly file: string; readonly reason: string }[];
+}
+
 export interface CompileResults {
   readonly engine: string;
-  /** Message schemas that compiled. */
+  /** Message schemas that compiled on their own. */
   readonly compiled: readonly string[];
+  /** Message schemas that did not compile on their own. */
   readonly failures: readonly CompileFailure[];
+  /** One per namespace with more than one message schema; absent in manifests written before the gateway combined them. */
+  readonly combined?: readonly CombinedCompileResult[];
 }
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -122,6 +122,7 @@ const ANY_TYPE: TypeModel = Object.freeze({
 const MAX_REMEMBERED_PATHS = 20_000;
 const fileCache = new Map<string, ParsedFile>();
 const modelCache = new Map<string, SchemaModel>();
+const modelSetCache = new Map<string, SchemaModelSet>();
 
 const xsdParser = new XMLParser({
   preserveOrder: true,
@@ -252,23 +253,27 @@ function qnameKey(namespace: string, local: string): string {
   return `{${namespace}}${local}`;
 }
 
-function loadRegistry(rootFile: string): { registry: Registry; rootDoc: SchemaDoc } {
+/**
+ * Reads every component reachable from the root files into one registry. With several roots (the
+ * message schemas of one namespace) the shared files are read once; the first declaration of a
+ * name wins, as it does for one root.
+ */
+function loadRegistry(rootFiles: readonly string[]): { registry: Registry; rootDocs: SchemaDoc[] } {
   const registry: Registry = {
     elements: new Map(), types: new Map(), groups: new Map(), attributeGroups: new Map(), attributes: new Map(),
   };
-  const visited = new Set<string>();
-  let rootDoc: SchemaDoc | undefined;
-  const pending: { path: string; chameleonNamespace: string | undefined }[] = [{ path: rootFile, chameleonNamespace: undefined }];
+  const docs = new Map<string, SchemaDoc>();
+  // a stack: the first root is read first, each file before what it includes or imports
+  const pending: { path: string; chameleonNamespace: string | undefined }[] = [...rootFiles].reverse().map((path) => ({ path, chameleonNamespace: undefined }));
   while (pending.length > 0) {
     const next = pending.pop();
     if (!next) break;
     const file = readSchemaFile(next.path);
     const targetNamespace = file.targetNamespace ?? next.chameleonNamespace ?? '';
     const visitKey = `${file.path}\u0000${targetNamespace}`;
-    if (visited.has(visitKey)) continue;
-    visited.add(visitKey);
+    if (docs.has(visitKey)) continue;
     const doc: SchemaDoc = { file, targetNamespace };
-    rootDoc ??= doc;
+    docs.set(visitKey, doc);
     for (const node of file.root.children) {
       const location = node.attrs.schemaLocation;
       switch (node.tag) {
@@ -305,8 +310,13 @@ function loadRegistry(rootFile: string): { registry: Registry; rootDoc: SchemaDo
       }
     }
   }
-  if (!rootDoc) throw new SchemaModelError(`Schema file ${rootFile} could not be loaded`);
-  return { registry, rootDoc };
+  const rootDocs = rootFiles.map((path) => {
+    const file = readSchemaFile(path);
+    const doc = docs.get(`${file.path}\u0000${file.targetNamespace ?? ''}`);
+    if (!doc) throw new SchemaModelError(`Schema file ${path} could not be loaded`);
+    return doc;
+  });
+  return { registry, rootDocs };
 }
 
 function register(map: Map<string, Component>, namespace: string, node: XsdNode, doc: SchemaDoc): void {
@@ -706,8 +716,13 @@ class ModelCompiler {
 }
 
 function createModel(path: string, rootName: string | undefined): SchemaModel {
-  const { registry, rootDoc } = loadRegistry(path);
-  const compiler = new ModelCompiler(registry);
+  const { registry, rootDocs } = loadRegistry([path]);
+  return buildModel(new ModelCompiler(registry), rootDocs[0] as SchemaDoc, rootName);
+}
+
+/** The model of the message whose own schema document is `rootDoc`, compiled by `compiler`. */
+function buildModel(compiler: ModelCompiler, rootDoc: SchemaDoc, rootName: string | undefined): SchemaModel {
+  const path = rootDoc.file.path;
   const ownElements = rootDoc.file.root.children.filter((node) => node.tag === 'element' && node.attrs.name);
   const fileStem = basename(path).replace(/\.xsd$/i, '');
   const chosen = rootName !== undefined
@@ -737,6 +752,49 @@ function createModel(path: string, rootName: string | undefined): SchemaModel {
       return info;
     },
   });
+}
+
+/** The models of several message schemas read as one schema set; see {@link loadSchemaModelSet}. */
+export interface SchemaModelSet {
+  /** Absolute paths of the message schemas, in the order given. */
+  readonly files: readonly string[];
+  /** The model of one of the set's files, rooted as {@link loadSchemaModel} roots it. Memoised. */
+  model(xsdFile: string, options?: LoadSchemaModelOptions): SchemaModel;
+}
+
+/**
+ * Loads the message schemas of one namespace as one schema set, the way the gateway compiles them
+ * into one XSD: one registry of their components and one compiler, so a type they share (all the
+ * common types) is compiled once for all of them instead of once per message. Each message's
+ * model is the one {@link loadSchemaModel} gives, provided the files do not declare the same
+ * name twice (a combined XSD that compiles guarantees that); a reference one file cannot resolve
+ * alone may resolve in the set, as it does in the combined XSD. Cached by the list of files.
+ */
+export function loadSchemaModelSet(xsdFiles: readonly string[]): SchemaModelSet {
+  const files = Object.freeze(xsdFiles.map((file) => resolve(file)));
+  const key = files.join('\u0000');
+  const cached = modelSetCache.get(key);
+  if (cached) return cached;
+  const { registry, rootDocs } = loadRegistry(files);
+  const compiler = new ModelCompiler(registry);
+  const docs = new Map(files.map((file, i) => [file, rootDocs[i] as SchemaDoc]));
+  const models = new Map<string, SchemaModel>();
+  const set: SchemaModelSet = Object.freeze({
+    files,
+    model(xsdFile: string, options: LoadSchemaModelOptions = {}): SchemaModel {
+      const path = resolve(xsdFile);
+      const modelKey = `${path}\u0000${options.rootName ?? ''}`;
+      const known = models.get(modelKey);
+      if (known) return known;
+      const doc = docs.get(path);
+      if (!doc) throw new SchemaModelError(`${path} is not one of the files of this schema set`);
+      const model = buildModel(compiler, doc, options.rootName);
+      models.set(modelKey, model);
+      return model;
+    },
+  });
+  modelSetCache.set(key, set);
+  return set;
 }
 
 /**

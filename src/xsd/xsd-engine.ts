@@ -2,7 +2,7 @@ import { createLibxml2WasmEngine } from './libxml2-wasm-engine.ts';
 import { createLibxmljs2Engine } from './libxmljs2-engine.ts';
 import type { XsdEngine, XsdEngineName } from './xsd-types.ts';
 
-export type { CompiledSchema, ValidateOptions, XsdEngine, XsdEngineName, XsdIssue } from './xsd-types.ts';
+export type { CompiledSchema, CompiledSchemaSet, RootElement, ValidateOptions, XsdEngine, XsdEngineName, XsdIssue } from './xsd-types.ts';
 
 /**
  * Creates the configured XSD engine. Each engine loads its library on creation only, so the one

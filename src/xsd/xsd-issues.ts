@@ -1,4 +1,4 @@
-import type { ValidateOptions, XsdIssue } from './xsd-types.ts';
+import type { RootElement, ValidateOptions, XsdIssue } from './xsd-types.ts';
 import { buildElementPath, findStartTagsOnLine, matchesNodeXPath, scanStartTags, type StartTagIndex } from './xml-tag-scanner.ts';
 
 /**
@@ -38,6 +38,24 @@ export function extractElementName(message: string): string | undefined {
   if (!match) return undefined;
   const name = (match[1] as string).replace(/^\{[^}]*\}/, '');
   return name.slice(name.indexOf(':') + 1);
+}
+
+function describeNamespace(namespace: string): string {
+  return namespace === '' ? 'no namespace' : `namespace '${namespace}'`;
+}
+
+/**
+ * The issue of a document whose root element is not `expected`, or undefined when it is. A schema
+ * that holds several messages accepts any of their roots, so each message checks its own first.
+ * `line` is where the engine found the root (the locator adds column and path from it).
+ */
+export function checkRootElement(actual: RootElement, expected: RootElement, line: number): RawXsdIssue | undefined {
+  if (actual.name === expected.name && actual.namespace === expected.namespace) return undefined;
+  const other = actual.name === expected.name ? `, not in ${describeNamespace(actual.namespace)}` : '';
+  return {
+    message: `Element '${actual.name}': This element is not expected as the root element. Expected is '${expected.name}' in ${describeNamespace(expected.namespace)}${other}.`,
+    line,
+  };
 }
 
 /** The cap to apply: the caller's `maxErrors` if it is a positive integer, else {@link DEFAULT_MAX_ERRORS}. */

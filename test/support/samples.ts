@@ -1,7 +1,8 @@
-import { readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { detectFileMessage } from '../../src/conformance/detect-file-message.ts';
 import { NDC_VERSIONS } from '../../src/ndc/ndc-versions.ts';
-import { SAMPLES_PATH, SCHEMA_PATH } from './paths.ts';
+import { FIXTURES_PATH, SAMPLES_PATH, SCHEMA_PATH } from './paths.ts';
 
 export interface Sample {
   readonly version: string;
@@ -33,6 +34,49 @@ export function listSamples(version: string, messages?: readonly string[]): Samp
 export function schemaFileOf(version: string, message: string): string {
   const info = NDC_VERSIONS[version]!;
   return join(SCHEMA_PATH, version, info.schemaFile(info.rootName(message)));
+}
+
+/** A document to validate as the message its root element names. */
+export interface DocumentCase {
+  readonly version: string;
+  readonly message: string;
+  readonly file: string;
+  /** e.g. `ndc-samples/21.3/AirShoppingRQ__….xml`, `fixtures/mapping/21.3/<case>/request.xml`. */
+  readonly name: string;
+  /** The message's own XSD in the shared package; it may not exist. */
+  readonly xsd: string;
+}
+
+function listXmlFiles(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.xml'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+function toCase(file: string, name: string, version: string | undefined): DocumentCase {
+  const detected = detectFileMessage(readFileSync(file), version === undefined ? {} : { version });
+  if (!detected.ok) throw new Error(`${name}: ${detected.error.message}`);
+  const { message, version: found } = detected.file;
+  return { version: found, message, file, name, xsd: schemaFileOf(found, message) };
+}
+
+/**
+ * Every shared sample of `versions` and every XML document under fixtures/ of those versions,
+ * each as the message its root element names. A sample's version is its folder's; a fixture's is
+ * its folder's under fixtures/mapping/<version>/, else what the document says (PayloadAttributes,
+ * else 21.3).
+ */
+export function listDocumentCases(versions: readonly string[]): DocumentCase[] {
+  const samples = versions.flatMap((version) =>
+    listXmlFiles(join(SAMPLES_PATH, version)).map((file) => toCase(file, `ndc-samples/${relative(SAMPLES_PATH, file).split(sep).join('/')}`, version)));
+  const fixtures = listXmlFiles(FIXTURES_PATH).map((file) => {
+    const path = relative(FIXTURES_PATH, file).split(sep);
+    const folderVersion = path[0] === 'mapping' && path[1] !== undefined && NDC_VERSIONS[path[1]] ? path[1] : undefined;
+    return toCase(file, `fixtures/${path.join('/')}`, folderVersion);
+  });
+  return [...samples, ...fixtures].filter((c) => versions.includes(c.version));
 }
 
 /**

@@ -43,7 +43,9 @@ describe('ndc-gateway schemas import', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Detected NDC 21.3 (highest release id IATA2021.3.5 among 39 Offers & Orders message schemas)');
     expect(stdout).toContain('Left out 1 file(s) outside the package folder: NDC_21.3.5_Distribution/README.txt');
-    expect(stdout).toContain('Compiled 49 of 49 message schemas with libxml2-wasm');
+    expect(stdout).toContain('Compiled 49 of 49 message schemas on their own with libxml2-wasm');
+    expect(stdout).toContain('  one schema for the 39 message schemas of http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage\n');
+    expect(stdout).toContain('  compiled on their own, each the only message schema of its namespace: PaymentClearanceCancellationRQ, ');
 
     const target = join(schemaPath, '21.3');
     const sourceFiles = readdirSync(join(SCHEMA_PATH, '21.3')).sort();
@@ -54,6 +56,10 @@ describe('ndc-gateway schemas import', () => {
     expect(Object.keys(manifest.files).sort()).toEqual(sourceFiles);
     expect(manifest.files['IATA_AirShoppingRQ.xsd']).toBe(hashFile(join(SCHEMA_PATH, '21.3', 'IATA_AirShoppingRQ.xsd')));
     expect(manifest.compile.compiled).toContain('AirShoppingRQ');
+    expect(manifest.compile.combined).toEqual([
+      { namespace: 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage', messages: expect.arrayContaining(['AirShoppingRQ', 'OrderViewRS']), excluded: [] },
+    ]);
+    expect(manifest.compile.combined?.[0]?.messages).toHaveLength(39);
     expect(elapsed).toBeLessThan(60_000);
 
     // the gateway's tools find it there
@@ -63,15 +69,17 @@ describe('ndc-gateway schemas import', () => {
   });
 
   it.each([
-    ['24.4', 'highest release id IATA2024.4', 'OrderChangeNotifRQ (IATA_OrderChangeNotifRQ.xsd)'],
-    ['17.2', 'namespace http://www.iata.org/IATA/EDIST/2017.2', 'AirDocDisplayRQ (AirDocDisplayRQ.xsd)'],
-  ])('installs the %s folder and reports the schema that does not compile as published', async (version, evidence, failure) => {
+    ['24.4', 'highest release id IATA2024.4', 'OrderChangeNotifRQ (IATA_OrderChangeNotifRQ.xsd)', 'OrderChangeNotifRQ does not compile on its own as published, and is served through the combined schema'],
+    ['17.2', 'namespace http://www.iata.org/IATA/EDIST/2017.2', 'AirDocDisplayRQ (AirDocDisplayRQ.xsd)', 'AirDocDisplayRQ is refused: it compiles neither in the combined schema nor on its own'],
+  ])('installs the %s folder and reports the schema that does not compile as published', async (version, evidence, failure, serving) => {
     const schemaPath = join(dir, `installed-${version}`);
     const { code, stdout } = await schemas(['import', join(SCHEMA_PATH, version), '--schema-path', schemaPath]);
     expect(code).toBe(0);
     expect(stdout).toContain(`Detected NDC ${version} (${evidence}`);
-    expect(stdout).toMatch(/Compiled 47 of 48 message schemas with libxml2-wasm; 1 failed/);
+    expect(stdout).toMatch(/Compiled 47 of 48 message schemas on their own with libxml2-wasm; 1 failed/);
     expect(stdout).toContain(`  ${failure}: `);
+    expect(stdout).toContain(`The gateway serves them as follows:\n`);
+    expect(stdout).toContain(`  ${serving} (`);
     const manifest = readManifest(join(schemaPath, version));
     expect(manifest.compile.failures).toEqual([expect.objectContaining({ message: failure.split(' ')[0] })]);
   });
@@ -105,7 +113,9 @@ describe('ndc-gateway schemas import', () => {
     const again = await schemas(['import', join(schemaPath, '26.1'), '--schema-path', schemaPath, '--force']);
     expect(again.code).toBe(0);
     expect(readManifest(join(schemaPath, '26.1')).files).toEqual(first.files);
-    expect((await schemas(['list', '--schema-path', schemaPath])).stdout).toMatch(/^26\.1 +52 +47 +matches +none$/m);
+    const listed = (await schemas(['list', '--schema-path', schemaPath])).stdout;
+    expect(listed).toMatch(/^26\.1 +52 +47 +matches +at import +36 +11 +none$/m);
+    expect(listed).toMatch(/^ {2}26\.1: OrderHistoryRS is compiled on its own: it does not compile together with the other message schemas of its namespace \(.*'ChangeGroupType' does already exist/m);
   });
 
   it('installs under the version given with --ndc-version', async () => {
@@ -152,7 +162,7 @@ describe('ndc-gateway schemas import', () => {
 });
 
 describe('ndc-gateway schemas list', () => {
-  it('shows files, messages, manifest state and compile failures of each version', async () => {
+  it('shows files, messages, manifest state and how the gateway serves the messages of each version', async () => {
     const schemaPath = join(dir, 'listed');
     expect((await schemas(['import', join(SCHEMA_PATH, '24.4'), '--schema-path', schemaPath])).code).toBe(0);
     expect((await schemas(['import', join(SCHEMA_PATH, '19.2'), '--schema-path', schemaPath])).code).toBe(0);
@@ -162,23 +172,33 @@ describe('ndc-gateway schemas list', () => {
     expect(clean.code).toBe(0);
     const rows = clean.stdout.split('\n');
     expect(rows[0]).toBe(`Schema path: ${schemaPath}`);
-    expect(rows[1]).toMatch(/^version +files +messages +manifest +compile failures$/);
-    expect(rows[2]).toMatch(/^19\.2 +4 +4 +matches +none$/);
-    expect(rows[3]).toMatch(/^19\.9 +4 +4 +no manifest +unknown \(no manifest\)$/);
-    expect(rows[4]).toMatch(/^24\.4 +52 +48 +matches +OrderChangeNotifRQ$/);
+    expect(rows[1]).toMatch(/^version +files +messages +manifest +compiled +combined +alone +refused$/);
+    expect(rows[2]).toMatch(/^19\.2 +4 +4 +matches +at import +0 +4 +none$/);
+    // no manifest to tell: compiled now
+    expect(rows[3]).toMatch(/^19\.9 +4 +4 +no manifest +now +0 +4 +none$/);
+    expect(rows[4]).toMatch(/^24\.4 +52 +48 +matches +at import +38 +10 +none$/);
+    expect(clean.stdout).toContain('  19.9: compiled on their own, each the only message schema of its namespace: AirShoppingRQ, AirShoppingRS, OfferPriceRQ, OfferPriceRS\n');
+    expect(clean.stdout).toMatch(/^ {2}24\.4: OrderChangeNotifRQ does not compile on its own as published, and is served through the combined schema \(IATA_OrderChangeNotifRQ\.xsd does not compile: .*ChangeGroupType/m);
 
     appendFileSync(join(schemaPath, '24.4', 'IATA_AirShoppingRQ.xsd'), '\n<!-- edited -->\n');
     rmSync(join(schemaPath, '24.4', 'IATA_OrderRulesRS.xsd'));
     writeFileSync(join(schemaPath, '24.4', 'extra.xsd'), '<x/>');
     const edited = await schemas(['list', '--schema-path', schemaPath]);
-    expect(edited.stdout).toMatch(/^24\.4 +52 +47 +modified \(1 changed, 1 missing, 1 added\) +OrderChangeNotifRQ$/m);
+    // the files no longer match the manifest: compiled now
+    expect(edited.stdout).toMatch(/^24\.4 +52 +47 +modified \(1 changed, 1 missing, 1 added\) +now +37 +10 +none$/m);
     expect(edited.stdout).toContain('  24.4: changed IATA_AirShoppingRQ.xsd\n  24.4: missing IATA_OrderRulesRS.xsd\n  24.4: added extra.xsd\n');
   });
 
-  it('lists the shared packages, which have no manifest', async () => {
+  it('lists the shared packages, which have no manifest, compiling them now', async () => {
     const { code, stdout } = await schemas(['list', '--schema-path', SCHEMA_PATH]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^21\.3 +53 +49 +no manifest/m);
+    expect(stdout).toMatch(/^17\.2 +52 +48 +no manifest +now +47 +0 +AirDocDisplayRQ$/m);
+    expect(stdout).toMatch(/^21\.3 +53 +49 +no manifest +now +39 +10 +none$/m);
+    expect(stdout).toMatch(/^24\.4 +52 +48 +no manifest +now +38 +10 +none$/m);
+    expect(stdout).toMatch(/^26\.1 +52 +47 +no manifest +now +36 +11 +none$/m);
+    expect(stdout).toMatch(/^ {2}17\.2: AirDocDisplayRQ is refused: it compiles neither in the combined schema nor on its own \(AirDocDisplayRQ\.xsd does not compile: .*XML declaration allowed only at the start/m);
+    expect(stdout).toMatch(/^ {2}24\.4: OrderChangeNotifRQ does not compile on its own as published, and is served through the combined schema/m);
+    expect(stdout).toMatch(/^ {2}26\.1: OrderHistoryRS is compiled on its own: it does not compile together with the other message schemas of its namespace/m);
   });
 
   it('says when nothing is installed', async () => {

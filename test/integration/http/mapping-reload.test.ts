@@ -210,7 +210,10 @@ describe('reloading mappings on request: the admin route and SIGHUP', () => {
     return { status: response.status, body: (await response.json()) as never };
   }
 
-  it('serves a message once a reload maps it, compiling its schemas then', async () => {
+  it('serves a message once a reload maps it, from the schema compiled for its version at start-up', async () => {
+    // one compiled schema for the 21.3 messages, which OrderRules belongs to as well
+    const schemaCount = gw.gateway.deps.schemas.schemaCount;
+    expect(schemaCount).toBe(1);
     const before = await postXml(`${gw.url}/api/v1/ndc`, orderRulesRq('SRNOSUCHOFFER-OF1'));
     expect(before.status).toBe(400);
     expect(before.text).toContain('UNKNOWN_MESSAGE');
@@ -231,8 +234,14 @@ describe('reloading mappings on request: the admin route and SIGHUP', () => {
     expect(unknown.text).toContain('OFFER_NOT_FOUND');
     expect(gw.gateway.deps.schemas.get('21.3', 'OrderRulesRS').validate(unknown.text)).toEqual([]);
 
-    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`)).json() as { checks: { schemas: { detail: { served: Record<string, string[]> } } } };
-    expect(health.checks.schemas.detail.served['21.3']).toContain('OrderRulesRQ');
+    expect(gw.gateway.deps.schemas.schemaCount).toBe(schemaCount);
+    expect(gw.gateway.deps.schemas.route('21.3', 'OrderRulesRS')?.kind).toBe('combined');
+
+    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`)).json() as { checks: { schemas: { detail: { served: Record<string, string[]>; compiled: number; schemas: number; combined: unknown[]; failures: unknown[] } } } };
+    const detail = health.checks.schemas.detail;
+    expect(detail.served['21.3']).toContain('OrderRulesRQ');
+    expect(detail).toMatchObject({ compiled: gw.gateway.deps.schemas.compiledCount, schemas: 1, failures: [] });
+    expect(detail.combined).toEqual([{ version: '21.3', namespace: 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage', messages: 39, excluded: [] }]);
   });
 
   it('answers 422 with file:line:column when a file is broken, and keeps serving the old set', async () => {

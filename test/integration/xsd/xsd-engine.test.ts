@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
-import { createXsdEngine, type CompiledSchema, type XsdEngine, type XsdEngineName } from '../../../src/xsd/index.ts';
+import { createXsdEngine, SchemaCompileError, type CompiledSchema, type XsdEngine, type XsdEngineName } from '../../../src/xsd/index.ts';
 import { SAMPLES_PATH, SCHEMA_PATH } from '../../support/paths.ts';
+import { listSamples, type Sample } from '../../support/samples.ts';
+import { xmllintVerdicts, type XmllintVerdict } from '../../support/xmllint.ts';
 
 const ENGINES: readonly XsdEngineName[] = ['libxml2-wasm', 'libxmljs2'];
 const MESSAGE_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
@@ -13,51 +13,44 @@ const AIR_SHOPPING_RQ_213 = join(SCHEMA_PATH, '21.3', 'IATA_AirShoppingRQ.xsd');
 const JQ_AIR_SHOPPING_RQ = join(SAMPLES_PATH, '21.3', 'AirShoppingRQ__JQ__01_AirShopping_VIZ-SIN_+_SIN-VIZ_Economy__RQ.xml');
 const VALID_AIR_SHOPPING_RQ = join(SAMPLES_PATH, '21.3', 'AirShoppingRQ__VS__airshopping_airshoppingrq_with_corpID.xml');
 
-interface SampleCase {
-  readonly version: string;
-  readonly file: string;
-  readonly xsd: string;
-}
-
 /** Every sample of 17.2 and 21.3 whose message schema is in that version's package. */
-function listSampleCases(): SampleCase[] {
-  const cases: SampleCase[] = [];
-  for (const version of ['17.2', '21.3']) {
-    const info = NDC_VERSIONS[version];
-    const folder = join(SAMPLES_PATH, version);
-    if (!info || !existsSync(folder)) continue;
-    for (const file of readdirSync(folder).filter((f) => f.endsWith('.xml')).sort()) {
-      const message = file.split('__')[0] ?? '';
-      const xsd = join(SCHEMA_PATH, version, info.schemaFile(info.rootName(message)));
-      if (existsSync(xsd)) cases.push({ version, file: join(folder, file), xsd });
-    }
-  }
-  return cases;
+const SAMPLE_CASES = ['17.2', '21.3'].flatMap((version) => listSamples(version)).filter((s): s is Sample & { xsd: string } => s.xsd !== undefined);
+
+/** xmllint's verdicts, run live once per schema: valid, invalid, or schema-error when the schema does not compile. */
+const xmllint = new Map<string, XmllintVerdict>();
+beforeAll(() => {
+  const byXsd = new Map<string, string[]>();
+  for (const sample of SAMPLE_CASES) byXsd.set(sample.xsd, [...(byXsd.get(sample.xsd) ?? []), sample.file]);
+  for (const [xsd, files] of byXsd) for (const [file, verdict] of xmllintVerdicts(xsd, files)) xmllint.set(file, verdict);
+});
+
+/** Writes schema documents into `dir`: name → text. */
+function writeSchemas(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 }
 
-/** xmllint's verdict, run live: exit 0 valid, 1 not well-formed, 3/4 invalid, 5 schema does not compile. */
-function runXmllint(xsd: string, file: string): 'valid' | 'invalid' | 'schema-error' {
-  const result = spawnSync('xmllint', ['--noout', '--nonet', '--schema', xsd, file], { encoding: 'utf8' });
-  if (result.status === 0) return 'valid';
-  if (result.status === 5) return 'schema-error';
-  return 'invalid';
-}
+const XS = 'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:set" targetNamespace="urn:set" elementFormDefault="qualified"';
 
-const SAMPLE_CASES = listSampleCases();
-const xmllintVerdicts = new Map<string, ReturnType<typeof runXmllint>>();
-function xmllintVerdict(sample: SampleCase): ReturnType<typeof runXmllint> {
-  let verdict = xmllintVerdicts.get(sample.file);
-  if (verdict === undefined) {
-    verdict = runXmllint(sample.xsd, sample.file);
-    xmllintVerdicts.set(sample.file, verdict);
-  }
-  return verdict;
-}
+/**
+ * Four message schemas of namespace urn:set sharing `common.xsd`, as an NDC package is laid out:
+ * `needs.xsd` uses a type only `b.xsd` defines (as 24.4 OrderChangeNotifRQ does), `clash.xsd`
+ * defines that type again (as 26.1 OrderChangeNotifRQ does), and `broken.xsd` has a space before
+ * its XML declaration (as 17.2 AirDocDisplayRQ has).
+ */
+const SET_FILES: Record<string, string> = {
+  'common.xsd': `<xs:schema ${XS}><xs:simpleType name="Code"><xs:restriction base="xs:string"><xs:pattern value="[A-Z]{3}"/></xs:restriction></xs:simpleType></xs:schema>`,
+  'a.xsd': `<xs:schema ${XS}><xs:include schemaLocation="common.xsd"/><xs:element name="A"><xs:complexType><xs:sequence><xs:element name="Code" type="Code"/></xs:sequence></xs:complexType></xs:element></xs:schema>`,
+  'b.xsd': `<xs:schema ${XS}><xs:include schemaLocation="common.xsd"/><xs:element name="B" type="BType"/><xs:complexType name="BType"><xs:sequence><xs:element name="Code" type="Code" maxOccurs="2"/></xs:sequence></xs:complexType></xs:schema>`,
+  'needs.xsd': `<xs:schema ${XS}><xs:element name="N" type="BType"/></xs:schema>`,
+  'clash.xsd': `<xs:schema ${XS}><xs:element name="C" type="BType"/><xs:complexType name="BType"><xs:sequence/></xs:complexType></xs:schema>`,
+  'broken.xsd': ` <?xml version="1.0"?>\n<xs:schema ${XS}><xs:element name="D" type="xs:string"/></xs:schema>`,
+};
 
 describe('samples available', () => {
   it('finds the 17.2 and 21.3 samples to compare against xmllint', () => {
     expect(SAMPLE_CASES.filter((c) => c.version === '17.2').length).toBeGreaterThanOrEqual(10);
     expect(SAMPLE_CASES.filter((c) => c.version === '21.3').length).toBeGreaterThanOrEqual(50);
+    expect(SAMPLE_CASES.every((c) => xmllint.has(c.file))).toBe(true);
   });
 });
 
@@ -203,6 +196,79 @@ describe.each(ENGINES)('XSD engine %s', (engineName) => {
     expect(schemaFor(AIR_SHOPPING_RQ_213).validate(readFileSync(VALID_AIR_SHOPPING_RQ))).toEqual([]);
   });
 
+  it('refuses a document whose root element is not the one asked for, and nothing else', () => {
+    const schema = schemaFor(AIR_SHOPPING_RQ_213);
+    const valid = readFileSync(VALID_AIR_SHOPPING_RQ, 'utf8');
+    expect(schema.validate(valid, { root: { namespace: MESSAGE_NS, name: 'IATA_AirShoppingRQ' } })).toEqual([]);
+    const issues = schema.validate(valid, { root: { namespace: MESSAGE_NS, name: 'IATA_OfferPriceRQ' } });
+    expect(issues).toEqual([{
+      message: `Element 'IATA_AirShoppingRQ': This element is not expected as the root element. Expected is 'IATA_OfferPriceRQ' in namespace '${MESSAGE_NS}'.`,
+      line: issues[0]?.line,
+      column: issues[0]?.column,
+      path: '/IATA_AirShoppingRQ',
+    }]);
+    const rootLine = valid.split('\n')[(issues[0]?.line ?? 1) - 1] ?? '';
+    expect(rootLine.slice((issues[0]?.column ?? 1) - 1).startsWith('<IATA_AirShoppingRQ')).toBe(true);
+    // malformed XML is still reported as such
+    expect(schema.validate('<IATA_OfferPriceRQ>', { root: { namespace: MESSAGE_NS, name: 'IATA_AirShoppingRQ' } })[0]?.message).not.toMatch(/root element/);
+  });
+
+  describe('one schema compiled from several schema documents of a namespace', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), `xsd-set-${engineName}-`));
+      writeSchemas(dir, SET_FILES);
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const path = (name: string): string => join(dir, name);
+
+    it('validates a document of any of them, and a member only its own', () => {
+      const set = engine.compileSet([path('a.xsd'), path('b.xsd'), path('needs.xsd')], 'urn:set');
+      try {
+        expect(set.validate('<A xmlns="urn:set"><Code>SIN</Code></A>')).toEqual([]);
+        expect(set.validate('<B xmlns="urn:set"><Code>SIN</Code><Code>VIZ</Code></B>')).toEqual([]);
+        expect(set.validate('<A xmlns="urn:set"><Code>sin</Code></A>')).toHaveLength(1);
+        const a = set.member(path('a.xsd'), { namespace: 'urn:set', name: 'A' });
+        expect(a.validate('<A xmlns="urn:set"><Code>SIN</Code></A>')).toEqual([]);
+        expect(a.validate('<B xmlns="urn:set"><Code>SIN</Code></B>').map((i) => i.path)).toEqual(['/B']);
+        // needs.xsd finds BType only in the set, as 24.4 OrderChangeNotifRQ finds ChangeGroupType
+        expect(() => engine.compile(path('needs.xsd'))).toThrow(SchemaCompileError);
+        const needs = set.member(path('needs.xsd'), { namespace: 'urn:set', name: 'N' });
+        expect(needs.validate('<N xmlns="urn:set"><Code>SIN</Code></N>')).toEqual([]);
+        expect(needs.validate('<N xmlns="urn:set"><Code>sin</Code></N>')).toHaveLength(1);
+        a.dispose();
+        expect(() => a.validate('<A xmlns="urn:set"/>')).toThrow(/after dispose/);
+        expect(needs.validate('<N xmlns="urn:set"><Code>SIN</Code></N>')).toEqual([]);
+      } finally {
+        set.dispose();
+      }
+      expect(() => set.validate('<A xmlns="urn:set"/>')).toThrow(/after dispose/);
+    });
+
+    it('names the member a conflict is in, where the engine tells', () => {
+      let error: unknown;
+      try {
+        engine.compileSet([path('b.xsd'), path('clash.xsd')], 'urn:set').dispose();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(SchemaCompileError);
+      expect((error as SchemaCompileError).message).toMatch(/^The combined schema of 2 schema documents of urn:set does not compile: /);
+      // libxmljs2 does not say where an error is
+      expect((error as SchemaCompileError).files).toEqual(engineName === 'libxml2-wasm' ? [path('clash.xsd')] : []);
+      if (engineName === 'libxml2-wasm') expect((error as SchemaCompileError).detail).toMatch(/clash\.xsd:1: .*'BType' does already exist/);
+    });
+
+    it('names a member that is not well-formed', () => {
+      expect(() => engine.compileSet([path('a.xsd'), path('broken.xsd')], 'urn:set')).toThrow(SchemaCompileError);
+      try {
+        engine.compileSet([path('a.xsd'), path('broken.xsd')], 'urn:set');
+      } catch (error) {
+        expect((error as SchemaCompileError).files).toEqual([path('broken.xsd')]);
+      }
+    });
+  });
+
   it('refuses to validate after dispose()', () => {
     const schema = engine.compile(AIR_SHOPPING_RQ_213);
     schema.dispose();
@@ -210,8 +276,8 @@ describe.each(ENGINES)('XSD engine %s', (engineName) => {
   });
 
   describe('gives the same valid/invalid verdict as xmllint run live', () => {
-    it.each(SAMPLE_CASES.map((c) => [`${c.version}/${c.file.split('/').pop() ?? ''}`, c] as const))('%s', (_name, sample) => {
-      const expected = xmllintVerdict(sample);
+    it.each(SAMPLE_CASES.map((c) => [`${c.version}/${c.name}`, c] as const))('%s', (_name, sample) => {
+      const expected = xmllint.get(sample.file);
       if (expected === 'schema-error') {
         expect(() => engine.compile(sample.xsd)).toThrow();
         return;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectPackageVersion } from '../../../src/schemas/detect-package-version.ts';
-import { readSchemaHeader, type SchemaHeader } from '../../../src/schemas/read-schema-header.ts';
+import { readSchemaHeader, type SchemaHeader } from '../../../src/xsd/read-schema-header.ts';
 
 const OO = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
 const message = (name: string, targetNamespace: string, id?: string): SchemaHeader => ({ name, targetNamespace, ...(id ? { id } : {}), isMessage: true });
