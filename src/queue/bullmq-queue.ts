@@ -19,7 +19,7 @@ export interface BullmqQueueOptions {
   /** Prefix of every BullMQ key, reply channel and parked result key. */
   readonly prefix: string;
   readonly logger: Logger;
-  /** How long failed jobs stay in Redis, in seconds (completed ones are removed at once: their answer went to the sender). */
+  /** How long finished jobs stay in Redis for inspection, in seconds (a completed one without its result, which went to the sender). */
   readonly resultTtlSeconds: number;
   /** Families to open queues for at start, so depth() reports them before their first command. */
   readonly families?: readonly string[];
@@ -91,7 +91,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
         prefix,
         defaultJobOptions: {
           attempts: 1,
-          removeOnComplete: true,
+          // Kept a while for inspection, like failed ones; a completed job holds no result.
+          removeOnComplete: { age: resultTtlSeconds, count: JOB_RETENTION_MAX_COUNT },
           removeOnFail: { age: resultTtlSeconds, count: JOB_RETENTION_MAX_COUNT },
         },
       });
@@ -183,9 +184,10 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
         subscribed.catch(() => undefined);
         await Promise.allSettled([...cleanups]);
         await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
-        await Promise.allSettled([client.quit(), subscriber.quit()]);
-        client.disconnect();
+        // QUIT waits for a connection that may never come (Redis away): only a ready one is asked.
         subscriber.disconnect();
+        if (client.status === 'ready') await client.quit().catch(() => undefined);
+        client.disconnect();
       })();
       return closing;
     },
