@@ -4,8 +4,10 @@
  * worker (`npm run worker`), the reference airline (`npm run airline`) and the payment service.
  *
  *   npx tsx scripts/bench-air-shopping.ts [--gateways 1,2] [--searches 10000] [--connections 16]
- *        [--rate 100] [--seconds 15] [--runs 3] [--request FILE] [--profile] [--out FILE]
+ *        [--rate 100] [--seconds 15] [--runs 3] [--request FILE] [--profile] [--tsx] [--out FILE]
  *
+ * The processes run the compiled build (`npm run build` first, as production runs `node dist/…`);
+ * `--tsx` runs the TypeScript sources through tsx instead.
  * For each gateway process count it reports: time to ready and idle RSS with all four versions
  * served; a closed loop of `searches` requests, with CPU milliseconds per request for every
  * process (from /proc, so noise from other work on the machine does not count), req/s, latency
@@ -15,7 +17,7 @@
  * its ceiling. Medians throughout. `--profile` runs gateway and worker under `node --cpu-prof`
  * and prints their hottest functions.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     request: { type: 'string', default: 'fixtures/bench/air-shopping-1adt-oneway.xml' },
     versions: { type: 'string', default: '21.3,17.2,24.4,26.1' },
     profile: { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -67,8 +70,10 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Runs `src/<file>.ts` as production does, compiled (`dist/<file>.js`), or through tsx with --tsx. */
 function startNode(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const args = values.tsx ? [...nodeArgs, '--import', 'tsx', script] : [...nodeArgs, script.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js')];
+  return spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function stopNode(child: ChildProcess): Promise<void> {
@@ -422,10 +427,11 @@ async function runWithGateways(gateways: number, body: string, airlineUrl: strin
 }
 
 async function main(): Promise<void> {
+  if (!values.tsx) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const body = moveDatesIntoFuture(readFileSync(values.request!, 'utf8'));
   say(`# AirShopping benchmark, ${new Date().toISOString()}`);
   say(`machine: ${cpus()[0]?.model} × ${cpus().length} cores, node ${process.version}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  say(`request: ${values.request}`);
+  say(`request: ${values.request}; processes run ${values.tsx ? 'the sources through tsx' : 'the compiled build (dist/)'}`);
 
   const [airlinePort, paymentPort] = [await freePort(), await freePort()];
   const serviceEnv = { LOG_LEVEL: 'warn', HOST: '127.0.0.1', AIRLINE_PORT: String(airlinePort), PAYMENT_PORT: String(paymentPort) };
