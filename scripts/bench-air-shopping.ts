@@ -17,10 +17,9 @@
  * its ceiling. Medians throughout. `--profile` runs gateway and worker under `node --cpu-prof`
  * and prints their hottest functions.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +29,9 @@ import { Pool } from 'undici';
 import { NDC_VERSIONS } from '../src/ndc/ndc-versions.ts';
 import { createSchemaRegistry, createXsdEngine } from '../src/xsd/index.ts';
 import { loadSchemaModel, parseXml, writeXml } from '../src/xml/index.ts';
+import {
+  build, cpuMs, freePort, median, percentile, processTree, redisServerPid, rssMb, startService, stopService, waitForHealth, type Service,
+} from './bench-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,8 +51,6 @@ const { values } = parseArgs({
 const SCHEMA_PATH = resolve(process.env.NDC_SCHEMA_PATH ?? '../shared/iata-ndc');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const CLOCK_TICK_MS = 10; // getconf CLK_TCK = 100 on Linux
-const PAGE_BYTES = 4096;
 const PATH = '/api/v1/ndc/AirShopping';
 const lines: string[] = [];
 
@@ -59,66 +59,7 @@ function say(line = ''): void {
   lines.push(line);
 }
 
-// ---- processes and /proc -------------------------------------------------------------------
-
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
-
-/** Runs `src/<file>.ts` as production does, compiled (`dist/<file>.js`), or through tsx with --tsx. */
-function startNode(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
-  const args = values.tsx ? [...nodeArgs, '--import', 'tsx', script] : [...nodeArgs, script.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js')];
-  return spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-async function stopNode(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((ok) => child.once('exit', ok));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** utime + stime of one process, in ms; 0 once it is gone. */
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
-  } catch {
-    return 0;
-  }
-}
-
-function rssMbOf(pid: number): number {
-  try {
-    return (Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES) / 1e6;
-  } catch {
-    return 0;
-  }
-}
-
-/** The process and every process below it (cluster workers). */
-function treeOf(pid: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]!) ?? []));
-  return tree;
-}
+// ---- measurement ---------------------------------------------------------------------------
 
 interface Measured {
   readonly name: string;
@@ -130,7 +71,7 @@ type Sample = Map<string, { cpuMs: number; rssMb: number }>;
 function sample(measured: readonly Measured[]): Sample {
   return new Map(measured.map((m) => {
     const pids = m.pids();
-    return [m.name, { cpuMs: pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0), rssMb: pids.reduce((sum, pid) => sum + rssMbOf(pid), 0) }];
+    return [m.name, { cpuMs: pids.reduce((sum, pid) => sum + cpuMs(pid), 0), rssMb: pids.reduce((sum, pid) => sum + rssMb(pid), 0) }];
   }));
 }
 
@@ -138,28 +79,7 @@ function cpuPerRequest(before: Sample, after: Sample, requests: number): Map<str
   return new Map([...after].map(([name, { cpuMs }]) => [name, (cpuMs - (before.get(name)?.cpuMs ?? 0)) / requests]));
 }
 
-async function redisPid(): Promise<number | undefined> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    const info = await redis.info('server');
-    const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
-    return Number.isFinite(pid) ? pid : undefined;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 // ---- load ----------------------------------------------------------------------------------
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -255,19 +175,6 @@ async function openLoop(url: string, body: string, rate: number, seconds: number
     requests: latencies.length, seconds: elapsed, latencies: latencies.sort((a, b) => a - b), errors,
     cpu: cpuPerRequest(before, after, latencies.length), rss: new Map([...after].map(([name, s]) => [name, s.rssMb])),
   };
-}
-
-async function waitForHealth(url: string, child: ChildProcess): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before it was healthy`);
-    try {
-      if ((await fetch(`${url}/api/v1/monitoring/health`)).ok) return (performance.now() - started) / 1000;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Mean milliseconds per stage, from the gateway's `ndc_stage_duration_seconds` histogram. */
@@ -374,16 +281,16 @@ async function runWithGateways(gateways: number, body: string, airlineUrl: strin
   const profileArgs = (name: string): string[] => (values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : []);
   if (values.profile) mkdirSync(profileDir, { recursive: true });
   const started = performance.now();
-  const gateway = startNode('src/main.ts', env, profileArgs('gateway'));
-  const worker = startNode('src/worker-main.ts', env, profileArgs('worker'));
+  const gateway = startService('gateway', 'src/main.ts', env, { tsx: values.tsx, nodeArgs: profileArgs('gateway') });
+  const worker = startService('worker', 'src/worker-main.ts', env, { tsx: values.tsx, nodeArgs: profileArgs('worker') });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealth(url, gateway);
+    await waitForHealth(`${url}/api/v1/monitoring/health`, gateway);
     const readySeconds = (performance.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 2000));
     const measured: Measured[] = [
-      { name: 'gateway', pids: () => treeOf(gateway.pid!) },
-      { name: 'worker', pids: () => [worker.pid!] },
+      { name: 'gateway', pids: () => processTree(gateway.child.pid!) },
+      { name: 'worker', pids: () => [worker.child.pid!] },
       ...base,
     ];
     const idleRssMb = sample(measured).get('gateway')!.rssMb;
@@ -409,8 +316,8 @@ async function runWithGateways(gateways: number, body: string, airlineUrl: strin
     say(`mean wall ms per stage (gateway histogram): ${[...stages].sort((a, b) => b[1] - a[1]).map(([s, ms]) => `${s} ${round(ms, 3)}`).join(', ')}`);
     return { gateways, readySeconds, idleRssMb, blocks, open, stages, answer: check.bytes };
   } finally {
-    await stopNode(gateway);
-    await stopNode(worker);
+    await stopService(gateway);
+    await stopService(worker);
     if (values.profile) {
       summariseProfiles(join(profileDir, 'gateway'), 'gateway');
       summariseProfiles(join(profileDir, 'worker'), 'worker');
@@ -427,7 +334,7 @@ async function runWithGateways(gateways: number, body: string, airlineUrl: strin
 }
 
 async function main(): Promise<void> {
-  if (!values.tsx) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (!values.tsx) build();
   const body = moveDatesIntoFuture(readFileSync(values.request!, 'utf8'));
   say(`# AirShopping benchmark, ${new Date().toISOString()}`);
   say(`machine: ${cpus()[0]?.model} × ${cpus().length} cores, node ${process.version}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -435,26 +342,19 @@ async function main(): Promise<void> {
 
   const [airlinePort, paymentPort] = [await freePort(), await freePort()];
   const serviceEnv = { LOG_LEVEL: 'warn', HOST: '127.0.0.1', AIRLINE_PORT: String(airlinePort), PAYMENT_PORT: String(paymentPort) };
-  const airline = startNode('src/airline/airline-main.ts', serviceEnv);
-  const payment = startNode('src/payment/payment-main.ts', serviceEnv);
-  const redis = await redisPid();
+  const airline = startService('airline', 'src/airline/airline-main.ts', serviceEnv, { tsx: values.tsx });
+  const payment = startService('payment', 'src/payment/payment-main.ts', serviceEnv, { tsx: values.tsx });
+  const redis = await redisServerPid(REDIS_URL);
   const base: Measured[] = [
-    { name: 'airline', pids: () => [airline.pid!] },
+    { name: 'airline', pids: () => [airline.child.pid!] },
     { name: 'redis', pids: () => (redis === undefined ? [] : [redis]) },
     { name: 'load generator', pids: () => [process.pid] },
   ];
   const runs: RunFigures[] = [];
   let answer: Buffer | undefined;
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        await fetch(`http://127.0.0.1:${airlinePort}/health`);
-        await fetch(`http://127.0.0.1:${paymentPort}/health`);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    await waitForHealth(`http://127.0.0.1:${airlinePort}/health`, airline);
+    await waitForHealth(`http://127.0.0.1:${paymentPort}/health`, payment);
     for (const gateways of values.gateways!.split(',').map(Number)) {
       runs.push(await runWithGateways(gateways, body, `http://127.0.0.1:${airlinePort}`, `http://127.0.0.1:${paymentPort}`, base));
       answer ??= runs[runs.length - 1]!.answer;
@@ -466,12 +366,15 @@ async function main(): Promise<void> {
     mkdirSync('bench-results', { recursive: true });
     writeFileSync(answerFile, answer!);
     const expressPort = await freePort();
-    const bare = spawn(process.execPath, ['-e', BARE_EXPRESS], { env: { ...process.env, PORT: String(expressPort), ANSWER_FILE: answerFile }, stdio: 'inherit' });
+    const bare: Service = {
+      name: 'bare Express', output: '',
+      child: spawn(process.execPath, ['-e', BARE_EXPRESS], { env: { ...process.env, PORT: String(expressPort), ANSWER_FILE: answerFile }, stdio: 'inherit' }),
+    };
     await new Promise((r) => setTimeout(r, 1000));
-    const bareMeasured: Measured[] = [{ name: 'express', pids: () => [bare.pid!] }, { name: 'load generator', pids: () => [process.pid] }];
+    const bareMeasured: Measured[] = [{ name: 'express', pids: () => [bare.child.pid!] }, { name: 'load generator', pids: () => [process.pid] }];
     await closedLoop(`http://127.0.0.1:${expressPort}`, body, 2000, Number(values.connections), bareMeasured, 2000, '/');
     const bareBlocks = await closedLoop(`http://127.0.0.1:${expressPort}`, body, 10_000, Number(values.connections), bareMeasured, 2000, '/');
-    await stopNode(bare);
+    await stopService(bare);
     const expressMs = median(bareBlocks.map((b) => b.cpu.get('express') ?? Number.NaN));
     const expressRps = median(bareBlocks.map((b) => b.requests / b.seconds));
     const { writerMs, xsdMs } = await inProcessCeilings(answer!);
@@ -502,8 +405,8 @@ async function main(): Promise<void> {
       say(`  throughput with ${runs[runs.length - 1]!.gateways} gateway processes / with ${runs[0]!.gateways}: ${round(rps[rps.length - 1]! / rps[0]!, 2)}×`);
     }
   } finally {
-    await stopNode(airline);
-    await stopNode(payment);
+    await stopService(airline);
+    await stopService(payment);
     if (values.out) writeFileSync(values.out, `${lines.join('\n')}\n`);
   }
 }

@@ -5,7 +5,8 @@
  * (`npm run worker`) each run as their own process; PostgreSQL via DATABASE_URL in a schema of its
  * own, BullMQ on Redis. This process only generates load: POST /api/v1/one-order/create, each
  * order paid with the approving test card.
- *   npx tsx scripts/bench-order-create.ts [--orders 600] [--concurrency 32] [--runs 3] [--log-level warn] [--profile DIR]
+ *   npx tsx scripts/bench-order-create.ts [--orders 600] [--concurrency 32] [--runs 3] [--log-level warn] [--profile DIR] [--tsx]
+ * The processes run the compiled build (`npm run build` first); --tsx runs the sources through tsx.
  * Per run it reports orders/s, p50 and p99, and the CPU milliseconds per order of every process
  * (from /proc/<pid>/stat): gateway, worker, airline, payment, the PostgreSQL backends of the
  * gateway and worker connections, PostgreSQL's own background processes, and redis-server; then
@@ -13,16 +14,15 @@
  * and each profile's heaviest packages and functions are printed at the end. On a busy machine a
  * profile also counts time the process was ready to run but waiting for a core.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { build, cpuMs, freePort, median, percentile, redisServerPid, startService, stopService, waitForHealth, type Service } from './bench-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
     'log-level': { type: 'string', default: 'warn' },
     profile: { type: 'string' },
+    tsx: { type: 'boolean', default: false },
   },
 });
 const orders = Number(values.orders);
@@ -40,83 +41,9 @@ const concurrency = Number(values.concurrency);
 const runs = Number(values.runs);
 const ROUTES = [['LHR', 'FRA'], ['FRA', 'LHR'], ['LHR', 'JFK'], ['JFK', 'LHR'], ['DXB', 'LHR'], ['LHR', 'DXB'], ['SIN', 'DXB'], ['DXB', 'SIN']] as const;
 /** Clock ticks per second of /proc/<pid>/stat; 100 on every Linux this runs on. */
-const CLOCK_TICKS = 100;
 
 function day(offset: number): string {
   return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function median(numbers: readonly number[]): number {
-  return percentile([...numbers].sort((a, b) => a - b), 50);
-}
-
-/** User plus system CPU of a process so far (or system CPU only: time in the kernel), in ms; 0 once it is gone. */
-function cpuMs(pid: number, systemOnly = false): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (((systemOnly ? 0 : Number(fields[11])) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-interface Service {
-  readonly name: string;
-  readonly child: ChildProcess;
-  output: string;
-}
-
-function startService(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Service {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const service: Service = { name, child, output: '' };
-  const keep = (chunk: Buffer): void => {
-    service.output = (service.output + chunk.toString()).slice(-4000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  child.once('exit', (code, signal) => {
-    if (!stopping) console.error(`${name} exited (${code ?? signal}):\n${service.output}`);
-  });
-  return service;
-}
-
-let stopping = false;
-
-async function stopService(service: Service): Promise<void> {
-  if (service.child.exitCode !== null || service.child.signalCode !== null) return;
-  const exited = new Promise((done) => service.child.once('exit', done));
-  service.child.kill('SIGTERM');
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitForHealth(url: string, service: Service): Promise<void> {
-  for (let i = 0; i < 300; i += 1) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} did not start:\n${service.output}`);
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`${service.name} not healthy at ${url}:\n${service.output}`);
 }
 
 /** pid → CPU ms of every PostgreSQL process, split into the bench's backends and the server's own processes. */
@@ -202,6 +129,7 @@ function summariseProfile(file: string, window: { readonly from: number; readonl
 }
 
 async function main(): Promise<void> {
+  if (!values.tsx) build();
   const id = randomUUID().replaceAll('-', '').slice(0, 12);
   const schema = `bench_${id}`;
   const prefix = `bench-${id}`;
@@ -222,7 +150,7 @@ async function main(): Promise<void> {
   const client = new Pool(`http://127.0.0.1:${gatewayPort}`, { connections: concurrency });
   try {
     const profileDir = values.profile === undefined ? undefined : resolve(values.profile);
-    const profiled = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const profiled = { tsx: values.tsx, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] };
     const airline = startService('airline', 'src/airline/airline-main.ts', common, profiled);
     const payment = startService('payment', 'src/payment/payment-main.ts', common, profiled);
     const gateway = startService('gateway', 'src/main.ts', { ...orderEnv, PORT: String(gatewayPort), RUN_WORKERS: 'false', MAPPINGS_WATCH: 'false', NDC_VERSIONS: '21.3' }, profiled);
@@ -231,7 +159,7 @@ async function main(): Promise<void> {
     await waitForHealth(`${airlineUrl}/health`, airline);
     await waitForHealth(`${paymentUrl}/health`, payment);
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/api/v1/monitoring/health`, gateway);
-    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+    const redisPid = (await redisServerPid(values.redis)) ?? 0;
 
     let shopped = 0;
     async function shopOffers(count: number): Promise<string[]> {
@@ -329,16 +257,14 @@ async function main(): Promise<void> {
     console.log(`  ${'total'.padEnd(20)} ${median(figures.map((f) => counted.reduce((sum, n) => sum + f.cpu[n]!, 0))).toFixed(2).padStart(6)} ms CPU/order (target ≤ 5)`);
 
     if (profileDir) {
-      stopping = true;
       for (const service of [gateway, worker, payment, airline]) {
         await stopService(service);
-        // The main thread's profile: tsx's loader thread writes one of its own.
+        // The main thread's profile (under --tsx, tsx's loader thread writes one of its own).
         const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile') && f.includes(`.${service.child.pid}.0.`));
         console.log(file ? `\n${service.name} profile ${join(profileDir, file)}\n${summariseProfile(join(profileDir, file), window)}` : `\nno ${service.name} profile written`);
       }
     }
   } finally {
-    stopping = true;
     await client.close();
     for (const service of services.reverse()) await stopService(service);
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
