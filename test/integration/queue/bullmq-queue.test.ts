@@ -66,6 +66,17 @@ async function observeReplies(channel: string): Promise<Buffer[]> {
   return replies;
 }
 
+/** Adds an offer.shop job the way a sender would, replying on a channel of the test's own; resolves with the job and the one reply. */
+async function addWithReplyChannel(prefix: string): Promise<{ raw: Queue; jobId: string; reply: Buffer }> {
+  const channel = `${prefix}:reply:test`;
+  const replies = await observeReplies(channel);
+  const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
+  closers.push(() => raw.close());
+  const job = await raw.add('offer.shop', { payload: {}, meta: buildMeta(5000), replyTo: channel }, { jobId: randomUUID() });
+  await waitFor(() => replies.length === 1);
+  return { raw, jobId: job.id ?? '', reply: replies[0]! };
+}
+
 /** A QueueEvents of the test's own, to see what travels on the events stream. */
 async function observeCompleted(prefix: string, family: string): Promise<Map<string, unknown>> {
   const events = new QueueEvents(family, { connection: { url: REDIS_URL }, prefix });
@@ -83,17 +94,13 @@ describe('BullMQ command queue', () => {
     const prefix = newPrefix();
     await startWorkers(prefix, { 'offer.shop': async () => bigResult });
     const redis = openRedis();
-    const replies = await observeReplies(`${prefix}:reply:test`);
-    const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
-    closers.push(() => raw.close());
 
-    const job = await raw.add('offer.shop', { payload: {}, meta: buildMeta(5000), replyTo: `${prefix}:reply:test` }, { jobId: randomUUID() });
-    await waitFor(() => replies.length === 1);
+    const { jobId, reply } = await addWithReplyChannel(prefix);
 
-    const key = `${prefix}:result:${job.id}`;
+    const key = `${prefix}:result:${jobId}`;
     expect(JSON.stringify(bigResult).length).toBeGreaterThan(100_000);
-    expect(replies[0]!.length).toBeLessThan(200);
-    expect(decodeReply(replies[0]!)).toEqual({ jobId: job.id, parkedAt: key });
+    expect(reply.length).toBeLessThan(200);
+    expect(decodeReply(reply)).toEqual({ jobId, parkedAt: key });
     const ttl = await redis.ttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(RESULT_TTL_SECONDS);
@@ -116,17 +123,13 @@ describe('BullMQ command queue', () => {
     const typical = { offers: Array.from({ length: 100 }, (_, i) => ({ id: `OF${i}`, text: 'x'.repeat(300) })) };
     await startWorkers(prefix, { 'offer.shop': async () => typical }, 4, 1_048_576);
     const redis = openRedis();
-    const replies = await observeReplies(`${prefix}:reply:test`);
-    const raw = new Queue('offer', { connection: { url: REDIS_URL }, prefix });
-    closers.push(() => raw.close());
 
-    const job = await raw.add('offer.shop', { payload: {}, meta: buildMeta(5000), replyTo: `${prefix}:reply:test` }, { jobId: randomUUID() });
-    await waitFor(() => replies.length === 1);
+    const { raw, jobId, reply } = await addWithReplyChannel(prefix);
 
     expect(JSON.stringify(typical).length).toBeGreaterThan(30_000);
-    expect(decodeReply(replies[0]!)).toEqual({ jobId: job.id, result: typical });
-    await waitFor(async () => (await raw.getJobState(job.id ?? '')) === 'completed');
-    expect((await raw.getJob(job.id ?? ''))?.returnvalue).toBeNull();
+    expect(decodeReply(reply)).toEqual({ jobId, result: typical });
+    await waitFor(async () => (await raw.getJobState(jobId)) === 'completed');
+    expect((await raw.getJob(jobId))?.returnvalue).toBeNull();
     expect(await redis.keys(`${prefix}:result:*`)).toEqual([]);
   });
 

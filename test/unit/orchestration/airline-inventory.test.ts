@@ -6,8 +6,7 @@ import { createInventory, type Inventory, type InventoryHoldCommand } from '../.
 import { shopOffers } from '../../../src/airline/offer-shop.handler.ts';
 import { createOfferStore } from '../../../src/airline/offer-store.ts';
 import { showSeats } from '../../../src/airline/seat-availability.handler.ts';
-import { GatewayError } from '../../../src/errors/index.ts';
-import { dayAfterToday, TODAY } from '../airline/airline-test-support.ts';
+import { codeOf, dayAfterToday, TODAY } from '../airline/airline-test-support.ts';
 
 const data = loadAirlineData();
 const passengers: Passenger[] = [{ id: 'A1', type: 'ADT' }, { id: 'C1', type: 'CHD' }, { id: 'I1', type: 'INF' }];
@@ -40,15 +39,6 @@ function counts(inventory: Inventory, offerId: string): [number, number][] {
   return inventory.availability({ offerId }).segments.map((s) => [s.held, s.sold]);
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GatewayError) return error.code;
-    throw error;
-  }
-  return 'none';
-}
 
 describe('holds', () => {
   it('holds a seat per seated passenger (infants on a lap take none) and releases it exactly once', () => {
