@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from './config/config.ts';
-import { createLogger, type Logger } from './log/logger.ts';
+import { createServiceLogger, type Logger } from './log/logger.ts';
 import { createReferenceAirline } from './airline/index.ts';
 import { ClientsFileError } from './auth/index.ts';
 import { createReferencePaymentService } from './payment/index.ts';
@@ -127,7 +127,7 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = await createServiceLogger(config);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   if (config.gatewayProcesses > 1 && cluster.isPrimary) await runPrimary(config, logger);
   else await runGateway(config, logger);

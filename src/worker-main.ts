@@ -1,6 +1,6 @@
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { loadConfig } from './config/config.ts';
-import { createLogger } from './log/logger.ts';
+import { createServiceLogger } from './log/logger.ts';
 import { createAirlineClient, createPaymentClient } from './downstream/index.ts';
 import { startBullmqWorkers } from './queue/index.ts';
 import { createWorkerHandlers } from './worker/index.ts';
@@ -11,7 +11,7 @@ import { createWorkerHandlers } from './worker/index.ts';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel).child({ role: 'worker' });
+  const logger = (await createServiceLogger(config)).child({ role: 'worker' });
   if (!config.redisUrl) throw new Error('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
   const airlineUrl = config.airlineUrl ?? `http://127.0.0.1:${config.airlinePort}`;
   const airline = createAirlineClient({ baseUrl: airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });

@@ -1,11 +1,11 @@
 import { loadConfig } from '../config/config.ts';
-import { createLogger } from '../log/logger.ts';
+import { createServiceLogger } from '../log/logger.ts';
 import { createReferenceAirline } from './reference-airline.ts';
 
 /** `npm run airline`: the reference airline alone, on AIRLINE_PORT, for a gateway started with AIRLINE_URL. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel).child({ component: 'reference-airline' });
+  const logger = (await createServiceLogger(config)).child({ component: 'reference-airline' });
   const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger });
   const { url } = await airline.listen(config.airlinePort, config.host);
   logger.info({ url, designator: config.airlineDesignator }, 'reference airline listening');

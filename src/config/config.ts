@@ -69,6 +69,8 @@ export interface Config {
   readonly airlineName: string;
   /** pino level. @defaultValue 'info' */
   readonly logLevel: string;
+  /** Readable coloured log lines instead of JSON, for development (needs the dev dependency pino-pretty). @defaultValue false */
+  readonly logPretty: boolean;
   /** Running under CI (`CI` set): command-line tools stay quiet, no progress bars. */
   readonly ci: boolean;
   /** Reload mapping files when they change on disk. @defaultValue true */
@@ -93,7 +95,7 @@ const schema = {
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
-    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort'],
+    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -123,6 +125,7 @@ const schema = {
     airlineDesignator: { type: 'string', pattern: '^[A-Z0-9]{2}$' },
     airlineName: { type: 'string', minLength: 1 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    logPretty: { type: 'boolean' },
     ci: { type: 'boolean' },
     mappingsWatch: { type: 'boolean' },
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
@@ -195,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     airlineDesignator: env.AIRLINE_DESIGNATOR || 'XR',
     airlineName: env.AIRLINE_NAME || 'Reference Air',
     logLevel: env.LOG_LEVEL || 'info',
+    logPretty: bool(env.LOG_PRETTY, false),
     ci: bool(env.CI, false),
     mappingsWatch: bool(env.MAPPINGS_WATCH, true),
     databaseSchema: env.DATABASE_SCHEMA || 'ndc_gateway',

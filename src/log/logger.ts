@@ -23,3 +23,18 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   };
   return destination ? pino(options, destination as never) : pino(options);
 }
+
+/**
+ * The logger of a service process: pino JSON lines on stdout, or with LOG_PRETTY readable
+ * coloured lines for development, through pino-pretty (a development dependency).
+ */
+export async function createServiceLogger(config: { readonly logLevel: string; readonly logPretty: boolean }): Promise<Logger> {
+  if (!config.logPretty) return createLogger(config.logLevel);
+  let pretty: typeof import('pino-pretty');
+  try {
+    pretty = (await import('pino-pretty')).default;
+  } catch {
+    throw new Error('LOG_PRETTY=true needs pino-pretty, a development dependency: install with `npm ci` (not --omit=dev), or unset LOG_PRETTY');
+  }
+  return createLogger(config.logLevel, pretty({ colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,hostname' }));
+}

@@ -1,11 +1,11 @@
 import { loadConfig } from '../config/config.ts';
-import { createLogger } from '../log/logger.ts';
+import { createServiceLogger } from '../log/logger.ts';
 import { createReferencePaymentService } from './reference-payment-service.ts';
 
 /** The reference payment service alone, on PAYMENT_PORT, for a gateway started with PAYMENT_URL. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel).child({ component: 'reference-payment-service' });
+  const logger = (await createServiceLogger(config)).child({ component: 'reference-payment-service' });
   const service = createReferencePaymentService({ logger });
   const { url } = await service.listen(config.paymentPort, config.host);
   logger.info({ url }, 'reference payment service listening');
