@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { detectFileMessage } from '../../src/conformance/detect-file-message.ts';
 import { NDC_VERSIONS } from '../../src/ndc/ndc-versions.ts';
-import { FIXTURES_PATH, SAMPLES_PATH, SCHEMA_PATH } from './paths.ts';
+import { FIXTURES_PATH, missingShared, SAMPLES_PATH, SCHEMA_PATH } from './paths.ts';
 
 export interface Sample {
   readonly version: string;
@@ -17,7 +17,7 @@ export interface Sample {
 /** Samples of one version, optionally only of some messages. */
 export function listSamples(version: string, messages?: readonly string[]): Sample[] {
   const folder = join(SAMPLES_PATH, version);
-  if (!existsSync(folder)) return [];
+  if (missingShared([folder]).length > 0) return [];
   const info = NDC_VERSIONS[version];
   return readdirSync(folder)
     .filter((name) => name.endsWith('.xml'))

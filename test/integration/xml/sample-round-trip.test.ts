@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
 import { buildXml, loadSchemaModel, parseXml, writeXml } from '../../../src/xml/index.ts';
-import { SAMPLES_PATH, SCHEMA_PATH } from '../../support/paths.ts';
+import { missingShared, SAMPLES_PATH, SCHEMA_PATH, XMLLINT } from '../../support/paths.ts';
 
-const XMLLINT = '/usr/bin/xmllint';
 const VERSIONS = ['21.3', '17.2'] as const;
 
 interface Sample {
@@ -49,7 +48,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 /** Samples whose message XSD exists, kept only when xmllint accepts them as published. */
 function collectAcceptedSamples(): Sample[] {
-  if (!existsSync(XMLLINT)) return [];
+  if (missingShared([XMLLINT]).length > 0) return [];
   const candidates: Sample[] = [];
   for (const version of VERSIONS) {
     const info = NDC_VERSIONS[version];
@@ -143,7 +142,7 @@ describe.skipIf(samples.length === 0)('parse → build round trip over real samp
 const SINGLE_PAX_21 = join(SAMPLES_PATH, '21.3', 'AirShoppingRQ__VS__airshopping_shop_with_direct_flight_filter_RQ.xml');
 const MULTI_PAX_17 = join(SAMPLES_PATH, '17.2', 'AirShoppingRQ__nemo__AirShoppingRQ_02.airshopping_42ae203b.xml');
 
-describe.skipIf(!existsSync(SINGLE_PAX_21) || !existsSync(MULTI_PAX_17))('repeated elements are arrays even when they occur once', () => {
+describe.skipIf(missingShared([SINGLE_PAX_21, MULTI_PAX_17]).length > 0)('repeated elements are arrays even when they occur once', () => {
   it('21.3 Request.PaxList.Pax in a single-passenger AirShoppingRQ', () => {
     const raw = readFileSync(SINGLE_PAX_21, 'utf8');
     expect(raw.match(/<(?:\w+:)?Pax>/g)).toHaveLength(1);

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type ErrorCode } from '../../../src/errors/index.ts';
 import { loadSchemaModel, parseXml, readRootElement } from '../../../src/xml/index.ts';
-import { SAMPLES_PATH, SCHEMA_PATH } from '../../support/paths.ts';
+import { missingShared, SAMPLES_PATH, SCHEMA_PATH } from '../../support/paths.ts';
 
 const OO_MSG = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
 
@@ -95,7 +95,7 @@ describe('parseXml on hostile input', () => {
 
   it('refuses a root that is not the model’s message', () => {
     const path = join(SCHEMA_PATH, '21.3', 'IATA_AirShoppingRQ.xsd');
-    if (!existsSync(path)) return;
+    if (missingShared([path]).length > 0) return;
     const error = gatewayErrorOf(() => parseXml(`<?xml version="1.0"?>\n<IATA_OrderCreateRQ xmlns="${OO_MSG}"/>`, { model: loadSchemaModel(path) }));
     expect(error.code).toBe('UNKNOWN_MESSAGE');
     expect(error.details[0]).toMatchObject({ path: '/IATA_OrderCreateRQ', line: 2, column: 1 });
@@ -149,7 +149,7 @@ describe('parseXml result shape', () => {
   });
 });
 
-describe.skipIf(!existsSync(join(SCHEMA_PATH, '21.3', 'IATA_AirShoppingRQ.xsd')))('parseXml with a schema model', () => {
+describe.skipIf(missingShared([join(SCHEMA_PATH, '21.3', 'IATA_AirShoppingRQ.xsd')]).length > 0)('parseXml with a schema model', () => {
   const model = loadSchemaModel(join(SCHEMA_PATH, '21.3', 'IATA_AirShoppingRQ.xsd'));
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <IATA_AirShoppingRQ xmlns="${OO_MSG}" xmlns:cns="http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes">
@@ -227,7 +227,7 @@ describe('readRootElement', () => {
 
 const LARGE_SAMPLE = join(SAMPLES_PATH, '21.3', 'AirShoppingRS__VS__airshopping_shop_calendar_search_RS.xml');
 
-describe.skipIf(!existsSync(LARGE_SAMPLE))('parseXml on a 950 KB response', () => {
+describe.skipIf(missingShared([LARGE_SAMPLE]).length > 0)('parseXml on a 950 KB response', () => {
   it('parses it with the model and arrays where the schema repeats', () => {
     const model = loadSchemaModel(join(SCHEMA_PATH, '21.3', 'IATA_AirShoppingRS.xsd'));
     const parsed = parseXml(readFileSync(LARGE_SAMPLE), { model });

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
 import { SchemaModelError, loadSchemaModel, preloadSchemaModel, type SchemaModel } from '../../../src/xml/index.ts';
-import { SCHEMA_PATH } from '../../support/paths.ts';
+import { missingShared, SCHEMA_PATH } from '../../support/paths.ts';
 
 const MSG = 'urn:test:message';
 const TYPES = 'urn:test:types';
@@ -281,7 +281,7 @@ describe('loadSchemaModel on a synthetic schema set', () => {
   });
 });
 
-const has = (version: string, file: string): boolean => existsSync(join(SCHEMA_PATH, version, file));
+const has = (version: string, file: string): boolean => missingShared([join(SCHEMA_PATH, version, file)]).length === 0;
 
 describe.skipIf(!has('21.3', 'IATA_AirShoppingRQ.xsd'))('loadSchemaModel on IATA 21.3', () => {
   const v = NDC_VERSIONS['21.3'];
