@@ -137,8 +137,8 @@ function expectedVersionOf(req: Request, body: Record<string, unknown>): number 
 }
 
 /** The idempotency key of a write, scoped to the client exactly as NDC scopes the Idempotency-Key header. */
-function idempotencyKeyOf(client: ApiClient, message: string, header: string): string {
-  return deriveIdempotencyKey({ message, version: REST_VERSION, document: {}, clientId: client.id, header }) as string;
+function idempotencyKeyOf(client: ApiClient, header: string): string {
+  return deriveIdempotencyKey({ rules: undefined, document: {}, clientId: client.id, header });
 }
 
 /**
@@ -251,7 +251,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
     }
     const body = bodyObject(req);
     refuseSupplied(body, { idempotencyKey: 'the Idempotency-Key header' });
-    const idempotencyKey = idempotencyKeyOf(client, MIRRORS.create, header);
+    const idempotencyKey = idempotencyKeyOf(client, header);
     // A replay answers from the order the first request made. It is not run again: its card would
     // be tokenised anew, and the new token would make the same request look like another one.
     const replayed = deriveOrderId(client.id, idempotencyKey);
@@ -288,7 +288,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
     }
     // Without a key of its own, a PUT is keyed by order and version: repeating it answers the first result.
     const header = req.get('idempotency-key') ?? `put:${orderId}:${expectedVersion}`;
-    const idempotencyKey = idempotencyKeyOf(client, MIRRORS.change, header);
+    const idempotencyKey = idempotencyKeyOf(client, header);
     const result = await runCommand(route, req, 'order.change', MIRRORS.change, { ...body, orderId, expectedVersion, idempotencyKey }) as { order: OrderView };
     sendOrder(res, 200, result);
   }));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CommandValidator } from '../commands/command-validator.ts';
 import type { Config } from '../config/config.ts';
 import { isGatewayError } from '../errors/index.ts';
-import { applyMapping, type CompiledRequestMapping, type CompiledResponseMapping } from '../mapping/index.ts';
+import { applyMapping, type CompiledRequestMapping, type CompiledResponseMapping, type IdempotencyRules } from '../mapping/index.ts';
 import { NDC_VERSIONS, type NdcVersionInfo } from '../ndc/ndc-versions.ts';
 import { createMappingContext, type RequestFacts } from '../pipeline/mapping-context.ts';
 import { loadSchemaModel, parseXml, readRootElement, writeXml, type SchemaModel } from '../xml/index.ts';
@@ -19,6 +19,7 @@ import { maskCardNumber } from '../security/card-data.ts';
 export interface FixtureMappings {
   request(version: string, message: string): CompiledRequestMapping;
   response(version: string, message: string): CompiledResponseMapping;
+  idempotency(version: string): IdempotencyRules | undefined;
 }
 
 /** What running a case needs, built once for all cases. */
@@ -154,7 +155,7 @@ export async function runFixtureRequest(testCase: FixtureCase, env: FixtureRunEn
   try {
     // The command schema checks what is queued: the pipeline first adds the idempotency key and
     // tokenises cards, so the fixture's mapping output goes through the same two stages.
-    const keyed = addIdempotencyKey(actual, { message, version: testCase.version, document, clientId: 'fixture' });
+    const keyed = addIdempotencyKey(actual, mapping, { rules: env.mappings.idempotency(testCase.version), document, clientId: 'fixture' });
     const queued = await tokeniseCardData(keyed, { payment: FIXTURE_TOKENISER, correlationId: 'fixture', deadline: Date.now() + 5_000, logger: FIXTURE_LOGGER });
     env.commands.validateCommand(mapping.command, queued);
   } catch (error) {

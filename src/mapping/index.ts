@@ -1,5 +1,6 @@
 export { applyMapping } from './apply-mapping.ts';
 export { compileMappingSpec, type CompileIssue, type CompileOptions, type CompileResult } from './compile-mapping.ts';
+export { type DocumentIdentity, type IdempotencyRules, type IdempotencySpec } from './idempotency-rules.ts';
 export { loadCodeTables } from './load-code-tables.ts';
 export { loadMappingFile, parseMappingSource, type LoadMappingOptions } from './load-mapping.ts';
 export {

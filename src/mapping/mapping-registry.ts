@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
+import { compileIdempotencyRules, type IdempotencyRules, type IdempotencySpec } from './idempotency-rules.ts';
 import { loadCodeTables } from './load-code-tables.ts';
 import { parseMappingSource } from './load-mapping.ts';
 import { formatLoadIssue, MappingLoadError, type MappingDirection, type MappingLoadIssue } from './mapping-error.ts';
@@ -60,6 +61,11 @@ export interface MappingSnapshot {
   mapped(version: string): readonly MappedMessage[];
   /** The mapped message a request message (`AirShoppingRQ`, `IATA_AirShoppingRQ`) names, if both directions are mapped. */
   find(version: string, message: string): MappedMessage | undefined;
+  /**
+   * Where the version's documents name their sender and message id (`version.yaml`: `idempotency`,
+   * inherited like the mappings), for the request mappings marked `idempotent`.
+   */
+  idempotency(version: string): IdempotencyRules | undefined;
   /** Number of mapping files the set was built from. */
   readonly loaded: number;
 }
@@ -88,6 +94,7 @@ interface MessageMappings {
 
 interface MappingSet {
   readonly versions: ReadonlyMap<string, ReadonlyMap<string, MessageMappings>>;
+  readonly idempotency: ReadonlyMap<string, IdempotencyRules | undefined>;
   readonly loaded: number;
 }
 
@@ -111,6 +118,7 @@ async function listFolder(folder: string): Promise<string[] | undefined> {
 
 interface VersionFolder {
   readonly inherits: string | undefined;
+  readonly idempotency: IdempotencyRules | undefined;
   readonly own: Map<string, MessageMappings>;
 }
 
@@ -146,6 +154,7 @@ async function readVersionFolder(
   if (!names) return undefined;
   const texts = await readDataFiles(folder, names);
   let inherits: string | undefined;
+  let idempotency: IdempotencyRules | undefined;
   const own = new Map<string, MessageMappings>();
   const seen = new Map<string, string>();
   let files = 0;
@@ -159,8 +168,17 @@ async function readVersionFolder(
     if (VERSION_FILE.test(name)) {
       const source = parseSource(read?.text ?? '', file);
       const problems = source.issues.length > 0 ? source.issues : validateSource(source, getMappingValidators().versionFile);
-      if (problems.length > 0) issues.push(...problems);
-      else inherits = (source.value as { inherits?: string } | null)?.inherits;
+      if (problems.length > 0) {
+        issues.push(...problems);
+        continue;
+      }
+      const spec = source.value as { inherits?: string; idempotency?: IdempotencySpec } | null;
+      inherits = spec?.inherits;
+      if (spec?.idempotency) {
+        const compiled = compileIdempotencyRules(spec.idempotency, source, shared);
+        issues.push(...compiled.issues);
+        idempotency = compiled.rules;
+      }
       continue;
     }
     const match = MAPPING_FILE.exec(name);
@@ -189,7 +207,7 @@ async function readVersionFolder(
       else throw error;
     }
   }
-  return { folder: { inherits, own }, files };
+  return { folder: { inherits, idempotency, own }, files };
 }
 
 /** Reads every file of a new set; returns the set, or the problems that prevent it from being used. */
@@ -244,8 +262,15 @@ async function buildMappingSet(options: MappingRegistryOptions, transforms: Tran
   };
   const versions = new Map<string, ReadonlyMap<string, MessageMappings>>();
   for (const version of options.versions) versions.set(version, resolve(version, []));
+  // A version's own rules, else the nearest inherited ones.
+  const idempotencyOf = (version: string, seen: readonly string[]): IdempotencyRules | undefined => {
+    const folder = folders.get(version);
+    if (!folder || seen.includes(version)) return undefined;
+    return folder.idempotency ?? (folder.inherits ? idempotencyOf(folder.inherits, [...seen, version]) : undefined);
+  };
+  const idempotency = new Map(options.versions.map((version) => [version, idempotencyOf(version, [])]));
   if (issues.length > 0) return { issues };
-  return { set: { versions, loaded }, issues };
+  return { set: { versions, idempotency, loaded }, issues };
 }
 
 function requestMessageOf(name: string): string {
@@ -298,6 +323,9 @@ function toSnapshot(set: MappingSet): MappingSnapshot {
       const found = mapped.get(version)?.find((m) => m.name === name);
       return found && requestMessageOf(name) === message.replace(/^IATA_/, '') ? found : undefined;
     },
+    idempotency(version: string) {
+      return set.idempotency.get(version);
+    },
   });
 }
 
@@ -333,6 +361,7 @@ export async function loadMappingRegistry(options: MappingRegistryOptions): Prom
     messages: (version) => current.messages(version),
     mapped: (version) => current.mapped(version),
     find: (version, message) => current.find(version, message),
+    idempotency: (version) => current.idempotency(version),
     reload() {
       const run = reloading.then(async (): Promise<MappingReloadResult> => {
         const refuse = (errors: string[]): MappingReloadResult => {

@@ -73,6 +73,7 @@ export type CodeTables = ReadonlyMap<string, CodeTable>;
 export interface MappingSpec {
   readonly description?: string;
   readonly command?: string;
+  readonly idempotent?: boolean;
   readonly message?: string;
   readonly lookups?: { readonly [table: string]: { readonly [code: string]: string | number | boolean } };
   readonly map: FieldMapSpec;
@@ -96,6 +97,8 @@ interface CompiledMappingBase {
 export interface CompiledRequestMapping extends CompiledMappingBase {
   readonly direction: 'request';
   readonly command: string;
+  /** The message writes: its command carries an idempotency key (see version.yaml: idempotency). */
+  readonly idempotent: boolean;
 }
 
 /** A response mapping: worker result → NDC response content. */

@@ -140,7 +140,10 @@ async function runMessage(
   const clientId = request.client?.id ?? request.clientId;
   const command = await asBusinessRefusal(async () => {
     const mapped = await stage(metrics, 'map-request', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, detected.rootName)));
-    const keyed = addIdempotencyKey(mapped, { message, version, document: parsed.document, clientId: clientId ?? '-', ...(request.idempotencyKey !== undefined ? { header: request.idempotencyKey } : {}) });
+    const keyed = addIdempotencyKey(mapped, requestMapping, {
+      rules: mappings.idempotency(version), document: parsed.document, clientId: clientId ?? '-',
+      ...(request.idempotencyKey !== undefined ? { header: request.idempotencyKey } : {}),
+    });
     const tokenised = await stage(metrics, 'tokenise-card', () => tokeniseCardData(keyed, { payment: deps.payment, correlationId: request.correlationId, deadline, logger: request.logger }));
     deps.commands.validateCommand(commandName, tokenised);
     return tokenised;

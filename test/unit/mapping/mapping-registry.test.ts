@@ -101,6 +101,35 @@ describe('loadMappingRegistry', () => {
     expect(text).toContain(`inherits '19.2', but ${join(root, '19.2')} does not exist`);
   });
 
+  it('reads a version\'s idempotency rules in order, and inherits them', async () => {
+    await write('21.3/version.yaml', [
+      'idempotency:',
+      '  sender:',
+      '    - { path: Seller.ID }',
+      '    - { value: ANONYMOUS }',
+      '  messageId:',
+      "    - { transform: { name: template, args: '{Trx}#{Seq}' } }",
+      '',
+    ].join('\n'));
+    await write('24.4/version.yaml', "inherits: '21.3'\n");
+    await write('21.3/OrderCreate.request.yaml', 'command: order.create\nidempotent: true\nmap: { a: { path: A } }\n');
+    const registry = await loadMappingRegistry({ mappingsPath: root, versions: ['21.3', '24.4'] });
+    expect(registry.request('21.3', 'OrderCreate').idempotent).toBe(true);
+    expect(registry.request('21.3', 'AirShopping').idempotent).toBe(false);
+    expect(registry.idempotency('24.4')).toBe(registry.idempotency('21.3'));
+    expect(registry.idempotency('21.3')?.read({ Seller: { ID: ' S-1 ' }, Trx: 'T', Seq: '2' })).toEqual({ sender: 'S-1', messageId: 'T#2' });
+    expect(registry.idempotency('21.3')?.read({ Trx: 'T' })).toEqual({ sender: 'ANONYMOUS' });
+  });
+
+  it('refuses idempotency rules that do not compile, naming the line in version.yaml, and `idempotent` on a response mapping', async () => {
+    await write('21.3/version.yaml', 'idempotency:\n  sender:\n    - { path: A, transform: nope }\n  messageId: [{ path: B }]\n');
+    await expect(loadMappingRegistry({ mappingsPath: root, versions: ['21.3'] }))
+      .rejects.toThrow(`${join(root, '21.3/version.yaml')}:3:29: unknown transform 'nope'`);
+    await write('21.3/version.yaml', 'idempotency: { sender: [{ path: A }], messageId: [{ path: B }] }\n');
+    await write('21.3/AirShopping.response.yaml', `idempotent: true\n${SHOP_RESPONSE}`);
+    await expect(loadMappingRegistry({ mappingsPath: root, versions: ['21.3'] })).rejects.toThrow(/AirShopping\.response\.yaml/);
+  });
+
   it('refuses to start when a file is broken, naming file and line', async () => {
     await write('21.3/OrderCreate.request.yaml', 'command: order.create\nmap:\n  a: { path: A, transform: nope }\n');
     await expect(loadMappingRegistry({ mappingsPath: root, versions: ['21.3'] }))
