@@ -8,8 +8,10 @@ export interface ApiClient {
   readonly name: string;
   /** NDC message names (`AirShoppingRQ`) the client may send; `*` allows every message. */
   readonly messages: readonly string[];
-  /** May call the operator routes under `/api/v1/admin`. */
+  /** May call the operator routes under `/api/v1/admin`; only an explicit `admin: true` grants it. */
   readonly admin: boolean;
+  /** May read health details and metrics under `/api/v1/monitoring`. */
+  readonly monitoring: boolean;
 }
 
 /** The message list entry that allows every message. */

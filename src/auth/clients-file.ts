@@ -10,8 +10,10 @@ export interface ClientEntry {
   readonly apiKeys: readonly string[];
   /** NDC message names such as `AirShoppingRQ`, or `*` for every message. */
   readonly messages: readonly string[];
-  /** May reload mappings and call the other operator routes. @defaultValue false */
+  /** May reload mappings and call the other operator routes; `messages: ["*"]` does not imply it. @defaultValue false */
   readonly admin?: boolean;
+  /** May read health details and metrics. @defaultValue false */
+  readonly monitoring?: boolean;
 }
 
 /** JSON Schema of CLIENTS_FILE: an array of clients. */
@@ -28,6 +30,7 @@ export const CLIENTS_FILE_SCHEMA = {
       apiKeys: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 16, maxLength: 512 } },
       messages: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^(\\*|[A-Za-z][A-Za-z0-9_]{0,99})$' } },
       admin: { type: 'boolean' },
+      monitoring: { type: 'boolean' },
     },
   },
 } as const;

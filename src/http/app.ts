@@ -5,9 +5,9 @@ import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
-import { authenticateClient, requireAdmin } from './client-auth.ts';
+import { authenticateClient, requirePermission } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
-import { createMonitoringRouter, type HealthCheck } from './monitoring.route.ts';
+import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
 import { createNdcRouter } from './ndc.route.ts';
 import { createOneOrderRouter } from './one-order.route.ts';
 import { sendGatewayError } from './send-error.ts';
@@ -33,8 +33,9 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   const authenticate = authenticateClient(clients);
   app.use('/api/v1/ndc', authenticate, createNdcRouter(deps));
   if (orders) app.use('/api/v1/one-order', createOneOrderRouter({ deps, orders, authenticate }));
-  app.use('/api/v1/monitoring', createMonitoringRouter(healthChecks, deps.metrics));
-  if (admin) app.use('/api/v1/admin', authenticate, requireAdmin(clients), createAdminRouter(admin));
+  const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring') };
+  app.use('/api/v1/monitoring', authenticateClient(clients, 'nobody'), createMonitoringRouter(healthChecks, deps.metrics, monitoring));
+  if (admin) app.use('/api/v1/admin', authenticate, requirePermission('admin'), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
     sendGatewayError(res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
   });

@@ -39,14 +39,28 @@ function refuse(req: Request, res: Response, reason: 'missing' | 'invalid'): voi
 }
 
 /**
+ * Who a request without credentials is: the registry's anonymous client (the NDC routes: the demo
+ * client in the embedded demo, else refused), or nobody, let through without a client (the
+ * monitoring routes, where an anonymous caller sees status codes only, even in the embedded demo).
+ */
+export type WithoutCredentials = 'registry-anonymous' | 'nobody';
+
+/**
  * Finds the API client of a request before its body is read, so a caller without a valid key
  * costs no parsing. A wrong key is refused even where a request without credentials would pass
  * as the demo client: the caller meant to be someone. The answer is the generic NDC `Errors`
  * document, since the message is not known yet. Keys are never logged.
  */
-export function authenticateClient(registry: ClientRegistry) {
+export function authenticateClient(registry: ClientRegistry, withoutCredentials: WithoutCredentials = 'registry-anonymous') {
   return (req: Request, res: Response, next: NextFunction): void => {
     const presented = presentedKey(req);
+    if (presented.kind === 'none' && withoutCredentials === 'nobody') {
+      // Node's IncomingMessage has a `client` of its own (the socket): clear it, so that no later
+      // stage takes the socket for an API client.
+      delete req.client;
+      next();
+      return;
+    }
     let client: ApiClient | undefined;
     if (presented.kind === 'key') client = registry.authenticate(presented.key);
     else if (presented.kind === 'none') client = registry.anonymous;
@@ -60,14 +74,24 @@ export function authenticateClient(registry: ClientRegistry) {
   };
 }
 
-/** Lets only clients the registry allows to administer through (after {@link authenticateClient}). */
-export function requireAdmin(registry: ClientRegistry) {
+/** A permission a client holds only when CLIENTS_FILE flags it (`"admin": true`, `"monitoring": true`); `"*"` messages imply neither. */
+export type ClientPermission = 'admin' | 'monitoring';
+
+/**
+ * Lets only clients holding `permission` through (after {@link authenticateClient}): 401 when the
+ * request named no client, 403 when the client lacks the permission.
+ */
+export function requirePermission(permission: ClientPermission) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const client = req.client;
-    if (!client || !registry.mayAdminister(client)) {
-      req.log.info({ path: req.path }, 'admin request refused: client is not an operator');
-      sendGatewayError(res, new GatewayError('MESSAGE_NOT_ALLOWED', `Client ${client?.id ?? '(none)'} may not use the admin routes`, [
-        { message: 'Declare the client with "admin": true or "messages": ["*"] in CLIENTS_FILE', path: req.path },
+    if (!client) {
+      refuse(req, res, 'missing');
+      return;
+    }
+    if (!client[permission]) {
+      req.log.info({ path: req.path, permission }, 'request refused: client lacks the permission');
+      sendGatewayError(res, new GatewayError('MESSAGE_NOT_ALLOWED', `Client ${client.id} may not use the ${permission} routes`, [
+        { message: `Declare the client with "${permission}": true in CLIENTS_FILE`, path: req.path },
       ]));
       return;
     }

@@ -23,6 +23,7 @@ const TYPES_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersComm
 const AGENCY_KEY = 'agency-key-7f3c9b1e2d';
 const PRICER_KEY = 'pricer-key-stored-in-clear';
 const OPS_KEY = 'ops-key-5a8e0c4d71';
+const ALL_MESSAGES_KEY = 'all-messages-key-3b9d2f';
 
 function airShopping213(): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -79,7 +80,8 @@ describe('API keys with CLIENTS_FILE', () => {
     writeFileSync(clientsFile, JSON.stringify([
       { id: 'agency', name: 'Agency', apiKeys: [hashApiKey(AGENCY_KEY)], messages: ['AirShoppingRQ', 'OfferPriceRQ'] },
       { id: 'pricer', name: 'Pricer', apiKeys: [PRICER_KEY], messages: ['OfferPriceRQ'] },
-      { id: 'ops', name: 'Operator', apiKeys: [hashApiKey(OPS_KEY)], messages: [], admin: true },
+      { id: 'ops', name: 'Operator', apiKeys: [hashApiKey(OPS_KEY)], messages: [], admin: true, monitoring: true },
+      { id: 'everything', name: 'Every message', apiKeys: [hashApiKey(ALL_MESSAGES_KEY)], messages: ['*'] },
     ]));
     gw = await startGateway({ NDC_VERSIONS: '21.3,17.2', CLIENTS_FILE: clientsFile, MAPPINGS_WATCH: 'false' }, logs.stream);
   }, 60_000);
@@ -155,6 +157,42 @@ describe('API keys with CLIENTS_FILE', () => {
     expect(((await ops.json()) as { errors: unknown[] }).errors).toEqual([]);
   });
 
+  it('does not take a client allowed every message ("*") for an operator', async () => {
+    const everything = await reloadMappings(gw, { 'x-api-key': ALL_MESSAGES_KEY });
+    expect(everything.status).toBe(403);
+    expect(await everything.text()).toContain('Declare the client with &quot;admin&quot;: true');
+  });
+
+  it('answers health to anyone with its status only: no checks, no downstream URLs', async () => {
+    for (const headers of [{}, { 'x-api-key': AGENCY_KEY }, { 'x-api-key': ALL_MESSAGES_KEY }]) {
+      const health = await fetch(`${gw.url}/api/v1/monitoring/health`, { headers });
+      expect(health.status).toBe(200);
+      const text = await health.text();
+      expect(JSON.parse(text)).toEqual({ status: 'ok' });
+      expect(text).not.toContain(gw.airlineUrl);
+      expect(text).not.toContain(gw.paymentUrl);
+    }
+    expect((await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: { 'x-api-key': 'not-a-known-key-123' } })).status).toBe(401);
+  });
+
+  it('shows health details and metrics to a client with the monitoring permission only', async () => {
+    const health = await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: { authorization: `Bearer ${OPS_KEY}` } });
+    expect(health.status).toBe(200);
+    const body = await health.json() as { status: string; checks: { downstream: { detail: { airline: { url: string } } } } };
+    expect(body.status).toBe('ok');
+    expect(body.checks.downstream.detail.airline.url).toBe(gw.airlineUrl);
+
+    const metrics = (headers: Record<string, string>): Promise<Response> => fetch(`${gw.url}/api/v1/monitoring/metrics`, { headers });
+    const anonymous = await metrics({});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="ndc-gateway"');
+    expect((await metrics({ 'x-api-key': AGENCY_KEY })).status).toBe(403);
+    expect((await metrics({ 'x-api-key': ALL_MESSAGES_KEY })).status).toBe(403);
+    const ops = await metrics({ 'x-api-key': OPS_KEY });
+    expect(ops.status).toBe(200);
+    expect(await ops.text()).toContain('ndc_requests_total');
+  });
+
   it('logs the client of each request and never a key', async () => {
     await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-api-key': AGENCY_KEY, 'x-correlation-id': 'logged-1' });
     await new Promise((resolve) => setImmediate(resolve));
@@ -188,6 +226,18 @@ describe('the embedded demo without CLIENTS_FILE', () => {
 
   it('lets the demo client reload the mappings', async () => {
     expect((await reloadMappings(gw)).status).toBe(200);
+  });
+
+  it('shows health details and metrics only to a caller who presents the demo key', async () => {
+    const anonymous = await fetch(`${gw.url}/api/v1/monitoring/health`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${gw.url}/api/v1/monitoring/metrics`)).status).toBe(401);
+
+    const keyed = { authorization: `Bearer ${DEMO_API_KEY}` };
+    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: keyed })).json() as { checks: Record<string, unknown> };
+    expect(Object.keys(health.checks).sort()).toEqual(['downstream', 'queue', 'schemas']);
+    expect((await fetch(`${gw.url}/api/v1/monitoring/metrics`, { headers: keyed })).status).toBe(200);
   });
 });
 

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { DEMO_API_KEY } from '../../../src/auth/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
 
 /**
@@ -237,7 +238,7 @@ describe('reloading mappings on request: the admin route and SIGHUP', () => {
     expect(gw.gateway.deps.schemas.schemaCount).toBe(schemaCount);
     expect(gw.gateway.deps.schemas.route('21.3', 'OrderRulesRS')?.kind).toBe('combined');
 
-    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`)).json() as { checks: { schemas: { detail: { served: Record<string, string[]>; compiled: number; schemas: number; combined: unknown[]; failures: unknown[] } } } };
+    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: { 'x-api-key': DEMO_API_KEY } })).json() as { checks: { schemas: { detail: { served: Record<string, string[]>; compiled: number; schemas: number; combined: unknown[]; failures: unknown[] } } } };
     const detail = health.checks.schemas.detail;
     expect(detail.served['21.3']).toContain('OrderRulesRQ');
     expect(detail).toMatchObject({ compiled: gw.gateway.deps.schemas.compiledCount, schemas: 1, failures: [] });

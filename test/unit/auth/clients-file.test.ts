@@ -31,6 +31,7 @@ describe('CLIENTS_FILE', () => {
     ['an unknown property', [{ ...valid, role: 'admin' }], '/0 must NOT have additional properties'],
     ['a message that is no name', [{ ...valid, messages: ['Air Shopping'] }], '/0/messages/0 must match pattern'],
     ['an admin flag that is not boolean', [{ ...valid, admin: 'yes' }], '/0/admin must be boolean'],
+    ['a monitoring flag that is not boolean', [{ ...valid, monitoring: 1 }], '/0/monitoring must be boolean'],
     ['a repeated id', [valid, { ...valid, apiKeys: [hashApiKey('another-secret-key-01')] }], '/1/id repeats the id of /0'],
     ['one key for two clients', [valid, { ...valid, id: 'tmc-2' }], '/1/apiKeys/0 is also a key of /0'],
   ])('refuses %s, naming where', (_name, data, problem) => {
