@@ -5,12 +5,12 @@ import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
-import { authenticateClient, requirePermission } from './client-auth.ts';
+import { authenticateClient, dropSocketAlias, requirePermission } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
 import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
 import { createNdcRouter } from './ndc.route.ts';
 import { createOneOrderRouter } from './one-order.route.ts';
-import { sendGatewayError } from './send-error.ts';
+import { createErrorSender } from './send-error.ts';
 
 export interface AppOptions {
   readonly deps: PipelineDeps;
@@ -29,15 +29,16 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(correlationId(logger));
-  const authenticate = authenticateClient(clients);
-  app.use('/api/v1/ndc', authenticate, createNdcRouter(deps));
+  app.use(dropSocketAlias, correlationId(logger));
+  const sendError = createErrorSender(deps);
+  const authenticate = authenticateClient(clients, sendError);
+  app.use('/api/v1/ndc', authenticate, createNdcRouter(deps, sendError));
   if (orders) app.use('/api/v1/one-order', createOneOrderRouter({ deps, orders, authenticate }));
-  const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring') };
-  app.use('/api/v1/monitoring', authenticateClient(clients, 'nobody'), createMonitoringRouter(healthChecks, deps.metrics, monitoring));
-  if (admin) app.use('/api/v1/admin', authenticate, requirePermission('admin'), createAdminRouter(admin));
+  const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring', sendError) };
+  app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(healthChecks, deps.metrics, monitoring));
+  if (admin) app.use('/api/v1/admin', authenticate, requirePermission('admin', sendError), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
-    sendGatewayError(res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
+    sendError(req, res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
   });
   // Body-parser errors (size, aborted uploads) and anything else that escaped a stage.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -54,7 +55,7 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
     }
     if (res.headersSent) return;
     if (gatewayError.code === 'BODY_TOO_LARGE') res.setHeader('Connection', 'close');
-    sendGatewayError(res, gatewayError);
+    sendError(req, res, gatewayError);
   });
   return app;
 }
