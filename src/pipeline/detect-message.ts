@@ -104,9 +104,15 @@ export function detectMessage(
   const message = info.messageOf(root.localName);
   const servedMessage = catalog.find(version, message);
   if (!servedMessage || info.rootName(message) !== root.localName) {
-    throw new GatewayError('UNKNOWN_MESSAGE', `${root.localName} is not a message this gateway serves`, [
-      { message: `Served messages: ${catalog.mapped(version).map((m) => info.rootName(m.request)).join(', ')}`, ...where },
-    ]);
+    const servedList = { message: `Served messages: ${catalog.mapped(version).map((m) => info.rootName(m.request)).join(', ')}`, ...where };
+    const replacement = info.rootName(message) === root.localName ? info.replacedMessages[message] : undefined;
+    if (replacement) {
+      throw new GatewayError('UNKNOWN_MESSAGE', `${root.localName} is not a message of NDC ${version}: use ${replacement.join(' then ')}`, [
+        { message: `NDC ${version} replaces ${message} with ${replacement.map((name) => `${name}RQ`).join(' then ')}`, ...where },
+        servedList,
+      ]);
+    }
+    throw new GatewayError('UNKNOWN_MESSAGE', `${root.localName} is not a message this gateway serves`, [servedList]);
   }
   if (hints.routeMessage && hints.routeMessage !== servedMessage.name) {
     throw new GatewayError('MESSAGE_ROUTE_MISMATCH', `The route is for ${hints.routeMessage} but the document is ${root.localName}`, [{ message: 'root element', ...where }]);

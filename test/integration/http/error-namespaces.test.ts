@@ -122,4 +122,12 @@ describe('errors before the message is known speak the version the request names
     expect(codeOf(claimed.text)).toBe('UNSUPPORTED_VERSION');
     expect(rootOf(claimed.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
   });
+
+  it('an unknown message with a known replacement in that version says so', async () => {
+    const answer = await postXml(url('/api/v1/ndc'), `<IATA_OrderCancelRQ xmlns="${OO_MESSAGE_NS}"/>`, { 'x-api-key': AGENCY_KEY });
+    expect(answer.status).toBe(400);
+    expect(codeOf(answer.text)).toBe('UNKNOWN_MESSAGE');
+    expect(rootOf(answer.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
+    expect(answer.text).toContain('IATA_OrderCancelRQ is not a message of NDC 21.3: use OrderReshop then OrderChange');
+  });
 });

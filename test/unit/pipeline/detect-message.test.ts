@@ -72,6 +72,23 @@ describe('detectMessage', () => {
     expect(codeOf(() => detectMessage({ localName: 'IATA_OrderRulesRQ', namespace: OO_MESSAGE_NS, ...at }, '<x/>', {}, served))).toBe('UNKNOWN_MESSAGE');
   });
 
+  it('says what replaces a message the version no longer defines', () => {
+    const refusal = (root: RootElement): GatewayError => {
+      try {
+        detectMessage(root, '<x/>', {}, served);
+      } catch (error) {
+        return error as GatewayError;
+      }
+      throw new Error('expected a refusal');
+    };
+    const cancel = refusal({ localName: 'IATA_OrderCancelRQ', namespace: OO_MESSAGE_NS, ...at });
+    expect(cancel.code).toBe('UNKNOWN_MESSAGE');
+    expect(cancel.message).toBe('IATA_OrderCancelRQ is not a message of NDC 21.3: use OrderReshop then OrderChange');
+    expect(cancel.details[0]?.message).toBe('NDC 21.3 replaces OrderCancelRQ with OrderReshopRQ then OrderChangeRQ');
+    // 17.2 still defines OrderCancelRQ: not served here, but nothing replaces it.
+    expect(refusal({ localName: 'OrderCancelRQ', namespace: EDIST_172_NS, ...at }).message).toBe('OrderCancelRQ is not a message this gateway serves');
+  });
+
   it('refuses a document that does not match the route', () => {
     const root = { localName: 'IATA_AirShoppingRQ', namespace: OO_MESSAGE_NS, ...at };
     expect(codeOf(() => detectMessage(root, '<x/>', { routeMessage: 'OfferPrice' }, served))).toBe('MESSAGE_ROUTE_MISMATCH');
