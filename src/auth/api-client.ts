@@ -12,6 +12,16 @@ export interface ApiClient {
   readonly admin: boolean;
   /** May read health details and metrics under `/api/v1/monitoring`. */
   readonly monitoring: boolean;
+  /** How much the client may ask of the gateway; left out, nothing but the global cap on requests in flight. */
+  readonly limits?: ClientLimits;
+}
+
+/** Per-client limits from CLIENTS_FILE; each one left out is no limit. */
+export interface ClientLimits {
+  /** Requests per second, with bursts of up to one second's worth. */
+  readonly requestsPerSecond?: number;
+  /** Requests in flight at once. */
+  readonly concurrentRequests?: number;
 }
 
 /** The message list entry that allows every message. */

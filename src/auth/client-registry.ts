@@ -6,7 +6,11 @@ import { keysInClear, loadClientsFile, type ClientEntry } from './clients-file.t
 /** The demo client's key, documented in the README; only the embedded demo (no CLIENTS_FILE) knows it. */
 export const DEMO_API_KEY = 'demo-key';
 
-/** The one client of the embedded demo: every message, the operator routes and monitoring. */
+/**
+ * The one client of the embedded demo: every message, the operator routes and monitoring, and no
+ * per-client limits: it serves one developer, and the benchmarks run through it. The global cap
+ * on requests in flight still applies.
+ */
 export const DEMO_CLIENT_ENTRY: ClientEntry = Object.freeze({
   id: 'demo',
   name: 'Demo client',
@@ -38,6 +42,7 @@ export function createClientRegistry(entries: readonly ClientEntry[], mode: Clie
   const known = entries.map((entry) => ({
     client: Object.freeze({
       id: entry.id, name: entry.name, messages: Object.freeze([...entry.messages]), admin: entry.admin ?? false, monitoring: entry.monitoring ?? false,
+      ...(entry.limits ? { limits: Object.freeze({ ...entry.limits }) } : {}),
     }) as ApiClient,
     digests: entry.apiKeys.map(digestOfEntry),
   }));

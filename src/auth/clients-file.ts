@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import type { ClientLimits } from './api-client.ts';
 import { digestOfEntry, isApiKeyHash } from './api-key.ts';
 
 /** One client as CLIENTS_FILE declares it. */
@@ -14,6 +15,8 @@ export interface ClientEntry {
   readonly admin?: boolean;
   /** May read health details and metrics. @defaultValue false */
   readonly monitoring?: boolean;
+  /** Requests per second and in flight at once; answered 429 beyond them. @defaultValue no limits */
+  readonly limits?: ClientLimits;
 }
 
 /** JSON Schema of CLIENTS_FILE: an array of clients. */
@@ -31,6 +34,15 @@ export const CLIENTS_FILE_SCHEMA = {
       messages: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^(\\*|[A-Za-z][A-Za-z0-9_]{0,99})$' } },
       admin: { type: 'boolean' },
       monitoring: { type: 'boolean' },
+      limits: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          requestsPerSecond: { type: 'integer', minimum: 1, maximum: 100_000 },
+          concurrentRequests: { type: 'integer', minimum: 1, maximum: 100_000 },
+        },
+      },
     },
   },
 } as const;

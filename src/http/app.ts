@@ -5,11 +5,13 @@ import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
-import { authenticateClient, dropSocketAlias, requirePermission } from './client-auth.ts';
+import { createClientLimiter } from '../limits/client-limiter.ts';
+import { limitClients } from './admission.ts';
+import { authenticateClient, clientOfCredentials, dropSocketAlias, requirePermission } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
 import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
 import { createNdcRouter } from './ndc.route.ts';
-import { createOneOrderRouter } from './one-order.route.ts';
+import { createOneOrderRouter, sendJsonError } from './one-order.route.ts';
 import { createErrorSender } from './send-error.ts';
 
 export interface AppOptions {
@@ -32,8 +34,14 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   app.use(dropSocketAlias, correlationId(logger));
   const sendError = createErrorSender(deps);
   const authenticate = authenticateClient(clients, sendError);
-  app.use('/api/v1/ndc', authenticate, createNdcRouter(deps, sendError));
-  if (orders) app.use('/api/v1/one-order', createOneOrderRouter({ deps, orders, authenticate }));
+  // Per-client limits (CLIENTS_FILE), checked before a body is read. The REST API authenticates
+  // inside its router, so there the client is read from the credentials here.
+  const limiter = createClientLimiter();
+  app.use('/api/v1/ndc', authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError));
+  if (orders) {
+    const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: (_req, res, error) => sendJsonError(res, error) });
+    app.use('/api/v1/one-order', limitRest, createOneOrderRouter({ deps, orders, authenticate }));
+  }
   const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring', sendError) };
   app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(healthChecks, deps.metrics, monitoring));
   if (admin) app.use('/api/v1/admin', authenticate, requirePermission('admin', sendError), createAdminRouter(admin));

@@ -39,6 +39,13 @@ function presentedKey(req: Request): Presented {
   return key === undefined ? { kind: 'none' } : { kind: 'key', key };
 }
 
+/** The client a request's credentials name, without refusing anything: undefined for a wrong or unreadable key. */
+export function clientOfCredentials(registry: ClientRegistry, req: Request): ApiClient | undefined {
+  const presented = presentedKey(req);
+  if (presented.kind === 'key') return registry.authenticate(presented.key);
+  return presented.kind === 'none' ? registry.anonymous : undefined;
+}
+
 function refuse(req: Request, res: Response, reason: 'missing' | 'invalid', sendError: SendError): void {
   // RFC 6750: a request without credentials gets the bare challenge; a wrong key also names the error.
   res.setHeader('WWW-Authenticate', reason === 'missing' ? 'Bearer realm="ndc-gateway"' : 'Bearer realm="ndc-gateway", error="invalid_token"');
@@ -67,9 +74,7 @@ export function authenticateClient(registry: ClientRegistry, sendError: SendErro
       next();
       return;
     }
-    let client: ApiClient | undefined;
-    if (presented.kind === 'key') client = registry.authenticate(presented.key);
-    else if (presented.kind === 'none') client = registry.anonymous;
+    const client = clientOfCredentials(registry, req);
     if (!client) {
       refuse(req, res, presented.kind === 'none' ? 'missing' : 'invalid', sendError);
       return;

@@ -11,7 +11,7 @@ import { GatewayError } from '../../../src/errors/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 
 const entries: ClientEntry[] = [
-  { id: 'agency', name: 'Agency', apiKeys: [hashApiKey('agency-secret-key-0001')], messages: ['AirShoppingRQ', 'OrderCreateRQ'] },
+  { id: 'agency', name: 'Agency', apiKeys: [hashApiKey('agency-secret-key-0001')], messages: ['AirShoppingRQ', 'OrderCreateRQ'], limits: { requestsPerSecond: 5 } },
   { id: 'all', name: 'All messages', apiKeys: ['all-messages-key-in-clear'], messages: ['*'] },
   { id: 'ops', name: 'Operator', apiKeys: [hashApiKey('operator-secret-key-01')], messages: [], admin: true, monitoring: true },
 ];
@@ -36,7 +36,8 @@ describe('client registry', () => {
 
   it('keeps key material out of the client objects', () => {
     const client = declared.authenticate('agency-secret-key-0001')!;
-    expect(Object.keys(client).sort()).toEqual(['admin', 'id', 'messages', 'monitoring', 'name']);
+    expect(Object.keys(client).sort()).toEqual(['admin', 'id', 'limits', 'messages', 'monitoring', 'name']);
+    expect(client.limits).toEqual({ requestsPerSecond: 5 });
     expect(JSON.stringify(declared.clients)).not.toContain(hashApiKey('agency-secret-key-0001'));
   });
 
@@ -79,6 +80,8 @@ describe('client registry', () => {
     expect(embedded.authenticate('wrong-key')).toBeUndefined();
     expect(mayUseMessage(embedded.anonymous!, 'OrderCreateRQ')).toBe(true);
     expect(embedded.anonymous).toMatchObject({ admin: true, monitoring: true });
+    // No per-client limits for the demo: the global cap on requests in flight is its only bound.
+    expect(embedded.anonymous?.limits).toBeUndefined();
   });
 
   it('warns about keys stored in clear without writing them', async () => {
