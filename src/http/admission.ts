@@ -86,3 +86,25 @@ export function limitClients(limiter: ClientLimiter, options: ClientLimitsOption
     next();
   };
 }
+
+/**
+ * One cap on the requests a gateway process has in flight, shared by every route it guards (each
+ * with its own way to refuse). Over it the answer is 503 GATEWAY_BUSY with Retry-After, given
+ * before authentication and before the body is read, let alone decoded: an overloaded process
+ * spends nothing on a request it cannot take.
+ */
+export function createInFlightCap(max: number): (refuse: Refuse) => RequestHandler {
+  let inFlight = 0;
+  return (refuse) => (req: Request, res: Response, next: NextFunction): void => {
+    if (inFlight >= max) {
+      res.setHeader('Retry-After', '1');
+      closeIfBodyUnread(req, res);
+      req.log.warn({ inFlight, max }, 'request refused: as many requests in flight as the gateway takes');
+      refuse(req, res, new GatewayError('GATEWAY_BUSY', `The gateway has ${max} requests in flight, as many as it takes`, [{ message: 'Retry after 1 s' }]));
+      return;
+    }
+    inFlight += 1;
+    whenOver(res, () => { inFlight -= 1; });
+    next();
+  };
+}

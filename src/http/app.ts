@@ -6,7 +6,7 @@ import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
 import { createClientLimiter } from '../limits/client-limiter.ts';
-import { limitClients } from './admission.ts';
+import { createInFlightCap, limitClients, type Refuse } from './admission.ts';
 import { authenticateClient, clientOfCredentials, dropSocketAlias, requirePermission } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
 import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
@@ -34,17 +34,21 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   app.use(dropSocketAlias, correlationId(logger));
   const sendError = createErrorSender(deps);
   const authenticate = authenticateClient(clients, sendError);
-  // Per-client limits (CLIENTS_FILE), checked before a body is read. The REST API authenticates
-  // inside its router, so there the client is read from the credentials here.
+  // The cap on requests in flight comes first, before the key is even looked at; per-client limits
+  // (CLIENTS_FILE) right after the key. Both before a body is read. The REST API authenticates
+  // inside its router, so there the client is read from the credentials here. Monitoring is not
+  // capped: an orchestrator must still reach it when the gateway is busy.
+  const capInFlight = createInFlightCap(deps.config.maxRequestsInFlight);
   const limiter = createClientLimiter();
-  app.use('/api/v1/ndc', authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError));
+  const refuseJson: Refuse = (_req, res, error) => sendJsonError(res, error);
+  app.use('/api/v1/ndc', capInFlight(sendError), authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError));
   if (orders) {
-    const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: (_req, res, error) => sendJsonError(res, error) });
-    app.use('/api/v1/one-order', limitRest, createOneOrderRouter({ deps, orders, authenticate }));
+    const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
+    app.use('/api/v1/one-order', capInFlight(refuseJson), limitRest, createOneOrderRouter({ deps, orders, authenticate }));
   }
   const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring', sendError) };
   app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(healthChecks, deps.metrics, monitoring));
-  if (admin) app.use('/api/v1/admin', authenticate, requirePermission('admin', sendError), createAdminRouter(admin));
+  if (admin) app.use('/api/v1/admin', capInFlight(sendError), authenticate, requirePermission('admin', sendError), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
     sendError(req, res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
   });
