@@ -8,8 +8,8 @@ import { loadConfig } from '../../../src/config/config.ts';
 import { createGateway } from '../../../src/gateway.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { parseXml } from '../../../src/xml/index.ts';
-import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
-import { dayFromToday } from '../../support/ndc-doc.ts';
+import { startGateway, startGatewayWithClients, postXml, type RunningGateway } from '../../support/start-gateway.ts';
+import { airShoppingLhrFra213, dayFromToday } from '../../support/ndc-doc.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 
 /**
@@ -17,29 +17,10 @@ import { SCHEMA_PATH } from '../../support/paths.ts';
  * key) and without one (the embedded demo, where a request without credentials is the demo client).
  */
 
-const MESSAGE_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
-const TYPES_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';
-
 const AGENCY_KEY = 'agency-key-7f3c9b1e2d';
 const PRICER_KEY = 'pricer-key-stored-in-clear';
 const OPS_KEY = 'ops-key-5a8e0c4d71';
 const ALL_MESSAGES_KEY = 'all-messages-key-3b9d2f';
-
-function airShopping213(): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<IATA_AirShoppingRQ xmlns="${MESSAGE_NS}" xmlns:cns="${TYPES_NS}">
-  <DistributionChain><cns:DistributionChainLink>
-    <cns:Ordinal>1</cns:Ordinal><cns:OrgRole>Seller</cns:OrgRole><cns:ParticipatingOrg><cns:OrgID>AGENCY1</cns:OrgID></cns:ParticipatingOrg>
-  </cns:DistributionChainLink></DistributionChain>
-  <Request>
-    <cns:FlightRequest><cns:FlightRequestOriginDestinationsCriteria><cns:OriginDestCriteria>
-      <cns:DestArrivalCriteria><cns:IATA_LocationCode>FRA</cns:IATA_LocationCode></cns:DestArrivalCriteria>
-      <cns:OriginDepCriteria><cns:Date>${dayFromToday(30)}</cns:Date><cns:IATA_LocationCode>LHR</cns:IATA_LocationCode></cns:OriginDepCriteria>
-    </cns:OriginDestCriteria></cns:FlightRequestOriginDestinationsCriteria></cns:FlightRequest>
-    <cns:PaxList><cns:Pax><cns:PaxID>PAX1</cns:PaxID><cns:PTC>ADT</cns:PTC></cns:Pax></cns:PaxList>
-  </Request>
-</IATA_AirShoppingRQ>`;
-}
 
 function airShopping172(): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -71,28 +52,23 @@ const reloadMappings = (gw: RunningGateway, headers: Record<string, string> = {}
 
 describe('API keys with CLIENTS_FILE', () => {
   let gw: RunningGateway;
-  let folder: string;
   const logs = captureLogs();
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'auth-clients-'));
-    const clientsFile = join(folder, 'clients.json');
-    writeFileSync(clientsFile, JSON.stringify([
+    gw = await startGatewayWithClients([
       { id: 'agency', name: 'Agency', apiKeys: [hashApiKey(AGENCY_KEY)], messages: ['AirShoppingRQ', 'OfferPriceRQ'] },
       { id: 'pricer', name: 'Pricer', apiKeys: [PRICER_KEY], messages: ['OfferPriceRQ'] },
       { id: 'ops', name: 'Operator', apiKeys: [hashApiKey(OPS_KEY)], messages: [], admin: true, monitoring: true },
       { id: 'everything', name: 'Every message', apiKeys: [hashApiKey(ALL_MESSAGES_KEY)], messages: ['*'] },
-    ]));
-    gw = await startGateway({ NDC_VERSIONS: '21.3,17.2', CLIENTS_FILE: clientsFile, MAPPINGS_WATCH: 'false' }, logs.stream);
+    ], { NDC_VERSIONS: '21.3,17.2', MAPPINGS_WATCH: 'false' }, logs.stream);
   }, 60_000);
 
   afterAll(async () => {
     await gw?.close();
-    rmSync(folder, { recursive: true, force: true });
   });
 
   it('answers a request without a key 401 AUTH_REQUIRED with a Bearer challenge and the generic Errors document', async () => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-correlation-id': 'no-key-1' });
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { 'x-correlation-id': 'no-key-1' });
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="ndc-gateway"');
     expect(answer.headers.get('x-correlation-id')).toBe('no-key-1');
@@ -111,14 +87,14 @@ describe('API keys with CLIENTS_FILE', () => {
     ['Basic credentials', { authorization: `Basic ${Buffer.from(`agency:${AGENCY_KEY}`).toString('base64')}` }],
     ['two headers naming different keys', { authorization: `Bearer ${AGENCY_KEY}`, 'x-api-key': PRICER_KEY }],
   ])('refuses %s with 401 invalid_token', async (_name, headers) => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), headers);
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), headers);
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="ndc-gateway", error="invalid_token"');
     expect(errorStatuses(answer.text)).toContain('AUTH_REQUIRED');
   });
 
   it('asks for the key before saying which messages are served', async () => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/NoSuchMessage`, airShopping213());
+    const answer = await postXml(`${gw.url}/api/v1/ndc/NoSuchMessage`, airShoppingLhrFra213());
     expect(answer.status).toBe(401);
     expect(answer.text).not.toContain('Served:');
   });
@@ -129,13 +105,13 @@ describe('API keys with CLIENTS_FILE', () => {
     ['X-API-Key', { 'x-api-key': AGENCY_KEY }],
     ['both headers agreeing', { authorization: `Bearer ${AGENCY_KEY}`, 'x-api-key': AGENCY_KEY }],
   ])('serves a client that sends its key as %s', async (_name, headers) => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), headers);
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), headers);
     expect(answer.status, answer.text.slice(0, 500)).toBe(200);
     expect(answer.text).toMatch(/<(?:\w+:)?Offer\b/);
   });
 
   it('answers a message the client may not send 403 MESSAGE_NOT_ALLOWED as that message\'s RS, 21.3 and 17.2', async () => {
-    const modern = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-api-key': PRICER_KEY });
+    const modern = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { 'x-api-key': PRICER_KEY });
     expect(modern.status).toBe(403);
     expect(parseXml(modern.text).rootName).toBe('IATA_AirShoppingRS');
     expect(modern.text).toContain('MESSAGE_NOT_ALLOWED');
@@ -195,7 +171,7 @@ describe('API keys with CLIENTS_FILE', () => {
   });
 
   it('logs the client of each request and never a key', async () => {
-    await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-api-key': AGENCY_KEY, 'x-correlation-id': 'logged-1' });
+    await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { 'x-api-key': AGENCY_KEY, 'x-correlation-id': 'logged-1' });
     await new Promise((resolve) => setImmediate(resolve));
     const line = logs.lines().find((l) => l.correlationId === 'logged-1' && l.msg === 'ndc request');
     expect(line?.clientId).toBe('agency');
@@ -215,13 +191,13 @@ describe('the embedded demo without CLIENTS_FILE', () => {
   });
 
   it('takes a request without credentials, or with the demo key, as the demo client', async () => {
-    expect((await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213())).status).toBe(200);
-    expect((await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { authorization: `Bearer ${DEMO_API_KEY}` })).status).toBe(200);
+    expect((await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213())).status).toBe(200);
+    expect((await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { authorization: `Bearer ${DEMO_API_KEY}` })).status).toBe(200);
     expect(gw.gateway.clients.mode).toBe('embedded');
   });
 
   it('still refuses a key that is wrong', async () => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-api-key': 'wrong' });
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { 'x-api-key': 'wrong' });
     expect(answer.status).toBe(401);
   });
 

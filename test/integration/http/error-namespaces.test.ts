@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../src/auth/index.ts';
 import { EDIST_172_NS, OO_MESSAGE_NS } from '../../../src/ndc/ndc-versions.ts';
 import { readRootElement } from '../../../src/xml/index.ts';
-import { expectValidAnswer } from '../../support/expect-valid-answer.ts';
-import { SCHEMA_PATH } from '../../support/paths.ts';
-import { postXml, startGateway, type RunningGateway } from '../../support/start-gateway.ts';
-import { xmllintText } from '../../support/xmllint.ts';
+import { expectValidAnswer, expectValidErrors172 } from '../../support/expect-valid-answer.ts';
+import { errorCodeOf } from '../../support/ndc-doc.ts';
+import { postXml, startGatewayWithClients, type RunningGateway } from '../../support/start-gateway.ts';
 
 /**
  * Errors raised before the message is known (401, 403, 413, 415, an unknown root) answer in the
@@ -17,37 +13,16 @@ import { xmllintText } from '../../support/xmllint.ts';
  */
 
 const AGENCY_KEY = 'agency-key-namespaces-01';
-const EDIST_ERRORS_XSD = `${SCHEMA_PATH}/17.2/edist_commontypes.xsd`;
-
-function rootOf(xml: string): { localName: string; namespace?: string } {
-  return readRootElement(xml);
-}
-
-function codeOf(xml: string): string | undefined {
-  return /Status="([A-Z_]+)"/.exec(xml)?.[1] ?? /<(?:\w+:)?TypeCode>([A-Z_]+)</.exec(xml)?.[1];
-}
-
-/** The generic 17.2 `Errors` is a global element of the 17.2 common types: xmllint must accept it. */
-function expectValid172Errors(xml: string): void {
-  expect(rootOf(xml)).toMatchObject({ localName: 'Errors', namespace: EDIST_172_NS });
-  const lint = xmllintText(EDIST_ERRORS_XSD, xml);
-  expect(lint.valid, lint.output).toBe(true);
-}
 
 describe('errors before the message is known speak the version the request names', () => {
   let gw: RunningGateway;
-  let folder: string;
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'error-namespaces-'));
-    const clientsFile = join(folder, 'clients.json');
-    writeFileSync(clientsFile, JSON.stringify([{ id: 'agency', name: 'Agency', apiKeys: [hashApiKey(AGENCY_KEY)], messages: ['AirShoppingRQ'] }]));
-    gw = await startGateway({ NDC_VERSIONS: '21.3,17.2', CLIENTS_FILE: clientsFile, BODY_LIMIT: '64kb' });
+    gw = await startGatewayWithClients([{ id: 'agency', name: 'Agency', apiKeys: [hashApiKey(AGENCY_KEY)], messages: ['AirShoppingRQ'] }], { NDC_VERSIONS: '21.3,17.2', BODY_LIMIT: '64kb' });
   }, 60_000);
 
   afterAll(async () => {
     await gw?.close();
-    rmSync(folder, { recursive: true, force: true });
   });
 
   const url = (path: string): string => `${gw.url}${path}`;
@@ -56,16 +31,16 @@ describe('errors before the message is known speak the version the request names
     for (const [path, headers] of [['/api/v1/ndc/17.2/AirShopping', {}], ['/api/v1/ndc', { 'ndc-version': '17.2' }]] as const) {
       const answer = await postXml(url(path), '<AirShoppingRQ/>', headers);
       expect(answer.status).toBe(401);
-      expect(codeOf(answer.text)).toBe('AUTH_REQUIRED');
-      expectValid172Errors(answer.text);
+      expect(errorCodeOf(answer.text)).toBe('AUTH_REQUIRED');
+      expectValidErrors172(answer.text);
     }
     for (const [path, headers] of [['/api/v1/ndc/AirShopping', {}], ['/api/v1/ndc/26.1/AirShopping', {}], ['/api/v1/ndc', { 'ndc-version': 'nonsense' }]] as const) {
       const answer = await postXml(url(path), '<AirShoppingRQ/>', headers);
       expect(answer.status).toBe(401);
-      expect(rootOf(answer.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
+      expect(readRootElement(answer.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
       expect(answer.text).not.toContain(EDIST_172_NS);
       expect(answer.text).toMatch(/<cns:Code>433<\/cns:Code>/);
-      expect(codeOf(answer.text)).toBe('AUTH_REQUIRED');
+      expect(errorCodeOf(answer.text)).toBe('AUTH_REQUIRED');
     }
   });
 
@@ -73,61 +48,61 @@ describe('errors before the message is known speak the version the request names
     const answer = await fetch(url('/api/v1/admin/mappings/reload'), { method: 'POST', headers: { 'x-api-key': AGENCY_KEY, 'ndc-version': '17.2' } });
     expect(answer.status).toBe(403);
     const text = await answer.text();
-    expect(codeOf(text)).toBe('MESSAGE_NOT_ALLOWED');
-    expectValid172Errors(text);
+    expect(errorCodeOf(text)).toBe('MESSAGE_NOT_ALLOWED');
+    expectValidErrors172(text);
     const modern = await (await fetch(url('/api/v1/admin/mappings/reload'), { method: 'POST', headers: { 'x-api-key': AGENCY_KEY } })).text();
-    expect(rootOf(modern)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
+    expect(readRootElement(modern)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
   });
 
   it('415 for a known client on a message route: that message\'s RS in the path\'s version, schema-valid', async () => {
     const headers = { 'x-api-key': AGENCY_KEY, 'content-type': 'application/json' };
     const legacy = await postXml(url('/api/v1/ndc/17.2/AirShopping'), '{}', headers);
     expect(legacy.status).toBe(415);
-    expect(rootOf(legacy.text)).toMatchObject({ localName: 'AirShoppingRS', namespace: EDIST_172_NS });
-    expect(codeOf(legacy.text)).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(readRootElement(legacy.text)).toMatchObject({ localName: 'AirShoppingRS', namespace: EDIST_172_NS });
+    expect(errorCodeOf(legacy.text)).toBe('UNSUPPORTED_MEDIA_TYPE');
     expectValidAnswer(gw, '17.2', 'AirShoppingRS', legacy.text);
 
     const modern = await postXml(url('/api/v1/ndc/AirShopping'), '{}', headers);
     expect(modern.status).toBe(415);
-    expect(rootOf(modern.text)).toMatchObject({ localName: 'IATA_AirShoppingRS', namespace: OO_MESSAGE_NS });
+    expect(readRootElement(modern.text)).toMatchObject({ localName: 'IATA_AirShoppingRS', namespace: OO_MESSAGE_NS });
     expectValidAnswer(gw, '21.3', 'AirShoppingRS', modern.text);
 
     const anyMessage = await postXml(url('/api/v1/ndc'), '{}', { ...headers, 'ndc-version': '17.2' });
     expect(anyMessage.status).toBe(415);
-    expectValid172Errors(anyMessage.text);
+    expectValidErrors172(anyMessage.text);
   });
 
   it('413: the namespace of the version the header names', async () => {
     const big = `<AirShoppingRQ xmlns="${EDIST_172_NS}">${'<x/>'.repeat(20_000)}</AirShoppingRQ>`;
     const legacy = await postXml(url('/api/v1/ndc'), big, { 'x-api-key': AGENCY_KEY, 'ndc-version': '17.2' });
     expect(legacy.status).toBe(413);
-    expect(codeOf(legacy.text)).toBe('BODY_TOO_LARGE');
-    expectValid172Errors(legacy.text);
+    expect(errorCodeOf(legacy.text)).toBe('BODY_TOO_LARGE');
+    expectValidErrors172(legacy.text);
     const modern = await postXml(url('/api/v1/ndc'), big, { 'x-api-key': AGENCY_KEY });
     expect(modern.status).toBe(413);
-    expect(rootOf(modern.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
+    expect(readRootElement(modern.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
   });
 
   it('an unknown root: the namespace of the root, whatever the default or the header', async () => {
     const legacy = await postXml(url('/api/v1/ndc'), `<Hello xmlns="${EDIST_172_NS}"/>`, { 'x-api-key': AGENCY_KEY });
     expect(legacy.status).toBe(400);
-    expect(codeOf(legacy.text)).toBe('UNKNOWN_MESSAGE');
-    expectValid172Errors(legacy.text);
+    expect(errorCodeOf(legacy.text)).toBe('UNKNOWN_MESSAGE');
+    expectValidErrors172(legacy.text);
     const modern = await postXml(url('/api/v1/ndc'), `<Hello xmlns="${OO_MESSAGE_NS}"/>`, { 'x-api-key': AGENCY_KEY });
     expect(modern.status).toBe(400);
-    expect(codeOf(modern.text)).toBe('UNKNOWN_MESSAGE');
-    expect(rootOf(modern.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
+    expect(errorCodeOf(modern.text)).toBe('UNKNOWN_MESSAGE');
+    expect(readRootElement(modern.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
     // A header naming 17.2 does not move a 21.3-namespace document into 17.2's namespace.
     const claimed = await postXml(url('/api/v1/ndc'), `<Hello xmlns="${OO_MESSAGE_NS}"/>`, { 'x-api-key': AGENCY_KEY, 'ndc-version': '17.2' });
-    expect(codeOf(claimed.text)).toBe('UNSUPPORTED_VERSION');
-    expect(rootOf(claimed.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
+    expect(errorCodeOf(claimed.text)).toBe('UNSUPPORTED_VERSION');
+    expect(readRootElement(claimed.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
   });
 
   it('an unknown message with a known replacement in that version says so', async () => {
     const answer = await postXml(url('/api/v1/ndc'), `<IATA_OrderCancelRQ xmlns="${OO_MESSAGE_NS}"/>`, { 'x-api-key': AGENCY_KEY });
     expect(answer.status).toBe(400);
-    expect(codeOf(answer.text)).toBe('UNKNOWN_MESSAGE');
-    expect(rootOf(answer.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
+    expect(errorCodeOf(answer.text)).toBe('UNKNOWN_MESSAGE');
+    expect(readRootElement(answer.text)).toMatchObject({ localName: 'Errors', namespace: OO_MESSAGE_NS });
     expect(answer.text).toContain('IATA_OrderCancelRQ is not a message of NDC 21.3: use OrderReshop then OrderChange');
   });
 });
