@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { DEMO_API_KEY } from '../src/auth/index.ts';
 import { NDC_VERSIONS } from '../src/ndc/ndc-versions.ts';
 import { createSchemaRegistry, createXsdEngine } from '../src/xsd/index.ts';
 import { loadSchemaModel, parseXml, writeXml } from '../src/xml/index.ts';
@@ -179,7 +180,7 @@ async function openLoop(url: string, body: string, rate: number, seconds: number
 
 /** Mean milliseconds per stage, from the gateway's `ndc_stage_duration_seconds` histogram. */
 async function stageMeans(url: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${url}/api/v1/monitoring/metrics`)).text();
+  const text = await (await fetch(`${url}/api/v1/monitoring/metrics`, { headers: { authorization: `Bearer ${DEMO_API_KEY}` } })).text();
   const sums = new Map<string, number>();
   const counts = new Map<string, number>();
   for (const [, kind, stage, value] of text.matchAll(/^ndc_stage_duration_seconds_(sum|count)\{stage="([^"]+)"\} (\S+)$/gm)) {

@@ -8,8 +8,20 @@ export interface ApiClient {
   readonly name: string;
   /** NDC message names (`AirShoppingRQ`) the client may send; `*` allows every message. */
   readonly messages: readonly string[];
-  /** May call the operator routes under `/api/v1/admin`. */
+  /** May call the operator routes under `/api/v1/admin`; only an explicit `admin: true` grants it. */
   readonly admin: boolean;
+  /** May read health details and metrics under `/api/v1/monitoring`. */
+  readonly monitoring: boolean;
+  /** How much the client may ask of the gateway; left out, nothing but the global cap on requests in flight. */
+  readonly limits?: ClientLimits;
+}
+
+/** Per-client limits from CLIENTS_FILE; each one left out is no limit. */
+export interface ClientLimits {
+  /** Requests per second, with bursts of up to one second's worth. */
+  readonly requestsPerSecond?: number;
+  /** Requests in flight at once. */
+  readonly concurrentRequests?: number;
 }
 
 /** The message list entry that allows every message. */

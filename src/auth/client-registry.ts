@@ -6,12 +6,18 @@ import { keysInClear, loadClientsFile, type ClientEntry } from './clients-file.t
 /** The demo client's key, documented in the README; only the embedded demo (no CLIENTS_FILE) knows it. */
 export const DEMO_API_KEY = 'demo-key';
 
-/** The one client of the embedded demo: every message, and the operator routes. */
+/**
+ * The one client of the embedded demo: every message, the operator routes and monitoring, and no
+ * per-client limits: it serves one developer, and the benchmarks run through it. The global cap
+ * on requests in flight still applies.
+ */
 export const DEMO_CLIENT_ENTRY: ClientEntry = Object.freeze({
   id: 'demo',
   name: 'Demo client',
   apiKeys: Object.freeze([hashApiKey(DEMO_API_KEY)]),
   messages: Object.freeze([ALL_MESSAGES]),
+  admin: true,
+  monitoring: true,
 });
 
 /**
@@ -29,17 +35,15 @@ export interface ClientRegistry {
   authenticate(key: string): ApiClient | undefined;
   /** Who a request without credentials is: the demo client in embedded mode, nobody otherwise. */
   readonly anonymous: ApiClient | undefined;
-  /**
-   * Whether a client may use the operator routes: any client in embedded mode; with CLIENTS_FILE
-   * one flagged `admin` or allowed every message (`*`).
-   */
-  mayAdminister(client: ApiClient): boolean;
 }
 
 /** Builds a registry from checked entries; key digests stay in here, out of the client objects. */
 export function createClientRegistry(entries: readonly ClientEntry[], mode: ClientMode): ClientRegistry {
   const known = entries.map((entry) => ({
-    client: Object.freeze({ id: entry.id, name: entry.name, messages: Object.freeze([...entry.messages]), admin: entry.admin ?? false }) as ApiClient,
+    client: Object.freeze({
+      id: entry.id, name: entry.name, messages: Object.freeze([...entry.messages]), admin: entry.admin ?? false, monitoring: entry.monitoring ?? false,
+      ...(entry.limits ? { limits: Object.freeze({ ...entry.limits }) } : {}),
+    }) as ApiClient,
     digests: entry.apiKeys.map(digestOfEntry),
   }));
   const clients = Object.freeze(known.map((k) => k.client));
@@ -56,9 +60,6 @@ export function createClientRegistry(entries: readonly ClientEntry[], mode: Clie
       return found;
     },
     anonymous: mode === 'embedded' ? clients[0] : undefined,
-    mayAdminister(client) {
-      return mode === 'embedded' || client.admin || client.messages.includes(ALL_MESSAGES);
-    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import type { ClientLimits } from './api-client.ts';
 import { digestOfEntry, isApiKeyHash } from './api-key.ts';
 
 /** One client as CLIENTS_FILE declares it. */
@@ -10,8 +11,12 @@ export interface ClientEntry {
   readonly apiKeys: readonly string[];
   /** NDC message names such as `AirShoppingRQ`, or `*` for every message. */
   readonly messages: readonly string[];
-  /** May reload mappings and call the other operator routes. @defaultValue false */
+  /** May reload mappings and call the other operator routes; `messages: ["*"]` does not imply it. @defaultValue false */
   readonly admin?: boolean;
+  /** May read health details and metrics. @defaultValue false */
+  readonly monitoring?: boolean;
+  /** Requests per second and in flight at once; answered 429 beyond them. @defaultValue no limits */
+  readonly limits?: ClientLimits;
 }
 
 /** JSON Schema of CLIENTS_FILE: an array of clients. */
@@ -28,6 +33,16 @@ export const CLIENTS_FILE_SCHEMA = {
       apiKeys: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 16, maxLength: 512 } },
       messages: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^(\\*|[A-Za-z][A-Za-z0-9_]{0,99})$' } },
       admin: { type: 'boolean' },
+      monitoring: { type: 'boolean' },
+      limits: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          requestsPerSecond: { type: 'integer', minimum: 1, maximum: 100_000 },
+          concurrentRequests: { type: 'integer', minimum: 1, maximum: 100_000 },
+        },
+      },
     },
   },
 } as const;

@@ -1,4 +1,4 @@
-export { ALL_MESSAGES, mayUseMessage, type ApiClient } from './api-client.ts';
+export { ALL_MESSAGES, mayUseMessage, type ApiClient, type ClientLimits } from './api-client.ts';
 export { digestOfEntry, digestOfKey, hashApiKey, isApiKeyHash, matchesAnyDigest } from './api-key.ts';
 export { CLIENTS_FILE_SCHEMA, ClientsFileError, checkClientEntries, keysInClear, loadClientsFile, type ClientEntry } from './clients-file.ts';
 export { DEMO_API_KEY, DEMO_CLIENT_ENTRY, createClientRegistry, loadClientRegistry, type ClientMode, type ClientRegistry } from './client-registry.ts';

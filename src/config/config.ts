@@ -87,6 +87,11 @@ export interface Config {
   readonly paymentPort: number;
   /** JSON file declaring API clients; when unset one documented demo client is used. */
   readonly clientsFile: string | undefined;
+  /**
+   * Requests one gateway process takes in flight on the NDC, ONE Order and admin routes; beyond
+   * it the answer is 503 with Retry-After, before the body is read. @defaultValue 128
+   */
+  readonly maxRequestsInFlight: number;
 }
 
 const schema = {
@@ -95,7 +100,8 @@ const schema = {
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
-    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort'],
+    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort',
+    'maxRequestsInFlight'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -134,6 +140,7 @@ const schema = {
     paymentUrl: { type: 'string', pattern: '^https?://' },
     paymentPort: { type: 'integer', minimum: 0, maximum: 65535 },
     clientsFile: { type: 'string', minLength: 1 },
+    maxRequestsInFlight: { type: 'integer', minimum: 1, maximum: 100_000 },
   },
 } as const;
 
@@ -204,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     databaseSchema: env.DATABASE_SCHEMA || 'ndc_gateway',
     dataDir: resolve(cwd, env.DATA_DIR || 'data/orders'),
     paymentPort: int(env.PAYMENT_PORT, 8091),
+    maxRequestsInFlight: int(env.MAX_REQUESTS_IN_FLIGHT, 128),
   };
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');

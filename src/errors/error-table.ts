@@ -34,6 +34,8 @@ export const ERROR_TABLE = {
   DOWNSTREAM_UNAVAILABLE: { httpStatus: 502, iataCode: '911', retryable: true, kind: 'internal', message: 'A downstream service is unavailable' },
   INVALID_RESPONSE: { httpStatus: 500, iataCode: '911', retryable: false, kind: 'internal', message: 'The gateway produced a response that does not validate against the IATA schema' },
   INTERNAL_ERROR: { httpStatus: 500, iataCode: '911', retryable: true, kind: 'internal', message: 'Internal error' },
+  RATE_LIMITED: { httpStatus: 429, iataCode: '911', retryable: true, kind: 'request', message: 'The client is over its limit of requests per second or in flight; retry after Retry-After seconds' },
+  GATEWAY_BUSY: { httpStatus: 503, iataCode: '911', retryable: true, kind: 'internal', message: 'The gateway has as many requests in flight as it takes; retry after Retry-After seconds' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export interface ErrorDefinition {

@@ -1,16 +1,18 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ClientRegistry } from '../auth/index.ts';
 import { GatewayError } from '../errors/index.ts';
+import { createClientLimiter } from '../limits/client-limiter.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
-import { authenticateClient, requireAdmin } from './client-auth.ts';
+import { createInFlightCap, limitClients, type Refuse } from './admission.ts';
+import { authenticateClient, clientOfCredentials, dropSocketAlias, requirePermission } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
-import { createMonitoringRouter, type HealthCheck } from './monitoring.route.ts';
+import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
 import { createNdcRouter } from './ndc.route.ts';
-import { createOneOrderRouter } from './one-order.route.ts';
-import { sendGatewayError } from './send-error.ts';
+import { createOneOrderRouter, sendJsonError } from './one-order.route.ts';
+import { createErrorSender } from './send-error.ts';
 
 export interface AppOptions {
   readonly deps: PipelineDeps;
@@ -29,14 +31,26 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(correlationId(logger));
-  const authenticate = authenticateClient(clients);
-  app.use('/api/v1/ndc', authenticate, createNdcRouter(deps));
-  if (orders) app.use('/api/v1/one-order', createOneOrderRouter({ deps, orders, authenticate }));
-  app.use('/api/v1/monitoring', createMonitoringRouter(healthChecks, deps.metrics));
-  if (admin) app.use('/api/v1/admin', authenticate, requireAdmin(clients), createAdminRouter(admin));
+  app.use(dropSocketAlias, correlationId(logger));
+  const sendError = createErrorSender(deps);
+  const authenticate = authenticateClient(clients, sendError);
+  // The cap on requests in flight comes first, before the key is even looked at; per-client limits
+  // (CLIENTS_FILE) right after the key. Both before a body is read. The REST API authenticates
+  // inside its router, so there the client is read from the credentials here. Monitoring is not
+  // capped: an orchestrator must still reach it when the gateway is busy.
+  const capInFlight = createInFlightCap(deps.config.maxRequestsInFlight);
+  const limiter = createClientLimiter();
+  const refuseJson: Refuse = (_req, res, error) => sendJsonError(res, error);
+  app.use('/api/v1/ndc', capInFlight(sendError), authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError));
+  if (orders) {
+    const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
+    app.use('/api/v1/one-order', capInFlight(refuseJson), limitRest, createOneOrderRouter({ deps, orders, authenticate }));
+  }
+  const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring', sendError) };
+  app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(healthChecks, deps.metrics, monitoring));
+  if (admin) app.use('/api/v1/admin', capInFlight(sendError), authenticate, requirePermission('admin', sendError), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
-    sendGatewayError(res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
+    sendError(req, res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
   });
   // Body-parser errors (size, aborted uploads) and anything else that escaped a stage.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -53,7 +67,7 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
     }
     if (res.headersSent) return;
     if (gatewayError.code === 'BODY_TOO_LARGE') res.setHeader('Connection', 'close');
-    sendGatewayError(res, gatewayError);
+    sendError(req, res, gatewayError);
   });
   return app;
 }

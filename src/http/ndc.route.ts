@@ -2,8 +2,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { GatewayError } from '../errors/index.ts';
 import type { MappingSnapshot } from '../mapping/index.ts';
 import { handleNdcRequest, type PipelineDeps } from '../pipeline/ndc-pipeline.ts';
-import type { DetectionHints } from '../pipeline/detect-message.ts';
-import { sendGatewayError } from './send-error.ts';
+import { ndcHints } from './ndc-hints.ts';
+import type { SendError } from './send-error.ts';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/soap+xml'];
 
@@ -25,26 +25,26 @@ function routeNames(snapshot: MappingSnapshot, versions: readonly string[]): Rea
 }
 
 /** `POST /api/v1/ndc`, `POST /api/v1/ndc/{Message}` and `POST /api/v1/ndc/{version}/{Message}`. */
-export function createNdcRouter(deps: PipelineDeps): Router {
+export function createNdcRouter(deps: PipelineDeps, sendError: SendError): Router {
   const router = express.Router();
   const rawXml = express.raw({ type: () => true, limit: deps.config.bodyLimitBytes });
 
   const accept = (req: Request, res: Response, next: NextFunction): void => {
     if (!isXmlContentType(req)) {
-      sendGatewayError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${req.get('content-type') ?? '(none)'} is not accepted`));
+      sendError(req, res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${req.get('content-type') ?? '(none)'} is not accepted`));
       return;
     }
     next();
   };
 
-  const handle = (hints: (req: Request) => DetectionHints) => async (req: Request, res: Response): Promise<void> => {
+  const handle = async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const idempotencyKey = req.get('idempotency-key');
     const answer = await handleNdcRequest(deps, {
       body,
       correlationId: req.correlationId,
-      hints: hints(req),
+      hints: ndcHints(req),
       logger: req.log,
       ...(req.client ? { client: req.client } : {}),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
@@ -55,15 +55,11 @@ export function createNdcRouter(deps: PipelineDeps): Router {
     res.status(answer.status).type(answer.contentType).send(answer.body);
   };
 
-  const headerVersion = (req: Request): DetectionHints => {
-    const header = req.get('ndc-version');
-    return header ? { headerVersion: header } : {};
-  };
   const messageParam = (req: Request, res: Response, next: NextFunction): void => {
     const message = String(req.params.message);
     const served = routeNames(deps.mappings.current(), deps.config.versions);
     if (!served.has(message)) {
-      sendGatewayError(res, new GatewayError('UNKNOWN_MESSAGE', `${message} is not a message this gateway serves`, [
+      sendError(req, res, new GatewayError('UNKNOWN_MESSAGE', `${message} is not a message this gateway serves`, [
         { message: `Served: ${[...served].sort().join(', ')}`, path: req.path },
       ]));
       return;
@@ -71,12 +67,8 @@ export function createNdcRouter(deps: PipelineDeps): Router {
     next();
   };
 
-  router.post('/', accept, rawXml, handle(headerVersion));
-  router.post('/:message', messageParam, accept, rawXml, handle((req) => ({ ...headerVersion(req), routeMessage: String(req.params.message) })));
-  router.post('/:version/:message', messageParam, accept, rawXml, handle((req) => ({
-    ...headerVersion(req),
-    pathVersion: String(req.params.version),
-    routeMessage: String(req.params.message),
-  })));
+  router.post('/', accept, rawXml, handle);
+  router.post('/:message', messageParam, accept, rawXml, handle);
+  router.post('/:version/:message', messageParam, accept, rawXml, handle);
   return router;
 }

@@ -1,6 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { GatewayError, ErrorDetail } from '../errors/index.ts';
-import { EDIST_172_NS } from './ndc-versions.ts';
+import { EDIST_172_NS, NDC_VERSIONS } from './ndc-versions.ts';
 
 /** NDC allows at most 99 Error elements in 17.2; the same cap keeps 21.3+ answers bounded. */
 const MAX_ERRORS = 99;
@@ -67,16 +67,22 @@ export function buildErrorsContent(version: string, error: GatewayError, correla
 
 const genericBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', format: false });
 
+/** The `Error` elements of {@link buildErrorsContent} for 21.3+, their children in the common-types namespace as in an RS. */
+function prefixedErrors(version: string, error: GatewayError, correlationId: string): Record<string, unknown>[] {
+  const { Error: errors } = buildErrorsContent(version, error, correlationId) as { Error: Record<string, unknown>[] };
+  return errors.map((fields) => Object.fromEntries(Object.entries(fields).map(([name, value]) => [`cns:${name}`, value])));
+}
+
 /**
- * An answer for documents that name no message the gateway knows (unknown root, unknown namespace,
- * not XML at all): the NDC `Errors` element, which is a global element of the 17.2 common types.
+ * An answer that names no message of the version (unknown root, not XML at all, refused before
+ * the body was read): an NDC `Errors` element in the namespace of `version`. In 17.2 it is the
+ * global `Errors` element of the common types, schema-valid; 21.3 and later define no such element,
+ * so there it carries `Error` elements shaped as in an RS, in that version's namespaces.
  */
-export function buildGenericErrorsXml(error: GatewayError, correlationId: string): string {
-  const content = {
-    Errors: {
-      '@xmlns': EDIST_172_NS,
-      Error: eachDetail(error).map((detail) => ({ ...errorAttributes172(error, detail), '@RecordID': correlationId.slice(0, 32) })),
-    },
-  };
+export function buildGenericErrorsXml(error: GatewayError, correlationId: string, version: string): string {
+  const info = NDC_VERSIONS[version];
+  const content = !info || info.messageNamespace === EDIST_172_NS
+    ? { Errors: { '@xmlns': EDIST_172_NS, Error: eachDetail(error).map((detail) => ({ ...errorAttributes172(error, detail), '@RecordID': correlationId.slice(0, 32) })) } }
+    : { Errors: { '@xmlns': info.messageNamespace, '@xmlns:cns': info.typesNamespace, Error: prefixedErrors(version, error, correlationId) } };
   return `<?xml version="1.0" encoding="UTF-8"?>${genericBuilder.build(content) as string}`;
 }

@@ -11,7 +11,25 @@ export interface NdcVersionInfo {
   rootName(message: string): string;
   /** Inverse of rootName: `IATA_AirShoppingRQ` → `AirShoppingRQ`. */
   messageOf(rootName: string): string;
+  /**
+   * Messages of earlier versions that this version no longer defines, with the messages that do
+   * their work here, in the order to send them (route names): `OrderCancelRQ` → OrderReshop, then OrderChange.
+   */
+  readonly replacedMessages: Readonly<Record<string, readonly string[]>>;
 }
+
+/**
+ * 17.2 messages that the Offers & Orders schemas (21.3 and later) dropped, and what replaced them:
+ * a cancellation is priced with OrderReshop and made with OrderChange; fare rules come from
+ * OrderRules; baggage allowances and charges are services, listed by ServiceList.
+ */
+const REPLACED_SINCE_172: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  OrderCancelRQ: Object.freeze(['OrderReshop', 'OrderChange']),
+  FareRulesRQ: Object.freeze(['OrderRules']),
+  BaggageAllowanceRQ: Object.freeze(['ServiceList']),
+  BaggageChargesRQ: Object.freeze(['ServiceList']),
+  BaggageListRQ: Object.freeze(['ServiceList']),
+});
 
 const OO_MESSAGE_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
 const OO_TYPES_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';
@@ -25,6 +43,7 @@ function offersAndOrders(version: string): NdcVersionInfo {
     schemaFile: (root) => `${root}.xsd`,
     rootName: (message) => `IATA_${message}`,
     messageOf: (root) => root.replace(/^IATA_/, ''),
+    replacedMessages: REPLACED_SINCE_172,
   };
 }
 
@@ -36,6 +55,7 @@ export const NDC_VERSIONS: Readonly<Record<string, NdcVersionInfo>> = Object.fre
     schemaFile: (root: string) => `${root}.xsd`,
     rootName: (message: string) => message,
     messageOf: (root: string) => root,
+    replacedMessages: Object.freeze({}),
   },
   '21.3': offersAndOrders('21.3'),
   '24.4': offersAndOrders('24.4'),

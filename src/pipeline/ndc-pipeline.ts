@@ -8,16 +8,17 @@ import type { CommandQueue } from '../queue/index.ts';
 import type { MappingRegistry, MappingSnapshot } from '../mapping/index.ts';
 import { applyMapping } from '../mapping/index.ts';
 import type { SchemaRegistry } from '../xsd/index.ts';
-import { parseXml, readRootElement, writeXml } from '../xml/index.ts';
+import { parseXml, readRootElement } from '../xml/index.ts';
 import { decodeUtf8 } from '../xml/xml-text.ts';
 import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
-import { buildErrorsContent, buildGenericErrorsXml } from '../ndc/errors-content.ts';
 import { soapContentType, unwrapSoapEnvelope, wrapSoapEnvelope, type SoapVersion } from '../http/soap-envelope.ts';
 import { createMappingContext } from './mapping-context.ts';
-import { detectMessage, type DetectedMessage, type DetectionHints } from './detect-message.ts';
+import { detectMessage, type DetectedMessage, type DetectionHints, type RootElement } from './detect-message.ts';
+import { addressUndetected, buildErrorAnswer, type ErrorAddress } from './error-answer.ts';
 import { addIdempotencyKey } from './idempotency-key.ts';
 import { tokeniseCardData, type CardTokeniser } from './tokenise-card-data.ts';
 import type { SchemaModels } from './schema-models.ts';
+import { writeResponse } from './write-response.ts';
 
 export type { SchemaModels };
 
@@ -96,6 +97,7 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
   // The mappings in force now serve this request to its end, even if a reload swaps them meanwhile.
   const mappings = deps.mappings.current();
   let detected: DetectedMessage | undefined;
+  let document: { root: RootElement; xml: string } | undefined;
   let soap: SoapVersion | undefined;
   try {
     const text = await stage(metrics, 'decode', () => decodeBody(request.body));
@@ -105,6 +107,7 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
     try {
       const xml = unwrapped.xml;
       const root = soap ? readRootElement(xml) : outer;
+      document = { root, xml };
       detected = detectMessage(root, xml, request.hints, config, mappings);
       if (request.client) checkMessagePermission(request.client, detected.message);
       return await runMessage(deps, mappings, request, detected, xml, soap);
@@ -112,7 +115,10 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
       throw shiftLines(error, unwrapped.lineOffset);
     }
   } catch (error) {
-    return answerError(deps, request, detected, soap, toGatewayError(error));
+    const address = detected
+      ? { version: detected.version, response: detected.response }
+      : addressUndetected(config, mappings, { hints: request.hints, ...(request.client ? { client: request.client } : {}), ...(document ? { document } : {}) });
+    return answerError(deps, request, detected, address, soap, toGatewayError(error));
   }
 }
 
@@ -161,7 +167,7 @@ async function runMessage(
   const responseMapping = mappings.response(version, message);
   const responseRoot = NDC_VERSIONS[version]!.rootName(response);
   const content = await stage(metrics, 'map-response', () => applyMapping(responseMapping, result, createMappingContext(config, facts, responseRoot)));
-  const responseXml = await stage(metrics, 'build', () => buildResponse(deps, version, response, content as Record<string, unknown>));
+  const responseXml = await stage(metrics, 'build', () => writeResponse(deps.models, version, response, content as Record<string, unknown>));
   await checkResponse(deps, request, detected, responseXml);
   return {
     status: 200,
@@ -187,12 +193,6 @@ async function asBusinessRefusal<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Writes the RS, encoded once, with the model's compiled writer. */
-function buildResponse(deps: PipelineDeps, version: string, response: string, content: Record<string, unknown>): Buffer {
-  const info = NDC_VERSIONS[version]!;
-  return writeXml(info.rootName(response), content, deps.models.get(version, response), info);
-}
-
 async function checkResponse(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, xml: Buffer): Promise<void> {
   const { version, response, message } = detected;
   const issues = await stage(deps.metrics, 'xsd-response', () => deps.schemas.get(version, response).validate(xml, { maxErrors: deps.config.xsdMaxErrors }));
@@ -203,22 +203,13 @@ async function checkResponse(deps: PipelineDeps, request: NdcRequest, detected: 
   }
 }
 
-async function answerError(deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage | undefined, soap: SoapVersion | undefined, error: GatewayError): Promise<NdcAnswer> {
+async function answerError(
+  deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage | undefined, address: ErrorAddress, soap: SoapVersion | undefined, error: GatewayError,
+): Promise<NdcAnswer> {
   const { definition } = error;
   const log = definition.kind === 'internal' ? request.logger.error.bind(request.logger) : request.logger.info.bind(request.logger);
   log({ code: error.code, details: error.details.slice(0, 5), err: definition.kind === 'internal' ? error.cause ?? error : undefined }, 'request answered with errors');
-
-  let xml: Buffer | undefined;
-  if (detected && deps.schemas.has(detected.version, detected.response)) {
-    try {
-      const needsDocument = deps.models.get(detected.version, detected.response).root.required.includes('Document');
-      const content = buildErrorsContent(detected.version, error, request.correlationId, needsDocument ? deps.config.airlineName : undefined);
-      xml = buildResponse(deps, detected.version, detected.response, content);
-    } catch (buildError) {
-      request.logger.error({ err: buildError }, 'could not build the errors response');
-    }
-  }
-  xml ??= Buffer.from(buildGenericErrorsXml(error, request.correlationId));
+  const xml = buildErrorAnswer(deps, address, error, request.correlationId, request.logger);
   return {
     status: definition.httpStatus,
     body: soap ? wrapSoapEnvelope(xml, soap) : xml,

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { SOAP_11_NS } from '../../src/http/soap-envelope.ts';
+import { OO_MESSAGE_NS, OO_TYPES_NS } from '../../src/ndc/ndc-versions.ts';
 
 /** A parsed NDC document as tests read it: local names, '@Attr', '#text', arrays where the XSD repeats. */
 export type Doc = Record<string, any>;
@@ -7,6 +8,28 @@ export type Doc = Record<string, any>;
 /** `YYYY-MM-DD`, `days` from today (UTC). */
 export function dayFromToday(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A 21.3 AirShoppingRQ for one adult from London to Frankfurt 30 days from now. */
+export function airShoppingLhrFra213(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<IATA_AirShoppingRQ xmlns="${OO_MESSAGE_NS}" xmlns:cns="${OO_TYPES_NS}">
+  <DistributionChain><cns:DistributionChainLink>
+    <cns:Ordinal>1</cns:Ordinal><cns:OrgRole>Seller</cns:OrgRole><cns:ParticipatingOrg><cns:OrgID>AGENCY1</cns:OrgID></cns:ParticipatingOrg>
+  </cns:DistributionChainLink></DistributionChain>
+  <Request>
+    <cns:FlightRequest><cns:FlightRequestOriginDestinationsCriteria><cns:OriginDestCriteria>
+      <cns:DestArrivalCriteria><cns:IATA_LocationCode>FRA</cns:IATA_LocationCode></cns:DestArrivalCriteria>
+      <cns:OriginDepCriteria><cns:Date>${dayFromToday(30)}</cns:Date><cns:IATA_LocationCode>LHR</cns:IATA_LocationCode></cns:OriginDepCriteria>
+    </cns:OriginDestCriteria></cns:FlightRequestOriginDestinationsCriteria></cns:FlightRequest>
+    <cns:PaxList><cns:Pax><cns:PaxID>PAX1</cns:PaxID><cns:PTC>ADT</cns:PTC></cns:Pax></cns:PaxList>
+  </Request>
+</IATA_AirShoppingRQ>`;
+}
+
+/** The gateway's code of the first error of an NDC answer: `Error/@Status` in 17.2, `Error/TypeCode` in 21.3+. */
+export function errorCodeOf(xml: string): string | undefined {
+  return /Status="([A-Z_]+)"/.exec(xml)?.[1] ?? /<(?:\w+:)?TypeCode>([A-Z_]+)</.exec(xml)?.[1];
 }
 
 /** Puts a document into a SOAP 1.1 envelope, as many 17.2 partners send it. */

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -65,6 +68,30 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
       await airline.close();
       await payment.close();
       if (config.databaseUrl) await dropSchema(config.databaseUrl, config.databaseSchema);
+    },
+  };
+}
+
+/**
+ * Starts a gateway (as {@link startGateway}) whose CLIENTS_FILE declares `clients`; the file lives
+ * in a folder of its own, removed on close.
+ */
+export async function startGatewayWithClients(clients: readonly object[], env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream): Promise<RunningGateway> {
+  const folder = mkdtempSync(join(tmpdir(), 'gateway-clients-'));
+  const clientsFile = join(folder, 'clients.json');
+  writeFileSync(clientsFile, JSON.stringify(clients));
+  let gw: RunningGateway;
+  try {
+    gw = await startGateway({ ...env, CLIENTS_FILE: clientsFile }, logDestination);
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    ...gw,
+    async close() {
+      await gw.close();
+      rmSync(folder, { recursive: true, force: true });
     },
   };
 }

@@ -8,8 +8,8 @@ import { loadConfig } from '../../../src/config/config.ts';
 import { createGateway } from '../../../src/gateway.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { parseXml } from '../../../src/xml/index.ts';
-import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
-import { dayFromToday } from '../../support/ndc-doc.ts';
+import { startGateway, startGatewayWithClients, postXml, type RunningGateway } from '../../support/start-gateway.ts';
+import { airShoppingLhrFra213, dayFromToday } from '../../support/ndc-doc.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 
 /**
@@ -17,28 +17,10 @@ import { SCHEMA_PATH } from '../../support/paths.ts';
  * key) and without one (the embedded demo, where a request without credentials is the demo client).
  */
 
-const MESSAGE_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
-const TYPES_NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';
-
 const AGENCY_KEY = 'agency-key-7f3c9b1e2d';
 const PRICER_KEY = 'pricer-key-stored-in-clear';
 const OPS_KEY = 'ops-key-5a8e0c4d71';
-
-function airShopping213(): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<IATA_AirShoppingRQ xmlns="${MESSAGE_NS}" xmlns:cns="${TYPES_NS}">
-  <DistributionChain><cns:DistributionChainLink>
-    <cns:Ordinal>1</cns:Ordinal><cns:OrgRole>Seller</cns:OrgRole><cns:ParticipatingOrg><cns:OrgID>AGENCY1</cns:OrgID></cns:ParticipatingOrg>
-  </cns:DistributionChainLink></DistributionChain>
-  <Request>
-    <cns:FlightRequest><cns:FlightRequestOriginDestinationsCriteria><cns:OriginDestCriteria>
-      <cns:DestArrivalCriteria><cns:IATA_LocationCode>FRA</cns:IATA_LocationCode></cns:DestArrivalCriteria>
-      <cns:OriginDepCriteria><cns:Date>${dayFromToday(30)}</cns:Date><cns:IATA_LocationCode>LHR</cns:IATA_LocationCode></cns:OriginDepCriteria>
-    </cns:OriginDestCriteria></cns:FlightRequestOriginDestinationsCriteria></cns:FlightRequest>
-    <cns:PaxList><cns:Pax><cns:PaxID>PAX1</cns:PaxID><cns:PTC>ADT</cns:PTC></cns:Pax></cns:PaxList>
-  </Request>
-</IATA_AirShoppingRQ>`;
-}
+const ALL_MESSAGES_KEY = 'all-messages-key-3b9d2f';
 
 function airShopping172(): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -59,10 +41,10 @@ function captureLogs(): { text: () => string; lines: () => Record<string, unknow
   return { text: () => text, lines: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stream };
 }
 
-/** The codes of an NDC answer's errors: `Error/@Status` of 17.2 and of the generic document, `Error/Code` text of 21.3+. */
+/** The codes of an NDC answer's errors: `Error/@Status` in 17.2, `Error/TypeCode` in 21.3+. */
 function errorStatuses(xml: string): string[] {
   const statuses = [...xml.matchAll(/Status="([A-Z_]+)"/g)].map((m) => m[1]!);
-  return statuses.length > 0 ? statuses : [...xml.matchAll(/<(?:\w+:)?DescText>([A-Z_]+)\b/g)].map((m) => m[1]!);
+  return statuses.length > 0 ? statuses : [...xml.matchAll(/<(?:\w+:)?TypeCode>([A-Z_]+)</g)].map((m) => m[1]!);
 }
 
 const reloadMappings = (gw: RunningGateway, headers: Record<string, string> = {}): Promise<Response> =>
@@ -70,34 +52,31 @@ const reloadMappings = (gw: RunningGateway, headers: Record<string, string> = {}
 
 describe('API keys with CLIENTS_FILE', () => {
   let gw: RunningGateway;
-  let folder: string;
   const logs = captureLogs();
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'auth-clients-'));
-    const clientsFile = join(folder, 'clients.json');
-    writeFileSync(clientsFile, JSON.stringify([
+    gw = await startGatewayWithClients([
       { id: 'agency', name: 'Agency', apiKeys: [hashApiKey(AGENCY_KEY)], messages: ['AirShoppingRQ', 'OfferPriceRQ'] },
       { id: 'pricer', name: 'Pricer', apiKeys: [PRICER_KEY], messages: ['OfferPriceRQ'] },
-      { id: 'ops', name: 'Operator', apiKeys: [hashApiKey(OPS_KEY)], messages: [], admin: true },
-    ]));
-    gw = await startGateway({ NDC_VERSIONS: '21.3,17.2', CLIENTS_FILE: clientsFile, MAPPINGS_WATCH: 'false' }, logs.stream);
+      { id: 'ops', name: 'Operator', apiKeys: [hashApiKey(OPS_KEY)], messages: [], admin: true, monitoring: true },
+      { id: 'everything', name: 'Every message', apiKeys: [hashApiKey(ALL_MESSAGES_KEY)], messages: ['*'] },
+    ], { NDC_VERSIONS: '21.3,17.2', MAPPINGS_WATCH: 'false' }, logs.stream);
   }, 60_000);
 
   afterAll(async () => {
     await gw?.close();
-    rmSync(folder, { recursive: true, force: true });
   });
 
   it('answers a request without a key 401 AUTH_REQUIRED with a Bearer challenge and the generic Errors document', async () => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-correlation-id': 'no-key-1' });
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { 'x-correlation-id': 'no-key-1' });
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="ndc-gateway"');
     expect(answer.headers.get('x-correlation-id')).toBe('no-key-1');
     const parsed = parseXml(answer.text);
+    // Not the route's RS: before the key is checked, the answer does not tell which messages are served.
     expect(parsed.rootName).toBe('Errors');
     expect(errorStatuses(answer.text)).toContain('AUTH_REQUIRED');
-    expect(answer.text).toContain('Code="433"');
+    expect(answer.text).toContain('<cns:Code>433</cns:Code>');
   });
 
   it.each([
@@ -108,14 +87,14 @@ describe('API keys with CLIENTS_FILE', () => {
     ['Basic credentials', { authorization: `Basic ${Buffer.from(`agency:${AGENCY_KEY}`).toString('base64')}` }],
     ['two headers naming different keys', { authorization: `Bearer ${AGENCY_KEY}`, 'x-api-key': PRICER_KEY }],
   ])('refuses %s with 401 invalid_token', async (_name, headers) => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), headers);
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), headers);
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="ndc-gateway", error="invalid_token"');
     expect(errorStatuses(answer.text)).toContain('AUTH_REQUIRED');
   });
 
   it('asks for the key before saying which messages are served', async () => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/NoSuchMessage`, airShopping213());
+    const answer = await postXml(`${gw.url}/api/v1/ndc/NoSuchMessage`, airShoppingLhrFra213());
     expect(answer.status).toBe(401);
     expect(answer.text).not.toContain('Served:');
   });
@@ -126,13 +105,13 @@ describe('API keys with CLIENTS_FILE', () => {
     ['X-API-Key', { 'x-api-key': AGENCY_KEY }],
     ['both headers agreeing', { authorization: `Bearer ${AGENCY_KEY}`, 'x-api-key': AGENCY_KEY }],
   ])('serves a client that sends its key as %s', async (_name, headers) => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), headers);
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), headers);
     expect(answer.status, answer.text.slice(0, 500)).toBe(200);
     expect(answer.text).toMatch(/<(?:\w+:)?Offer\b/);
   });
 
   it('answers a message the client may not send 403 MESSAGE_NOT_ALLOWED as that message\'s RS, 21.3 and 17.2', async () => {
-    const modern = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-api-key': PRICER_KEY });
+    const modern = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { 'x-api-key': PRICER_KEY });
     expect(modern.status).toBe(403);
     expect(parseXml(modern.text).rootName).toBe('IATA_AirShoppingRS');
     expect(modern.text).toContain('MESSAGE_NOT_ALLOWED');
@@ -155,8 +134,44 @@ describe('API keys with CLIENTS_FILE', () => {
     expect(((await ops.json()) as { errors: unknown[] }).errors).toEqual([]);
   });
 
+  it('does not take a client allowed every message ("*") for an operator', async () => {
+    const everything = await reloadMappings(gw, { 'x-api-key': ALL_MESSAGES_KEY });
+    expect(everything.status).toBe(403);
+    expect(await everything.text()).toContain('Declare the client with &quot;admin&quot;: true');
+  });
+
+  it('answers health to anyone with its status only: no checks, no downstream URLs', async () => {
+    for (const headers of [{}, { 'x-api-key': AGENCY_KEY }, { 'x-api-key': ALL_MESSAGES_KEY }]) {
+      const health = await fetch(`${gw.url}/api/v1/monitoring/health`, { headers });
+      expect(health.status).toBe(200);
+      const text = await health.text();
+      expect(JSON.parse(text)).toEqual({ status: 'ok' });
+      expect(text).not.toContain(gw.airlineUrl);
+      expect(text).not.toContain(gw.paymentUrl);
+    }
+    expect((await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: { 'x-api-key': 'not-a-known-key-123' } })).status).toBe(401);
+  });
+
+  it('shows health details and metrics to a client with the monitoring permission only', async () => {
+    const health = await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: { authorization: `Bearer ${OPS_KEY}` } });
+    expect(health.status).toBe(200);
+    const body = await health.json() as { status: string; checks: { downstream: { detail: { airline: { url: string } } } } };
+    expect(body.status).toBe('ok');
+    expect(body.checks.downstream.detail.airline.url).toBe(gw.airlineUrl);
+
+    const metrics = (headers: Record<string, string>): Promise<Response> => fetch(`${gw.url}/api/v1/monitoring/metrics`, { headers });
+    const anonymous = await metrics({});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="ndc-gateway"');
+    expect((await metrics({ 'x-api-key': AGENCY_KEY })).status).toBe(403);
+    expect((await metrics({ 'x-api-key': ALL_MESSAGES_KEY })).status).toBe(403);
+    const ops = await metrics({ 'x-api-key': OPS_KEY });
+    expect(ops.status).toBe(200);
+    expect(await ops.text()).toContain('ndc_requests_total');
+  });
+
   it('logs the client of each request and never a key', async () => {
-    await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-api-key': AGENCY_KEY, 'x-correlation-id': 'logged-1' });
+    await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { 'x-api-key': AGENCY_KEY, 'x-correlation-id': 'logged-1' });
     await new Promise((resolve) => setImmediate(resolve));
     const line = logs.lines().find((l) => l.correlationId === 'logged-1' && l.msg === 'ndc request');
     expect(line?.clientId).toBe('agency');
@@ -176,18 +191,30 @@ describe('the embedded demo without CLIENTS_FILE', () => {
   });
 
   it('takes a request without credentials, or with the demo key, as the demo client', async () => {
-    expect((await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213())).status).toBe(200);
-    expect((await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { authorization: `Bearer ${DEMO_API_KEY}` })).status).toBe(200);
+    expect((await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213())).status).toBe(200);
+    expect((await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { authorization: `Bearer ${DEMO_API_KEY}` })).status).toBe(200);
     expect(gw.gateway.clients.mode).toBe('embedded');
   });
 
   it('still refuses a key that is wrong', async () => {
-    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShopping213(), { 'x-api-key': 'wrong' });
+    const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, airShoppingLhrFra213(), { 'x-api-key': 'wrong' });
     expect(answer.status).toBe(401);
   });
 
   it('lets the demo client reload the mappings', async () => {
     expect((await reloadMappings(gw)).status).toBe(200);
+  });
+
+  it('shows health details and metrics only to a caller who presents the demo key', async () => {
+    const anonymous = await fetch(`${gw.url}/api/v1/monitoring/health`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${gw.url}/api/v1/monitoring/metrics`)).status).toBe(401);
+
+    const keyed = { authorization: `Bearer ${DEMO_API_KEY}` };
+    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: keyed })).json() as { checks: Record<string, unknown> };
+    expect(Object.keys(health.checks).sort()).toEqual(['downstream', 'queue', 'schemas']);
+    expect((await fetch(`${gw.url}/api/v1/monitoring/metrics`, { headers: keyed })).status).toBe(200);
   });
 });
 

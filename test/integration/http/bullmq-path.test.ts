@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../../src/auth/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
 import { REDIS_URL } from '../../support/paths.ts';
 import { listSamples, moveDatesIntoFuture } from '../../support/samples.ts';
@@ -55,7 +56,7 @@ describe('the BullMQ path on the real Redis', () => {
     // The job went through the offer queue of this gateway's prefix; its result key was read and deleted.
     expect((await redis.keys(`${gw.config.queuePrefix}:offer:*`)).length).toBeGreaterThan(0);
     expect(await redis.keys(`${gw.config.queuePrefix}:result:*`)).toEqual([]);
-    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`)).json() as { checks: { queue: { detail: { transport: string } } } };
+    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: { 'x-api-key': DEMO_API_KEY } })).json() as { checks: { queue: { detail: { transport: string } } } };
     expect(health.checks.queue.detail.transport).toBe('bullmq');
   });
 

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../../src/auth/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 import { TEST_DATABASE_URL } from '../../support/start-gateway.ts';
 
@@ -21,9 +22,9 @@ function freePort(): Promise<number> {
 }
 
 /** GET on a connection of its own, so the cluster's round robin hands each to the next process. */
-function get(port: number, path: string): Promise<{ status: number; text: string }> {
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { text += chunk; });
@@ -101,7 +102,7 @@ describe('GATEWAY_PROCESSES=2: gateway processes sharing one port', () => {
     expect(await Promise.all(posts)).toEqual(Array(10).fill(400));
     const outcomes = (text: string): number => [...text.matchAll(/^ndc_requests_total\{message="unknown",version="unknown",outcome="\w+"\} (\d+)$/gm)]
       .reduce((sum, match) => sum + Number(match[1]), 0);
-    for (let i = 0; i < 4; i++) expect(outcomes((await get(port, '/api/v1/monitoring/metrics')).text)).toBe(10);
+    for (let i = 0; i < 4; i++) expect(outcomes((await get(port, '/api/v1/monitoring/metrics', { authorization: `Bearer ${DEMO_API_KEY}` })).text)).toBe(10);
   });
 
   it('replaces a gateway process that dies, and keeps serving meanwhile', async () => {

@@ -2,13 +2,10 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
+import { errorCodeOf } from '../../support/ndc-doc.ts';
 import { listSamples } from '../../support/samples.ts';
 
 const shopping = listSamples('21.3', ['AirShoppingRQ']).find((s) => s.name.includes('flexible_fares'))!;
-
-function codeOf(xml: string): string | undefined {
-  return /Status="([A-Z_]+)"/.exec(xml)?.[1] ?? /<(?:\w+:)?TypeCode>([A-Z_]+)</.exec(xml)?.[1];
-}
 
 /** Streams a large body, stopping quietly if the server answers and closes first. */
 function postLarge(url: string, bytes: number): Promise<{ status: number; text: string }> {
@@ -68,7 +65,7 @@ describe('hostile input gets a clear NDC error and never hurts the process', () 
   it.each(cases)('$name → $status $code', async ({ body, status, code }) => {
     const answer = await postXml(`${gw.url}/api/v1/ndc`, body);
     expect(answer.status).toBe(status);
-    expect(codeOf(answer.text), answer.text.slice(0, 500)).toBe(code);
+    expect(errorCodeOf(answer.text), answer.text.slice(0, 500)).toBe(code);
     expect(answer.headers.get('x-correlation-id')).toBeTruthy();
   });
 
@@ -81,7 +78,7 @@ describe('hostile input gets a clear NDC error and never hurts the process', () 
   it('answers a 60 MB body with 413 without reading it all', async () => {
     const answer = await postLarge(`${gw.url}/api/v1/ndc`, 60 * 1024 * 1024);
     expect(answer.status).toBe(413);
-    expect(codeOf(answer.text)).toBe('BODY_TOO_LARGE');
+    expect(errorCodeOf(answer.text)).toBe('BODY_TOO_LARGE');
   });
 
   it('refuses a non-XML content type with 415', async () => {
@@ -92,7 +89,7 @@ describe('hostile input gets a clear NDC error and never hurts the process', () 
   it('refuses a document whose root does not match the route', async () => {
     const answer = await postXml(`${gw.url}/api/v1/ndc/OfferPrice`, readFileSync(shopping.file));
     expect(answer.status).toBe(400);
-    expect(codeOf(answer.text)).toBe('MESSAGE_ROUTE_MISMATCH');
+    expect(errorCodeOf(answer.text)).toBe('MESSAGE_ROUTE_MISMATCH');
   });
 
   it('is still healthy and serving after all of it', async () => {

@@ -5,7 +5,9 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { DEMO_API_KEY } from '../../../src/auth/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
+import { airShoppingLhrFra213 } from '../../support/ndc-doc.ts';
 
 /**
  * Mappings reload while the gateway runs: on a file change (watcher), on the admin route and on
@@ -37,23 +39,6 @@ function copyMappings(without: readonly string[] = []): string {
   cpSync(REPO_MAPPINGS, copy, { recursive: true });
   for (const file of without) rmSync(join(copy, file));
   return copy;
-}
-
-function airShoppingRq(): string {
-  const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<IATA_AirShoppingRQ xmlns="${MESSAGE_NS}" xmlns:cns="${TYPES_NS}">
-  <DistributionChain><cns:DistributionChainLink>
-    <cns:Ordinal>1</cns:Ordinal><cns:OrgRole>Seller</cns:OrgRole><cns:ParticipatingOrg><cns:OrgID>AGENCY1</cns:OrgID></cns:ParticipatingOrg>
-  </cns:DistributionChainLink></DistributionChain>
-  <Request>
-    <cns:FlightRequest><cns:FlightRequestOriginDestinationsCriteria><cns:OriginDestCriteria>
-      <cns:DestArrivalCriteria><cns:IATA_LocationCode>FRA</cns:IATA_LocationCode></cns:DestArrivalCriteria>
-      <cns:OriginDepCriteria><cns:Date>${date}</cns:Date><cns:IATA_LocationCode>LHR</cns:IATA_LocationCode></cns:OriginDepCriteria>
-    </cns:OriginDestCriteria></cns:FlightRequestOriginDestinationsCriteria></cns:FlightRequest>
-    <cns:PaxList><cns:Pax><cns:PaxID>PAX1</cns:PaxID><cns:PTC>ADT</cns:PTC></cns:Pax></cns:PaxList>
-  </Request>
-</IATA_AirShoppingRQ>`;
 }
 
 function orderRulesRq(offerId: string): string {
@@ -115,7 +100,7 @@ describe('reloading mappings on file changes while requests are in flight', () =
   /** 20 clients shopping back to back until stopped; every answer is recorded and XSD-checked. */
   function startLoops(): void {
     stop = false;
-    const xml = airShoppingRq();
+    const xml = airShoppingLhrFra213();
     loops = Array.from({ length: 20 }, async (_unused, loop) => {
       while (!stop) {
         const answer = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, xml);
@@ -165,7 +150,7 @@ describe('reloading mappings on file changes while requests are in flight', () =
       const first = seen.indexOf('mappings-v2');
       if (first >= 0) expect(seen.slice(first).every((id) => id === 'mappings-v2'), `client ${loop}: ${seen.join(' ')}`).toBe(true);
     }
-    const after = await postXml(`${gw.url}/api/v1/ndc`, airShoppingRq());
+    const after = await postXml(`${gw.url}/api/v1/ndc`, airShoppingLhrFra213());
     expect(trxIdOf(after.text)).toBe('mappings-v2');
     expect(logs.lines.some((l) => l.msg === 'reloading mappings' && l.trigger === 'file change')).toBe(true);
   });
@@ -237,7 +222,7 @@ describe('reloading mappings on request: the admin route and SIGHUP', () => {
     expect(gw.gateway.deps.schemas.schemaCount).toBe(schemaCount);
     expect(gw.gateway.deps.schemas.route('21.3', 'OrderRulesRS')?.kind).toBe('combined');
 
-    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`)).json() as { checks: { schemas: { detail: { served: Record<string, string[]>; compiled: number; schemas: number; combined: unknown[]; failures: unknown[] } } } };
+    const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: { 'x-api-key': DEMO_API_KEY } })).json() as { checks: { schemas: { detail: { served: Record<string, string[]>; compiled: number; schemas: number; combined: unknown[]; failures: unknown[] } } } };
     const detail = health.checks.schemas.detail;
     expect(detail.served['21.3']).toContain('OrderRulesRQ');
     expect(detail).toMatchObject({ compiled: gw.gateway.deps.schemas.compiledCount, schemas: 1, failures: [] });

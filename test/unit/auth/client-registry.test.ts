@@ -11,9 +11,9 @@ import { GatewayError } from '../../../src/errors/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 
 const entries: ClientEntry[] = [
-  { id: 'agency', name: 'Agency', apiKeys: [hashApiKey('agency-secret-key-0001')], messages: ['AirShoppingRQ', 'OrderCreateRQ'] },
+  { id: 'agency', name: 'Agency', apiKeys: [hashApiKey('agency-secret-key-0001')], messages: ['AirShoppingRQ', 'OrderCreateRQ'], limits: { requestsPerSecond: 5 } },
   { id: 'all', name: 'All messages', apiKeys: ['all-messages-key-in-clear'], messages: ['*'] },
-  { id: 'ops', name: 'Operator', apiKeys: [hashApiKey('operator-secret-key-01')], messages: [], admin: true },
+  { id: 'ops', name: 'Operator', apiKeys: [hashApiKey('operator-secret-key-01')], messages: [], admin: true, monitoring: true },
 ];
 
 function captureLogs(): { text: () => string; stream: Writable } {
@@ -36,7 +36,8 @@ describe('client registry', () => {
 
   it('keeps key material out of the client objects', () => {
     const client = declared.authenticate('agency-secret-key-0001')!;
-    expect(Object.keys(client).sort()).toEqual(['admin', 'id', 'messages', 'name']);
+    expect(Object.keys(client).sort()).toEqual(['admin', 'id', 'limits', 'messages', 'monitoring', 'name']);
+    expect(client.limits).toEqual({ requestsPerSecond: 5 });
     expect(JSON.stringify(declared.clients)).not.toContain(hashApiKey('agency-secret-key-0001'));
   });
 
@@ -44,11 +45,10 @@ describe('client registry', () => {
     expect(declared.anonymous).toBeUndefined();
   });
 
-  it('lets admin-flagged and all-message clients administer when clients are declared, nobody else', () => {
+  it('makes operators and monitors only of clients flagged so: `*` messages imply neither', () => {
     const [agency, all, ops] = declared.clients;
-    expect(declared.mayAdminister(agency!)).toBe(false);
-    expect(declared.mayAdminister(all!)).toBe(true);
-    expect(declared.mayAdminister(ops!)).toBe(true);
+    expect([agency!.admin, all!.admin, ops!.admin]).toEqual([false, false, true]);
+    expect([agency!.monitoring, all!.monitoring, ops!.monitoring]).toEqual([false, false, true]);
   });
 
   it('checks messages against the client list, `*` allowing all', () => {
@@ -79,7 +79,9 @@ describe('client registry', () => {
     expect(embedded.authenticate(DEMO_API_KEY)?.id).toBe('demo');
     expect(embedded.authenticate('wrong-key')).toBeUndefined();
     expect(mayUseMessage(embedded.anonymous!, 'OrderCreateRQ')).toBe(true);
-    expect(embedded.mayAdminister(embedded.anonymous!)).toBe(true);
+    expect(embedded.anonymous).toMatchObject({ admin: true, monitoring: true });
+    // No per-client limits for the demo: the global cap on requests in flight is its only bound.
+    expect(embedded.anonymous?.limits).toBeUndefined();
   });
 
   it('warns about keys stored in clear without writing them', async () => {

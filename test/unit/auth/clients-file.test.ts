@@ -19,6 +19,8 @@ describe('CLIENTS_FILE', () => {
   it('loads the example file of the repository', () => {
     const clients = loadClientsFile(resolve('fixtures/clients/demo-clients.json'));
     expect(clients.map((c) => c.id)).toEqual(['agency-1', 'shopper', 'ops']);
+    expect(clients.map((c) => c.limits)).toEqual([{ requestsPerSecond: 50, concurrentRequests: 20 }, { requestsPerSecond: 10, concurrentRequests: 4 }, undefined]);
+    expect(clients.map((c) => [c.admin ?? false, c.monitoring ?? false])).toEqual([[false, false], [false, false], [true, true]]);
     expect(keysInClear(clients)).toEqual([]);
   });
 
@@ -31,6 +33,11 @@ describe('CLIENTS_FILE', () => {
     ['an unknown property', [{ ...valid, role: 'admin' }], '/0 must NOT have additional properties'],
     ['a message that is no name', [{ ...valid, messages: ['Air Shopping'] }], '/0/messages/0 must match pattern'],
     ['an admin flag that is not boolean', [{ ...valid, admin: 'yes' }], '/0/admin must be boolean'],
+    ['a monitoring flag that is not boolean', [{ ...valid, monitoring: 1 }], '/0/monitoring must be boolean'],
+    ['a rate limit of zero', [{ ...valid, limits: { requestsPerSecond: 0 } }], '/0/limits/requestsPerSecond must be >= 1'],
+    ['a fractional in-flight limit', [{ ...valid, limits: { concurrentRequests: 1.5 } }], '/0/limits/concurrentRequests must be integer'],
+    ['an unknown limit', [{ ...valid, limits: { requestsPerMinute: 60 } }], '/0/limits must NOT have additional properties'],
+    ['empty limits', [{ ...valid, limits: {} }], '/0/limits must NOT have fewer than 1 properties'],
     ['a repeated id', [valid, { ...valid, apiKeys: [hashApiKey('another-secret-key-01')] }], '/1/id repeats the id of /0'],
     ['one key for two clients', [valid, { ...valid, id: 'tmc-2' }], '/1/apiKeys/0 is also a key of /0'],
   ])('refuses %s, naming where', (_name, data, problem) => {

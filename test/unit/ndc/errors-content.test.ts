@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { buildErrorsContent, buildGenericErrorsXml } from '../../../src/ndc/errors-content.ts';
+import { EDIST_172_NS, OO_MESSAGE_NS, OO_TYPES_NS } from '../../../src/ndc/ndc-versions.ts';
+import { parseXml } from '../../../src/xml/index.ts';
 import { createLibxml2WasmEngine } from '../../../src/xsd/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 
@@ -29,12 +31,22 @@ describe('NDC errors content', () => {
     expect((buildErrorsContent('21.3', many, 'c') as { Error: unknown[] }).Error).toHaveLength(99);
   });
 
-  it('builds a generic Errors document that validates against the 17.2 common types', async () => {
-    const xml = buildGenericErrorsXml(new GatewayError('UNKNOWN_MESSAGE', 'x < y & z', [{ message: 'root', path: '/Hello', line: 1, column: 1 }]), 'corr-2');
+  it('builds a generic 17.2 Errors document that validates against the 17.2 common types', async () => {
+    const xml = buildGenericErrorsXml(new GatewayError('UNKNOWN_MESSAGE', 'x < y & z', [{ message: 'root', path: '/Hello', line: 1, column: 1 }]), 'corr-2', '17.2');
     const engine = await createLibxml2WasmEngine();
     const schema = engine.compile(`${SCHEMA_PATH}/17.2/edist_commontypes.xsd`);
     expect(schema.validate(xml)).toEqual([]);
     expect(xml).toContain('x &lt; y &amp; z');
     schema.dispose();
+  });
+
+  it.each(['21.3', '24.4', '26.1'])('builds a generic %s Errors document in that version\'s namespaces, its Error shaped as in an RS', (version) => {
+    const xml = buildGenericErrorsXml(new GatewayError('AUTH_REQUIRED', 'no key', [{ message: 'send one', path: '/x' }]), 'corr-3', version);
+    const parsed = parseXml(xml);
+    expect(parsed.rootName).toBe('Errors');
+    expect(xml).toContain(`<Errors xmlns="${OO_MESSAGE_NS}" xmlns:cns="${OO_TYPES_NS}">`);
+    expect(xml).not.toContain(EDIST_172_NS);
+    expect(xml).toContain('<Error><cns:Code>433</cns:Code><cns:DescText>no key: send one</cns:DescText><cns:ErrorID>corr-3</cns:ErrorID><cns:LangCode>EN</cns:LangCode>'
+      + '<cns:StatusText>request</cns:StatusText><cns:TagText>/x</cns:TagText><cns:TypeCode>AUTH_REQUIRED</cns:TypeCode></Error>');
   });
 });
