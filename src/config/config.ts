@@ -87,6 +87,21 @@ export interface Config {
   readonly paymentPort: number;
   /** JSON file declaring API clients; when unset one documented demo client is used. */
   readonly clientsFile: string | undefined;
+  /**
+   * Keys sealing contacts, identity documents and stored answers in the order store
+   * (AES-256-GCM), from PERSONAL_DATA_KEYS: the first seals, every one opens what it sealed, so a
+   * key is rotated by putting the new one first. Unset means the published development key of the
+   * embedded demo, which protects nothing: production must set its own.
+   */
+  readonly personalDataKeys: readonly PersonalDataKeySetting[] | undefined;
+}
+
+/** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
+export interface PersonalDataKeySetting {
+  /** Stored with every value the key seals. */
+  readonly id: string;
+  /** 32 random bytes, base64 (`openssl rand -base64 32`). */
+  readonly key: string;
 }
 
 const schema = {
@@ -134,6 +149,16 @@ const schema = {
     paymentUrl: { type: 'string', pattern: '^https?://' },
     paymentPort: { type: 'integer', minimum: 0, maximum: 65535 },
     clientsFile: { type: 'string', minLength: 1 },
+    personalDataKeys: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'key'],
+        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, key: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' } },
+      },
+    },
   },
 } as const;
 
@@ -161,6 +186,17 @@ export function parseBytes(value: string | undefined, fallback: number): number 
 function defaultSchemaPath(cwd: string): string {
   const shared = resolve(cwd, '../shared/iata-ndc');
   return existsSync(shared) ? shared : resolve(cwd, 'schemas/iata');
+}
+
+/**
+ * `<id>:<base64>,<id>:<base64>…`, newest first. An entry without its colon keeps its key out of the
+ * error message: the value is a secret.
+ */
+function parsePersonalDataKeys(value: string): { id: string; key: string }[] {
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const colon = entry.indexOf(':');
+    return colon === -1 ? { id: '', key: '' } : { id: entry.slice(0, colon), key: entry.slice(colon + 1) };
+  });
 }
 
 /** Thrown when the environment holds an invalid setting; the message lists every problem. */
@@ -210,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (env.CLIENTS_FILE) raw.clientsFile = resolve(cwd, env.CLIENTS_FILE);
   if (env.REDIS_URL) raw.redisUrl = env.REDIS_URL;
   if (env.AIRLINE_URL) raw.airlineUrl = env.AIRLINE_URL.replace(/\/+$/, '');
+  if (env.PERSONAL_DATA_KEYS) raw.personalDataKeys = parsePersonalDataKeys(env.PERSONAL_DATA_KEYS);
 
   if (!validate(raw)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
@@ -225,6 +262,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
   }
+  const keyIds = config.personalDataKeys?.map((k) => k.id) ?? [];
+  const twice = keyIds.find((id, index) => keyIds.indexOf(id) !== index);
+  if (twice !== undefined) throw new ConfigError(`Invalid configuration: PERSONAL_DATA_KEYS names the key id ${twice} twice`);
   return Object.freeze({
     ...config,
     redisUrl: config.redisUrl,
@@ -233,5 +273,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     paymentUrl: config.paymentUrl,
     clientsFile: config.clientsFile,
     versions: Object.freeze([...config.versions]),
+    personalDataKeys: config.personalDataKeys && Object.freeze(config.personalDataKeys.map((k) => Object.freeze({ ...k }))),
   });
 }
