@@ -32,7 +32,7 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   app.use(correlationId(logger));
   const authenticate = authenticateClient(clients);
   app.use('/api/v1/ndc', authenticate, createNdcRouter(deps));
-  if (orders) app.use('/api/v1/one-order', createOneOrderRouter({ deps, orders, authenticate }));
+  if (orders) app.use('/api/v1/one-order', createOneOrderRouter({ deps, orders, authenticate, mayAdminister: (client) => clients.mayAdminister(client) }));
   app.use('/api/v1/monitoring', createMonitoringRouter(healthChecks, deps.metrics));
   if (admin) app.use('/api/v1/admin', authenticate, requireAdmin(clients), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
