@@ -22,19 +22,22 @@ CREATE TABLE audit_trail (
 CREATE INDEX audit_trail_order_idx ON audit_trail (order_id, id);
 CREATE INDEX audit_trail_client_idx ON audit_trail (client_id, id);
 
-CREATE FUNCTION audit_trail_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Both append-only tables refuse changes through one function, which names the table: the
+-- audit trail's triggers use it, and those of order_events move to it.
+CREATE FUNCTION refuse_change_of_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'audit_trail is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 
-CREATE TRIGGER audit_trail_append_only
-  BEFORE UPDATE OR DELETE ON audit_trail
-  FOR EACH ROW EXECUTE FUNCTION audit_trail_refuse_change();
+DROP TRIGGER order_events_append_only ON order_events;
+DROP TRIGGER order_events_no_truncate ON order_events;
+DROP FUNCTION order_events_refuse_change();
 
-CREATE TRIGGER audit_trail_no_truncate
-  BEFORE TRUNCATE ON audit_trail
-  FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_refuse_change();
+CREATE TRIGGER order_events_append_only BEFORE UPDATE OR DELETE ON order_events FOR EACH ROW EXECUTE FUNCTION refuse_change_of_append_only();
+CREATE TRIGGER order_events_no_truncate BEFORE TRUNCATE ON order_events FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_of_append_only();
+CREATE TRIGGER audit_trail_append_only BEFORE UPDATE OR DELETE ON audit_trail FOR EACH ROW EXECUTE FUNCTION refuse_change_of_append_only();
+CREATE TRIGGER audit_trail_no_truncate BEFORE TRUNCATE ON audit_trail FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_of_append_only();
 
 -- Contacts and identity documents are sealed (AES-256-GCM) inside the record; this is the id of
 -- the key they were sealed with, so records of a retired key can be found and sealed again with

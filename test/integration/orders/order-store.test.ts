@@ -51,6 +51,15 @@ describe.each<[string, HarnessFactory]>([
     return store.create(buildNewOrder(owner, overrides), { event: created() });
   }
 
+  /** An order made by a claimed request whose answer (the order) is stored under its key. */
+  async function createAnswered(audit?: AuditStamp): Promise<{ k: string; order: Order }> {
+    const k = `${owner}:MSG-${randomUUID()}`;
+    await store.claim(k, owner, 'hash-1');
+    const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k, ...(audit ? { audit } : {}) });
+    await store.complete(k, JSON.stringify({ order }), order.orderId);
+    return { k, order };
+  }
+
   beforeAll(async () => {
     harness = await startHarness();
     schema = uniqueSchema();
@@ -96,10 +105,7 @@ describe.each<[string, HarnessFactory]>([
 
   describe('storage', () => {
     it('keeps a record and an answer of a few KB inline and uncompressed, so writes spend no CPU on compression', async () => {
-      const k = `${owner}:MSG-${randomUUID()}`;
-      await store.claim(k, owner, 'hash-1');
-      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k });
-      await store.complete(k, JSON.stringify({ order }), order.orderId);
+      const { k, order } = await createAnswered();
 
       expect(JSON.stringify(order).length).toBeGreaterThan(3000);
       expect(await harness.sql(`SELECT pg_column_compression(record) AS method FROM "${schema}".orders WHERE order_id = $1`, [order.orderId])).toEqual([{ method: null }]);
@@ -583,10 +589,7 @@ describe.each<[string, HarnessFactory]>([
     }
 
     it('seals contacts, identity documents and stored answers: the raw tables hold no clear e-mail, phone or passport number', async () => {
-      const k = `${owner}:MSG-${randomUUID()}`;
-      await store.claim(k, owner, 'hash-1');
-      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k, audit: { message: 'OrderCreateRQ', channel: '21.3' } });
-      await store.complete(k, JSON.stringify({ order }), order.orderId);
+      const { k, order } = await createAnswered({ message: 'OrderCreateRQ', channel: '21.3' });
       const changed = await store.updateFrom(order, (o) => o, created(), { complete: { key: `${k}-2`, response: (o) => JSON.stringify(o) } });
 
       const raw = await rawTables();
@@ -652,10 +655,7 @@ describe.each<[string, HarnessFactory]>([
 
   describe('erasure', () => {
     it('writes the pseudonymised record with its event and audit row, and deletes the order\'s stored answers with it', async () => {
-      const k = `${owner}:MSG-${randomUUID()}`;
-      await store.claim(k, owner, 'hash-1');
-      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k });
-      await store.complete(k, JSON.stringify({ order }), order.orderId);
+      const { k, order } = await createAnswered();
 
       const erased = await store.updateFrom(order, (o) => erasePassengers(o), { type: 'order.passengers-erased', clientId: owner, data: { paxIds: ['PAX1', 'PAX2'] } },
         { audit: { message: 'one-order.erase', channel: 'rest', detail: { paxIds: ['PAX1', 'PAX2'] } }, forgetAnswers: true });
