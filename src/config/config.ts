@@ -89,9 +89,9 @@ export interface Config {
   readonly clientsFile: string | undefined;
   /**
    * Keys sealing contacts, identity documents and stored answers in the order store
-   * (AES-256-GCM), from PERSONAL_DATA_KEYS: the first seals, every one opens what it sealed, so a
-   * key is rotated by putting the new one first. Unset means the published development key of the
-   * embedded demo, which protects nothing: production must set its own.
+   * (AES-256-GCM), from PERSONAL_DATA_KEYS: the first seals, every one opens what it sealed (a
+   * new key is added second, then moved first; see the README). Unset means the published
+   * development key of the embedded demo, which protects nothing: production must set its own.
    */
   readonly personalDataKeys: readonly PersonalDataKeySetting[] | undefined;
 }
