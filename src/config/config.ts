@@ -92,6 +92,21 @@ export interface Config {
    * it the answer is 503 with Retry-After, before the body is read. @defaultValue 128
    */
   readonly maxRequestsInFlight: number;
+  /**
+   * Keys sealing contacts, identity documents and stored answers in the order store
+   * (AES-256-GCM), from PERSONAL_DATA_KEYS: the first seals, every one opens what it sealed (a
+   * new key is added second, then moved first; see the README). Unset means the published
+   * development key of the embedded demo, which protects nothing: production must set its own.
+   */
+  readonly personalDataKeys: readonly PersonalDataKeySetting[] | undefined;
+}
+
+/** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
+export interface PersonalDataKeySetting {
+  /** Stored with every value the key seals. */
+  readonly id: string;
+  /** 32 random bytes, base64 (`openssl rand -base64 32`). */
+  readonly key: string;
 }
 
 const schema = {
@@ -141,6 +156,16 @@ const schema = {
     paymentPort: { type: 'integer', minimum: 0, maximum: 65535 },
     clientsFile: { type: 'string', minLength: 1 },
     maxRequestsInFlight: { type: 'integer', minimum: 1, maximum: 100_000 },
+    personalDataKeys: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'key'],
+        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, key: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' } },
+      },
+    },
   },
 } as const;
 
@@ -168,6 +193,17 @@ export function parseBytes(value: string | undefined, fallback: number): number 
 function defaultSchemaPath(cwd: string): string {
   const shared = resolve(cwd, '../shared/iata-ndc');
   return existsSync(shared) ? shared : resolve(cwd, 'schemas/iata');
+}
+
+/**
+ * `<id>:<base64>,<id>:<base64>…`, newest first. An entry without its colon keeps its key out of the
+ * error message: the value is a secret.
+ */
+function parsePersonalDataKeys(value: string): { id: string; key: string }[] {
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const colon = entry.indexOf(':');
+    return colon === -1 ? { id: '', key: '' } : { id: entry.slice(0, colon), key: entry.slice(colon + 1) };
+  });
 }
 
 /** Thrown when the environment holds an invalid setting; the message lists every problem. */
@@ -218,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (env.CLIENTS_FILE) raw.clientsFile = resolve(cwd, env.CLIENTS_FILE);
   if (env.REDIS_URL) raw.redisUrl = env.REDIS_URL;
   if (env.AIRLINE_URL) raw.airlineUrl = env.AIRLINE_URL.replace(/\/+$/, '');
+  if (env.PERSONAL_DATA_KEYS) raw.personalDataKeys = parsePersonalDataKeys(env.PERSONAL_DATA_KEYS);
 
   if (!validate(raw)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
@@ -233,6 +270,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
   }
+  const keyIds = config.personalDataKeys?.map((k) => k.id) ?? [];
+  const twice = keyIds.find((id, index) => keyIds.indexOf(id) !== index);
+  if (twice !== undefined) throw new ConfigError(`Invalid configuration: PERSONAL_DATA_KEYS names the key id ${twice} twice`);
   return Object.freeze({
     ...config,
     redisUrl: config.redisUrl,
@@ -241,5 +281,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     paymentUrl: config.paymentUrl,
     clientsFile: config.clientsFile,
     versions: Object.freeze([...config.versions]),
+    personalDataKeys: config.personalDataKeys && Object.freeze(config.personalDataKeys.map((k) => Object.freeze({ ...k }))),
   });
 }

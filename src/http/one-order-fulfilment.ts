@@ -1,28 +1,26 @@
-import { GatewayError } from '../errors/index.ts';
-import { toOrderView, type OrderView } from '../orchestration/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { OrderView } from '../orchestration/index.ts';
 import { deliverService, settleService, type Order, type OrderService, type OrderStore } from '../orders/index.ts';
+import { changeRecord, type RecordChangeRequest } from './one-order-record-change.ts';
 
 /**
  * Delivery and settlement of services, for the REST routes `/{id}/deliver` and `/{id}/settle`.
  * These are record keeping only (no airline or payment call), so they are composed here from the
- * ONE Order rules (`deliverService`, `settleService`) inside `OrderStore.update`: each call is one
- * new version with one event, and the rules close the order once every active service is
- * delivered and settled.
+ * ONE Order rules (`deliverService`, `settleService`) as a record change (one-order-record-change.ts):
+ * each call is one new version with one event and its audit row, and the rules close the order
+ * once every active service is delivered and settled.
  */
 
 /** Which services: the listed ones, or every active one not done yet. */
 export type ServiceSelection = { readonly serviceIds: readonly string[] } | { readonly all: true };
 
-export interface FulfilmentRequest {
-  readonly orderId: string;
-  readonly clientId: string;
-  readonly correlationId: string;
+export interface FulfilmentRequest extends RecordChangeRequest {
   readonly selection: ServiceSelection;
-  /** The version the caller saw; another one is ORDER_VERSION_CONFLICT. */
-  readonly expectedVersion?: number;
 }
 
 interface FulfilmentKind {
+  /** The REST operation, as the audit trail names it. */
+  readonly operation: string;
   /** Already done: asking again changes nothing. */
   readonly isDone: (service: OrderService) => boolean;
   readonly apply: (order: Order, serviceId: string, at: string) => Order;
@@ -30,12 +28,14 @@ interface FulfilmentKind {
 }
 
 const DELIVERY: FulfilmentKind = {
+  operation: 'one-order.deliver',
   isDone: (service) => service.delivery.status === 'DELIVERED',
   apply: (order, serviceId, at) => deliverService(order, serviceId, { deliveredAt: at }),
   event: 'order.services-delivered',
 };
 
 const SETTLEMENT: FulfilmentKind = {
+  operation: 'one-order.settle',
   isDone: (service) => service.settlement?.status === 'SETTLED',
   apply: (order, serviceId, at) => settleService(order, serviceId, at),
   event: 'order.services-settled',
@@ -54,42 +54,25 @@ function pending(order: Order, selection: ServiceSelection, kind: FulfilmentKind
   });
 }
 
-/** Attempts when the caller named no version and another writer got in between the read and the write. */
-const UNVERSIONED_ATTEMPTS = 3;
-
-async function fulfil(store: OrderStore, request: FulfilmentRequest, kind: FulfilmentKind): Promise<OrderView> {
-  const { orderId, clientId } = request;
-  for (let attempt = 1; ; attempt += 1) {
-    const order = await store.get(orderId, clientId);
-    if (!order) throw new GatewayError('ORDER_NOT_FOUND', `Order ${orderId} is unknown`, [{ message: 'unknown order', path: '/orderId' }]);
-    if (request.expectedVersion !== undefined && order.version !== request.expectedVersion) {
-      throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${orderId} is at version ${order.version}, not ${request.expectedVersion}`);
-    }
+function fulfil(store: OrderStore, request: FulfilmentRequest, logger: Logger, kind: FulfilmentKind): Promise<OrderView> {
+  return changeRecord(store, kind.operation, request, logger, (order) => {
     const targets = pending(order, request.selection, kind);
     // Asking again for what is done answers the order as it is: no new version, no event.
-    if (targets.length === 0) return toOrderView(order);
+    if (targets.length === 0) return undefined;
     const at = new Date().toISOString();
-    try {
-      // Written only over the version just read, so `targets` are exactly what this write does.
-      const updated = await store.updateFrom(order,
-        (current) => targets.reduce((next, serviceId) => kind.apply(next, serviceId, at), current),
-        { type: kind.event, clientId, correlationId: request.correlationId, data: { serviceIds: targets, at } });
-      return toOrderView(updated);
-    } catch (error) {
-      const raced = error instanceof GatewayError && error.code === 'ORDER_VERSION_CONFLICT';
-      if (!raced || request.expectedVersion !== undefined || attempt >= UNVERSIONED_ATTEMPTS) throw error;
-    }
-  }
+    // Written only over the version just read, so `targets` are exactly what this write does.
+    return { change: (current) => targets.reduce((next, serviceId) => kind.apply(next, serviceId, at), current), event: kind.event, data: { serviceIds: targets, at } };
+  });
 }
 
 /** Marks the selected services delivered. @throws GatewayError ORDER_NOT_FOUND, ORDER_VERSION_CONFLICT, ORDER_NOT_CHANGEABLE, INVALID_BUSINESS_DATA */
-export function deliverServices(store: OrderStore, request: FulfilmentRequest): Promise<OrderView> {
-  return fulfil(store, request, DELIVERY);
+export function deliverServices(store: OrderStore, request: FulfilmentRequest, logger: Logger): Promise<OrderView> {
+  return fulfil(store, request, logger, DELIVERY);
 }
 
 /** Records order-based settlement of the selected services. @throws like {@link deliverServices} */
-export function settleServices(store: OrderStore, request: FulfilmentRequest): Promise<OrderView> {
-  return fulfil(store, request, SETTLEMENT);
+export function settleServices(store: OrderStore, request: FulfilmentRequest, logger: Logger): Promise<OrderView> {
+  return fulfil(store, request, logger, SETTLEMENT);
 }
 
 /** What `GET /{id}/status` answers: every status of the order, and the version to change it at. */

@@ -8,7 +8,8 @@ import { ERROR_TABLE } from '../errors/index.ts';
  * component under its file name (`order.common`, `order.create.result`...), with its `$ref`s
  * rewritten to point inside the document, so the contract the workers check is the one clients
  * read. Only what the REST edge adds is written here: the card in clear (tokenised at the edge),
- * the delivery/settlement selection, the status view and the error body.
+ * the delivery/settlement and erasure selections, the status view, the audit trail and the error
+ * body.
  */
 
 type JsonObject = Record<string, unknown>;
@@ -76,6 +77,25 @@ const ID_PARAMETER = { name: 'id', in: 'path', required: true, description: 'The
 const IDEMPOTENCY_KEY = (required: boolean, description: string): JsonObject => ({
   name: 'Idempotency-Key', in: 'header', required, description, schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,200}$' },
 });
+/** A body naming some things by id (`{ <list>: [ids] }`) or all of them (`{ all: true }`), with an optional expectedVersion. */
+const selection = (list: string, description: string): JsonObject => ({
+  description, type: 'object', additionalProperties: false,
+  properties: {
+    [list]: { type: 'array', minItems: 1, uniqueItems: true, items: ref('common/definitions/id') },
+    all: { type: 'boolean', const: true },
+    expectedVersion: ref('order.common/definitions/expectedVersion'),
+  },
+  oneOf: [{ required: [list] }, { required: ['all'] }],
+});
+
+/** The time and paging filters of the audit routes (one-order-audit.ts). */
+const AUDIT_FILTERS: JsonObject[] = [
+  { name: 'from', in: 'query', required: false, description: 'Rows at or after this instant.', schema: { type: 'string', format: 'date-time' } },
+  { name: 'to', in: 'query', required: false, description: 'Rows before this instant.', schema: { type: 'string', format: 'date-time' } },
+  { name: 'after', in: 'query', required: false, description: 'Rows after this id: the `next` of the previous page.', schema: { type: 'integer', minimum: 0 } },
+  { name: 'limit', in: 'query', required: false, description: 'Rows per page.', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+];
+
 const IF_MATCH = { name: 'If-Match', in: 'header', required: false, description: 'The order version the request is based on (`"3"`, `W/"3"` or `3`); a stale one is 409 ORDER_VERSION_CONFLICT.', schema: { type: 'string' } };
 
 /** Builds the document once; `commandSchemasPath` is the folder the command validator loads. */
@@ -126,16 +146,31 @@ export function buildOneOrderOpenApi(commandSchemasPath: string): JsonObject {
     },
     OrderCreateRequest: restBody(create, ['idempotencyKey'], 'The order.create command; its idempotency key is the Idempotency-Key header.'),
     OrderChangeRequest: restBody(change, ['idempotencyKey', 'orderId'], 'The order.change command; the order is the path\'s, and expectedVersion (or If-Match) is required.'),
-    ServiceSelection: {
-      description: 'Which services: the listed ones, or every active service not yet done. expectedVersion (or If-Match) is optional here.',
-      type: 'object', additionalProperties: false,
+    ServiceSelection: selection('serviceIds', 'Which services: the listed ones, or every active service not yet done. expectedVersion (or If-Match) is optional here.'),
+    AuditEntry: {
+      description: 'One order message (NDC or REST) that read or wrote an order or a payment: one row per order version it wrote, or one row when it wrote none. Never personal or card data.',
+      type: 'object', additionalProperties: false, required: ['id', 'at', 'clientId', 'message', 'channel', 'outcome', 'detail'],
       properties: {
-        serviceIds: { type: 'array', minItems: 1, uniqueItems: true, items: ref('common/definitions/id') },
-        all: { type: 'boolean', const: true },
-        expectedVersion: ref('order.common/definitions/expectedVersion'),
+        id: { type: 'integer', description: 'Increasing.' },
+        at: ref('common/definitions/instant'),
+        clientId: { type: 'string', description: 'The API client that sent the message.' },
+        message: { type: 'string', description: 'The NDC message (`OrderCreateRQ`…) or the REST operation (`one-order.deliver`, `one-order.settle`, `one-order.erase`).' },
+        channel: { type: 'string', description: 'The NDC version it came in (`21.3`…), or `rest`.' },
+        orderId: { type: 'string' },
+        orderVersion: { type: 'integer', minimum: 1, description: 'The version the message wrote, or read.' },
+        outcome: { type: 'string', description: '`ok`, or the error code the message was answered with.' },
+        correlationId: { type: 'string' },
+        detail: { type: 'object', description: 'What else identifies the message, e.g. `bookingReference` or the `paxIds` of an erasure.' },
       },
-      oneOf: [{ required: ['serviceIds'] }, { required: ['all'] }],
     },
+    AuditPage: {
+      type: 'object', additionalProperties: false, required: ['entries'],
+      properties: {
+        entries: { type: 'array', items: ref('AuditEntry'), description: 'Oldest first.' },
+        next: { type: 'integer', description: 'Pass as `after` for the next page; absent on the last page.' },
+      },
+    },
+    ErasureRequest: selection('paxIds', 'Whose personal data goes: the listed passengers, or all of them. expectedVersion (or If-Match) is optional.'),
     OrderStatusView: {
       type: 'object', additionalProperties: false, required: ['orderId', 'bookingReference', 'status', 'version', 'amountDue', 'items', 'payments'],
       properties: {
@@ -195,18 +230,25 @@ export function buildOneOrderOpenApi(commandSchemasPath: string): JsonObject {
     },
   };
 
-  const serviceAction = (operationId: string, summary: string, description: string): JsonObject => ({
+  /** A change the REST edge makes on the record itself (deliver, settle, erase): its body, what answers 200, 409 and 422. */
+  const recordChange = (operationId: string, summary: string, description: string, body: string, answers: { 200: string; 409: string; 422: string }): JsonObject => ({
     post: {
       operationId, summary, description, tags: ['ONE Order'],
       parameters: [ID_PARAMETER, IF_MATCH],
-      requestBody: { required: true, content: json(ref('ServiceSelection')) },
+      requestBody: { required: true, content: json(ref(body)) },
       responses: {
         ...COMMON_FAILURES,
-        200: answer('The order after the change (unchanged, same version, when every service asked for was already done).', 'order.retrieve.result', ETAG),
-        409: failure('ORDER_VERSION_CONFLICT (stale version) or ORDER_NOT_CHANGEABLE (closed order, cancelled service).'),
-        422: failure('INVALID_BUSINESS_DATA: the order has no such service.'),
+        200: answer(answers[200], 'order.retrieve.result', ETAG),
+        409: failure(answers[409]),
+        415: failure('UNSUPPORTED_MEDIA_TYPE: send application/json.'),
+        422: failure(answers[422]),
       },
     },
+  });
+  const serviceAction = (operationId: string, summary: string, description: string): JsonObject => recordChange(operationId, summary, description, 'ServiceSelection', {
+    200: 'The order after the change (unchanged, same version, when every service asked for was already done).',
+    409: 'ORDER_VERSION_CONFLICT (stale version) or ORDER_NOT_CHANGEABLE (closed order, cancelled service).',
+    422: 'INVALID_BUSINESS_DATA: the order has no such service.',
   });
 
   return {
@@ -270,6 +312,32 @@ export function buildOneOrderOpenApi(commandSchemasPath: string): JsonObject {
         'Records the delivery of the services (flown, seat used, bag carried): one event, one new version. An order closes once every active service is delivered and settled.'),
       '/{id}/settle': serviceAction('settleServices', 'Record order-based settlement of services',
         'Records the settlement of the services: one event, one new version. The order CLOSES once every active service is delivered and settled.'),
+      '/{id}/erasure': recordChange('erasePassengerData', 'Erase passengers\' personal data (GDPR)',
+        'Pseudonymises the passengers in the order: their names, birth date, gender, title, loyalty accounts and identity documents, the contacts only they use, and, once every passenger is erased, the booker\'s contact and the card holder names. Items, prices, payments (amounts, masked numbers) and ticket numbers stay for accounting. The answers kept for replays of the order\'s requests are deleted. One event, one new version, one audit row; erasing again writes nothing. Allowed to the order\'s owner (with OrderChangeRQ) and to operators on any client\'s order.',
+        'ErasureRequest', {
+          200: 'The order after the erasure (unchanged, same version, when there was nothing left to erase).',
+          409: 'ORDER_VERSION_CONFLICT: a stale version.',
+          422: 'INVALID_BUSINESS_DATA: the order has no such passenger.',
+        }),
+      '/{id}/audit': {
+        get: {
+          operationId: 'getOrderAudit', summary: 'The order\'s audit trail', tags: ['ONE Order'],
+          description: 'Every message that read or wrote the order, refusals and failures included, oldest first. The owner (with OrderRetrieveRQ) reads the rows of its own messages; an operator reads every row, of any order.',
+          parameters: [ID_PARAMETER, ...AUDIT_FILTERS],
+          responses: { ...COMMON_FAILURES, 200: answer('The rows.', 'AuditPage') },
+        },
+      },
+      '/audit': {
+        get: {
+          operationId: 'getClientAudit', summary: 'A client\'s audit trail', tags: ['ONE Order'],
+          description: 'Every order message the client sent, oldest first. A client (with OrderRetrieveRQ) reads its own rows; an operator names any client.',
+          parameters: [
+            { name: 'clientId', in: 'query', required: false, description: 'Whose rows; another client than the caller\'s needs an operator.', schema: { type: 'string' } },
+            ...AUDIT_FILTERS,
+          ],
+          responses: { ...COMMON_FAILURES, 200: answer('The rows.', 'AuditPage') },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi', summary: 'This document', tags: ['ONE Order'], security: [],

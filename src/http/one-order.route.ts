@@ -6,14 +6,17 @@ import type { OrderStore } from '../orders/index.ts';
 import { deriveIdempotencyKey } from '../pipeline/idempotency-key.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { tokeniseCardData } from '../pipeline/tokenise-card-data.ts';
-import { deliverServices, settleServices, toOrderStatusView, type FulfilmentRequest, type ServiceSelection } from './one-order-fulfilment.ts';
+import { auditFilterOf, toAuditPage } from './one-order-audit.ts';
+import { erasePassengerData } from './one-order-erasure.ts';
+import { deliverServices, settleServices, toOrderStatusView, type FulfilmentRequest } from './one-order-fulfilment.ts';
 import { buildOneOrderOpenApi } from './one-order-openapi.ts';
 
 /**
  * The ONE Order REST API under `/api/v1/one-order`: JSON mirrors of the NDC order messages.
  * Writes go through the same stages as NDC (permission, card tokenisation, command schema, the
  * queue, the order handlers with their compensation and idempotency); only the edge differs.
- * Delivery and settlement are record keeping on the order store (one-order-fulfilment.ts).
+ * Delivery, settlement and erasure are record keeping on the order store (one-order-fulfilment.ts,
+ * one-order-erasure.ts); the audit trail is read straight from it (one-order-audit.ts).
  */
 
 type BusinessCode = { [K in ErrorCode]: (typeof ERROR_TABLE)[K]['kind'] extends 'business' ? K : never }[ErrorCode];
@@ -70,6 +73,11 @@ export interface OneOrderRouteDeps {
   readonly orders: OrderStore;
   /** The API-key authentication of the NDC routes. */
   readonly authenticate: RequestHandler;
+  /**
+   * Whether a client is an operator: it may read any client's audit rows and erase passenger
+   * data on any client's order. @defaultValue nobody
+   */
+  readonly mayAdminister?: (client: ApiClient) => boolean;
 }
 
 /**
@@ -165,15 +173,19 @@ function retrieve(route: OneOrderRouteDeps, req: Request, orderId = String(req.p
   return runCommand(route, req, 'order.retrieve', MIRRORS.retrieve, { orderId }) as Promise<{ order: OrderView }>;
 }
 
-function serviceSelectionOf(body: Record<string, unknown>): ServiceSelection {
-  const { serviceIds, all, expectedVersion: _version, ...rest } = body;
+/**
+ * Which services or passengers a body names: `{ <list>: [ids] }` or `{ all: true }`, beside an
+ * optional expectedVersion; the ids without repeats, or undefined for all.
+ */
+function selectionOf(body: Record<string, unknown>, list: 'serviceIds' | 'paxIds', what: string): string[] | undefined {
+  const { [list]: ids, all, expectedVersion: _version, ...rest } = body;
   const problems = Object.keys(rest).map((key) => ({ message: `unknown property ${key}`, path: `/${key}` }));
-  const listed = Array.isArray(serviceIds) && serviceIds.length > 0 && serviceIds.every((id) => typeof id === 'string' && id !== '');
-  if (serviceIds !== undefined && !listed) problems.push({ message: 'serviceIds must be a non-empty list of service ids', path: '/serviceIds' });
+  const listed = Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === 'string' && id !== '');
+  if (ids !== undefined && !listed) problems.push({ message: `${list} must be a non-empty list of ${what} ids`, path: `/${list}` });
   if (all !== undefined && all !== true) problems.push({ message: 'all must be true', path: '/all' });
-  if ((serviceIds === undefined) === (all === undefined)) problems.push({ message: 'send either serviceIds or "all": true', path: '/' });
-  if (problems.length > 0) throw new GatewayError('INVALID_COMMAND', 'The body must name the services: serviceIds, or "all": true', problems);
-  return all === true ? { all: true } : { serviceIds: [...new Set(serviceIds as string[])] };
+  if ((ids === undefined) === (all === undefined)) problems.push({ message: `send either ${list} or "all": true`, path: '/' });
+  if (problems.length > 0) throw new GatewayError('INVALID_COMMAND', `The body must name the ${what}s: ${list}, or "all": true`, problems);
+  return all === true ? undefined : [...new Set(ids as string[])];
 }
 
 function sendOrder(res: Response, status: number, body: { order: OrderView }): void {
@@ -229,6 +241,7 @@ function bodyErrors(limit: number) {
 /** `/api/v1/one-order`: create, get, change, status, deliver, settle, and the OpenAPI document. */
 export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
   const { deps, orders } = route;
+  const isOperator = (client: ApiClient): boolean => route.mayAdminister?.(client) ?? false;
   const router = express.Router();
   const limit = deps.config.bodyLimitBytes;
   const json = [acceptJson, express.json({ limit, type: () => true, strict: false })];
@@ -262,6 +275,20 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
     const result = await runCommand(route, req, 'order.create', MIRRORS.create, { ...body, idempotencyKey }) as { order: OrderView };
     res.setHeader('Location', `${req.baseUrl}/${encodeURIComponent(result.order.orderId)}`);
     sendOrder(res, 201, result);
+  }));
+
+  // Before /:id, which would take "audit" for an order id.
+  router.get('/audit', authenticate, answer(route, 'audit', async (req, res) => {
+    const client = clientOf(req);
+    const { clientId: asked, ...filters } = req.query;
+    if (asked !== undefined && typeof asked !== 'string') throw new GatewayError('INVALID_COMMAND', 'clientId is given more than once', [{ message: 'one clientId', path: 'clientId' }]);
+    const clientId = asked ?? client.id;
+    if (!isOperator(client)) {
+      checkMessagePermission(client, MIRRORS.retrieve);
+      if (clientId !== client.id) throw new GatewayError('MESSAGE_NOT_ALLOWED', `Client ${client.id} may read its own audit rows only`, [{ message: 'only an operator reads another client\'s rows', path: 'clientId' }]);
+    }
+    const filter = auditFilterOf(filters);
+    res.json(toAuditPage(await orders.auditTrail({ ...filter, clientId }), filter.limit ?? 0));
   }));
 
   router.get('/:id', authenticate, answer(route, 'get', async (req, res) => {
@@ -299,14 +326,46 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
       checkMessagePermission(client, MIRRORS.change);
       const body = bodyObject(req);
       const expectedVersion = expectedVersionOf(req, body);
+      const serviceIds = selectionOf(body, 'serviceIds', 'service');
       const request: FulfilmentRequest = {
-        orderId: String(req.params.id), clientId: client.id, correlationId: req.correlationId, selection: serviceSelectionOf(body),
+        orderId: String(req.params.id), clientId: client.id, correlationId: req.correlationId, selection: serviceIds ? { serviceIds } : { all: true },
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       };
-      sendOrder(res, 200, { order: await run(orders, request) });
+      sendOrder(res, 200, { order: await run(orders, request, req.log) });
     });
   router.post('/:id/deliver', authenticate, ...json, fulfilment('deliver', deliverServices));
   router.post('/:id/settle', authenticate, ...json, fulfilment('settle', settleServices));
+
+  // GDPR erasure: by the order's owner, or by an operator on any client's order.
+  router.post('/:id/erasure', authenticate, ...json, answer(route, 'erase', async (req, res) => {
+    const client = clientOf(req);
+    const operator = isOperator(client);
+    if (!operator) checkMessagePermission(client, MIRRORS.change);
+    const orderId = String(req.params.id);
+    const body = bodyObject(req);
+    const expectedVersion = expectedVersionOf(req, body);
+    const paxIds = selectionOf(body, 'paxIds', 'passenger');
+    const owner = operator ? (await orders.ownerOf(orderId)) ?? client.id : client.id;
+    const order = await erasePassengerData(orders, {
+      orderId, clientId: client.id, ownerClientId: owner, correlationId: req.correlationId,
+      ...(paxIds ? { paxIds } : {}), ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+    }, req.log);
+    sendOrder(res, 200, { order });
+  }));
+
+  // The order's audit rows: the owner reads those it caused, an operator all of them.
+  router.get('/:id/audit', authenticate, answer(route, 'order-audit', async (req, res) => {
+    const client = clientOf(req);
+    const orderId = String(req.params.id);
+    const filter = auditFilterOf(req.query);
+    if (isOperator(client)) {
+      res.json(toAuditPage(await orders.auditTrail({ ...filter, orderId }), filter.limit ?? 0));
+      return;
+    }
+    checkMessagePermission(client, MIRRORS.retrieve);
+    if ((await orders.ownerOf(orderId)) !== client.id) throw new GatewayError('ORDER_NOT_FOUND', `Order ${orderId} is unknown`, [{ message: 'unknown order', path: '/orderId' }]);
+    res.json(toAuditPage(await orders.auditTrail({ ...filter, orderId, clientId: client.id }), filter.limit ?? 0));
+  }));
 
   router.use(bodyErrors(limit));
   router.use((req: Request, res: Response) => {

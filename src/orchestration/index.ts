@@ -1,4 +1,5 @@
 import type { CommandHandler } from '../queue/command-queue.ts';
+import { auditHandler, type AuditedHandler } from './audited-handler.ts';
 import { createDownstreamSteps } from './downstream-steps.ts';
 import { createOrderCancelHandler } from './order-cancel.handler.ts';
 import { createOrderChangeHandler } from './order-change.handler.ts';
@@ -34,19 +35,21 @@ export type OrderCommandName = (typeof ORDER_COMMANDS)[number];
 
 /**
  * The order lifecycle handlers by command name, to register with the worker next to (and
- * instead of) the default forwarding of order.* commands to the airline.
+ * instead of) the default forwarding of order.* commands to the airline. Each leaves its row in
+ * the audit trail (audited-handler.ts).
  */
 export function createOrderHandlers(deps: OrchestrationDeps): Map<string, CommandHandler> {
   const resolved = resolveDeps(deps);
   const steps = createDownstreamSteps(resolved);
-  return new Map<string, CommandHandler>([
-    ['order.create', createOrderCreateHandler(resolved, steps)],
-    ['order.retrieve', createOrderRetrieveHandler(resolved)],
-    ['order.change', createOrderChangeHandler(resolved, steps)],
-    ['order.reshop', createOrderReshopHandler(resolved, steps)],
-    ['order.quote', createOrderQuoteHandler(resolved, steps)],
-    ['order.list', createOrderListHandler(resolved)],
-    ['order.history', createOrderHistoryHandler(resolved)],
-    ['order.cancel', createOrderCancelHandler(resolved, steps)],
-  ]);
+  const handlers: Record<OrderCommandName, AuditedHandler> = {
+    'order.create': createOrderCreateHandler(resolved, steps),
+    'order.retrieve': createOrderRetrieveHandler(resolved),
+    'order.change': createOrderChangeHandler(resolved, steps),
+    'order.reshop': createOrderReshopHandler(resolved, steps),
+    'order.quote': createOrderQuoteHandler(resolved, steps),
+    'order.list': createOrderListHandler(resolved),
+    'order.history': createOrderHistoryHandler(resolved),
+    'order.cancel': createOrderCancelHandler(resolved, steps),
+  };
+  return new Map(ORDER_COMMANDS.map((name) => [name, auditHandler(resolved.store, handlers[name])]));
 }

@@ -1,4 +1,4 @@
-import type { CommandHandler } from '../queue/command-queue.ts';
+import type { AuditedHandler } from './audited-handler.ts';
 import type { DownstreamSteps } from './downstream-steps.ts';
 import { requireClient, runIdempotent } from './idempotent-request.ts';
 import { cancelOrderItems } from './order-cancellation.ts';
@@ -13,15 +13,15 @@ export type OrderCancelResult = Required<Pick<OrderChangeResult, 'order' | 'refu
  * order.cancel (17.2 OrderCancelRQ): the cancellation of order.change, for the whole order unless
  * items are named, with the same version check, idempotency and roll-forward settling.
  */
-export function createOrderCancelHandler(deps: ResolvedDeps, steps: DownstreamSteps): CommandHandler {
-  return async (payload, context) => {
+export function createOrderCancelHandler(deps: ResolvedDeps, steps: DownstreamSteps): AuditedHandler {
+  return async (payload, context, audit) => {
     const command = payload as OrderCancelCommand;
     const clientId = requireClient(context.meta);
     const key = `order.cancel:${command.idempotencyKey}`;
     const logger = context.logger.child({ orderId: command.orderId });
     return runIdempotent<OrderCancelResult>(deps.store, { key, clientId, payload, ttlMs: deps.idempotencyTtlMs, logger }, async () => {
       const outcome = await cancelOrderItems(deps, steps, {
-        orderId: command.orderId, clientId, key, correlationId: context.meta.correlationId, deadline: context.meta.deadline, logger,
+        orderId: command.orderId, clientId, key, correlationId: context.meta.correlationId, deadline: context.meta.deadline, logger, audit,
         ...(command.expectedVersion !== undefined ? { expectedVersion: command.expectedVersion } : {}),
         ...(command.orderItemIds ? { orderItemIds: command.orderItemIds } : {}),
       });

@@ -1,6 +1,7 @@
 import type { FareFamily } from '../airline/airline-types.ts';
 import { GatewayError, toGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
+import type { AuditStamp, MessageAudit } from '../orders/audit-trail.ts';
 import type { Order, OrderPayment } from '../orders/one-order.ts';
 import { assertOrderChangeable, cancelOrderItem } from '../orders/one-order-rules.ts';
 import type { JsonValue, NewEvent, OrderEvent } from '../orders/order-store.ts';
@@ -66,6 +67,8 @@ export interface CancellationRequest {
   readonly correlationId: string;
   readonly deadline: number;
   readonly logger: Logger;
+  /** Both writes (the decision, then the settling) carry the request's audit row. */
+  readonly audit: MessageAudit;
 }
 
 const COMMITTED = 'order.cancelled';
@@ -121,10 +124,10 @@ export async function quoteCancellation(steps: DownstreamSteps, order: Order, or
 }
 
 /** Retries a bookkeeping write that has no expected version when another writer got in between. */
-async function updateLatest(deps: ResolvedDeps, order: Order, clientId: string, change: (o: Order) => Order, event: NewEvent): Promise<Order> {
+async function updateLatest(deps: ResolvedDeps, order: Order, clientId: string, change: (o: Order) => Order, event: NewEvent, audit: AuditStamp): Promise<Order> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await deps.store.update(order.orderId, clientId, undefined, change, event);
+      return await deps.store.update(order.orderId, clientId, undefined, change, event, { audit });
     } catch (error) {
       if (toGatewayError(error).code !== 'ORDER_VERSION_CONFLICT' || attempt >= 3) throw error;
     }
@@ -204,8 +207,9 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
   // Once committed, settling is worth finishing even past the deadline.
   const settleScope = (): CallScope => ({ correlationId: request.correlationId, deadline: Math.max(request.deadline, Date.now() + deps.completionBudgetMs) });
 
-  let order = await deps.store.get(request.orderId, clientId);
-  if (!order) throw new GatewayError('ORDER_NOT_FOUND', `Order ${request.orderId} is unknown`);
+  const found = await deps.store.get(request.orderId, clientId);
+  if (!found) throw new GatewayError('ORDER_NOT_FOUND', `Order ${request.orderId} is unknown`);
+  let order: Order = found;
   const history = await deps.store.history(request.orderId, clientId);
   const mine = history.filter((e) => e.data.idempotencyKey === request.key);
   const committed = mine.find((e) => e.type === COMMITTED);
@@ -224,18 +228,19 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
     const quote = await quoteCancellation(steps, order, targets, scope);
     const refunds = quote.refundAmount > 0 ? await planRefunds(steps, order, quote.items, payersOf(history), scope, logger) : [];
     plan = { orderItemIds: targets, refunds, penalty: quote.penalty, refundAmount: quote.refundAmount };
-    order = await deps.store.updateFrom(order, (current) => {
-      let next = current;
+    const current = order;
+    order = await request.audit.write((audit) => deps.store.updateFrom(current, (read) => {
+      let next = read;
       for (const id of targets) next = cancelOrderItem(next, id);
       return withTotal(next);
     }, {
       type: COMMITTED, clientId, correlationId: request.correlationId,
       data: {
         idempotencyKey: request.key, orderItemIds: targets, wholeOrder: request.orderItemIds === undefined,
-        penalty: quote.penalty, refundAmount: quote.refundAmount, currency: order.currency,
+        penalty: quote.penalty, refundAmount: quote.refundAmount, currency: current.currency,
         refunds: refunds.map((r) => ({ paymentId: r.paymentId, amount: r.amount })),
       },
-    });
+    }, { audit }));
   }
 
   if (settled) {
@@ -257,17 +262,18 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
     if (after.status === 'REFUNDED') fullyRefunded.push(line.paymentId);
   }
   const voidedDocuments = released.voidedDocuments.map((d) => d.number);
-  order = await updateLatest(deps, order, clientId, (current) => ({
+  const decided = order;
+  order = await request.audit.write((audit) => updateLatest(deps, decided, clientId, (current) => ({
     ...current,
     payments: current.payments.map((p): OrderPayment => (fullyRefunded.includes(p.paymentId) ? { ...p, status: 'REFUNDED' } : p)),
   }), {
     type: refunds.length > 0 ? 'order.refunded' : 'order.inventory-released', clientId, correlationId: request.correlationId,
     data: {
       idempotencyKey: request.key, orderItemIds: plan.orderItemIds, releasedItems: released.cancelled.length,
-      voidedDocuments, currency: order.currency,
+      voidedDocuments, currency: decided.currency,
       refunds: refunds.map((r) => ({ paymentId: r.paymentId, amount: r.amount, ...(r.refundId ? { refundId: r.refundId } : {}) })),
     },
-  });
+  }, audit));
   logger.info({ orderId: order.orderId, cancelled: plan.orderItemIds.length, refunded: plan.refundAmount }, 'order items cancelled');
   return { order, orderItemIds: plan.orderItemIds, currency: order.currency, penalty: plan.penalty, refundAmount: plan.refundAmount, refunds, voidedDocuments };
 }

@@ -1,9 +1,11 @@
 import type { InventoryHoldResult, InventoryIssueResult } from '../airline/inventory.handler.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
+import type { MessageAudit } from '../orders/audit-trail.ts';
 import type { Order, OrderPayment } from '../orders/one-order.ts';
 import { assertOrderChangeable } from '../orders/one-order-rules.ts';
-import type { CommandHandler, HandlerContext } from '../queue/command-queue.ts';
+import type { HandlerContext } from '../queue/command-queue.ts';
+import type { AuditedHandler } from './audited-handler.ts';
 import { toOrderPayment, type CallScope, type CardOnRecord, type DownstreamSteps } from './downstream-steps.ts';
 import { requireClient, runIdempotent } from './idempotent-request.ts';
 import { cancelOrderItems, type CancellationOutcome } from './order-cancellation.ts';
@@ -53,6 +55,7 @@ interface ChangeRun {
   readonly key: string;
   readonly context: HandlerContext;
   readonly logger: Logger;
+  readonly audit: MessageAudit;
 }
 
 /** The card of the order's latest successful payment, to charge additions to a paid order. */
@@ -81,7 +84,7 @@ function cardOf(payment: PaymentInput): CardOnRecord {
  * Cancellations commit first and settle after (see order-cancellation.ts); a change does one or
  * the other, never both.
  */
-export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSteps): CommandHandler {
+export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSteps): AuditedHandler {
   const requestScope = (run: ChangeRun): CallScope => ({ correlationId: run.context.meta.correlationId, deadline: run.context.meta.deadline });
   const undoScope = (run: ChangeRun): CallScope => ({ correlationId: run.context.meta.correlationId, deadline: Date.now() + deps.undoBudgetMs });
 
@@ -160,7 +163,7 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
       }
 
       const recorded = payment;
-      const updated = await runner.run('write-order', () => deps.store.updateFrom(order, (current) => {
+      const updated = await runner.run('write-order', () => run.audit.write((audit) => deps.store.updateFrom(order, (current) => {
         let next: Order = { ...current, items: [...current.items, ...added], payments: recorded ? [...current.payments, { ...recorded, status: 'PENDING' }] : current.payments };
         if (command.contacts) next = upsertContacts(next, command.contacts);
         if (issue) next = applyDelivery(next, issue, new Date().toISOString(), recorded ? [recorded.paymentId] : []);
@@ -176,7 +179,7 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
           ...(issue ? { settledItems: [...issue.issued] } : {}),
           ...(issue ? { documents: issue.documents.map((d) => ({ type: d.type, number: d.number, paxId: d.paxId })) } : {}),
         },
-      }));
+      }, { audit })));
       run.logger.info({ orderId: order.orderId, version: updated.version, added: added.length, paid: recorded?.amount ?? 0 }, 'order changed');
       const shown = recorded ? updated.payments.find((p) => p.paymentId === recorded.paymentId) : undefined;
       return { order: toOrderView(updated), ...(shown ? { payment: { paymentId: shown.paymentId, amount: shown.amount, currency: shown.currency, status: shown.status } } : {}) };
@@ -186,7 +189,7 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
     }
   }
 
-  return async (payload, context) => {
+  return async (payload, context, audit) => {
     const command = payload as OrderChangeCommand;
     const clientId = requireClient(context.meta);
     const key = `order.change:${command.idempotencyKey}`;
@@ -197,11 +200,11 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
       throw new GatewayError('INVALID_BUSINESS_DATA', 'Send cancellations and other changes as separate requests', [{ message: 'cancellation mixed with other changes', path: '/' }]);
     }
     if (!cancelling && !other) throw new GatewayError('INVALID_BUSINESS_DATA', 'The change asks for nothing', [{ message: 'no change', path: '/' }]);
-    const run: ChangeRun = { command, clientId, key, context, logger };
+    const run: ChangeRun = { command, clientId, key, context, logger, audit };
     return runIdempotent<OrderChangeResult>(deps.store, { key, clientId, payload, ttlMs: deps.idempotencyTtlMs, logger }, async () => {
       if (!cancelling) return { result: await applyChange(run), orderId: command.orderId };
       const outcome = await cancelOrderItems(deps, steps, {
-        orderId: command.orderId, clientId, key, correlationId: context.meta.correlationId, deadline: context.meta.deadline, logger,
+        orderId: command.orderId, clientId, key, correlationId: context.meta.correlationId, deadline: context.meta.deadline, logger, audit,
         ...(command.expectedVersion !== undefined ? { expectedVersion: command.expectedVersion } : {}),
         ...(command.cancelOrder ? {} : { orderItemIds: command.cancelOrderItemIds ?? [] }),
       });

@@ -2,9 +2,11 @@ import type { OfferPriceResult } from '../airline/airline-types.ts';
 import type { InventoryHoldResult } from '../airline/inventory.handler.ts';
 import { GatewayError, gatewayErrorFromJSON, toGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
+import type { MessageAudit } from '../orders/audit-trail.ts';
 import type { NewOrder, Order, OrderPayment, OrderSegment } from '../orders/one-order.ts';
 import { cancelOrder } from '../orders/one-order-rules.ts';
-import type { CommandHandler, HandlerContext } from '../queue/command-queue.ts';
+import type { HandlerContext } from '../queue/command-queue.ts';
+import type { AuditedHandler } from './audited-handler.ts';
 import type { CallScope, DownstreamSteps } from './downstream-steps.ts';
 import { toOrderPayment } from './downstream-steps.ts';
 import { deriveOrderId, FinalFailure, requireClient, runIdempotent } from './idempotent-request.ts';
@@ -28,6 +30,8 @@ interface CreateRun {
   readonly context: HandlerContext;
   readonly logger: Logger;
   readonly runner: StepRunner;
+  /** Every write of the order carries the request's audit row. */
+  readonly audit: MessageAudit;
 }
 
 /** The order the request made, and its answer when that was stored with the last write. */
@@ -55,8 +59,8 @@ const answerOf = (order: Order): OrderCreateResult => ({ order: toOrderView(orde
  * 7. store the answer under the key (with step 6's record, in the same statement).
  *
  * PostgreSQL sees three statements per paid order: the claim (which also finds the order of an
- * earlier attempt), the order with its event and key link, and the delivery with its event and
- * the answer; test/integration/orchestration/order-create.test.ts counts them.
+ * earlier attempt), the order with its event, key link and audit row, and the delivery with its
+ * event, the answer and audit row; test/integration/orchestration/order-create.test.ts counts them.
  *
  * A failure undoes the finished steps in reverse (documents voided, hold released, authorisation
  * voided) and frees the key, so nothing is left half-made. Once the order was written (step 5),
@@ -68,7 +72,7 @@ const answerOf = (order: Order): OrderCreateResult => ({ order: toOrderView(orde
  * The handler's abort signal is not passed on: each call has its deadline, and a request given up
  * by its sender still ends whole or undone, its answer kept for the replay.
  */
-export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSteps): CommandHandler {
+export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSteps): AuditedHandler {
   /** Until when the steps before the order exists may run: the request's deadline. */
   const requestScope = (run: CreateRun): CallScope => ({ correlationId: run.context.meta.correlationId, deadline: run.context.meta.deadline });
   /** Once the order exists, finishing beats stopping at the deadline: a replay gets the finished order. */
@@ -140,13 +144,13 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
 
   /** Cancels the record of an order whose creation failed after it was written, saying why. */
   async function cancelRecord(run: CreateRun, cause: GatewayError): Promise<void> {
-    await deps.store.update(run.orderId, run.clientId, undefined, (order) => ({
+    await run.audit.write((stamp) => deps.store.update(run.orderId, run.clientId, undefined, (order) => ({
       ...cancelOrder(order),
       payments: order.payments.map((p) => (p.status === 'PENDING' ? { ...p, status: 'VOIDED' as const } : p)),
     }), {
       type: 'order.cancelled', clientId: run.clientId, correlationId: run.context.meta.correlationId,
       data: { reason: 'creation-failed', code: cause.code, message: cause.message, idempotencyKey: run.key },
-    });
+    }, { audit: stamp }), cause.code);
   }
 
   /**
@@ -164,13 +168,14 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     return run.runner.run('record-delivery', async (): Promise<Created> => {
       let stored: OrderCreateResult | undefined;
       try {
-        const delivered = await deps.store.updateFrom(order, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
+        const delivered = await run.audit.write((audit) => deps.store.updateFrom(order, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
           type: 'order.delivered', clientId: run.clientId, correlationId: run.context.meta.correlationId,
           data: {
             idempotencyKey: run.key, paymentId: payment.paymentId, captured: captured.capturedAmount, currency: captured.currency, settledItems: [...issue.issued],
             documents: issue.documents.map((d) => ({ type: d.type, number: d.number, paxId: d.paxId })),
           },
         }, {
+          audit,
           complete: {
             key: run.key,
             response: (next) => {
@@ -178,7 +183,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
               return JSON.stringify(stored);
             },
           },
-        });
+        }));
         return { order: delivered, ...(stored ? { stored } : {}) };
       } catch (error) {
         // Another attempt of the same request may have recorded it first; then this one is done too.
@@ -231,8 +236,9 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     const draft = draftOrder(run, priced, hold, plan, payment);
     let failure: GatewayError | undefined;
     const order = await runner.run('write-order',
-      () => deps.store.create(draft, {
+      () => run.audit.write((audit) => deps.store.create(draft, {
         idempotencyKey: run.key,
+        audit,
         event: {
           type: 'order.created', clientId: run.clientId, correlationId: run.context.meta.correlationId,
           data: {
@@ -240,7 +246,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
             total: draft.totalPrice.total, currency: draft.currency, ...(payment ? { paymentId: payment.paymentId } : { holdBooking: true }),
           },
         },
-      }),
+      })),
       () => cancelRecord(run, failure ?? new GatewayError('INTERNAL_ERROR')));
     if (!payment) return { order };
     try {
@@ -280,14 +286,15 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     }
   }
 
-  return async (payload, context) => {
+  return async (payload, context, audit) => {
     const command = payload as OrderCreateCommand;
     const clientId = requireClient(context.meta);
     const orderId = deriveOrderId(clientId, command.idempotencyKey);
+    audit.about({ orderId });
     const key = `order.create:${command.idempotencyKey}`;
     const logger = context.logger.child({ orderId });
     return runIdempotent<OrderCreateResult>(deps.store, { key, clientId, payload, ttlMs: deps.idempotencyTtlMs, logger, orderId }, async (claim) => {
-      const run: CreateRun = { command, clientId, orderId, key, context, logger, runner: createStepRunner(logger) };
+      const run: CreateRun = { command, clientId, orderId, key, context, logger, runner: createStepRunner(logger), audit };
       try {
         // Without a link from the key, an order of this id was made by the same request before its answer expired.
         const { order, stored } = claim.orderId !== undefined ? await resume(run, claim.orderId, claim.order)

@@ -20,7 +20,7 @@ export function createLazyOrderStore(open: () => OrderStore): OrderStore {
     async create(order, options) { return (await store()).create(order, options); },
     async get(orderId, owner) { return (await store()).get(orderId, owner); },
     async findByBookingReference(reference, owner) { return (await store()).findByBookingReference(reference, owner); },
-    async update(orderId, owner, expectedVersion, change, event) { return (await store()).update(orderId, owner, expectedVersion, change, event); },
+    async update(orderId, owner, expectedVersion, change, event, options) { return (await store()).update(orderId, owner, expectedVersion, change, event, options); },
     async updateFrom(current, change, event, options) { return (await store()).updateFrom(current, change, event, options); },
     async list(owner, filter) { return (await store()).list(owner, filter); },
     async history(orderId, owner) { return (await store()).history(orderId, owner); },
@@ -29,6 +29,10 @@ export function createLazyOrderStore(open: () => OrderStore): OrderStore {
     async release(key) { return (await store()).release(key); },
     // A store this process never opened has nothing of this process's to purge.
     async purgeExpiredKeys(limit) { return ready ? (await ready).purgeExpiredKeys(limit) : 0; },
+    async ownerOf(orderId) { return (await store()).ownerOf(orderId); },
+    async recordAudit(entry) { return (await store()).recordAudit(entry); },
+    async auditTrail(query) { return (await store()).auditTrail(query); },
+    async resealPersonalData(limit) { return (await store()).resealPersonalData(limit); },
     async close() {
       if (ready) await (await ready).close();
     },

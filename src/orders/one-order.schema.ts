@@ -69,6 +69,17 @@ export const ONE_ORDER_SCHEMA = {
               tierLevel: { type: 'string', minLength: 1, maxLength: 64 },
             }),
           },
+          identityDocuments: {
+            type: 'array',
+            maxItems: 8,
+            items: object(['typeCode', 'number'], {
+              typeCode: { type: 'string', pattern: '^[A-Z0-9]{1,3}$' },
+              number: { type: 'string', pattern: '^[A-Za-z0-9 -]{1,32}$' },
+              issuingCountryCode: { type: 'string', pattern: '^[A-Z]{2}$' },
+              citizenshipCountryCode: { type: 'string', pattern: '^[A-Z]{2}$' },
+              expiryDate: date,
+            }),
+          },
         }),
       },
       contacts: {

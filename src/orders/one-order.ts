@@ -56,6 +56,22 @@ export interface LoyaltyProgramAccount {
   readonly tierLevel?: string;
 }
 
+/**
+ * A travel document of a passenger (passport, identity card, visa), as secure flight and APIS
+ * need it. The store keeps it sealed (see personal-data-cipher.ts), never in clear.
+ */
+export interface IdentityDocument {
+  /** IATA document type code, as NDC sends it: PT passport, NI national identity card, V visa… */
+  readonly typeCode: string;
+  readonly number: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly issuingCountryCode?: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly citizenshipCountryCode?: string;
+  /** YYYY-MM-DD. */
+  readonly expiryDate?: string;
+}
+
 export interface OrderPassenger {
   readonly paxId: string;
   /** IATA passenger type code (ADT, CHD, INF, ...). */
@@ -67,6 +83,7 @@ export interface OrderPassenger {
   readonly gender?: Gender;
   readonly title?: string;
   readonly loyalty?: readonly LoyaltyProgramAccount[];
+  readonly identityDocuments?: readonly IdentityDocument[];
 }
 
 export interface EmailContact {

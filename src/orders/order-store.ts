@@ -1,7 +1,8 @@
+import type { AuditEntry, AuditQuery, AuditStamp, NewAuditEntry } from './audit-trail.ts';
+import type { JsonValue } from './json-value.ts';
 import type { Money, NewOrder, Order, OrderStatus } from './one-order.ts';
 
-/** A JSON value as it is stored in an event. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type { JsonValue };
 
 /** What a writer says about a change; the store adds the order id, sequence, version and time. */
 export interface NewEvent {
@@ -14,7 +15,7 @@ export interface NewEvent {
   readonly data?: { readonly [key: string]: JsonValue };
 }
 
-/** One entry of an order's audit trail. Entries are never changed or removed. */
+/** One entry of an order's event history: one per change. Entries are never changed or removed. */
 export interface OrderEvent {
   readonly orderId: string;
   /** 1, 2, 3... per order, in the order the changes were made. */
@@ -64,6 +65,8 @@ export interface CreateOrderOptions {
    * so a retry of the request learns that the order exists instead of creating a second one.
    */
   readonly idempotencyKey?: string;
+  /** The audit row of the message that creates the order, written in the same statement. */
+  readonly audit?: AuditStamp;
 }
 
 export interface UpdateOptions {
@@ -73,6 +76,14 @@ export interface UpdateOptions {
    * `response` builds the answer from the order's new version.
    */
   readonly complete?: { readonly key: string; readonly response: (order: Order) => string };
+  /** The audit row of the message that makes the change, written in the same statement. */
+  readonly audit?: AuditStamp;
+  /**
+   * Deletes the answers stored for replays of the order's requests, in the same statement: they
+   * hold the order as it was (an erasure must not leave it there). A replay then answers from the
+   * order as it is. Not together with `complete`.
+   */
+  readonly forgetAnswers?: boolean;
 }
 
 /**
@@ -119,6 +130,7 @@ export interface OrderStore {
     expectedVersion: number | undefined,
     change: (order: Order) => Order | Promise<Order>,
     event: NewEvent,
+    options?: UpdateOptions,
   ): Promise<Order>;
   /**
    * `update` for a caller that holds the order as the store last returned it: no read, so one
@@ -127,7 +139,7 @@ export interface OrderStore {
   updateFrom(current: Order, change: (order: Order) => Order | Promise<Order>, event: NewEvent, options?: UpdateOptions): Promise<Order>;
   /** Newest first. */
   list(ownerClientId: string, filter?: OrderListFilter): Promise<OrderSummary[]>;
-  /** The audit trail, oldest first. Throws ORDER_NOT_FOUND for an unknown or another client's order. */
+  /** The order's event history, oldest first. Throws ORDER_NOT_FOUND for an unknown or another client's order. */
   history(orderId: string, ownerClientId: string): Promise<OrderEvent[]>;
   /**
    * Claims an idempotency key (sender + message id) for a request whose body hashes to
@@ -146,5 +158,21 @@ export interface OrderStore {
    * the order it made stays and is found by its id. The store also does this on a timer.
    */
   purgeExpiredKeys(limit: number): Promise<number>;
+  /** The client that owns an order, for operators acting on any client's order; undefined when there is no such order. */
+  ownerOf(orderId: string): Promise<string | undefined>;
+  /** Adds one row to the audit trail (a message that wrote nothing, or failed). */
+  recordAudit(entry: NewAuditEntry): Promise<void>;
+  /**
+   * Rows of the audit trail, oldest first. Not scoped to a client: the caller decides who may
+   * read which rows.
+   */
+  auditTrail(query: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Seals again, with the current key, the personal data of up to `limit` records sealed with an
+   * older configured key (or kept in clear before sealing), and returns how many it rewrote. It
+   * changes how a record is stored, not the order: no new version, no event. The store also does
+   * this on its timer, so an old key can be retired once no record names it.
+   */
+  resealPersonalData(limit: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from './order-store.ts';
+import type { PersonalDataCipher } from './personal-data-cipher.ts';
 import type { SqlDatabase, SqlSession, SqlStatement } from './sql-database.ts';
 import { createSqlOrderStore } from './sql-order-store.ts';
 
@@ -20,6 +21,8 @@ export interface PgOrderStoreOptions {
   readonly idempotencyLeaseMs?: number;
   /** @defaultValue 60000 — see SqlOrderStoreOptions.keyPurgeIntervalMs */
   readonly keyPurgeIntervalMs?: number;
+  /** @defaultValue the development key — see SqlOrderStoreOptions.personalData */
+  readonly personalData?: PersonalDataCipher;
 }
 
 function sessionOf(client: Pool | PoolClient): SqlSession {
@@ -82,5 +85,6 @@ export function createPgOrderStore(options: PgOrderStoreOptions): OrderStore {
     logger: options.logger,
     ...(options.idempotencyLeaseMs === undefined ? {} : { idempotencyLeaseMs: options.idempotencyLeaseMs }),
     ...(options.keyPurgeIntervalMs === undefined ? {} : { keyPurgeIntervalMs: options.keyPurgeIntervalMs }),
+    ...(options.personalData === undefined ? {} : { personalData: options.personalData }),
   });
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from './order-store.ts';
+import type { PersonalDataCipher } from './personal-data-cipher.ts';
 import type { SqlDatabase, SqlSession, SqlStatement } from './sql-database.ts';
 import { createSqlOrderStore } from './sql-order-store.ts';
 
@@ -23,6 +24,8 @@ export interface PgliteOrderStoreOptions {
   readonly idempotencyLeaseMs?: number;
   /** @defaultValue 60000 — see SqlOrderStoreOptions.keyPurgeIntervalMs */
   readonly keyPurgeIntervalMs?: number;
+  /** @defaultValue the development key — see SqlOrderStoreOptions.personalData */
+  readonly personalData?: PersonalDataCipher;
 }
 
 function sessionOf(db: PGlite | Transaction): SqlSession {
@@ -60,5 +63,6 @@ export function createPgliteOrderStore(options: PgliteOrderStoreOptions): OrderS
     ownsDatabase: options.database === undefined,
     ...(options.idempotencyLeaseMs === undefined ? {} : { idempotencyLeaseMs: options.idempotencyLeaseMs }),
     ...(options.keyPurgeIntervalMs === undefined ? {} : { keyPurgeIntervalMs: options.keyPurgeIntervalMs }),
+    ...(options.personalData === undefined ? {} : { personalData: options.personalData }),
   });
 }

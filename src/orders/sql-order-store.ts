@@ -1,9 +1,12 @@
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { generateBookingReference, normaliseBookingReference } from './booking-reference.ts';
+import type { AuditEntry, AuditStamp, NewAuditEntry } from './audit-trail.ts';
 import { applyMigrations } from './order-migrations.ts';
 import { assertValidOrderRecord } from './one-order.schema.ts';
 import type { Money, NewOrder, Order, OrderStatus } from './one-order.ts';
+import { createPersonalDataCipher, DEVELOPMENT_KEY, type PersonalDataCipher } from './personal-data-cipher.ts';
+import { openRecord, sealRecord, type StoredRecord } from './sealed-record.ts';
 import type {
   ClaimResult,
   CreateOrderOptions,
@@ -36,6 +39,12 @@ export interface SqlOrderStoreOptions {
    * @defaultValue 60000
    */
   readonly keyPurgeIntervalMs?: number;
+  /**
+   * Seals contacts, identity documents and stored answers. Records sealed with an older key it
+   * holds are sealed again with its current key on the purge timer.
+   * @defaultValue the published development key (see DEVELOPMENT_KEY)
+   */
+  readonly personalData?: PersonalDataCipher;
 }
 
 const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -47,6 +56,15 @@ const UNIQUE_VIOLATION = '23505';
 /** Keys deleted per statement, and statements per purge at most, so a purge never holds a connection long. */
 const PURGE_BATCH = 1000;
 const PURGE_BATCHES = 20;
+/** Records sealed again per statement pair, and per timer tick at most. */
+const RESEAL_BATCH = 200;
+const RESEAL_BATCHES = 10;
+const DEFAULT_AUDIT_LIMIT = 100;
+const MAX_AUDIT_LIMIT = 1000;
+/** `personal_data_key` of records written before sealing, with their contacts in clear. */
+const IN_CLEAR = '';
+/** Stored answers are sealed; one in clear was stored before sealing and is read as it is. */
+const SEALED_ANSWER = /^pd1\./;
 
 interface EventRow {
   order_id: string;
@@ -68,6 +86,19 @@ interface SummaryRow {
   updated_at: Date | string;
   total_price: Money;
   passengers: { paxId: string; ptc: string; givenName?: string; surname?: string }[] | null;
+}
+
+interface AuditRow {
+  id: string | number | bigint;
+  at: Date | string;
+  client_id: string;
+  message: string;
+  channel: string;
+  order_id: string | null;
+  order_version: number | null;
+  outcome: string;
+  correlation_id: string | null;
+  detail: { [key: string]: JsonValue } | null;
 }
 
 interface IdempotencyRow {
@@ -124,6 +155,26 @@ function toSummary(row: SummaryRow): OrderSummary {
   };
 }
 
+function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    id: Number(row.id),
+    at: toIso(row.at),
+    clientId: row.client_id,
+    message: row.message,
+    channel: row.channel,
+    ...(row.order_id === null ? {} : { orderId: row.order_id }),
+    ...(row.order_version === null ? {} : { orderVersion: row.order_version }),
+    outcome: row.outcome,
+    ...(row.correlation_id === null ? {} : { correlationId: row.correlation_id }),
+    detail: row.detail ?? {},
+  };
+}
+
+/** The audit parameters of a write: message, channel, outcome, detail (all null without a stamp). */
+function stampParams(stamp: AuditStamp | undefined): unknown[] {
+  return stamp ? [stamp.message, stamp.channel, stamp.outcome ?? 'ok', JSON.stringify(stamp.detail ?? {})] : [null, null, null, null];
+}
+
 function milliseconds(ms: number): string {
   if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`Expected a whole number of milliseconds, got ${ms}`);
   return `${ms} milliseconds`;
@@ -154,31 +205,40 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
   const s = quoteSchema(options.schema);
   const leaseMs = options.idempotencyLeaseMs ?? 60_000;
   const ownsDatabase = options.ownsDatabase ?? true;
+  const cipher = options.personalData ?? createPersonalDataCipher([DEVELOPMENT_KEY]);
+  /** Key ids whose records the timer seals again with the current key. */
+  const staleKeys = [IN_CLEAR, ...cipher.keyIds.filter((id) => id !== cipher.currentKeyId)];
 
   const sql = {
-    // One statement, so one round trip and one commit: the order, its first event and, when a
-    // key is given ($9), the key's link to the order. A key that is not held by this request
-    // (linked finds no row) inserts nothing, and the caller learns it from `inserted`.
+    // One statement, so one round trip and one commit: the order, its first event, when a key is
+    // given ($9) the key's link to the order, and when a stamp is given ($15) the message's audit
+    // row. A key that is not held by this request (linked finds no row) inserts nothing, and the
+    // caller learns it from `inserted`.
     createOrder: prepared(`WITH linked AS (
         UPDATE ${s}.idempotency_keys SET order_id = $1
         WHERE key = $9 AND owner_client_id = $3 AND state = 'in-progress' AND order_id IS NULL
         RETURNING key),
       inserted AS (
-        INSERT INTO ${s}.orders (order_id, booking_reference, owner_client_id, status, version, created_at, updated_at, pax_surnames, record)
-        SELECT $1, $2, $3, $4, $5, $6, $6, $7::text[], $8::jsonb
+        INSERT INTO ${s}.orders (order_id, booking_reference, owner_client_id, status, version, created_at, updated_at, pax_surnames, record, personal_data_key)
+        SELECT $1, $2, $3, $4, $5, $6, $6, $7::text[], $8::jsonb, $14
         WHERE $9::text IS NULL OR EXISTS (SELECT 1 FROM linked)
         RETURNING order_id),
       event AS (
         INSERT INTO ${s}.order_events (order_id, seq, type, at, client_id, correlation_id, version, data)
-        SELECT order_id, $5, $10, $6, $11, $12, $5, $13::jsonb FROM inserted)
+        SELECT order_id, $5, $10, $6, $11, $12, $5, $13::jsonb FROM inserted),
+      audited AS (
+        INSERT INTO ${s}.audit_trail (at, client_id, message, channel, order_id, order_version, outcome, correlation_id, detail)
+        SELECT $6, $11, $15, $16, order_id, $5, $17, $12, $18::jsonb FROM inserted WHERE $15::text IS NOT NULL)
       SELECT count(*)::int AS inserted FROM inserted`),
     selectOrder: prepared(`SELECT record FROM ${s}.orders WHERE order_id = $1 AND owner_client_id = $2`),
     selectByReference: prepared(`SELECT record FROM ${s}.orders WHERE booking_reference = $1 AND owner_client_id = $2`),
-    // One statement: the next version only if the stored one is still $3, its event, and, when a
-    // key is given ($13), the request's answer stored under it. No row: somebody wrote first.
+    // One statement: the next version only if the stored one is still $3, its event, when a key
+    // is given ($13) the request's answer stored under it, when a stamp is given ($16) the
+    // message's audit row, and with $20 the order's stored answers deleted. No row: somebody
+    // wrote first.
     updateOrder: prepared(`WITH updated AS (
         UPDATE ${s}.orders
-        SET status = $4, version = $5, updated_at = $6, pax_surnames = $7::text[], record = $8::jsonb
+        SET status = $4, version = $5, updated_at = $6, pax_surnames = $7::text[], record = $8::jsonb, personal_data_key = $15
         WHERE order_id = $1 AND owner_client_id = $2 AND version = $3
         RETURNING order_id),
       event AS (
@@ -187,7 +247,13 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       completed AS (
         UPDATE ${s}.idempotency_keys SET state = 'completed', response = $14, order_id = $1
         WHERE key = $13 AND state = 'in-progress' AND EXISTS (SELECT 1 FROM updated)
-        RETURNING key)
+        RETURNING key),
+      audited AS (
+        INSERT INTO ${s}.audit_trail (at, client_id, message, channel, order_id, order_version, outcome, correlation_id, detail)
+        SELECT $6, $10, $16, $17, order_id, $5, $18, $11, $19::jsonb FROM updated WHERE $16::text IS NOT NULL),
+      forgotten AS (
+        DELETE FROM ${s}.idempotency_keys
+        WHERE $20::boolean AND order_id = $1 AND state = 'completed' AND EXISTS (SELECT 1 FROM updated))
       SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM completed)::int AS completed`),
     history: prepared(`SELECT e.order_id, e.seq, e.type, e.at, e.client_id, e.correlation_id, e.version, e.data
       FROM ${s}.order_events e
@@ -226,6 +292,15 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     purgeKeys: prepared(`DELETE FROM ${s}.idempotency_keys WHERE key IN (
         SELECT key FROM ${s}.idempotency_keys WHERE expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
       RETURNING key`),
+    selectOwner: prepared(`SELECT owner_client_id FROM ${s}.orders WHERE order_id = $1`),
+    insertAudit: prepared(`INSERT INTO ${s}.audit_trail (at, client_id, message, channel, order_id, order_version, outcome, correlation_id, detail)
+      VALUES (now(), $1, $2, $3, $4, $5, $6, $7, $8::jsonb)`),
+    selectStale: prepared(`SELECT order_id, version, record FROM ${s}.orders WHERE personal_data_key = ANY($1::text[]) LIMIT $2`),
+    // Only over the version read: a record changed meanwhile was sealed with the current key by that change.
+    resealRecords: prepared(`UPDATE ${s}.orders o SET record = r.record, personal_data_key = r.key
+      FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, version integer, record jsonb, key text)
+      WHERE o.order_id = r.order_id AND o.version = r.version
+      RETURNING o.order_id`),
   };
   let purgeTimer: NodeJS.Timeout | undefined;
 
@@ -242,19 +317,41 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       if (count < PURGE_BATCH) break;
     }
     if (purged > 0) logger.debug({ purged }, 'expired idempotency keys deleted');
+    let resealed = 0;
+    for (let batch = 0; batch < RESEAL_BATCHES; batch++) {
+      const count = await resealPersonalData(RESEAL_BATCH);
+      resealed += count;
+      if (count < RESEAL_BATCH) break;
+    }
+    if (resealed > 0) logger.info({ resealed, keyId: cipher.currentKeyId }, 'personal data sealed again with the current key');
+  }
+
+  async function resealPersonalData(limit: number): Promise<number> {
+    const { rows } = await db.query<{ order_id: string; version: number; record: StoredRecord }>(sql.selectStale, [staleKeys, limit]);
+    if (rows.length === 0) return 0;
+    const resealed = rows.map((row) => {
+      const { record, keyId } = sealRecord(openRecord(row.record, cipher), cipher);
+      return { order_id: row.order_id, version: row.version, record, key: keyId };
+    });
+    return (await db.query(sql.resealRecords, [JSON.stringify(resealed)])).rows.length;
   }
 
   async function readOrder(statement: SqlStatement, key: string, ownerClientId: string): Promise<Order | undefined> {
-    const { rows } = await db.query<{ record: Order }>(statement, [key, ownerClientId]);
-    return rows[0]?.record;
+    const { rows } = await db.query<{ record: StoredRecord }>(statement, [key, ownerClientId]);
+    return rows[0] && openRecord(rows[0].record, cipher);
   }
+
+  /** An answer kept for replays holds the order, contacts and all: it is sealed like them, under its key. */
+  const sealAnswer = (key: string, response: string): string => cipher.seal(response, key);
+  const openAnswer = (key: string, response: string): string => (SEALED_ANSWER.test(response) ? cipher.open(response, key) : response);
 
   async function insertOrder(order: Order, options: CreateOrderOptions): Promise<void> {
     const { event } = options;
+    const { record, keyId } = sealRecord(order, cipher);
     const { rows } = await db.query<{ inserted: number }>(sql.createOrder, [
       order.orderId, order.bookingReference, order.ownerClientId, order.status, order.version, order.createdAt,
-      surnamesOf(order), JSON.stringify(order), options.idempotencyKey ?? null,
-      event.type, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}),
+      surnamesOf(order), JSON.stringify(record), options.idempotencyKey ?? null,
+      event.type, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}), keyId, ...stampParams(options.audit),
     ]);
     if (rows[0]?.inserted !== 1) {
       throw new GatewayError('REQUEST_IN_PROGRESS', 'The idempotency key is not held by this request, or already has an order');
@@ -263,10 +360,13 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
 
   async function writeNext(current: Stored, next: Order, event: NewEvent, options: UpdateOptions): Promise<void> {
     const key = options.complete?.key ?? null;
+    if (key !== null && options.forgetAnswers) throw new GatewayError('INTERNAL_ERROR', 'An update cannot store an answer and forget the answers at once');
+    const { record, keyId } = sealRecord(next, cipher);
     const { rows } = await db.query<{ updated: number; completed: number }>(sql.updateOrder, [
-      current.orderId, current.ownerClientId, current.version, next.status, next.version, next.updatedAt, surnamesOf(next), JSON.stringify(next),
+      current.orderId, current.ownerClientId, current.version, next.status, next.version, next.updatedAt, surnamesOf(next), JSON.stringify(record),
       event.type, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}),
-      key, options.complete ? options.complete.response(next) : null,
+      key, options.complete ? sealAnswer(options.complete.key, options.complete.response(next)) : null, keyId,
+      ...stampParams(options.audit), options.forgetAnswers === true,
     ]);
     if (rows[0]?.updated !== 1) {
       throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${current.orderId} was changed by another request since version ${current.version}`);
@@ -332,13 +432,13 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       return readOrder(sql.selectByReference, normaliseBookingReference(bookingReference), ownerClientId);
     },
 
-    async update(orderId, ownerClientId, expectedVersion, change, event) {
+    async update(orderId, ownerClientId, expectedVersion, change, event, updateOptions) {
       const current = await readOrder(sql.selectOrder, orderId, ownerClientId);
       if (!current) throw new GatewayError('ORDER_NOT_FOUND', `Order ${orderId} is unknown`);
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${orderId} is at version ${current.version}, not ${expectedVersion}`);
       }
-      return updateFrom(current, change, event);
+      return updateFrom(current, change, event, updateOptions);
     },
 
     updateFrom,
@@ -378,14 +478,14 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     async claim(key, ownerClientId, requestHash, ttlMs = DEFAULT_TTL_MS, orderId): Promise<ClaimResult> {
       // A row can vanish (released) or be freed between the two statements; look again then.
       for (let attempt = 0; attempt < 5; attempt++) {
-        const claimed = await db.query<{ order_id: string | null; record: Order | null }>(sql.claim,
+        const claimed = await db.query<{ order_id: string | null; record: StoredRecord | null }>(sql.claim,
           [key, ownerClientId, requestHash, milliseconds(ttlMs), milliseconds(leaseMs), orderId ?? null]);
         const won = claimed.rows[0];
         if (won) {
           return {
             state: 'claimed',
             ...(won.order_id === null ? {} : { orderId: won.order_id }),
-            ...(won.record === null ? {} : { order: won.record }),
+            ...(won.record === null ? {} : { order: openRecord(won.record, cipher) }),
           };
         }
         const row = (await db.query<IdempotencyRow>(sql.selectKey, [key])).rows[0];
@@ -393,9 +493,8 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
         if (row.owner_client_id !== ownerClientId || row.request_hash !== requestHash) return { state: 'mismatch' };
         if (row.state === 'released') continue;
         if (row.state === 'completed') {
-          return row.order_id === null
-            ? { state: 'completed', response: row.response ?? '' }
-            : { state: 'completed', orderId: row.order_id, response: row.response ?? '' };
+          const response = openAnswer(key, row.response ?? '');
+          return row.order_id === null ? { state: 'completed', response } : { state: 'completed', orderId: row.order_id, response };
         }
         return { state: 'in-progress' };
       }
@@ -403,7 +502,7 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     },
 
     async complete(key, response, orderId) {
-      const { rows } = await db.query(sql.completeKey, [key, response, orderId ?? null]);
+      const { rows } = await db.query(sql.completeKey, [key, sealAnswer(key, response), orderId ?? null]);
       if (rows.length === 0) logger.warn({ idempotencyKey: key }, 'idempotency key completed while not in progress; its lease had run out');
     },
 
@@ -412,6 +511,42 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     },
 
     purgeExpiredKeys,
+
+    async ownerOf(orderId) {
+      const { rows } = await db.query<{ owner_client_id: string }>(sql.selectOwner, [orderId]);
+      return rows[0]?.owner_client_id;
+    },
+
+    async recordAudit(entry: NewAuditEntry) {
+      await db.query(sql.insertAudit, [
+        entry.clientId, entry.message, entry.channel, entry.orderId ?? null, entry.orderVersion ?? null, entry.outcome,
+        entry.correlationId ?? null, JSON.stringify(entry.detail ?? {}),
+      ]);
+    },
+
+    async auditTrail(query) {
+      if (query.orderId === undefined && query.clientId === undefined) throw new GatewayError('INTERNAL_ERROR', 'An audit query names an order or a client');
+      const params: unknown[] = [];
+      const where: string[] = [];
+      const add = (condition: (p: string) => string, value: unknown): void => {
+        params.push(value);
+        where.push(condition(`$${params.length}`));
+      };
+      if (query.orderId !== undefined) add((p) => `order_id = ${p}`, query.orderId);
+      if (query.clientId !== undefined) add((p) => `client_id = ${p}`, query.clientId);
+      if (query.from !== undefined) add((p) => `at >= ${p}::timestamptz`, query.from);
+      if (query.to !== undefined) add((p) => `at < ${p}::timestamptz`, query.to);
+      if (query.after !== undefined) add((p) => `id > ${p}`, query.after);
+      params.push(Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_AUDIT_LIMIT), 1), MAX_AUDIT_LIMIT));
+      const { rows } = await db.query<AuditRow>(
+        `SELECT id, at, client_id, message, channel, order_id, order_version, outcome, correlation_id, detail
+         FROM ${s}.audit_trail WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map(toAuditEntry);
+    },
+
+    resealPersonalData,
 
     async close() {
       clearInterval(purgeTimer);

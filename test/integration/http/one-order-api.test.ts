@@ -108,6 +108,7 @@ describe('ONE Order REST API', () => {
     const operations = Object.entries(openApi.paths as Json).flatMap(([path, item]) => Object.keys(item as Json).map((method) => `${method.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual([
       'GET /openapi.json', 'GET /{id}', 'GET /{id}/status', 'POST /create', 'POST /{id}/deliver', 'POST /{id}/settle', 'PUT /{id}',
+      'GET /audit', 'GET /{id}/audit', 'POST /{id}/erasure',
     ].sort());
     expect(openApi.servers[0].url).toBe('/api/v1/one-order');
     expect(Object.keys(openApi.components.securitySchemes).sort()).toEqual(['apiKey', 'bearerAuth']);

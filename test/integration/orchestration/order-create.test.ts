@@ -132,7 +132,7 @@ describe('order.create', () => {
     expect(await codeOf(send(h.handlers, 'order.create', { ...command, contacts: [] }, client))).toBe('INVALID_BUSINESS_DATA');
   });
 
-  it('costs PostgreSQL three statements for a paid order and two for its replay, with no explicit transaction', async () => {
+  it('costs PostgreSQL three statements for a paid order, audit rows included, and three for its replay, with no explicit transaction', async () => {
     const client = `client-${randomUUID()}`;
     const command = await createCommand();
     // Every statement of every pg pool passes through Client#query (the spy calls through); nothing else uses pg meanwhile.
@@ -150,10 +150,14 @@ describe('order.create', () => {
 
       expect(created).toEqual([
         expect.stringMatching(/^INSERT INTO "\w+".idempotency_keys/),
-        expect.stringMatching(/^WITH linked AS \( UPDATE "\w+".idempotency_keys/),
-        expect.stringMatching(/^WITH updated AS \( UPDATE "\w+".orders/),
+        expect.stringMatching(/^WITH linked AS \( UPDATE "\w+".idempotency_keys.* INSERT INTO "\w+".audit_trail/),
+        expect.stringMatching(/^WITH updated AS \( UPDATE "\w+".orders.* INSERT INTO "\w+".audit_trail/),
       ]);
-      expect(replayed).toEqual([expect.stringMatching(/^INSERT INTO "\w+".idempotency_keys/), expect.stringMatching(/^SELECT .* FROM "\w+".idempotency_keys/)]);
+      // A replay writes nothing, so its audit row is a statement of its own.
+      expect(replayed).toEqual([
+        expect.stringMatching(/^INSERT INTO "\w+".idempotency_keys/), expect.stringMatching(/^SELECT .* FROM "\w+".idempotency_keys/),
+        expect.stringMatching(/^INSERT INTO "\w+".audit_trail/),
+      ]);
     } finally {
       query.mockRestore();
     }

@@ -15,7 +15,7 @@ describe('createOrderStore', () => {
   });
 
   it('without a database URL keeps orders, events and idempotency keys in the data folder across a restart', async () => {
-    const config = { databaseUrl: undefined, databaseSchema: 'ndc_gateway', dataDir };
+    const config = { databaseUrl: undefined, databaseSchema: 'ndc_gateway', dataDir, personalDataKeys: undefined };
     const first = createOrderStore(config, silentLogger);
     await first.migrate();
     await first.claim('client-a:MSG-1', 'client-a', 'hash-1');
@@ -37,7 +37,7 @@ describe('createOrderStore', () => {
 
   it('with a database URL stores orders in PostgreSQL, in the configured schema', async () => {
     const schema = uniqueSchema();
-    const store = createOrderStore({ databaseUrl: DATABASE_URL, databaseSchema: schema, dataDir }, silentLogger);
+    const store = createOrderStore({ databaseUrl: DATABASE_URL, databaseSchema: schema, dataDir, personalDataKeys: undefined }, silentLogger);
     const admin = new Pool({ connectionString: DATABASE_URL, max: 1 });
     try {
       await store.migrate();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
 import { createLogger } from '../../../src/log/logger.ts';
-import { createPgliteOrderStore, createPgOrderStore, type OrderStore } from '../../../src/orders/index.ts';
+import { createPgliteOrderStore, createPgOrderStore, type OrderStore, type PersonalDataCipher } from '../../../src/orders/index.ts';
 
 /** The real PostgreSQL of the project machines (trust auth). */
 export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -12,11 +12,17 @@ export const silentLogger = createLogger('silent');
 /** One database per test file; each store on it gets its own schema. */
 export interface StoreHarness {
   /** A store on the shared database, in `schema`. */
-  open(schema: string, options?: { idempotencyLeaseMs?: number; keyPurgeIntervalMs?: number }): OrderStore;
+  open(schema: string, options?: StoreOptions): OrderStore;
   /** Runs SQL directly, as an operator with full rights would. */
   sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   dropSchema(schema: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  readonly idempotencyLeaseMs?: number;
+  readonly keyPurgeIntervalMs?: number;
+  readonly personalData?: PersonalDataCipher;
 }
 
 export type HarnessFactory = () => Promise<StoreHarness>;

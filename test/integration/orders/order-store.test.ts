@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError, type ErrorCode } from '../../../src/errors/index.ts';
-import { cancelOrderItem, type NewEvent, type Order, type OrderStore } from '../../../src/orders/index.ts';
+import {
+  cancelOrderItem, createPersonalDataCipher, erasePassengers, type AuditStamp, type NewEvent, type Order, type OrderStore,
+} from '../../../src/orders/index.ts';
 import { buildNewOrder } from '../../unit/orders/order-fixtures.ts';
 import {
   sleep,
@@ -10,6 +12,7 @@ import {
   uniqueSchema,
   type HarnessFactory,
   type StoreHarness,
+  type StoreOptions,
 } from './order-store-fixtures.ts';
 
 async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'resolved' | 'other'> {
@@ -33,7 +36,7 @@ describe.each<[string, HarnessFactory]>([
   const stores: OrderStore[] = [];
   let owner: string;
 
-  function open(schemaName: string, options: { idempotencyLeaseMs?: number; keyPurgeIntervalMs?: number } = {}): OrderStore {
+  function open(schemaName: string, options: StoreOptions = {}): OrderStore {
     const opened = harness.open(schemaName, options);
     stores.push(opened);
     if (!schemas.includes(schemaName)) schemas.push(schemaName);
@@ -46,6 +49,15 @@ describe.each<[string, HarnessFactory]>([
 
   async function createOrder(overrides: Parameters<typeof buildNewOrder>[1] = {}): Promise<Order> {
     return store.create(buildNewOrder(owner, overrides), { event: created() });
+  }
+
+  /** An order made by a claimed request whose answer (the order) is stored under its key. */
+  async function createAnswered(audit?: AuditStamp): Promise<{ k: string; order: Order }> {
+    const k = `${owner}:MSG-${randomUUID()}`;
+    await store.claim(k, owner, 'hash-1');
+    const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k, ...(audit ? { audit } : {}) });
+    await store.complete(k, JSON.stringify({ order }), order.orderId);
+    return { k, order };
   }
 
   beforeAll(async () => {
@@ -71,7 +83,10 @@ describe.each<[string, HarnessFactory]>([
 
       await store.migrate();
 
-      expect(before).toEqual([expect.objectContaining({ version: 1, name: 'init' }), expect.objectContaining({ version: 2, name: 'records_uncompressed' })]);
+      expect(before).toEqual([
+        expect.objectContaining({ version: 1, name: 'init' }), expect.objectContaining({ version: 2, name: 'records_uncompressed' }),
+        expect.objectContaining({ version: 3, name: 'audit_trail_and_sealed_personal_data' }),
+      ]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
     });
 
@@ -82,7 +97,7 @@ describe.each<[string, HarnessFactory]>([
 
       await Promise.all([first.migrate(), second.migrate()]);
 
-      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       const order = await second.create(buildNewOrder(owner), { event: created() });
       expect(await first.get(order.orderId, owner)).toEqual(order);
     });
@@ -90,10 +105,7 @@ describe.each<[string, HarnessFactory]>([
 
   describe('storage', () => {
     it('keeps a record and an answer of a few KB inline and uncompressed, so writes spend no CPU on compression', async () => {
-      const k = `${owner}:MSG-${randomUUID()}`;
-      await store.claim(k, owner, 'hash-1');
-      const order = await store.create(buildNewOrder(owner), { event: created(), idempotencyKey: k });
-      await store.complete(k, JSON.stringify({ order }), order.orderId);
+      const { k, order } = await createAnswered();
 
       expect(JSON.stringify(order).length).toBeGreaterThan(3000);
       expect(await harness.sql(`SELECT pg_column_compression(record) AS method FROM "${schema}".orders WHERE order_id = $1`, [order.orderId])).toEqual([{ method: null }]);
@@ -485,6 +497,185 @@ describe.each<[string, HarnessFactory]>([
       expect(await store.get(input.orderId, owner)).toBeUndefined();
       const raw = await harness.sql(`SELECT count(*)::int AS n FROM "${schema}".orders WHERE record::text LIKE '%4111111111111111%'`);
       expect(raw).toEqual([{ n: 0 }]);
+    });
+  });
+  describe('audit trail', () => {
+    const stamp = (message = 'OrderChangeRQ'): AuditStamp => ({ message, channel: '21.3' });
+
+    it('a write carrying a stamp leaves the message\'s row in the same statement; one without leaves none', async () => {
+      const event = created();
+      const order = await store.create(buildNewOrder(owner), { event, audit: { message: 'OrderCreateRQ', channel: '21.3', detail: { offerId: 'OF1' } } });
+      const changed = await store.updateFrom(order, (o) => ({ ...o, paymentTimeLimit: '2026-06-02T12:00:00Z' }),
+        { type: 'order.changed', clientId: owner, correlationId: 'corr-change' }, { audit: { message: 'one-order.deliver', channel: 'rest' } });
+      await store.update(order.orderId, owner, undefined, (o) => o, { type: 'order.noted', clientId: owner });
+
+      const rows = await store.auditTrail({ orderId: order.orderId });
+
+      expect(rows).toEqual([
+        { id: expect.any(Number), at: order.createdAt, clientId: owner, message: 'OrderCreateRQ', channel: '21.3', orderId: order.orderId, orderVersion: 1,
+          outcome: 'ok', correlationId: event.correlationId, detail: { offerId: 'OF1' } },
+        { id: expect.any(Number), at: changed.updatedAt, clientId: owner, message: 'one-order.deliver', channel: 'rest', orderId: order.orderId, orderVersion: 2,
+          outcome: 'ok', correlationId: 'corr-change', detail: {} },
+      ]);
+      expect(rows[1]!.id).toBeGreaterThan(rows[0]!.id);
+    });
+
+    it('a write that does not happen leaves no row: a lost race, or a key the request does not hold', async () => {
+      const order = await createOrder();
+      await store.updateFrom(order, (o) => o, created(), { audit: stamp() });
+
+      await expect(codeOf(store.updateFrom(order, (o) => o, created(), { audit: stamp() }))).resolves.toBe('ORDER_VERSION_CONFLICT');
+      const unheld = buildNewOrder(owner);
+      await expect(codeOf(store.create(unheld, { event: created(), idempotencyKey: `${owner}:never-claimed`, audit: stamp('OrderCreateRQ') }))).resolves.toBe('REQUEST_IN_PROGRESS');
+
+      expect((await store.auditTrail({ orderId: order.orderId })).map((r) => r.orderVersion)).toEqual([2]);
+      expect(await store.auditTrail({ orderId: unheld.orderId })).toEqual([]);
+    });
+
+    it('records messages that wrote nothing, and finds rows by order, by client, by time, page by page', async () => {
+      const other = `client-${randomUUID()}`;
+      const order = await createOrder();
+      await store.recordAudit({ clientId: owner, message: 'OrderRetrieveRQ', channel: '21.3', orderId: order.orderId, orderVersion: 1, outcome: 'ok', correlationId: 'c-1' });
+      await store.recordAudit({ clientId: other, message: 'OrderRetrieveRQ', channel: 'rest', orderId: order.orderId, outcome: 'ORDER_NOT_FOUND' });
+      await store.recordAudit({ clientId: owner, message: 'OrderListRQ', channel: '17.2', outcome: 'ok' });
+
+      const byOrder = await store.auditTrail({ orderId: order.orderId });
+      const mine = await store.auditTrail({ clientId: owner });
+      const theirs = await store.auditTrail({ clientId: other, orderId: order.orderId });
+
+      expect(byOrder.map((r) => [r.clientId, r.outcome])).toEqual([[owner, 'ok'], [other, 'ORDER_NOT_FOUND']]);
+      expect(byOrder[0]).toMatchObject({ message: 'OrderRetrieveRQ', orderVersion: 1, correlationId: 'c-1' });
+      expect(byOrder[1]).not.toHaveProperty('orderVersion');
+      expect(mine.map((r) => r.message)).toEqual(['OrderRetrieveRQ', 'OrderListRQ']);
+      expect(mine[1]).not.toHaveProperty('orderId');
+      expect(theirs).toHaveLength(1);
+      const [first] = mine;
+      expect(await store.auditTrail({ clientId: owner, after: first!.id })).toEqual([mine[1]]);
+      expect(await store.auditTrail({ clientId: owner, limit: 1 })).toEqual([first]);
+      expect(await store.auditTrail({ clientId: owner, from: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+      expect(await store.auditTrail({ clientId: owner, to: new Date(Date.now() + 60_000).toISOString() })).toHaveLength(2);
+    });
+
+    it.each([
+      ['UPDATE', (s: string) => `UPDATE "${s}".audit_trail SET outcome = 'ok' WHERE client_id = $1`],
+      ['DELETE', (s: string) => `DELETE FROM "${s}".audit_trail WHERE client_id = $1`],
+    ])('the database refuses %s of an audit row', async (_op, statement) => {
+      await store.recordAudit({ clientId: owner, message: 'OrderRetrieveRQ', channel: '21.3', orderId: 'ORD-X', outcome: 'ORDER_NOT_FOUND' });
+      const before = await store.auditTrail({ clientId: owner });
+
+      await expect(harness.sql(statement(schema), [owner])).rejects.toThrow(/audit_trail is append-only/);
+
+      expect(await store.auditTrail({ clientId: owner })).toEqual(before);
+    });
+
+    it('the database refuses TRUNCATE of the audit trail', async () => {
+      await store.recordAudit({ clientId: owner, message: 'OrderListRQ', channel: '21.3', outcome: 'ok' });
+
+      await expect(harness.sql(`TRUNCATE "${schema}".audit_trail`)).rejects.toThrow(/append-only/);
+    });
+  });
+
+  describe('personal data at rest', () => {
+    const EMAIL = 'anna@example.com';
+    const PASSPORT = 'C01X00T47';
+    const PHONE = '1701234567';
+    const keyOf = (id: string): { id: string; key: Buffer } => ({ id, key: Buffer.alloc(32, id) });
+
+    /** Every table of the schema as text, as a dump would show it. */
+    async function rawTables(name = schema): Promise<string> {
+      const tables = ['orders', 'order_events', 'idempotency_keys', 'audit_trail'];
+      const dumps = await Promise.all(tables.map((table) => harness.sql(`SELECT t::text AS row FROM "${name}".${table} t`)));
+      return dumps.flat().map((r) => String(r.row)).join('\n');
+    }
+
+    it('seals contacts, identity documents and stored answers: the raw tables hold no clear e-mail, phone or passport number', async () => {
+      const { k, order } = await createAnswered({ message: 'OrderCreateRQ', channel: '21.3' });
+      const changed = await store.updateFrom(order, (o) => o, created(), { complete: { key: `${k}-2`, response: (o) => JSON.stringify(o) } });
+
+      const raw = await rawTables();
+
+      expect(raw).toContain(order.orderId);
+      for (const clear of [EMAIL, PASSPORT, PHONE, 'Hauptstraße']) expect(raw).not.toContain(clear);
+      expect(await harness.sql(`SELECT personal_data_key, record ? 'contacts' AS clear, left(record->>'sealed', 16) AS sealed FROM "${schema}".orders WHERE order_id = $1`, [order.orderId]))
+        .toEqual([{ personal_data_key: 'development', clear: false, sealed: 'pd1.development.' }]);
+      expect(await store.get(order.orderId, owner)).toEqual(changed);
+      expect(await store.claim(k, owner, 'hash-1')).toEqual({ state: 'completed', orderId: order.orderId, response: JSON.stringify({ order }) });
+      // Names stay in clear, so passengers are still found by surname.
+      expect((await store.list(owner, { paxSurname: 'müller' })).map((o) => o.orderId)).toEqual([order.orderId]);
+    });
+
+    it('a sealed part does not open on another order', async () => {
+      const first = await createOrder();
+      const second = await createOrder();
+      await harness.sql(`UPDATE "${schema}".orders SET record = jsonb_set(record, '{sealed}', (SELECT record->'sealed' FROM "${schema}".orders WHERE order_id = $1)) WHERE order_id = $2`,
+        [first.orderId, second.orderId]);
+
+      const error = await store.get(second.orderId, owner).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(GatewayError);
+      expect((error as GatewayError).message).toMatch(/does not open with key "development"/);
+    });
+
+    it('after a rotation reads records of the older key, seals them again with the new one, and then needs the old key no more', async () => {
+      const rotated = uniqueSchema();
+      const before = open(rotated, { personalData: createPersonalDataCipher([keyOf('k2024')]), keyPurgeIntervalMs: 0 });
+      await before.migrate();
+      const order = await before.create(buildNewOrder(owner), { event: created() });
+      const newKeyOnly = open(rotated, { personalData: createPersonalDataCipher([keyOf('k2025')]) });
+      const after = open(rotated, { personalData: createPersonalDataCipher([keyOf('k2025'), keyOf('k2024')]), keyPurgeIntervalMs: 0 });
+
+      const unknown = await newKeyOnly.get(order.orderId, owner).catch((e: unknown) => e);
+      expect(unknown).toBeInstanceOf(GatewayError);
+      expect((unknown as GatewayError).code).toBe('INTERNAL_ERROR');
+      expect((unknown as GatewayError).message).toMatch(/sealed with key "k2024", which is not configured \(PERSONAL_DATA_KEYS holds k2025\)/);
+
+      expect(await after.get(order.orderId, owner)).toEqual(order);
+      expect(await after.resealPersonalData(100)).toBe(1);
+      expect(await after.resealPersonalData(100)).toBe(0);
+
+      expect(await harness.sql(`SELECT personal_data_key, version FROM "${rotated}".orders`)).toEqual([{ personal_data_key: 'k2025', version: 1 }]);
+      expect(await newKeyOnly.get(order.orderId, owner)).toEqual(order);
+      expect(await newKeyOnly.history(order.orderId, owner)).toHaveLength(1);
+    });
+
+    it('a record written before sealing, its contacts in clear, is read as it is and sealed by the next reseal', async () => {
+      const order = await createOrder();
+      const { identityDocuments: _documents, ...passenger } = order.passengers[0]!;
+      const legacy: Order = { ...order, passengers: [passenger, ...order.passengers.slice(1)] };
+      await harness.sql(`UPDATE "${schema}".orders SET record = $2::jsonb, personal_data_key = '' WHERE order_id = $1`, [order.orderId, JSON.stringify(legacy)]);
+
+      expect(await store.get(order.orderId, owner)).toEqual(legacy);
+      expect(await store.resealPersonalData(1000)).toBeGreaterThanOrEqual(1);
+
+      expect(await harness.sql(`SELECT personal_data_key, record::text LIKE '%${EMAIL}%' AS clear FROM "${schema}".orders WHERE order_id = $1`, [order.orderId]))
+        .toEqual([{ personal_data_key: 'development', clear: false }]);
+      expect(await store.get(order.orderId, owner)).toEqual(legacy);
+    });
+  });
+
+  describe('erasure', () => {
+    it('writes the pseudonymised record with its event and audit row, and deletes the order\'s stored answers with it', async () => {
+      const { k, order } = await createAnswered();
+
+      const erased = await store.updateFrom(order, (o) => erasePassengers(o), { type: 'order.passengers-erased', clientId: owner, data: { paxIds: ['PAX1', 'PAX2'] } },
+        { audit: { message: 'one-order.erase', channel: 'rest', detail: { paxIds: ['PAX1', 'PAX2'] } }, forgetAnswers: true });
+
+      expect(erased.passengers).toEqual([{ paxId: 'PAX1', ptc: 'ADT', surname: 'ERASED' }, { paxId: 'PAX2', ptc: 'ADT', surname: 'ERASED' }]);
+      expect(await store.get(order.orderId, owner)).toEqual(erased);
+      expect(await harness.sql(`SELECT key FROM "${schema}".idempotency_keys WHERE key = $1`, [k])).toEqual([]);
+      const raw = await harness.sql<{ row: string }>(`SELECT t::text AS row FROM "${schema}".orders t WHERE order_id = $1`, [order.orderId]);
+      for (const clear of ['Müller', 'MÜLLER', 'Anna', 'Weber', '1985-03-14', '123456789', 'ANNA MULLER']) expect(raw[0]!.row).not.toContain(clear);
+      expect(await store.list(owner, { paxSurname: 'Müller' })).toEqual([]);
+      expect((await store.history(order.orderId, owner)).map((e) => e.type)).toEqual(['order.created', 'order.passengers-erased']);
+      expect(await store.auditTrail({ orderId: order.orderId })).toEqual([expect.objectContaining({ message: 'one-order.erase', orderVersion: 2, detail: { paxIds: ['PAX1', 'PAX2'] } })]);
+      // A replay of the creating request is answered from the order as it is now.
+      expect(await store.claim(k, owner, 'hash-1', undefined, order.orderId)).toEqual({ state: 'claimed', order: erased });
+    });
+
+    it('refuses to store an answer and forget the answers in one update', async () => {
+      const order = await createOrder();
+
+      await expect(codeOf(store.updateFrom(order, (o) => o, created(), { forgetAnswers: true, complete: { key: 'k', response: () => '{}' } }))).resolves.toBe('INTERNAL_ERROR');
     });
   });
 });

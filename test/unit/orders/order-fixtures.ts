@@ -19,7 +19,8 @@ export function buildNewOrder(ownerClientId: string, overrides: Partial<NewOrder
     paymentTimeLimit: '2026-06-01T12:00:00Z',
     passengers: [
       { paxId: 'PAX1', ptc: 'ADT', givenName: 'Anna', surname: 'Müller', birthdate: '1985-03-14', gender: 'FEMALE', title: 'MS',
-        loyalty: [{ programOwner: 'XR', accountNumber: '123456789', tierLevel: 'GOLD' }] },
+        loyalty: [{ programOwner: 'XR', accountNumber: '123456789', tierLevel: 'GOLD' }],
+        identityDocuments: [{ typeCode: 'PT', number: 'C01X00T47', issuingCountryCode: 'DE', citizenshipCountryCode: 'DE', expiryDate: '2031-08-30' }] },
       { paxId: 'PAX2', ptc: 'ADT', givenName: 'Jonas', surname: 'Weber' },
     ],
     contacts: [
