@@ -176,16 +176,21 @@ describe('BullMQ command queue', () => {
 
   it('answers every waiting request from one reply subscription per sender', async () => {
     const prefix = newPrefix();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let started = 0;
     await startWorkers(prefix, {
-      'offer.shop': async (payload) => { await new Promise((resolve) => setTimeout(resolve, 50)); return payload; },
+      'offer.shop': async (payload) => { started++; await gate; return payload; },
     }, 8);
     const redis = openRedis();
     const sender = openSender(prefix);
 
     const sends = Array.from({ length: 50 }, (_, n) => sender.send(buildEnvelope('offer.shop', n, 10_000)));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Every worker slot holds a job and the other sends wait: the sender subscribed before it added any.
+    await waitFor(() => started === 8);
     const channels = await redis.pubsub('CHANNELS', `${prefix}:reply:*`) as string[];
     const subscribers = await redis.pubsub('NUMSUB', ...channels) as (string | number)[];
+    release();
     const results = await Promise.all(sends);
 
     expect(results).toEqual(Array.from({ length: 50 }, (_, n) => n));
