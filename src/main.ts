@@ -1,12 +1,14 @@
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { loadConfig, type Config } from './config/config.ts';
 import { createServiceLogger, type Logger } from './log/logger.ts';
 import { createReferenceAirline } from './airline/index.ts';
 import { ClientsFileError } from './auth/index.ts';
 import { createReferencePaymentService } from './payment/index.ts';
 import { createGateway } from './gateway.ts';
+import { exitOnStartFailure } from './lifecycle/exit-on-start-failure.ts';
 import { serveClusterMetrics } from './metrics/cluster-metrics.ts';
+import { listenNaming, listenServer } from './net/listen.ts';
 
 /** The downstream services the gateway talks to, and what to close of the ones started here. */
 interface Downstreams {
@@ -24,14 +26,14 @@ async function startDownstreams(config: Config, logger: Logger): Promise<Downstr
   let airlineUrl = config.airlineUrl;
   if (!airlineUrl) {
     const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger: logger.child({ component: 'reference-airline' }) });
-    airlineUrl = (await reference.listen(config.airlinePort, '127.0.0.1')).url;
+    airlineUrl = (await listenNaming(reference.listen(config.airlinePort, '127.0.0.1'), 'AIRLINE_PORT', config.airlinePort, '127.0.0.1')).url;
     started.push(reference);
     logger.info({ url: airlineUrl }, 'reference airline listening');
   }
   let paymentUrl = config.paymentUrl;
   if (!paymentUrl) {
     const reference = createReferencePaymentService({ logger: logger.child({ component: 'reference-payment-service' }) });
-    paymentUrl = (await reference.listen(config.paymentPort, '127.0.0.1')).url;
+    paymentUrl = (await listenNaming(reference.listen(config.paymentPort, '127.0.0.1'), 'PAYMENT_PORT', config.paymentPort, '127.0.0.1')).url;
     started.push(reference);
     logger.info({ url: paymentUrl }, 'reference payment service listening');
   }
@@ -60,11 +62,11 @@ function onStopSignal(stop: (signal: string) => Promise<void>): void {
 async function runGateway(config: Config, logger: Logger): Promise<void> {
   const downstreams = await startDownstreams(config, logger);
   const gateway = await createGateway(config, logger, { airlineUrl: downstreams.airlineUrl, paymentUrl: downstreams.paymentUrl });
-  const server: Server = gateway.app.listen(config.port, config.host, () => {
-    logger.info({ port: config.port, host: config.host, versions: config.versions, pid: process.pid }, 'NDC gateway listening');
-  });
+  const server = createServer(gateway.app);
   server.requestTimeout = config.requestTimeoutMs + 5_000;
   server.headersTimeout = Math.min(60_000, config.requestTimeoutMs + 5_000);
+  await listenServer(server, config.port, config.host, 'PORT');
+  logger.info({ port: config.port, host: config.host, versions: config.versions, pid: process.pid }, 'NDC gateway listening');
 
   onStopSignal(async (signal) => {
     logger.info({ signal }, 'shutting down');
@@ -133,8 +135,4 @@ async function main(): Promise<void> {
   else await runGateway(config, logger);
 }
 
-main().catch((error: unknown) => {
-  // A bad CLIENTS_FILE is the operator's to fix: its message says where, a stack trace adds nothing.
-  console.error(error instanceof ClientsFileError ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartFailure(error, ClientsFileError));

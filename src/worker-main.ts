@@ -2,6 +2,7 @@ import { loadCommandValidator } from './commands/command-validator.ts';
 import { loadConfig } from './config/config.ts';
 import { createServiceLogger } from './log/logger.ts';
 import { createAirlineClient, createPaymentClient } from './downstream/index.ts';
+import { exitOnStartFailure } from './lifecycle/exit-on-start-failure.ts';
 import { startBullmqWorkers } from './queue/index.ts';
 import { createWorkerHandlers } from './worker/index.ts';
 
@@ -40,7 +41,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartFailure(error));
