@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { loadConfig, type Config } from './config/config.ts';
+import { assertDeployable } from './config/deployment-check.ts';
 import { createServiceLogger, type Logger } from './log/logger.ts';
 import { createReferenceAirline } from './airline/index.ts';
 import { ClientsFileError } from './auth/index.ts';
@@ -121,6 +122,14 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
   logger.info({ processes: config.gatewayProcesses, port: config.port }, 'gateway processes starting');
 }
 
+/** The embedded demo serves anyone who reaches it as the demo client: say so, and where it listens. */
+function warnOfDemo(config: Config, logger: Logger): void {
+  const loopback = config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost';
+  logger.warn({ host: config.host, port: config.port }, loopback
+    ? 'embedded demo: no CLIENTS_FILE, so every caller is the demo client; listening on this machine only (set HOST to listen elsewhere)'
+    : 'embedded demo: no CLIENTS_FILE, so every caller is the demo client, and HOST lets other machines reach it');
+}
+
 /**
  * `npm start`: the gateway with embedded defaults. Without AIRLINE_URL it also starts the
  * reference airline, without PAYMENT_URL the reference payment service, and without CLIENTS_FILE
@@ -129,8 +138,10 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertDeployable(config, 'gateway');
   const logger = await createServiceLogger(config);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  if (cluster.isPrimary && !config.clientsFile) warnOfDemo(config, logger);
   if (config.gatewayProcesses > 1 && cluster.isPrimary) await runPrimary(config, logger);
   else await runGateway(config, logger);
 }

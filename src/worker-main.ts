@@ -1,5 +1,6 @@
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { loadConfig } from './config/config.ts';
+import { assertDeployable } from './config/deployment-check.ts';
 import { createServiceLogger } from './log/logger.ts';
 import { createAirlineClient, createPaymentClient } from './downstream/index.ts';
 import { exitOnStartFailure } from './lifecycle/exit-on-start-failure.ts';
@@ -8,10 +9,11 @@ import { createWorkerHandlers } from './worker/index.ts';
 
 /**
  * `npm run worker`: BullMQ workers on their own, so they can be scaled across machines. Needs
- * REDIS_URL, AIRLINE_URL, PAYMENT_URL and, for orders shared with other processes, DATABASE_URL.
+ * REDIS_URL and DATABASE_URL (and, in production, AIRLINE_URL and PAYMENT_URL).
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertDeployable(config, 'worker');
   const logger = (await createServiceLogger(config)).child({ role: 'worker' });
   if (!config.redisUrl) throw new Error('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
   const airlineUrl = config.airlineUrl ?? `http://127.0.0.1:${config.airlinePort}`;

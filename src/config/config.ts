@@ -9,7 +9,11 @@ import { Ajv } from 'ajv';
 export interface Config {
   /** HTTP port of the gateway. @defaultValue 8080 */
   readonly port: number;
-  /** @defaultValue '0.0.0.0' */
+  /**
+   * Address the gateway listens on. The embedded demo, where anyone who reaches the port is the
+   * demo client, stays on loopback unless HOST says otherwise.
+   * @defaultValue '0.0.0.0' with CLIENTS_FILE, else '127.0.0.1'
+   */
   readonly host: string;
   /** Folder holding IATA schema packages as `<version>/<files>`. @defaultValue ../shared/iata-ndc if it exists */
   readonly schemaPath: string;
@@ -87,6 +91,11 @@ export interface Config {
   readonly paymentPort: number;
   /** JSON file declaring API clients; when unset one documented demo client is used. */
   readonly clientsFile: string | undefined;
+  /**
+   * `production` refuses to start while a simulator or a per-process store would stand in for a real
+   * service (see `listDeploymentProblems`); `embedded` runs them. @defaultValue 'production' when NODE_ENV=production, else 'embedded'
+   */
+  readonly profile: 'embedded' | 'production';
 }
 
 const schema = {
@@ -95,7 +104,8 @@ const schema = {
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
-    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort'],
+    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort',
+    'profile'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -134,6 +144,7 @@ const schema = {
     paymentUrl: { type: 'string', pattern: '^https?://' },
     paymentPort: { type: 'integer', minimum: 0, maximum: 65535 },
     clientsFile: { type: 'string', minLength: 1 },
+    profile: { enum: ['embedded', 'production'] },
   },
 } as const;
 
@@ -173,7 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const requestTimeoutMs = int(env.REQUEST_TIMEOUT_MS, 10_000);
   const raw: Record<string, unknown> = {
     port: int(env.PORT, 8080),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || (env.CLIENTS_FILE ? '0.0.0.0' : '127.0.0.1'),
     schemaPath: resolve(cwd, env.NDC_SCHEMA_PATH || defaultSchemaPath(cwd)),
     versions: (env.NDC_VERSIONS || '21.3,17.2,24.4,26.1').split(',').map((v) => v.trim()).filter(Boolean),
     defaultVersion: env.NDC_DEFAULT_VERSION || '21.3',
@@ -204,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     databaseSchema: env.DATABASE_SCHEMA || 'ndc_gateway',
     dataDir: resolve(cwd, env.DATA_DIR || 'data/orders'),
     paymentPort: int(env.PAYMENT_PORT, 8091),
+    profile: env.GATEWAY_PROFILE || (env.NODE_ENV === 'production' ? 'production' : 'embedded'),
   };
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');

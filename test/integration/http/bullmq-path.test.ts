@@ -62,7 +62,9 @@ describe('the BullMQ path on the real Redis', () => {
   it('lets `npm run worker` processes do the work, and answers 504 when no worker is left', async () => {
     const gw = await startGateway({ NDC_VERSIONS: '21.3', REDIS_URL, RUN_WORKERS: 'false', REQUEST_TIMEOUT_MS: '2000' });
     running.push(gw);
-    worker = await startWorkerProcess({ REDIS_URL, QUEUE_PREFIX: gw.config.queuePrefix, AIRLINE_URL: gw.airlineUrl });
+    worker = await startWorkerProcess({
+      REDIS_URL, QUEUE_PREFIX: gw.config.queuePrefix, AIRLINE_URL: gw.airlineUrl, DATABASE_URL: gw.config.databaseUrl!, DATABASE_SCHEMA: gw.config.databaseSchema,
+    });
     const served = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, body);
     expect(served.status, served.text.slice(0, 1000)).toBe(200);
     expect(served.text).toMatch(/<(?:\w+:)?Offer\b/);
