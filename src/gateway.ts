@@ -44,8 +44,10 @@ export interface GatewayOptions {
  * Builds the gateway. What is served is data: the mappings decide which messages exist, and the
  * XSDs and models of exactly those messages are made ready, at start-up and whenever a reload maps
  * a new one (the first message of a version compiles that version's one schema per namespace).
- * Connects the queue (and, with Redis and RUN_WORKERS, starts workers in this process), and
- * reloads mappings on file changes (MAPPINGS_WATCH), SIGHUP and `POST /api/v1/admin/mappings/reload`.
+ * Connects the queue (and, with Redis and RUN_WORKERS, starts workers in this process), opens and
+ * migrates the order store (resolving once the first attempt settled; a failed one is retried in
+ * the background), and reloads mappings on file changes (MAPPINGS_WATCH), SIGHUP and
+ * `POST /api/v1/admin/mappings/reload`.
  */
 export async function createGateway(config: Config, logger: Logger, options: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
@@ -66,6 +68,8 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const paymentUrl = options.paymentUrl ?? config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
   const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
   const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
+  // Opens while the rest starts; PGlite takes seconds, and no order should be the first to pay it.
+  const storeStarted = store.start();
   const queueOptions = {
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
@@ -116,8 +120,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     : undefined;
   const onSighup = (): void => void reloadMappings('SIGHUP');
   process.on('SIGHUP', onSighup);
+  await storeStarted;
 
-  logger.info({ ms: Math.round(performance.now() - started), compiled: schemas.compiledCount, schemas: schemas.schemaCount, failures: schemas.failures.length, queue: config.redisUrl ? 'bullmq' : 'in-process' }, 'gateway ready');
+  logger.info({ ms: Math.round(performance.now() - started), compiled: schemas.compiledCount, schemas: schemas.schemaCount, failures: schemas.failures.length, queue: config.redisUrl ? 'bullmq' : 'in-process', ordersOpen: store.opening().open }, 'gateway ready');
 
   return {
     app,

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const paymentUrl = config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
   const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
   const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: loadCommandValidator(config.commandSchemasPath).commands });
+  const storeStarted = store.start();
   const workers = await startBullmqWorkers({
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
     handlers,
     logger,
   });
-  logger.info({ airlineUrl, concurrency: config.workerConcurrency }, 'workers running');
+  await storeStarted;
+  logger.info({ airlineUrl, concurrency: config.workerConcurrency, ordersOpen: store.opening().open }, 'workers running');
   const stop = async (): Promise<void> => {
     await workers.close();
     await airline.close();
