@@ -35,6 +35,7 @@ EXPOSE 8080
 # node is PID 1 and handles SIGTERM itself (requests in flight are answered before it exits);
 # run with `--init` (compose: `init: true`) so that a cluster's processes are reaped as well.
 # NODE_ENV=production: it refuses to start while a simulator or a per-process store would stand in.
+# Liveness: a process that answers is left running; readiness (/ready) is for load balancers.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/api/v1/monitoring/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/api/v1/monitoring/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/main.js"]

@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ClientRegistry } from '../auth/index.ts';
 import { GatewayError } from '../errors/index.ts';
+import { runHealthChecks } from '../health/health-report.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
@@ -33,7 +34,7 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   const authenticate = authenticateClient(clients);
   app.use('/api/v1/ndc', authenticate, createNdcRouter(deps));
   if (orders) app.use('/api/v1/one-order', createOneOrderRouter({ deps, orders, authenticate }));
-  app.use('/api/v1/monitoring', createMonitoringRouter(healthChecks, deps.metrics));
+  app.use('/api/v1/monitoring', createMonitoringRouter(() => runHealthChecks(healthChecks), deps.metrics));
   if (admin) app.use('/api/v1/admin', authenticate, requireAdmin(clients), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
     sendGatewayError(res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));

@@ -1,28 +1,27 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { HealthReport } from '../health/health-report.ts';
 import { createMetricsReader } from '../metrics/cluster-metrics.ts';
-import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 
-/** A named readiness check; health is 200 only when every check passes. */
-export type HealthCheck = () => Promise<{ ok: boolean; detail?: unknown }>;
+export type { HealthCheck } from '../health/health-report.ts';
 
-/** `GET /api/v1/monitoring/health` and `GET /api/v1/monitoring/metrics`. */
-export function createMonitoringRouter(checks: Readonly<Record<string, HealthCheck>>, metrics: GatewayMetrics): Router {
+/**
+ * `GET /api/v1/monitoring/live`: the process answers (200 while it runs, stopping included).
+ * `GET /api/v1/monitoring/ready`, and `/health` as its alias: 200 only when every readiness check
+ * passes, else 503, each with the checks' report. `GET /api/v1/monitoring/metrics`: Prometheus.
+ */
+export function createMonitoringRouter(readiness: () => Promise<HealthReport>, metrics: { readonly registry: Registry }): Router {
   const router = express.Router();
   const readMetrics = createMetricsReader(metrics.registry);
-  router.get('/health', async (_req, res) => {
-    const results: Record<string, { ok: boolean; detail?: unknown }> = {};
-    await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
-        try {
-          results[name] = await check();
-        } catch (error) {
-          results[name] = { ok: false, detail: error instanceof Error ? error.message : String(error) };
-        }
-      }),
-    );
-    const ok = Object.values(results).every((r) => r.ok);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: results });
+  router.get('/live', (_req, res) => {
+    res.json({ status: 'ok' });
   });
+  const ready = async (_req: Request, res: Response): Promise<void> => {
+    const report = await readiness();
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  };
+  router.get('/ready', ready);
+  router.get('/health', ready);
   router.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await readMetrics());
   });

@@ -232,6 +232,25 @@ describe('BullMQ command queue', () => {
     await waitFor(() => finished);
   });
 
+  it('counts the workers consuming each family, in any process, and none once they have closed', async () => {
+    const prefix = newPrefix();
+    const handlers = new Map<string, CommandHandler>([['offer.shop', async () => 'ok'], ['order.create', async () => 'ok']]);
+    const sender = createCommandQueue({ redisUrl: REDIS_URL, prefix, concurrency: 4, resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS }, handlers, silent);
+    closers.push(() => sender.close());
+    // Known from the handlers before any command was sent: nobody consumes yet.
+    expect(await sender.workerCounts()).toEqual({ offer: 0, order: 0 });
+
+    const first = await startWorkers(prefix, Object.fromEntries(handlers));
+    const second = await startWorkers(prefix, Object.fromEntries(handlers));
+    await waitFor(async () => (await sender.workerCounts()).order === 2);
+    expect(await sender.workerCounts()).toEqual({ offer: 2, order: 2 });
+    await first.close();
+    await waitFor(async () => (await sender.workerCounts()).offer === 1);
+    await second.close();
+    await waitFor(async () => (await sender.workerCounts()).offer === 0);
+    expect(await sender.workerCounts()).toEqual({ offer: 0, order: 0 });
+  });
+
   it('is chosen by createCommandQueue when a Redis URL is configured, with a queue per handler family', async () => {
     const prefix = newPrefix();
     const handlers = new Map<string, CommandHandler>([['offer.shop', async () => 'shopped'], ['seat.list', async () => 'seats']]);
