@@ -4,12 +4,15 @@ import { assertDeployable } from './config/deployment-check.ts';
 import { createServiceLogger } from './log/logger.ts';
 import { createAirlineClient, createPaymentClient } from './downstream/index.ts';
 import { exitOnStartFailure } from './lifecycle/exit-on-start-failure.ts';
+import { stopOnSignal } from './lifecycle/stop-on-signal.ts';
 import { startBullmqWorkers } from './queue/index.ts';
 import { createWorkerHandlers } from './worker/index.ts';
 
 /**
  * `npm run worker`: BullMQ workers on their own, so they can be scaled across machines. Needs
- * REDIS_URL and DATABASE_URL (and, in production, AIRLINE_URL and PAYMENT_URL).
+ * REDIS_URL and DATABASE_URL (and, in production, AIRLINE_URL and PAYMENT_URL). On SIGTERM or
+ * SIGINT it stops taking jobs, lets the running ones finish, closes its clients and the order
+ * store, and exits, within SHUTDOWN_GRACE_MS.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -34,15 +37,16 @@ async function main(): Promise<void> {
   });
   await storeStarted;
   logger.info({ airlineUrl, concurrency: config.workerConcurrency, ordersOpen: store.opening().open }, 'workers running');
-  const stop = async (): Promise<void> => {
-    await workers.close();
-    await airline.close();
-    await payment.close();
-    await store.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  stopOnSignal({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    async stop() {
+      await workers.close();
+      await airline.close();
+      await payment.close();
+      await store.close();
+    },
+  });
 }
 
 main().catch((error: unknown) => exitOnStartFailure(error));

@@ -96,6 +96,11 @@ export interface Config {
    * service (see `listDeploymentProblems`); `embedded` runs them. @defaultValue 'production' when NODE_ENV=production, else 'embedded'
    */
   readonly profile: 'embedded' | 'production';
+  /**
+   * On SIGTERM or SIGINT: how long a process may take to answer its requests in flight, let its
+   * workers finish their jobs and close its stores before it exits anyway, with code 1. @defaultValue 15000
+   */
+  readonly shutdownGraceMs: number;
 }
 
 const schema = {
@@ -105,7 +110,7 @@ const schema = {
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
     'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort',
-    'profile'],
+    'profile', 'shutdownGraceMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -145,6 +150,7 @@ const schema = {
     paymentPort: { type: 'integer', minimum: 0, maximum: 65535 },
     clientsFile: { type: 'string', minLength: 1 },
     profile: { enum: ['embedded', 'production'] },
+    shutdownGraceMs: { type: 'integer', minimum: 100 },
   },
 } as const;
 
@@ -216,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     dataDir: resolve(cwd, env.DATA_DIR || 'data/orders'),
     paymentPort: int(env.PAYMENT_PORT, 8091),
     profile: env.GATEWAY_PROFILE || (env.NODE_ENV === 'production' ? 'production' : 'embedded'),
+    shutdownGraceMs: int(env.SHUTDOWN_GRACE_MS, 15_000),
   };
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');

@@ -51,3 +51,17 @@ describe('loadConfig: GATEWAY_PROFILE', () => {
     expect(() => loadConfig({ GATEWAY_PROFILE: 'prod' })).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: SHUTDOWN_GRACE_MS', () => {
+  it('defaults to 15 s', () => {
+    expect(loadConfig({}).shutdownGraceMs).toBe(15_000);
+  });
+
+  it('takes a longer one', () => {
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '30000' }).shutdownGraceMs).toBe(30_000);
+  });
+
+  it.each([['SHUTDOWN_GRACE_MS', '10'], ['SHUTDOWN_GRACE_MS', 'soon']])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+  });
+});
