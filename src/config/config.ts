@@ -10,8 +10,8 @@ export interface Config {
   /** HTTP port of the gateway. @defaultValue 8080 */
   readonly port: number;
   /**
-   * Address the gateway listens on. The embedded demo, where anyone who reaches the port is the
-   * demo client, stays on loopback unless HOST says otherwise.
+   * Address the gateway (and the worker's monitoring port) listens on. The embedded demo, where
+   * anyone who reaches the port is the demo client, stays on loopback unless HOST says otherwise.
    * @defaultValue '0.0.0.0' with CLIENTS_FILE, else '127.0.0.1'
    */
   readonly host: string;
@@ -101,6 +101,8 @@ export interface Config {
    * workers finish their jobs and close its stores before it exits anyway, with code 1. @defaultValue 15000
    */
   readonly shutdownGraceMs: number;
+  /** Port of the live, ready and metrics endpoints of `npm run worker`; 0 picks a free one. @defaultValue 8081 */
+  readonly workerPort: number;
 }
 
 const schema = {
@@ -110,7 +112,7 @@ const schema = {
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
     'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort',
-    'profile', 'shutdownGraceMs'],
+    'profile', 'shutdownGraceMs', 'workerPort'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -151,6 +153,7 @@ const schema = {
     clientsFile: { type: 'string', minLength: 1 },
     profile: { enum: ['embedded', 'production'] },
     shutdownGraceMs: { type: 'integer', minimum: 100 },
+    workerPort: { type: 'integer', minimum: 0, maximum: 65535 },
   },
 } as const;
 
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     paymentPort: int(env.PAYMENT_PORT, 8091),
     profile: env.GATEWAY_PROFILE || (env.NODE_ENV === 'production' ? 'production' : 'embedded'),
     shutdownGraceMs: int(env.SHUTDOWN_GRACE_MS, 15_000),
+    workerPort: int(env.WORKER_PORT, 8081),
   };
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');

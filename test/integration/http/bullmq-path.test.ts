@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
@@ -15,16 +16,20 @@ async function removeKeys(prefix: string): Promise<void> {
   if (keys.length > 0) await redis.del(...keys);
 }
 
-function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+/** `npm run worker` as a process of its own; resolves once its workers run, with the port of its monitoring endpoints. */
+function startWorkerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; monitoringUrl: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', WORKER_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('workers running')) resolve(child);
+    let monitoringUrl = '';
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      out += `${line}\n`;
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'worker monitoring listening') monitoringUrl = `http://127.0.0.1:${entry.port}/api/v1/monitoring`;
+      if (entry.msg === 'workers running') resolve({ child, monitoringUrl });
     });
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${out}`)));
   });
@@ -77,16 +82,25 @@ describe('the BullMQ path on the real Redis', () => {
     expect(alone.body.checks.workers).toEqual({ ok: false, detail: { consuming: { offer: 0, order: 0, seat: 0, service: 0 } } });
     expect(Object.entries(alone.body.checks).filter(([, check]) => !check.ok).map(([name]) => name)).toEqual(['workers']);
 
-    worker = await startWorkerProcess({
+    const started = await startWorkerProcess({
       REDIS_URL, QUEUE_PREFIX: gw.config.queuePrefix, AIRLINE_URL: gw.airlineUrl, PAYMENT_URL: gw.paymentUrl,
       DATABASE_URL: gw.config.databaseUrl!, DATABASE_SCHEMA: gw.config.databaseSchema,
     });
+    worker = started.child;
     await waitFor(async () => (await readiness(gw.url)).status === 200);
     expect((await readiness(gw.url)).body.checks.workers).toEqual({ ok: true, detail: { consuming: { offer: 1, order: 1, seat: 1, service: 1 } } });
+
+    // The worker's own endpoints, on WORKER_PORT.
+    expect(await (await fetch(`${started.monitoringUrl}/live`)).json()).toEqual({ status: 'ok' });
+    const workerReady = await fetch(`${started.monitoringUrl}/ready`);
+    expect(workerReady.status).toBe(200);
+    expect(Object.keys(((await workerReady.json()) as { checks: object }).checks)).toEqual(['workers', 'orders', 'downstream', 'running']);
 
     const served = await postXml(`${gw.url}/api/v1/ndc/AirShopping`, body);
     expect(served.status, served.text.slice(0, 1000)).toBe(200);
     expect(served.text).toMatch(/<(?:\w+:)?Offer\b/);
+    const metrics = await (await fetch(`${started.monitoringUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^ndc_worker_jobs_total\{command="offer\.shop",outcome="ok"\} 1$/m);
 
     worker.kill('SIGKILL');
     worker = undefined;

@@ -52,16 +52,16 @@ describe('loadConfig: GATEWAY_PROFILE', () => {
   });
 });
 
-describe('loadConfig: SHUTDOWN_GRACE_MS', () => {
-  it('defaults to 15 s', () => {
-    expect(loadConfig({}).shutdownGraceMs).toBe(15_000);
+describe('loadConfig: SHUTDOWN_GRACE_MS and WORKER_PORT', () => {
+  it('defaults to 15 s and port 8081', () => {
+    expect(loadConfig({})).toMatchObject({ shutdownGraceMs: 15_000, workerPort: 8081 });
   });
 
-  it('takes a longer one', () => {
-    expect(loadConfig({ SHUTDOWN_GRACE_MS: '30000' }).shutdownGraceMs).toBe(30_000);
+  it('takes both, port 0 included', () => {
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '30000', WORKER_PORT: '0' })).toMatchObject({ shutdownGraceMs: 30_000, workerPort: 0 });
   });
 
-  it.each([['SHUTDOWN_GRACE_MS', '10'], ['SHUTDOWN_GRACE_MS', 'soon']])('refuses %s=%s', (name, value) => {
+  it.each([['SHUTDOWN_GRACE_MS', '10'], ['SHUTDOWN_GRACE_MS', 'soon'], ['WORKER_PORT', '70000']])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });
 });
