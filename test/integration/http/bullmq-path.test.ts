@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
 import { REDIS_URL } from '../../support/paths.ts';
 import { listSamples, moveDatesIntoFuture } from '../../support/samples.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const sample = listSamples('21.3', ['AirShoppingRQ']).find((s) => s.name.includes('flexible_fares'))!;
 const body = moveDatesIntoFuture(readFileSync(sample.file, 'utf8'));
@@ -38,10 +39,6 @@ function startWorkerProcess(env: Record<string, string>): Promise<{ child: Child
 async function readiness(url: string): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; detail?: unknown }> } }> {
   const response = await fetch(`${url}/api/v1/monitoring/ready`);
   return { status: response.status, body: await response.json() as never };
-}
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 describe('the BullMQ path on the real Redis', () => {

@@ -2,16 +2,13 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, TEST_DATABASE_URL, type RunningGateway } from '../../support/start-gateway.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 type Report = { status: string; checks: Record<string, { ok: boolean; detail?: Record<string, unknown> }> };
 
 async function probe(gw: RunningGateway, path: 'live' | 'ready' | 'health'): Promise<{ status: number; body: Report }> {
   const response = await fetch(`${gw.url}/api/v1/monitoring/${path}`);
   return { status: response.status, body: await response.json() as Report };
-}
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /** A TCP proxy to PostgreSQL that hangs up on every connection until it is let through: a database not up yet. */

@@ -6,15 +6,17 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { Queue } from 'bullmq';
-import pg from 'pg';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceAirline, type ReferenceAirline } from '../../../src/airline/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { buildDist } from '../../support/build-dist.ts';
 import { startDelayingProxy, type DelayingProxy } from '../../support/delaying-proxy.ts';
 import { REDIS_URL, SCHEMA_PATH } from '../../support/paths.ts';
+import { freePort } from '../../support/ports.ts';
 import { listSamples, moveDatesIntoFuture } from '../../support/samples.ts';
-import { TEST_DATABASE_URL } from '../../support/start-gateway.ts';
+import { dropSchema, TEST_DATABASE_URL } from '../../support/start-gateway.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 /**
  * SIGTERM to the process `npm start` and the Docker image run (`node dist/main.js`, built here as
@@ -28,15 +30,6 @@ const sample = listSamples('21.3', ['AirShoppingRQ']).find((s) => s.name.include
 const body = moveDatesIntoFuture(readFileSync(sample.file, 'utf8'));
 const FAMILIES = ['offer', 'order', 'seat', 'service'];
 const CLIENTS = 8;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether something can listen on the port again: nothing of the stopped gateway holds it. */
 function isFree(port: number): Promise<boolean> {
@@ -54,10 +47,6 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 /** One client's request: its answer, or how the connection failed. */
@@ -140,11 +129,7 @@ describe.each([1, 2])('SIGTERM to node dist/main.js under load, GATEWAY_PROCESSE
     }
     await proxy?.close();
     await airline?.close();
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-    const { Redis } = await import('ioredis');
+    await dropSchema(TEST_DATABASE_URL, schema);
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);

@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist } from '../../support/build-dist.ts';
 import { REDIS_URL, SCHEMA_PATH } from '../../support/paths.ts';
-import { TEST_DATABASE_URL } from '../../support/start-gateway.ts';
+import { freePort, takePort } from '../../support/ports.ts';
+import { dropSchema, TEST_DATABASE_URL } from '../../support/start-gateway.ts';
 
 /**
  * What the compiled entry points (`node dist/main.js`, `node dist/worker-main.js`) say when they
@@ -34,29 +33,13 @@ async function run(script: string, env: Record<string, string>): Promise<Run> {
   return { code, stderr, stdout };
 }
 
-/** A port something else already listens on. */
-async function takenPort(): Promise<{ port: number; server: Server }> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { port: (server.address() as { port: number }).port, server };
-}
-
-async function freePort(): Promise<number> {
-  const { port, server } = await takenPort();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** The order store of the one gateway that gets as far as opening it (PORT taken). */
 const SCHEMA = `test_${randomUUID().replaceAll('-', '')}`;
 
 describe('a start that is refused', () => {
   beforeAll(buildDist, 120_000);
   afterAll(async () => {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-    await client.end();
+    await dropSchema(TEST_DATABASE_URL, SCHEMA);
   });
 
   it('lists everything the production profile misses in one message', async () => {
@@ -98,7 +81,7 @@ describe('a start that is refused', () => {
     ['PORT', 'dist/main.js'],
     ['WORKER_PORT', 'dist/worker-main.js'],
   ])('names %s when its port is in use', async (setting, script) => {
-    const taken = await takenPort();
+    const taken = await takePort();
     try {
       const env: Record<string, string> = {
         PORT: String(await freePort()), AIRLINE_PORT: String(await freePort()), PAYMENT_PORT: String(await freePort()), WORKER_PORT: String(await freePort()),

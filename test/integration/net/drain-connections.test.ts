@@ -3,6 +3,7 @@ import { Agent, createServer, request, type IncomingMessage, type Server } from 
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { trackConnections, type ConnectionDrainOptions } from '../../../src/net/drain-connections.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 interface Answer {
   readonly status: number;
@@ -50,10 +51,6 @@ async function startServer(options: ConnectionDrainOptions = {}) {
     req.end();
   });
   return { server, drain, get, connect, waiting };
-}
-
-async function waitFor(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe('trackConnections: drain', () => {

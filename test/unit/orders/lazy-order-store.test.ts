@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log/logger.ts';
 import { createLazyOrderStore } from '../../../src/orders/index.ts';
 import type { OrderStore } from '../../../src/orders/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 /** Stores whose migrate fails the first `failures` times (as PostgreSQL that is not up yet would), counting what was opened and closed. */
 function flakyStores(failures: number): { open: () => OrderStore; opened: number; closed: number; migrated: number } {
@@ -21,10 +22,6 @@ function flakyStores(failures: number): { open: () => OrderStore; opened: number
     } as unknown as OrderStore;
   };
   return Object.assign(counts, { open });
-}
-
-async function waitFor(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe('createLazyOrderStore', () => {
