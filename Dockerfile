@@ -32,8 +32,11 @@ COPY fixtures ./fixtures
 # Runs as the unprivileged user of the node image; the code is root's and read-only to it.
 USER node
 EXPOSE 8080
-# node is PID 1 and handles SIGTERM itself (requests in flight are answered before it exits);
+# node is PID 1 and handles SIGTERM itself (requests in flight are answered and jobs finished
+# before it exits, within SHUTDOWN_GRACE_MS: stop it with a longer timeout, `docker stop --time 20`);
 # run with `--init` (compose: `init: true`) so that a cluster's processes are reaped as well.
+# NODE_ENV=production: it refuses to start while a simulator or a per-process store would stand in.
+# Liveness: a process that answers is left running; readiness (/ready) is for load balancers.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/api/v1/monitoring/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/api/v1/monitoring/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/main.js"]

@@ -276,7 +276,7 @@ async function runWithGateways(gateways: number, body: string, airlineUrl: strin
   const env: NodeJS.ProcessEnv = {
     PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MAPPINGS_WATCH: 'false', NDC_SCHEMA_PATH: SCHEMA_PATH,
     NDC_VERSIONS: values.versions, QUEUE_PREFIX: prefix, REDIS_URL, AIRLINE_URL: airlineUrl, PAYMENT_URL: paymentUrl,
-    DATABASE_URL, DATABASE_SCHEMA: schema, RUN_WORKERS: 'false', GATEWAY_PROCESSES: String(gateways),
+    DATABASE_URL, DATABASE_SCHEMA: schema, RUN_WORKERS: 'false', GATEWAY_PROCESSES: String(gateways), WORKER_PORT: '0',
   };
   const profileDir = resolve(`bench-results/profiles-${gateways}`);
   const profileArgs = (name: string): string[] => (values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : []);

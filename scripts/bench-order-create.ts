@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const common = { LOG_LEVEL: values['log-level'], HOST: '127.0.0.1', AIRLINE_PORT: String(airlinePort), PAYMENT_PORT: String(paymentPort) };
   const orderEnv = {
     ...common, AIRLINE_URL: airlineUrl, PAYMENT_URL: paymentUrl, REDIS_URL: values.redis, QUEUE_PREFIX: prefix,
-    DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, WORKER_CONCURRENCY: String(concurrency),
+    DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, WORKER_CONCURRENCY: String(concurrency), WORKER_PORT: '0',
   };
   const services: Service[] = [];
   const admin = new pg.Client({ connectionString: values.database });

@@ -3,7 +3,8 @@ import type { Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
-import { createAirlineClient, createPaymentClient, type PaymentClient } from './downstream/index.ts';
+import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
+import { checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
@@ -21,6 +22,11 @@ export interface Gateway {
   readonly clients: ClientRegistry;
   /** The payment service: tokenises cards at the edge; order handlers authorise and refund with it. */
   readonly payment: PaymentClient;
+  /**
+   * The first step of a shutdown: readiness fails from now on, so load balancers send no more
+   * work, while everything keeps serving what is in flight until `close()`.
+   */
+  markStopping(): void;
   /**
    * Reloads the mapping files (what the watcher, SIGHUP and the admin route do). Requests already
    * running finish with the mappings they started with. Never throws: a broken file keeps the old
@@ -44,8 +50,10 @@ export interface GatewayOptions {
  * Builds the gateway. What is served is data: the mappings decide which messages exist, and the
  * XSDs and models of exactly those messages are made ready, at start-up and whenever a reload maps
  * a new one (the first message of a version compiles that version's one schema per namespace).
- * Connects the queue (and, with Redis and RUN_WORKERS, starts workers in this process), and
- * reloads mappings on file changes (MAPPINGS_WATCH), SIGHUP and `POST /api/v1/admin/mappings/reload`.
+ * Connects the queue (and, with Redis and RUN_WORKERS, starts workers in this process), opens and
+ * migrates the order store (resolving once the first attempt settled; a failed one is retried in
+ * the background while readiness says why), and reloads mappings on file changes (MAPPINGS_WATCH),
+ * SIGHUP and `POST /api/v1/admin/mappings/reload`.
  */
 export async function createGateway(config: Config, logger: Logger, options: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
@@ -62,10 +70,11 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     logger,
     prepare: (next) => prepareServedMessages(next, served),
   });
-  const airline = createAirlineClient({ baseUrl: options.airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
-  const paymentUrl = options.paymentUrl ?? config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
-  const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
+  const downstreams = createDownstreamClients(config, logger, options);
+  const { airline, payment } = downstreams;
   const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
+  // Opens while the rest starts; PGlite takes seconds, and no order should be the first to pay it.
+  const storeStarted = store.start();
   const queueOptions = {
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
@@ -86,6 +95,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     return { ...result, served: listServedMessages(mappings.current(), served) };
   };
 
+  let stopping = false;
   const app = createApp({
     deps,
     logger,
@@ -102,10 +112,10 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
         },
       }),
       queue: async () => ({ ok: await queue.isReady(), detail: { transport: config.redisUrl ? 'bullmq' : 'in-process' } }),
-      downstream: async () => {
-        const [airlineUp, paymentUp] = await Promise.all([airline.isReachable(), payment.isReachable()]);
-        return { ok: airlineUp && paymentUp, detail: { airline: { url: options.airlineUrl, reachable: airlineUp }, payment: { url: paymentUrl, reachable: paymentUp } } };
-      },
+      workers: checkWorkers(() => queue.workerCounts()),
+      orders: checkOrderStore(store, config.databaseUrl ? 'postgresql' : 'pglite'),
+      downstream: checkDownstreams(downstreams),
+      running: checkRunning(() => stopping),
     },
     admin: { reloadMappings },
     orders: store,
@@ -116,8 +126,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     : undefined;
   const onSighup = (): void => void reloadMappings('SIGHUP');
   process.on('SIGHUP', onSighup);
+  await storeStarted;
 
-  logger.info({ ms: Math.round(performance.now() - started), compiled: schemas.compiledCount, schemas: schemas.schemaCount, failures: schemas.failures.length, queue: config.redisUrl ? 'bullmq' : 'in-process' }, 'gateway ready');
+  logger.info({ ms: Math.round(performance.now() - started), compiled: schemas.compiledCount, schemas: schemas.schemaCount, failures: schemas.failures.length, queue: config.redisUrl ? 'bullmq' : 'in-process', ordersOpen: store.opening().open }, 'gateway ready');
 
   return {
     app,
@@ -125,13 +136,16 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     clients,
     payment,
     reloadMappings,
+    markStopping() {
+      stopping = true;
+    },
     async close() {
+      stopping = true;
       process.off('SIGHUP', onSighup);
       await watcher?.close();
       await workers?.close();
       await queue.close();
-      await airline.close();
-      await payment.close();
+      await downstreams.close();
       await store.close();
       schemas.dispose();
     },

@@ -1,12 +1,17 @@
-import cluster from 'node:cluster';
-import type { Server } from 'node:http';
+import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:http';
 import { loadConfig, type Config } from './config/config.ts';
+import { assertDeployable } from './config/deployment-check.ts';
 import { createServiceLogger, type Logger } from './log/logger.ts';
 import { createReferenceAirline } from './airline/index.ts';
 import { ClientsFileError } from './auth/index.ts';
 import { createReferencePaymentService } from './payment/index.ts';
 import { createGateway } from './gateway.ts';
+import { exitOnStartFailure } from './lifecycle/exit-on-start-failure.ts';
+import { stopOnSignal } from './lifecycle/stop-on-signal.ts';
 import { serveClusterMetrics } from './metrics/cluster-metrics.ts';
+import { trackConnections } from './net/drain-connections.ts';
+import { listenNaming, listenServer } from './net/listen.ts';
 
 /** The downstream services the gateway talks to, and what to close of the ones started here. */
 interface Downstreams {
@@ -24,14 +29,14 @@ async function startDownstreams(config: Config, logger: Logger): Promise<Downstr
   let airlineUrl = config.airlineUrl;
   if (!airlineUrl) {
     const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger: logger.child({ component: 'reference-airline' }) });
-    airlineUrl = (await reference.listen(config.airlinePort, '127.0.0.1')).url;
+    airlineUrl = (await listenNaming(reference.listen(config.airlinePort, '127.0.0.1'), 'AIRLINE_PORT', config.airlinePort, '127.0.0.1')).url;
     started.push(reference);
     logger.info({ url: airlineUrl }, 'reference airline listening');
   }
   let paymentUrl = config.paymentUrl;
   if (!paymentUrl) {
     const reference = createReferencePaymentService({ logger: logger.child({ component: 'reference-payment-service' }) });
-    paymentUrl = (await reference.listen(config.paymentPort, '127.0.0.1')).url;
+    paymentUrl = (await listenNaming(reference.listen(config.paymentPort, '127.0.0.1'), 'PAYMENT_PORT', config.paymentPort, '127.0.0.1')).url;
     started.push(reference);
     logger.info({ url: paymentUrl }, 'reference payment service listening');
   }
@@ -44,34 +49,32 @@ async function startDownstreams(config: Config, logger: Logger): Promise<Downstr
   };
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT. */
-function onStopSignal(stop: (signal: string) => Promise<void>): void {
-  let stopping = false;
-  const handle = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    void stop(signal);
-  };
-  process.on('SIGTERM', () => handle('SIGTERM'));
-  process.on('SIGINT', () => handle('SIGINT'));
-}
-
-/** One gateway process: the HTTP edge (and, with Redis and RUN_WORKERS, workers) on PORT. */
+/**
+ * One gateway process: the HTTP edge (and, with Redis and RUN_WORKERS, workers) on PORT. On
+ * SIGTERM or SIGINT it reports not ready, stops accepting connections, answers every request in
+ * flight, lets its workers finish their jobs, closes the queue and the stores, and exits, within
+ * SHUTDOWN_GRACE_MS.
+ */
 async function runGateway(config: Config, logger: Logger): Promise<void> {
   const downstreams = await startDownstreams(config, logger);
   const gateway = await createGateway(config, logger, { airlineUrl: downstreams.airlineUrl, paymentUrl: downstreams.paymentUrl });
-  const server: Server = gateway.app.listen(config.port, config.host, () => {
-    logger.info({ port: config.port, host: config.host, versions: config.versions, pid: process.pid }, 'NDC gateway listening');
-  });
+  const server = createServer(gateway.app);
   server.requestTimeout = config.requestTimeoutMs + 5_000;
   server.headersTimeout = Math.min(60_000, config.requestTimeoutMs + 5_000);
+  const connections = trackConnections(server);
+  await listenServer(server, config.port, config.host, 'PORT');
+  logger.info({ port: config.port, host: config.host, versions: config.versions, pid: process.pid }, 'NDC gateway listening');
 
-  onStopSignal(async (signal) => {
-    logger.info({ signal }, 'shutting down');
-    server.close();
-    await gateway.close();
-    await downstreams.close();
-    process.exit(0);
+  stopOnSignal({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    remaining: () => ({ requestsInFlight: connections.inFlight, connections: connections.connections }),
+    async stop() {
+      gateway.markStopping();
+      await connections.drain();
+      await gateway.close();
+      await downstreams.close();
+    },
   });
 }
 
@@ -80,7 +83,8 @@ async function runGateway(config: Config, logger: Logger): Promise<void> {
  * then forks that many gateway processes, which share the port through node:cluster, and sums
  * their metrics for whichever of them a scrape reaches. A gateway
  * process that dies is replaced; one that dies before it ever listened stops the whole start, so
- * a bad setting does not loop.
+ * a bad setting does not loop. SIGTERM or SIGINT is passed to every gateway process, and the
+ * primary exits once each has stopped (code 1 if one did not stop cleanly).
  */
 async function runPrimary(config: Config, logger: Logger): Promise<void> {
   const downstreams = await startDownstreams(config, logger);
@@ -92,31 +96,45 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
     if (stopping) return;
     if (!listening.has(worker.id)) {
       logger.fatal({ pid: worker.process.pid, code, signal }, 'a gateway process failed to start; stopping');
-      void stop(1);
+      void stop().then(() => process.exit(1));
       return;
     }
     logger.error({ pid: worker.process.pid, code, signal }, 'a gateway process died; starting another');
     cluster.fork(env);
   });
 
-  const stop = async (exitCode: number): Promise<void> => {
+  const running = (): Worker[] => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined && !worker.isDead()) as Worker[];
+  /** Stops every gateway process and waits for each; 1 when one did not exit cleanly. */
+  const stop = async (): Promise<number> => {
     stopping = true;
-    const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
-    await Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
-      if (worker.isDead()) return resolve();
-      worker.once('exit', () => resolve());
+    const codes = await Promise.all(running().map((worker) => new Promise<number>((resolve) => {
+      worker.once('exit', (code: number | null) => resolve(code === 0 ? 0 : 1));
       worker.process.kill('SIGTERM');
     })));
     await downstreams.close();
-    process.exit(exitCode);
+    return Math.max(0, ...codes);
   };
-  onStopSignal(async (signal) => {
-    logger.info({ signal }, 'shutting down gateway processes');
-    await stop(0);
+  stopOnSignal({
+    logger,
+    // Each gateway process keeps to SHUTDOWN_GRACE_MS itself; this bounds a process that hangs anyway.
+    graceMs: config.shutdownGraceMs + 5_000,
+    stop,
+    remaining: () => ({ processes: running().map((worker) => worker.process.pid) }),
+    onTimeout: () => {
+      for (const worker of running()) worker.process.kill('SIGKILL');
+    },
   });
   serveClusterMetrics();
   for (let i = 0; i < config.gatewayProcesses; i++) cluster.fork(env);
   logger.info({ processes: config.gatewayProcesses, port: config.port }, 'gateway processes starting');
+}
+
+/** The embedded demo serves anyone who reaches it as the demo client: say so, and where it listens. */
+function warnOfDemo(config: Config, logger: Logger): void {
+  const loopback = config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost';
+  logger.warn({ host: config.host, port: config.port }, loopback
+    ? 'embedded demo: no CLIENTS_FILE, so every caller is the demo client; listening on this machine only (set HOST to listen elsewhere)'
+    : 'embedded demo: no CLIENTS_FILE, so every caller is the demo client, and HOST lets other machines reach it');
 }
 
 /**
@@ -127,14 +145,12 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertDeployable(config, 'gateway');
   const logger = await createServiceLogger(config);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  if (cluster.isPrimary && !config.clientsFile) warnOfDemo(config, logger);
   if (config.gatewayProcesses > 1 && cluster.isPrimary) await runPrimary(config, logger);
   else await runGateway(config, logger);
 }
 
-main().catch((error: unknown) => {
-  // A bad CLIENTS_FILE is the operator's to fix: its message says where, a stack trace adds nothing.
-  console.error(error instanceof ClientsFileError ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartFailure(error, ClientsFileError));

@@ -1,46 +1,45 @@
-import { loadCommandValidator } from './commands/command-validator.ts';
+import { createServer, type RequestListener } from 'node:http';
 import { loadConfig } from './config/config.ts';
+import { assertDeployable } from './config/deployment-check.ts';
+import { exitOnStartFailure } from './lifecycle/exit-on-start-failure.ts';
+import { stopOnSignal } from './lifecycle/stop-on-signal.ts';
 import { createServiceLogger } from './log/logger.ts';
-import { createAirlineClient, createPaymentClient } from './downstream/index.ts';
-import { startBullmqWorkers } from './queue/index.ts';
-import { createWorkerHandlers } from './worker/index.ts';
+import { trackConnections } from './net/drain-connections.ts';
+import { listenServer } from './net/listen.ts';
+import { createWorkerService } from './worker-service.ts';
 
 /**
  * `npm run worker`: BullMQ workers on their own, so they can be scaled across machines. Needs
- * REDIS_URL, AIRLINE_URL, PAYMENT_URL and, for orders shared with other processes, DATABASE_URL.
+ * REDIS_URL and DATABASE_URL (and, in production, AIRLINE_URL and PAYMENT_URL). Serves its own
+ * live, ready and metrics endpoints on WORKER_PORT. On SIGTERM or SIGINT it reports not ready,
+ * lets the running jobs finish, closes its clients and the order store, and exits, within
+ * SHUTDOWN_GRACE_MS.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertDeployable(config, 'worker');
   const logger = (await createServiceLogger(config)).child({ role: 'worker' });
-  if (!config.redisUrl) throw new Error('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
-  const airlineUrl = config.airlineUrl ?? `http://127.0.0.1:${config.airlinePort}`;
-  const airline = createAirlineClient({ baseUrl: airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
-  const paymentUrl = config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
-  const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
-  const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: loadCommandValidator(config.commandSchemasPath).commands });
-  const workers = await startBullmqWorkers({
-    redisUrl: config.redisUrl,
-    prefix: config.queuePrefix,
-    concurrency: config.workerConcurrency,
-    resultInlineMaxBytes: config.resultInlineMaxBytes,
-    resultTtlSeconds: config.resultTtlSeconds,
-    lockMs: config.queueLockMs,
-    handlers,
-    logger,
-  });
-  logger.info({ airlineUrl, concurrency: config.workerConcurrency }, 'workers running');
-  const stop = async (): Promise<void> => {
-    await workers.close();
-    await airline.close();
-    await payment.close();
-    await store.close();
-    process.exit(0);
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  // The port first: one that is taken stops the start before any worker could take a job.
+  let serve: RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
   };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  const server = createServer((req, res) => serve(req, res));
+  const connections = trackConnections(server);
+  await listenServer(server, config.workerPort, config.host, 'WORKER_PORT');
+  const { port } = server.address() as { port: number };
+  logger.info({ port, host: config.host, pid: process.pid }, 'worker monitoring listening');
+  const service = await createWorkerService(config, logger);
+  serve = service.app;
+  stopOnSignal({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    async stop() {
+      service.markStopping();
+      await service.close();
+      await connections.drain();
+    },
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartFailure(error));

@@ -9,7 +9,11 @@ import { Ajv } from 'ajv';
 export interface Config {
   /** HTTP port of the gateway. @defaultValue 8080 */
   readonly port: number;
-  /** @defaultValue '0.0.0.0' */
+  /**
+   * Address the gateway (and the worker's monitoring port) listens on. The embedded demo, where
+   * anyone who reaches the port is the demo client, stays on loopback unless HOST says otherwise.
+   * @defaultValue '0.0.0.0' with CLIENTS_FILE, else '127.0.0.1'
+   */
   readonly host: string;
   /** Folder holding IATA schema packages as `<version>/<files>`. @defaultValue ../shared/iata-ndc if it exists */
   readonly schemaPath: string;
@@ -99,6 +103,18 @@ export interface Config {
    * development key of the embedded demo, which protects nothing: production must set its own.
    */
   readonly personalDataKeys: readonly PersonalDataKeySetting[] | undefined;
+  /**
+   * `production` refuses to start while a simulator or a per-process store would stand in for a real
+   * service (see `listDeploymentProblems`); `embedded` runs them. @defaultValue 'production' when NODE_ENV=production, else 'embedded'
+   */
+  readonly profile: 'embedded' | 'production';
+  /**
+   * On SIGTERM or SIGINT: how long a process may take to answer its requests in flight, let its
+   * workers finish their jobs and close its stores before it exits anyway, with code 1. @defaultValue 15000
+   */
+  readonly shutdownGraceMs: number;
+  /** Port of the live, ready and metrics endpoints of `npm run worker`; 0 picks a free one. @defaultValue 8081 */
+  readonly workerPort: number;
 }
 
 /** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
@@ -116,7 +132,7 @@ const schema = {
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
     'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort',
-    'maxRequestsInFlight'],
+    'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -166,6 +182,9 @@ const schema = {
         properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, key: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' } },
       },
     },
+    profile: { enum: ['embedded', 'production'] },
+    shutdownGraceMs: { type: 'integer', minimum: 100 },
+    workerPort: { type: 'integer', minimum: 0, maximum: 65535 },
   },
 } as const;
 
@@ -216,7 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const requestTimeoutMs = int(env.REQUEST_TIMEOUT_MS, 10_000);
   const raw: Record<string, unknown> = {
     port: int(env.PORT, 8080),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || (env.CLIENTS_FILE ? '0.0.0.0' : '127.0.0.1'),
     schemaPath: resolve(cwd, env.NDC_SCHEMA_PATH || defaultSchemaPath(cwd)),
     versions: (env.NDC_VERSIONS || '21.3,17.2,24.4,26.1').split(',').map((v) => v.trim()).filter(Boolean),
     defaultVersion: env.NDC_DEFAULT_VERSION || '21.3',
@@ -248,6 +267,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     dataDir: resolve(cwd, env.DATA_DIR || 'data/orders'),
     paymentPort: int(env.PAYMENT_PORT, 8091),
     maxRequestsInFlight: int(env.MAX_REQUESTS_IN_FLIGHT, 128),
+    profile: env.GATEWAY_PROFILE || (env.NODE_ENV === 'production' ? 'production' : 'embedded'),
+    shutdownGraceMs: int(env.SHUTDOWN_GRACE_MS, 15_000),
+    workerPort: int(env.WORKER_PORT, 8081),
   };
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');

@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { ClientRegistry } from '../auth/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import { createClientLimiter } from '../limits/client-limiter.ts';
+import { runHealthChecks } from '../health/health-report.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
@@ -47,7 +48,7 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
     app.use('/api/v1/one-order', capInFlight(refuseJson), limitRest, createOneOrderRouter({ deps, orders, authenticate, mayAdminister: (client) => client.admin }));
   }
   const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring', sendError) };
-  app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(healthChecks, deps.metrics, monitoring));
+  app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(() => runHealthChecks(healthChecks), deps.metrics, monitoring));
   if (admin) app.use('/api/v1/admin', capInFlight(sendError), authenticate, requirePermission('admin', sendError), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
     sendError(req, res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));

@@ -1,9 +1,9 @@
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { HealthReport } from '../health/health-report.ts';
 import { createMetricsReader } from '../metrics/cluster-metrics.ts';
-import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 
-/** A named readiness check; health is 200 only when every check passes. */
-export type HealthCheck = () => Promise<{ ok: boolean; detail?: unknown }>;
+export type { HealthCheck } from '../health/health-report.ts';
 
 /**
  * Who may see what. Status codes are for everyone: an orchestrator probes without a key. Health
@@ -16,27 +16,30 @@ export interface MonitoringAccess {
   readonly requireMonitoring: RequestHandler;
 }
 
-/** `GET /api/v1/monitoring/health` and `GET /api/v1/monitoring/metrics`. */
-export function createMonitoringRouter(checks: Readonly<Record<string, HealthCheck>>, metrics: GatewayMetrics, access: MonitoringAccess): Router {
+/**
+ * `GET /api/v1/monitoring/live`: the process answers (200 while it runs, stopping included).
+ * `GET /api/v1/monitoring/ready`, and `/health` as its alias: 200 only when every readiness check
+ * passes, else 503, with the checks' report for a caller `access` lets see it.
+ * `GET /api/v1/monitoring/metrics`: Prometheus, for such a caller. Without `access` (an internal
+ * port, as the worker's) every caller sees everything.
+ */
+export function createMonitoringRouter(readiness: () => Promise<HealthReport>, metrics: { readonly registry: Registry }, access?: MonitoringAccess): Router {
   const router = express.Router();
   const readMetrics = createMetricsReader(metrics.registry);
-  router.get('/health', async (req, res) => {
-    const results: Record<string, { ok: boolean; detail?: unknown }> = {};
-    await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
-        try {
-          results[name] = await check();
-        } catch (error) {
-          results[name] = { ok: false, detail: error instanceof Error ? error.message : String(error) };
-        }
-      }),
-    );
-    const ok = Object.values(results).every((r) => r.ok);
-    const status = ok ? 'ok' : 'unavailable';
-    res.status(ok ? 200 : 503).json(access.showsDetails(req) ? { status, checks: results } : { status });
+  router.get('/live', (_req, res) => {
+    res.json({ status: 'ok' });
   });
-  router.get('/metrics', access.requireMonitoring, async (_req, res) => {
+  const ready = async (req: Request, res: Response): Promise<void> => {
+    const report = await readiness();
+    const shown = !access || access.showsDetails(req) ? report : { status: report.status };
+    res.status(report.status === 'ok' ? 200 : 503).json(shown);
+  };
+  router.get('/ready', ready);
+  router.get('/health', ready);
+  const metricsRoute = async (_req: Request, res: Response): Promise<void> => {
     res.type(metrics.registry.contentType).send(await readMetrics());
-  });
+  };
+  if (access) router.get('/metrics', access.requireMonitoring, metricsRoute);
+  else router.get('/metrics', metricsRoute);
   return router;
 }

@@ -1,10 +1,5 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-/** What can be started on a port: an express app (its `listen` wraps `http.createServer`). */
-export interface Listenable {
-  listen(port: number, host: string, callback: (error?: Error) => void): Server;
-}
 
 /** One HTTP server for an app: started by `listen`, stopped (open connections too) by `close`. */
 export interface HttpListener {
@@ -18,19 +13,20 @@ export function shownHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 }
 
-export function createHttpListener(app: Listenable): HttpListener {
+/**
+ * @param app an express app, or any request listener. The server is made here rather than by
+ * express's `app.listen`, whose failure to listen (a port in use) escapes as an unhandled error event.
+ */
+export function createHttpListener(app: RequestListener): HttpListener {
   let server: Server | undefined;
   return {
-    listen(port, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        const s = app.listen(port, host, (error?: Error) => {
-          if (error) return reject(error);
-          const address = s.address() as AddressInfo;
-          resolve({ url: `http://${shownHost(host)}:${address.port}` });
-        });
-        s.keepAliveTimeout = 65_000;
-        server = s;
-      });
+    async listen(port, host = '127.0.0.1') {
+      const s = createServer(app);
+      s.keepAliveTimeout = 65_000;
+      await listenOn(s, port, host);
+      server = s;
+      const address = s.address() as AddressInfo;
+      return { url: `http://${shownHost(host)}:${address.port}` };
     },
     close() {
       const s = server;
@@ -42,4 +38,47 @@ export function createHttpListener(app: Listenable): HttpListener {
       });
     },
   };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** A server could not listen; the message is one line that names the setting to change. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+/** Turns a failed listen into a {@link ListenError} naming `setting` (e.g. PORT); other errors pass unchanged. */
+export function explainListenError(error: unknown, setting: string, port: number, host: string): unknown {
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EADDRINUSE':
+      return new ListenError(`${setting}=${port}: the port is already in use on ${host}; set ${setting} to a free port`);
+    case 'EACCES':
+      return new ListenError(`${setting}=${port}: this user may not listen on that port on ${host}; set ${setting} to a port above 1023`);
+    case 'EADDRNOTAVAIL':
+      return new ListenError(`HOST=${host}: no network interface of this machine has that address; set HOST to one of its addresses, or 0.0.0.0 for all`);
+    default:
+      return error;
+  }
+}
+
+/** Waits for `listening`; a failure names `setting` as {@link explainListenError} does. */
+export async function listenNaming<T>(listening: Promise<T>, setting: string, port: number, host: string): Promise<T> {
+  try {
+    return await listening;
+  } catch (error) {
+    throw explainListenError(error, setting, port, host);
+  }
+}
+
+/** Starts `server` listening on `port` and `host`; a failure names `setting`. */
+export function listenServer(server: Server, port: number, host: string, setting: string): Promise<void> {
+  return listenNaming(listenOn(server, port, host), setting, port, host);
 }

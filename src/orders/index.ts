@@ -39,4 +39,4 @@ export function createOrderStore(
   }
   return createPgliteOrderStore({ dataDir: config.dataDir, schema: config.databaseSchema, logger, personalData });
 }
-export { createLazyOrderStore } from './lazy-order-store.ts';
+export { createLazyOrderStore, type LazyOrderStore, type LazyOrderStoreOptions, type OrderStoreOpening } from './lazy-order-store.ts';

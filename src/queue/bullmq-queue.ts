@@ -174,6 +174,14 @@ export function createBullmqQueue(options: BullmqQueueOptions): CommandQueue {
       }
     },
 
+    async workerCounts() {
+      const result: Record<string, number> = {};
+      await Promise.all([...queues].map(async ([family, queue]) => {
+        result[family] = await queue.getWorkersCount();
+      }));
+      return result;
+    },
+
     close() {
       closed = true;
       closing ??= (async () => {

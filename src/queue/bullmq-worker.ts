@@ -28,10 +28,14 @@ export interface BullmqWorkersOptions {
   readonly resultTtlSeconds: number;
   /** Lock on a running job, and the interval of the checks for jobs whose worker died. @defaultValue 30000 */
   readonly lockMs?: number;
+  /** Told about every job that ran to an answer: its command, `ok` or the error code, and how long it took. */
+  readonly onJobDone?: (command: string, outcome: string, seconds: number) => void;
 }
 
 /** The running workers of one process. */
 export interface BullmqWorkers {
+  /** Whether every worker runs and Redis answers (the worker process's readiness probe). */
+  isReady(): Promise<boolean>;
   /** Stops taking jobs, lets active ones finish, then releases the connections. */
   close(): Promise<void>;
 }
@@ -91,6 +95,8 @@ export async function startBullmqWorkers(options: BullmqWorkersOptions): Promise
       return fail(data, jobId, new GatewayError('INTERNAL_ERROR', `No handler is registered for command ${job.name}`), jobLogger);
     }
 
+    const started = performance.now();
+    const done = (outcome: string): void => options.onJobDone?.(job.name, outcome, (performance.now() - started) / 1000);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new GatewayError('DEADLINE_EXCEEDED')), remaining);
     const onCancel = (): void => controller.abort(new GatewayError('INTERNAL_ERROR', 'The command was cancelled'));
@@ -101,11 +107,13 @@ export async function startBullmqWorkers(options: BullmqWorkersOptions): Promise
       if (controller.signal.aborted) throw controller.signal.reason;
     } catch (error) {
       if (!isGatewayError(error)) jobLogger.error({ err: error }, 'command handler failed');
+      done(isGatewayError(error) ? error.code : 'INTERNAL_ERROR');
       return fail(data, jobId, isGatewayError(error) ? error : new GatewayError('INTERNAL_ERROR'), jobLogger);
     } finally {
       clearTimeout(timer);
       cancelled?.removeEventListener('abort', onCancel);
     }
+    done('ok');
     if (replyTo === undefined) return result ?? null;
     // The answer goes to its sender; the job completes without a return value, so it is not stored twice.
     await publishReply(replyTo, { jobId, result });
@@ -124,9 +132,18 @@ export async function startBullmqWorkers(options: BullmqWorkersOptions): Promise
     return worker;
   });
 
-  async function close(): Promise<void> {
-    await Promise.allSettled(workers.map((worker) => worker.close()));
-    await client.quit().catch(() => client.disconnect());
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      await Promise.allSettled(workers.map((worker) => worker.close()));
+      await client.quit().catch(() => client.disconnect());
+    })();
+    return closing;
+  }
+
+  async function isReady(): Promise<boolean> {
+    if (closing || !workers.every((worker) => worker.isRunning())) return false;
+    return (await client.ping().catch(() => undefined)) === 'PONG';
   }
 
   try {
@@ -136,5 +153,5 @@ export async function startBullmqWorkers(options: BullmqWorkersOptions): Promise
     throw error;
   }
   logger.info({ families, concurrency: options.concurrency }, 'command workers started');
-  return { close };
+  return { isReady, close };
 }

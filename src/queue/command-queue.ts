@@ -57,6 +57,12 @@ export interface CommandQueue {
   /** Whether the transport can take commands now (readiness probe). */
   isReady(): Promise<boolean>;
   /**
+   * Workers consuming each family's commands now, for the readiness probe: a command sent to a
+   * family nobody consumes waits until its deadline. BullMQ counts the workers connected to each
+   * queue (in any process); the in-process queue is its own one worker until it closes.
+   */
+  workerCounts(): Promise<Record<string, number>>;
+  /**
    * Stops taking commands and releases connections. Work already started is never cut short:
    * the in-process queue waits for the commands it accepted; the BullMQ sender answers its
    * waiting sends with INTERNAL_ERROR at once while the workers finish the jobs.

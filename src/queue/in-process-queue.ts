@@ -170,6 +170,10 @@ export function createInProcessQueue(options: InProcessQueueOptions): CommandQue
       return !closed;
     },
 
+    async workerCounts() {
+      return Object.fromEntries([...counts.keys()].map((family) => [family, closed ? 0 : 1]));
+    },
+
     close() {
       closed = true;
       // Commands already accepted run to completion (each is bounded by its deadline).

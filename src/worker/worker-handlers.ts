@@ -1,15 +1,15 @@
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/logger.ts';
 import { createOrderHandlers, type AirlinePort, type PaymentPort } from '../orchestration/index.ts';
-import { createLazyOrderStore, createOrderStore, type OrderStore } from '../orders/index.ts';
+import { createLazyOrderStore, createOrderStore, type LazyOrderStore } from '../orders/index.ts';
 import type { HandlerRegistry } from '../queue/index.ts';
 import type { AirlineCaller } from './airline-caller.ts';
 import { createCommandHandlers } from './command-handlers.ts';
 
 export interface WorkerHandlers {
   readonly handlers: HandlerRegistry;
-  /** The order store the handlers write to; opened on first use, closed by the caller. */
-  readonly store: OrderStore;
+  /** The order store the handlers write to; the caller starts opening it (`start()`) and closes it. */
+  readonly store: LazyOrderStore;
 }
 
 /**
@@ -24,7 +24,7 @@ export function createWorkerHandlers(deps: {
   /** Commands with a schema pair in schemas/commands/. */
   readonly commands: readonly string[];
 }): WorkerHandlers {
-  const store = createLazyOrderStore(() => createOrderStore(deps.config, deps.logger));
+  const store = createLazyOrderStore(() => createOrderStore(deps.config, deps.logger), { logger: deps.logger });
   const orders = createOrderHandlers({ store, airline: deps.airline, payment: deps.payment, logger: deps.logger });
   return { handlers: createCommandHandlers({ airline: deps.airline, commands: deps.commands, handlers: orders }), store };
 }

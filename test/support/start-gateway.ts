@@ -96,7 +96,8 @@ export async function startGatewayWithClients(clients: readonly object[], env: R
   };
 }
 
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
+/** Drops an order-store schema a test made, with everything in it. */
+export async function dropSchema(connectionString: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {

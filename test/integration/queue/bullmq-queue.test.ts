@@ -176,16 +176,21 @@ describe('BullMQ command queue', () => {
 
   it('answers every waiting request from one reply subscription per sender', async () => {
     const prefix = newPrefix();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let started = 0;
     await startWorkers(prefix, {
-      'offer.shop': async (payload) => { await new Promise((resolve) => setTimeout(resolve, 50)); return payload; },
+      'offer.shop': async (payload) => { started++; await gate; return payload; },
     }, 8);
     const redis = openRedis();
     const sender = openSender(prefix);
 
     const sends = Array.from({ length: 50 }, (_, n) => sender.send(buildEnvelope('offer.shop', n, 10_000)));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Every worker slot holds a job and the other sends wait: the sender subscribed before it added any.
+    await waitFor(() => started === 8);
     const channels = await redis.pubsub('CHANNELS', `${prefix}:reply:*`) as string[];
     const subscribers = await redis.pubsub('NUMSUB', ...channels) as (string | number)[];
+    release();
     const results = await Promise.all(sends);
 
     expect(results).toEqual(Array.from({ length: 50 }, (_, n) => n));
@@ -225,6 +230,25 @@ describe('BullMQ command queue', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     release();
     await waitFor(() => finished);
+  });
+
+  it('counts the workers consuming each family, in any process, and none once they have closed', async () => {
+    const prefix = newPrefix();
+    const handlers = new Map<string, CommandHandler>([['offer.shop', async () => 'ok'], ['order.create', async () => 'ok']]);
+    const sender = createCommandQueue({ redisUrl: REDIS_URL, prefix, concurrency: 4, resultInlineMaxBytes: INLINE_MAX_BYTES, resultTtlSeconds: RESULT_TTL_SECONDS }, handlers, silent);
+    closers.push(() => sender.close());
+    // Known from the handlers before any command was sent: nobody consumes yet.
+    expect(await sender.workerCounts()).toEqual({ offer: 0, order: 0 });
+
+    const first = await startWorkers(prefix, Object.fromEntries(handlers));
+    const second = await startWorkers(prefix, Object.fromEntries(handlers));
+    await waitFor(async () => (await sender.workerCounts()).order === 2);
+    expect(await sender.workerCounts()).toEqual({ offer: 2, order: 2 });
+    await first.close();
+    await waitFor(async () => (await sender.workerCounts()).offer === 1);
+    await second.close();
+    await waitFor(async () => (await sender.workerCounts()).offer === 0);
+    expect(await sender.workerCounts()).toEqual({ offer: 0, order: 0 });
   });
 
   it('is chosen by createCommandQueue when a Redis URL is configured, with a queue per handler family', async () => {

@@ -185,6 +185,12 @@ describe.each<[string, HarnessFactory]>([
     expect(depth.order).toBe(0);
   });
 
+  it('counts one worker consuming a family it sends to', async () => {
+    const { queue } = await start({ 'offer.shop': async () => 'ok' });
+    await queue.send(buildEnvelope('offer.shop', {}));
+    expect((await queue.workerCounts()).offer).toBe(1);
+  });
+
   it('is ready while open and not after close', async () => {
     const { queue } = await start({ 'offer.shop': async () => 'ok' });
 

@@ -19,3 +19,49 @@ describe('loadConfig: GATEWAY_PROCESSES', () => {
     expect(() => loadConfig({ GATEWAY_PROCESSES: value, DATABASE_URL: 'postgres://127.0.0.1/test' })).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: HOST', () => {
+  it('keeps the embedded demo (no CLIENTS_FILE) on loopback', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+  });
+
+  it('listens on every interface once CLIENTS_FILE names the clients', () => {
+    expect(loadConfig({ CLIENTS_FILE: 'fixtures/clients/demo-clients.json' }).host).toBe('0.0.0.0');
+  });
+
+  it('takes HOST as set, with or without CLIENTS_FILE', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '127.0.0.1', CLIENTS_FILE: 'fixtures/clients/demo-clients.json' }).host).toBe('127.0.0.1');
+  });
+});
+
+describe('loadConfig: GATEWAY_PROFILE', () => {
+  it('is embedded unless NODE_ENV=production', () => {
+    expect(loadConfig({}).profile).toBe('embedded');
+    expect(loadConfig({ NODE_ENV: 'development' }).profile).toBe('embedded');
+    expect(loadConfig({ NODE_ENV: 'production' }).profile).toBe('production');
+  });
+
+  it('is set explicitly either way', () => {
+    expect(loadConfig({ GATEWAY_PROFILE: 'production' }).profile).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', GATEWAY_PROFILE: 'embedded' }).profile).toBe('embedded');
+  });
+
+  it('refuses an unknown profile', () => {
+    expect(() => loadConfig({ GATEWAY_PROFILE: 'prod' })).toThrow(ConfigError);
+  });
+});
+
+describe('loadConfig: SHUTDOWN_GRACE_MS and WORKER_PORT', () => {
+  it('defaults to 15 s and port 8081', () => {
+    expect(loadConfig({})).toMatchObject({ shutdownGraceMs: 15_000, workerPort: 8081 });
+  });
+
+  it('takes both, port 0 included', () => {
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '30000', WORKER_PORT: '0' })).toMatchObject({ shutdownGraceMs: 30_000, workerPort: 0 });
+  });
+
+  it.each([['SHUTDOWN_GRACE_MS', '10'], ['SHUTDOWN_GRACE_MS', 'soon'], ['WORKER_PORT', '70000']])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+  });
+});

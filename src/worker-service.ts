@@ -1,0 +1,73 @@
+import express, { type Express } from 'express';
+import { loadCommandValidator } from './commands/command-validator.ts';
+import { ConfigError, type Config } from './config/config.ts';
+import type { Logger } from './log/logger.ts';
+import { createDownstreamClients } from './downstream/index.ts';
+import { checkDownstreams, checkOrderStore, checkRunning } from './health/health-checks.ts';
+import { runHealthChecks } from './health/health-report.ts';
+import { createMonitoringRouter } from './http/monitoring.route.ts';
+import { createWorkerMetrics } from './metrics/worker-metrics.ts';
+import { getCommandFamily, startBullmqWorkers } from './queue/index.ts';
+import { createWorkerHandlers } from './worker/index.ts';
+
+/** BullMQ workers on their own, and the monitoring endpoints of their process. */
+export interface WorkerService {
+  /** `/api/v1/monitoring/live`, `/ready` (and `/health`) and `/metrics`, to serve on WORKER_PORT. */
+  readonly app: Express;
+  /** Readiness fails from now on; the workers keep running their jobs until `close()`. */
+  markStopping(): void;
+  /** Stops taking jobs, lets the running ones finish, then closes the clients and the order store. */
+  close(): Promise<void>;
+}
+
+/**
+ * What `npm run worker` runs: one BullMQ worker per command family, the order store (opened and
+ * migrated before the workers report ready, retried with back-off when it fails) and the
+ * downstream clients. Ready means every worker runs on a connected Redis, the order store is
+ * open and the airline and payment service answer.
+ */
+export async function createWorkerService(config: Config, logger: Logger): Promise<WorkerService> {
+  const { redisUrl } = config;
+  if (!redisUrl) throw new ConfigError('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
+  const downstreams = createDownstreamClients(config, logger);
+  const commands = loadCommandValidator(config.commandSchemasPath).commands;
+  const { handlers, store } = createWorkerHandlers({ config, logger, airline: downstreams.airline, payment: downstreams.payment, commands });
+  const storeStarted = store.start();
+  const metrics = createWorkerMetrics([...handlers.keys()]);
+  const workers = await startBullmqWorkers({
+    redisUrl,
+    prefix: config.queuePrefix,
+    concurrency: config.workerConcurrency,
+    resultInlineMaxBytes: config.resultInlineMaxBytes,
+    resultTtlSeconds: config.resultTtlSeconds,
+    lockMs: config.queueLockMs,
+    handlers,
+    logger,
+    onJobDone: (command, outcome, seconds) => metrics.observeJob(command, outcome, seconds),
+  });
+  const families = [...new Set([...handlers.keys()].map(getCommandFamily))];
+  let stopping = false;
+  const checks = {
+    workers: async () => ({ ok: await workers.isReady(), detail: { families, concurrency: config.workerConcurrency } }),
+    orders: checkOrderStore(store, config.databaseUrl ? 'postgresql' : 'pglite'),
+    downstream: checkDownstreams(downstreams),
+    running: checkRunning(() => stopping),
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api/v1/monitoring', createMonitoringRouter(() => runHealthChecks(checks), metrics));
+  await storeStarted;
+  logger.info({ airlineUrl: downstreams.airlineUrl, concurrency: config.workerConcurrency, ordersOpen: store.opening().open }, 'workers running');
+  return {
+    app,
+    markStopping() {
+      stopping = true;
+    },
+    async close() {
+      stopping = true;
+      await workers.close();
+      await downstreams.close();
+      await store.close();
+    },
+  };
+}
