@@ -213,7 +213,7 @@ describe('the embedded demo without CLIENTS_FILE', () => {
 
     const keyed = { authorization: `Bearer ${DEMO_API_KEY}` };
     const health = await (await fetch(`${gw.url}/api/v1/monitoring/health`, { headers: keyed })).json() as { checks: Record<string, unknown> };
-    expect(Object.keys(health.checks).sort()).toEqual(['downstream', 'queue', 'schemas']);
+    expect(Object.keys(health.checks).sort()).toEqual(['downstream', 'orders', 'queue', 'running', 'schemas', 'workers']);
     expect((await fetch(`${gw.url}/api/v1/monitoring/metrics`, { headers: keyed })).status).toBe(200);
   });
 });

@@ -38,7 +38,7 @@ function startWorkerProcess(env: Record<string, string>): Promise<{ child: Child
 }
 
 async function readiness(url: string): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; detail?: unknown }> } }> {
-  const response = await fetch(`${url}/api/v1/monitoring/ready`);
+  const response = await fetch(`${url}/api/v1/monitoring/ready`, { headers: { 'x-api-key': DEMO_API_KEY } });
   return { status: response.status, body: await response.json() as never };
 }
 

@@ -1,13 +1,15 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../../src/auth/index.ts';
 import { startGateway, TEST_DATABASE_URL, type RunningGateway } from '../../support/start-gateway.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 type Report = { status: string; checks: Record<string, { ok: boolean; detail?: Record<string, unknown> }> };
 
+/** A probe with the demo client's key, which may see every check's details (a monitoring client). */
 async function probe(gw: RunningGateway, path: 'live' | 'ready' | 'health'): Promise<{ status: number; body: Report }> {
-  const response = await fetch(`${gw.url}/api/v1/monitoring/${path}`);
+  const response = await fetch(`${gw.url}/api/v1/monitoring/${path}`, { headers: { 'x-api-key': DEMO_API_KEY } });
   return { status: response.status, body: await response.json() as Report };
 }
 

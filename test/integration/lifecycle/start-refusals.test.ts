@@ -51,6 +51,7 @@ describe('a start that is refused', () => {
       '  - PAYMENT_URL is not set: the built-in reference payment service, a simulator, would take the payments',
       '  - CLIENTS_FILE is not set: every caller would be the demo client',
       '  - DATABASE_URL is not set while REDIS_URL is: orders would go to the embedded store of this one process, not to one every worker shares',
+      '  - PERSONAL_DATA_KEYS is not set: contacts and identity documents would be sealed with the published development key',
     ]);
     expect(result.stdout).toBe('');
   });
