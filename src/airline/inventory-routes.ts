@@ -3,7 +3,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { ERROR_TABLE, isGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AirlineContext } from './airline-context.ts';
-import { schemaErrorDetails } from './command-schemas.ts';
+import { schemaErrorDetails } from '../contracts/schema-folders.ts';
 import { createInventory, type Inventory, type InventoryCommandName, type InventoryOptions } from './inventory.handler.ts';
 
 /**

@@ -6,7 +6,7 @@ import { createHttpListener } from '../net/listen.ts';
 import type { AirlineData } from './airline-data.ts';
 import { createAirlineContext, type AirlineContext } from './airline-context.ts';
 import type { AirlineCommandName } from './airline-types.ts';
-import { loadCommandSchemas, schemaErrorDetails } from './command-schemas.ts';
+import { COMMAND_SCHEMAS_PATH, loadSchemaFolders, schemaErrorDetails } from '../contracts/schema-folders.ts';
 import { shopOffers } from './offer-shop.handler.ts';
 import { priceOffer } from './offer-price.handler.ts';
 import { listServices } from './service-list.handler.ts';
@@ -71,7 +71,7 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
     ...(options.now ? { now: options.now } : {}),
     ...(options.offerTtlSeconds !== undefined ? { offerTtlSeconds: options.offerTtlSeconds } : {}),
   });
-  const schemas = loadCommandSchemas(options.commandSchemasPath);
+  const schemas = loadSchemaFolders([options.commandSchemasPath ?? COMMAND_SCHEMAS_PATH]);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');

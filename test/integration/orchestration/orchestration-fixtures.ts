@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
 import type { Offer, OfferShopResult, Passenger } from '../../../src/airline/airline-types.ts';
-import { loadCommandSchemas } from '../../../src/airline/command-schemas.ts';
+import { COMMAND_SCHEMAS_PATH, loadSchemaFolders } from '../../../src/contracts/schema-folders.ts';
 import type { Inventory, SegmentAvailability } from '../../../src/airline/inventory.handler.ts';
 import { createReferenceAirline } from '../../../src/airline/reference-airline.ts';
 import { createAirlineClient, type AirlineClient } from '../../../src/downstream/airline-client.ts';
@@ -26,7 +26,7 @@ let schemas: ReadonlyMap<string, ValidateFunction> | undefined;
 
 /** Asserts that a command or result (`order.create`, `order.change.result`) validates against its schema. */
 export function expectValid(name: string, value: unknown): void {
-  schemas ??= loadCommandSchemas();
+  schemas ??= loadSchemaFolders([COMMAND_SCHEMAS_PATH]);
   const validate = schemas.get(name);
   expect(validate, name).toBeDefined();
   validate?.(value);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
-import { loadCommandSchemas } from '../../../src/airline/index.ts';
+import { COMMAND_SCHEMAS_PATH, loadSchemaFolders } from '../../../src/contracts/schema-folders.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import type { Price } from '../../../src/airline/index.ts';
 import { SAMPLES_PATH } from '../../support/paths.ts';
@@ -30,7 +30,7 @@ let schemas: ReadonlyMap<string, ValidateFunction> | undefined;
 
 /** Asserts that a result validates against its result schema (ajv strict mode), showing the errors if not. */
 export function expectValidResult(command: string, result: unknown): void {
-  schemas ??= loadCommandSchemas();
+  schemas ??= loadSchemaFolders([COMMAND_SCHEMAS_PATH]);
   const validate = schemas.get(`${command}.result`);
   expect(validate, `schema for ${command}.result`).toBeDefined();
   const ok = validate?.(result);

@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { ErrorDetail } from '../errors/index.ts';
+
+/** The repository's `schemas/commands/` folder: the internal commands and their results. */
+export const COMMAND_SCHEMAS_PATH = fileURLToPath(new URL('../../schemas/commands/', import.meta.url));
+
+/** Validators of a contract, by file name without `.json` (e.g. `offer.shop`, `offer.shop.result`, `authorisation`). */
+export type SchemaSet = ReadonlyMap<string, ValidateFunction>;
+
+/**
+ * Compiles every schema of the folders once, into one ajv instance in strict mode (so the contract
+ * stays strict-clean), so that a `$ref` from one folder to another resolves by `$id`. A file name
+ * in two folders is refused: the names are the contract's vocabulary.
+ */
+export function loadSchemaFolders(folders: readonly string[]): SchemaSet {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  const ids = new Map<string, string>();
+  for (const folder of folders) {
+    for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+      const name = file.replace(/\.json$/, '');
+      if (ids.has(name)) throw new Error(`${join(folder, file)}: a schema named ${name} is already loaded from another folder`);
+      const schema = JSON.parse(readFileSync(join(folder, file), 'utf8')) as { $id?: string };
+      const id = schema.$id ?? file;
+      ajv.addSchema(schema, id);
+      ids.set(name, id);
+    }
+  }
+  const compiled = new Map<string, ValidateFunction>();
+  for (const [name, id] of ids) {
+    const fn = ajv.getSchema(id);
+    if (fn) compiled.set(name, fn);
+  }
+  return compiled;
+}
+
+/** ajv errors as the gateway's error details. */
+export function schemaErrorDetails(fn: ValidateFunction, max = 20): ErrorDetail[] {
+  return (fn.errors ?? []).slice(0, max).map((e) => {
+    const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: unknown }).additionalProperty)})` : '';
+    return { message: `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${extra}`, path: e.instancePath || '/' };
+  });
+}
