@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/index.ts';
 import type { AirlineContext } from './airline-context.ts';
-import type { Passenger, PostShoppingCommand, Segment } from './airline-types.ts';
+import type { Passenger, PostShoppingCommand, Segment } from '../contracts/airline/index.ts';
 import type { HaulPrices } from './airline-data.ts';
 import type { DatedFlight } from './flight-network.ts';
 import { verifyFlightOffer } from './offer-price.handler.ts';

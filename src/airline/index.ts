@@ -1,4 +1,4 @@
-export * from './airline-types.ts';
+export * from '../contracts/airline/index.ts';
 export { loadAirlineData, AirlineDataError, DEFAULT_DATA_PATH, type AirlineData } from './airline-data.ts';
 export { createAirlineContext, type AirlineContext, type AirlineContextOptions } from './airline-context.ts';
 export { createFlightNetwork, greatCircleKm, blockMinutes, type FlightNetwork, type DatedFlight, type Itinerary } from './flight-network.ts';

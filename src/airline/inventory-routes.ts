@@ -4,7 +4,8 @@ import { ERROR_TABLE, isGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AirlineContext } from './airline-context.ts';
 import { schemaErrorDetails } from '../contracts/schema-folders.ts';
-import { createInventory, type Inventory, type InventoryCommandName, type InventoryOptions } from './inventory.handler.ts';
+import type { InventoryCommandName } from '../contracts/airline/index.ts';
+import { createInventory, type Inventory, type InventoryOptions } from './inventory.handler.ts';
 
 /**
  * The inventory commands over HTTP, in the binding of every airline command: `POST /v1/<command>`,

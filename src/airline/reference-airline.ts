@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../log/logger.ts';
 import { createHttpListener } from '../net/listen.ts';
 import type { AirlineData } from './airline-data.ts';
 import { createAirlineContext, type AirlineContext } from './airline-context.ts';
-import type { AirlineCommandName } from './airline-types.ts';
+import type { OfferCommandName } from '../contracts/airline/index.ts';
 import { COMMAND_SCHEMAS_PATH, loadSchemaFolders, schemaErrorDetails } from '../contracts/schema-folders.ts';
 import { shopOffers } from './offer-shop.handler.ts';
 import { priceOffer } from './offer-price.handler.ts';
@@ -44,7 +44,7 @@ export interface ReferenceAirline {
 type Handler = (command: never, ctx: AirlineContext) => unknown;
 
 /** Command name → handler. A new airline command is one entry here and one schema pair. */
-const HANDLERS: Record<AirlineCommandName, Handler> = {
+const HANDLERS: Record<OfferCommandName, Handler> = {
   'offer.shop': shopOffers,
   'offer.price': priceOffer,
   'service.list': listServices,
@@ -99,7 +99,7 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
   app.post('/v1/:command', express.json({ limit: '1mb' }), (req: Request, res: Response) => {
     const name = String(req.params.command);
     const log = res.locals.log as Logger;
-    const handler = HANDLERS[name as AirlineCommandName] as Handler | undefined;
+    const handler = HANDLERS[name as OfferCommandName] as Handler | undefined;
     const validate = schemas.get(name);
     if (!handler || !validate) {
       sendError(res, 404, 'NOT_FOUND', `The airline has no command ${name}`);

@@ -1,5 +1,4 @@
-import type { OfferPriceCommand, OfferPriceResult } from '../airline/airline-types.ts';
-import type { InventoryCommandName, InventoryCommands } from '../airline/inventory.handler.ts';
+import type { InventoryCommandName, InventoryCommands, OfferPriceCommand, OfferPriceResult } from '../contracts/airline/index.ts';
 import { CARD_BRAND_CODES, type CardBrand } from '../security/card-data.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { OrderPayment } from '../orders/one-order.ts';

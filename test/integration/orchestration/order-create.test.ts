@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/airline/airline-types.ts';
+import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/contracts/airline/index.ts';
 import { COMMAND_SCHEMAS_PATH, loadSchemaFolders } from '../../../src/contracts/schema-folders.ts';
 import { deriveOrderId, type OrderCreateResult, type OrderHistoryResult, type OrderListResult } from '../../../src/orchestration/index.ts';
 import {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeatAvailabilityResult } from '../../../src/airline/airline-types.ts';
+import type { SeatAvailabilityResult } from '../../../src/contracts/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import {
   deriveOrderId, type AirlinePort, type OrderChangeResult, type OrderCreateResult, type OrderHistoryResult, type OrderListResult, type PaymentPort,

@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
 import { COMMAND_SCHEMAS_PATH, loadSchemaFolders } from '../../../src/contracts/schema-folders.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
-import type { Price } from '../../../src/airline/index.ts';
+import type { Price } from '../../../src/contracts/airline/index.ts';
 import { SAMPLES_PATH } from '../../support/paths.ts';
 
 /** A fixed "today" so dates in tests mean the same thing on every run. */
