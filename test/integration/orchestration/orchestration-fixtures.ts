@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
 import type { Offer, OfferShopResult, Passenger, SegmentAvailability } from '../../../src/contracts/airline/index.ts';
-import { COMMAND_SCHEMAS_PATH, loadSchemaFolders } from '../../../src/contracts/schema-folders.ts';
+import { COMMAND_SCHEMAS_PATH, loadSchemaFolders, type SchemaSet } from '../../../src/contracts/schema-folders.ts';
 import type { Inventory } from '../../../src/airline/inventory.handler.ts';
 import { createReferenceAirline } from '../../../src/airline/reference-airline.ts';
 import { createAirlineClient, type AirlineClient } from '../../../src/downstream/airline-client.ts';
@@ -22,7 +21,7 @@ export const silentLogger = createLogger('silent');
 export const APPROVED_CARD = '4111111111111111';
 export const DECLINED_CARD = '4000000000000002';
 
-let schemas: ReadonlyMap<string, ValidateFunction> | undefined;
+let schemas: SchemaSet | undefined;
 
 /** Asserts that a command or result (`order.create`, `order.change.result`) validates against its schema. */
 export function expectValid(name: string, value: unknown): void {
