@@ -62,7 +62,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     logger,
     prepare: (next) => prepareServedMessages(next, served),
   });
-  const airline = createAirlineClient({ baseUrl: options.airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
+  const airline = createAirlineClient({ baseUrl: options.airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger, designator: config.airlineDesignator, commandSchemasPath: config.commandSchemasPath });
   const paymentUrl = options.paymentUrl ?? config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
   const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
   const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const logger = (await createServiceLogger(config)).child({ role: 'worker' });
   if (!config.redisUrl) throw new Error('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
   const airlineUrl = config.airlineUrl ?? `http://127.0.0.1:${config.airlinePort}`;
-  const airline = createAirlineClient({ baseUrl: airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
+  const airline = createAirlineClient({ baseUrl: airlineUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger, designator: config.airlineDesignator, commandSchemasPath: config.commandSchemasPath });
   const paymentUrl = config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
   const payment = createPaymentClient({ baseUrl: paymentUrl, timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger });
   const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: loadCommandValidator(config.commandSchemasPath).commands });

@@ -47,6 +47,7 @@ export function createDownstreamSteps(deps: ResolvedDeps): DownstreamSteps {
   const retrying = <T>(scope: CallScope, action: () => Promise<T>): Promise<T> =>
     withRetries(action, { retries: deps.transientRetries, backoffMs: deps.retryBackoffMs, deadline: scope.deadline });
 
+  // Airline answers reach here only after the airline client checked them against their result schema.
   return {
     async priceOffer(command, scope) {
       const result = await retrying(scope, () => deps.airline.call('offer.price', command, scope)) as OfferPriceResult;
