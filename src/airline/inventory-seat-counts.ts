@@ -72,6 +72,17 @@ export function takeItem(state: InventoryState, booking: Booking, item: Pick<Sto
   if (seat) state.assignedSeats.set(`${seat.segmentId}:${seat.row}${seat.column}`, `${booking.orderId}/${item.itemId}`);
 }
 
+/** An item's seats counted as sold (it was issued) or held again (its issue was undone). */
+export function moveSeats(state: InventoryState, booking: Booking, item: StoredItem, to: 'sold' | 'held'): void {
+  if (item.seatsTaken === 0) return;
+  const from = to === 'sold' ? 'held' : 'sold';
+  for (const segmentId of item.segmentIds) {
+    const entry = countsOf(state, segmentOf(booking, segmentId));
+    entry[from] -= item.seatsTaken;
+    entry[to] += item.seatsTaken;
+  }
+}
+
 export function freeItem(state: InventoryState, booking: Booking, item: StoredItem, from: 'HELD' | 'ISSUED'): void {
   if (item.seatsTaken > 0) {
     for (const segmentId of item.segmentIds) {

@@ -3,8 +3,8 @@ import type {
 } from '../contracts/airline/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import { expireHolds, expireHoldsOf } from './inventory-holds.ts';
-import { countsOf, freeItem } from './inventory-seat-counts.ts';
-import { bookingOf, fingerprintOf, iso, nowMs, refuse, remember, replayOf, segmentOf, type InventoryState } from './inventory-state.ts';
+import { freeItem, moveSeats } from './inventory-seat-counts.ts';
+import { bookingOf, fingerprintOf, iso, nowMs, refuse, remember, replayOf, type InventoryState } from './inventory-state.ts';
 
 /**
  * inventory.issue, inventory.void and inventory.cancel: held items issued (one e-ticket per
@@ -50,13 +50,7 @@ export function issue(state: InventoryState, command: InventoryIssueCommand): In
     for (const paxId of item.paxIds) documents.push({ type: 'EMD', number: nextDocumentNumber(state), paxId, itemIds: [item.itemId], status: 'ISSUED', issuedAt });
   }
   for (const item of toIssue) {
-    if (item.seatsTaken > 0) {
-      for (const segmentId of item.segmentIds) {
-        const entry = countsOf(state, segmentOf(booking, segmentId));
-        entry.held -= item.seatsTaken;
-        entry.sold += item.seatsTaken;
-      }
-    }
+    moveSeats(state, booking, item, 'sold');
     item.status = 'ISSUED';
   }
   booking.documents.push(...documents);
@@ -83,13 +77,7 @@ export function voidIssue(state: InventoryState, command: InventoryVoidCommand):
   for (const itemId of earlier.issued) {
     const item = booking.items.get(itemId);
     if (item?.status !== 'ISSUED') continue;
-    if (item.seatsTaken > 0) {
-      for (const segmentId of item.segmentIds) {
-        const entry = countsOf(state, segmentOf(booking, segmentId));
-        entry.sold -= item.seatsTaken;
-        entry.held += item.seatsTaken;
-      }
-    }
+    moveSeats(state, booking, item, 'held');
     item.status = 'HELD';
     restored.push(itemId);
     const record = state.holds.get(item.holdId);

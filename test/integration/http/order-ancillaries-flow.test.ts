@@ -28,13 +28,8 @@ interface ShopResult {
   journeys: { journeyId: string; segmentIds: string[] }[];
 }
 
-interface SeatChoice {
-  readonly offerId: string;
-  readonly offerItemId: string;
-  readonly segmentId: string;
-  readonly row: string;
-  readonly column: string;
-}
+/** A seat of the seat map, and the a-la-carte offer item that sells it. */
+type SeatChoice = Readonly<Record<'offerId' | 'offerItemId' | 'segmentId' | 'row' | 'column', string>>;
 
 function message21(root: string, request: string, messageId?: string): string {
   const payload = messageId ? `\n  <PayloadAttributes><c:CorrelationID>${messageId}</c:CorrelationID><c:VersionNumber>21.3</c:VersionNumber></PayloadAttributes>` : '';
