@@ -22,13 +22,6 @@ export interface OfferCommands {
 
 export type OfferCommandName = keyof OfferCommands;
 
-const OFFER_COMMAND_SET: Readonly<Record<OfferCommandName, true>> = {
-  'offer.shop': true, 'offer.price': true, 'service.list': true, 'seat.availability': true, 'order.rules': true,
-};
-
-/** The names of OfferCommands, at run time. */
-export const OFFER_COMMANDS = Object.keys(OFFER_COMMAND_SET) as readonly OfferCommandName[];
-
 /**
  * The airline's side of the order lifecycle, which the gateway's order handlers call, by name
  * (`schemas/airline/`). All are idempotent: reads, or keyed by a requestKey.
@@ -48,15 +41,6 @@ export interface InventoryCommands {
 }
 
 export type InventoryCommandName = keyof InventoryCommands;
-
-const INVENTORY_COMMAND_SET: Readonly<Record<InventoryCommandName, true>> = {
-  'inventory.hold': true, 'inventory.release': true, 'inventory.issue': true, 'inventory.void': true, 'inventory.cancel': true,
-  'inventory.refund-quote': true, 'inventory.reprice': true, 'inventory.services': true, 'inventory.seats': true,
-  'inventory.availability': true, 'inventory.booking': true,
-};
-
-/** The names of InventoryCommands, at run time. */
-export const INVENTORY_COMMANDS = Object.keys(INVENTORY_COMMAND_SET) as readonly InventoryCommandName[];
 
 /** Every command of the airline contract, by name. */
 export type AirlineCommands = OfferCommands & InventoryCommands;

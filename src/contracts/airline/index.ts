@@ -9,5 +9,4 @@ export type * from './inventory-ticketing-types.ts';
 export type * from './inventory-quote-types.ts';
 export type * from './inventory-query-types.ts';
 export type * from './airline-commands.ts';
-export { INVENTORY_COMMANDS, OFFER_COMMANDS } from './airline-commands.ts';
 export { loadAirlineContract, AIRLINE_SCHEMAS_PATH, type AirlineContract, type AirlineContractOptions } from './airline-contract.ts';
