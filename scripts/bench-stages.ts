@@ -5,8 +5,8 @@
  *   npx tsx scripts/bench-stages.ts [--request fixtures/bench/air-shopping-1adt-oneway.xml] [--offers 0] [--iterations 300]
  *
  * The request goes through parse, request XSD and request mapping; the command goes to the
- * reference airline (started here, on a free port) once; its result then goes through result
- * validation, response mapping, the compiled writer and the response XSD check, each timed alone
+ * reference airline (started here, on a free port) once; its result then goes through the result
+ * schema check the airline client makes where the answer enters the gateway, response mapping, the compiled writer and the response XSD check, each timed alone
  * with process.cpuUsage (medians of 5 batches). `--offers N` repeats the airline's offers (with new
  * ids) until the result has N, for the large-answer case; then memory before and after is shown too.
  */
@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createReferenceAirline } from '../src/airline/index.ts';
 import { loadCommandValidator } from '../src/commands/command-validator.ts';
+import { loadAirlineContract } from '../src/contracts/airline/index.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { applyMapping, loadMappingRegistry } from '../src/mapping/index.ts';
 import { NDC_VERSIONS } from '../src/ndc/ndc-versions.ts';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   const schemas = createSchemaRegistry({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, versions: config.versions, messages: [] });
   const models = createSchemaModels(schemas);
   const commands = loadCommandValidator(config.commandSchemasPath);
+  const airlineContract = loadAirlineContract({ commandSchemasPath: config.commandSchemasPath });
   const mappings = await loadMappingRegistry({
     mappingsPath: config.mappingsPath, versions: config.versions,
     prepare: (next) => prepareServedMessages(next, { versions: config.versions, schemas, models, commands }),
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
     ['request XSD', () => schemas.get(version, message).validate(text)],
     ['request mapping', () => applyMapping(requestMapping, parsed.document, createMappingContext(config, facts, root.localName))],
     ['command schema', () => commands.validateCommand(requestMapping.command, command)],
-    ['result schema', () => commands.validateResult(requestMapping.command, result)],
+    ['result schema (airline client)', () => airlineContract.result(requestMapping.command)!(result)],
     ['response mapping', () => applyMapping(responseMapping, result, createMappingContext(config, facts, info.rootName(response)))],
     ['write (UTF-8)', () => writeXml(info.rootName(response), content, responseModel, info)],
     ['response XSD', () => schemas.get(version, response).validate(written)],

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { Cabin } from './airline-types.ts';
+import type { Cabin } from '../contracts/airline/index.ts';
 
 /** An airport served. Times in the schedule are local to `timeZone`. */
 export interface Airport {

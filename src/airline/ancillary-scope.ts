@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/index.ts';
 import type { AirlineContext } from './airline-context.ts';
-import type { Passenger, PostShoppingCommand, Segment } from './airline-types.ts';
+import type { Passenger, PostShoppingCommand, Segment } from '../contracts/airline/index.ts';
 import type { HaulPrices } from './airline-data.ts';
 import type { DatedFlight } from './flight-network.ts';
 import { verifyFlightOffer } from './offer-price.handler.ts';
@@ -16,8 +16,9 @@ export interface AncillaryScope {
 }
 
 /**
- * Resolves the command's offer (orders are not kept by the airline yet, so an orderId is refused),
- * narrows it to the requested segments and passengers, and checks the currency.
+ * Resolves the command's offer, narrows it to the requested segments and passengers, and checks the
+ * currency. service.list and seat.availability answer for an offer: the gateway asks for an order's
+ * services and seats with inventory.services and inventory.seats, so an orderId here is refused.
  */
 export function resolveAncillaryScope(command: PostShoppingCommand, ctx: AirlineContext): AncillaryScope {
   if (command.orderId !== undefined) {

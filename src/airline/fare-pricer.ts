@@ -1,5 +1,5 @@
 import type { AirlineData, FareFamilyData, PassengerTypeData, TaxRule } from './airline-data.ts';
-import type { Cabin } from './airline-types.ts';
+import type { Cabin } from '../contracts/airline/index.ts';
 import type { DatedFlight, FlightNetwork } from './flight-network.ts';
 import { greatCircleKm } from './flight-network.ts';
 import { addTax, type CurrencyConverter, type MinorPrice } from './money.ts';

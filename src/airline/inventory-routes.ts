@@ -1,64 +1,17 @@
 import express, { type IRouter, type Request, type Response } from 'express';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { ERROR_TABLE, isGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AirlineContext } from './airline-context.ts';
-import { schemaErrorDetails } from './command-schemas.ts';
-import { createInventory, type Inventory, type InventoryCommandName, type InventoryOptions } from './inventory.handler.ts';
+import { schemaErrorDetails } from '../contracts/schema-folders.ts';
+import type { AirlineContract, InventoryCommandName } from '../contracts/airline/index.ts';
+import { createInventory, type Inventory, type InventoryOptions } from './inventory.handler.ts';
 
 /**
  * The inventory commands over HTTP, in the binding of every airline command: `POST /v1/<command>`,
  * 200 with the result, 422 with a business code, 400 for a body that breaks the command's schema.
- * Their schemas live here, not in schemas/commands/: they are the airline's side of the order
- * lifecycle, which the gateway's orchestration calls, never commands a client sends.
+ * They are the airline's side of the order lifecycle, which the gateway's orchestration calls,
+ * never commands a client sends; their schemas are the gateway's, in schemas/airline/.
  */
-
-const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
-const idList = { type: 'array', minItems: 1, uniqueItems: true, items: id } as const;
-const requestKey = { type: 'string', minLength: 1, maxLength: 512 } as const;
-const passenger = {
-  type: 'object', additionalProperties: false, required: ['id', 'type'],
-  properties: { id, type: { type: 'string', pattern: '^[A-Z0-9]{3}$' } },
-} as const;
-const seat = {
-  type: 'object', additionalProperties: false, required: ['itemId', 'paxId', 'segmentId', 'row', 'column'],
-  properties: { itemId: id, paxId: id, segmentId: id, row: { type: 'integer', minimum: 1, maximum: 999 }, column: { type: 'string', pattern: '^[A-Z]$' } },
-} as const;
-const service = {
-  type: 'object', additionalProperties: false, required: ['itemId', 'paxIds'],
-  properties: { itemId: id, paxIds: idList, code: { type: 'string', minLength: 1, maxLength: 16 }, segmentIds: idList, offerId: id, offerItemId: id },
-} as const;
-const orderQuery = { type: 'object', additionalProperties: false, required: ['orderId'], properties: { orderId: id, itemIds: idList } } as const;
-
-/** JSON Schemas (draft-07, ajv strict) of the inventory commands. */
-export const INVENTORY_COMMAND_SCHEMAS: Readonly<Record<InventoryCommandName, object>> = {
-  'inventory.hold': {
-    type: 'object', additionalProperties: false, required: ['requestKey', 'orderId'],
-    properties: {
-      requestKey, orderId: id, offerId: id,
-      passengers: { type: 'array', minItems: 1, maxItems: 9, items: passenger },
-      flights: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['itemId', 'offerItemId'], properties: { itemId: id, offerItemId: id } } },
-      services: { type: 'array', items: service },
-      seats: { type: 'array', items: seat },
-    },
-  },
-  'inventory.release': { type: 'object', additionalProperties: false, required: ['orderId', 'requestKey'], properties: { orderId: id, requestKey } },
-  'inventory.issue': { type: 'object', additionalProperties: false, required: ['orderId', 'requestKey'], properties: { orderId: id, requestKey, itemIds: idList } },
-  'inventory.void': { type: 'object', additionalProperties: false, required: ['orderId', 'issueRequestKey'], properties: { orderId: id, issueRequestKey: requestKey } },
-  'inventory.cancel': { type: 'object', additionalProperties: false, required: ['orderId', 'requestKey'], properties: { orderId: id, requestKey, itemIds: idList } },
-  'inventory.refund-quote': orderQuery,
-  'inventory.reprice': orderQuery,
-  'inventory.services': {
-    type: 'object', additionalProperties: false, required: ['orderId'],
-    properties: { orderId: id, segmentIds: idList, paxIds: idList, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
-  },
-  'inventory.seats': {
-    type: 'object', additionalProperties: false, required: ['orderId'],
-    properties: { orderId: id, segmentIds: idList, paxIds: idList, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
-  },
-  'inventory.availability': { type: 'object', additionalProperties: false, properties: { offerId: id, orderId: id } },
-  'inventory.booking': orderQuery,
-};
 
 /** Command name → the inventory call that answers it. */
 function commandTable(inventory: Inventory): Record<InventoryCommandName, (command: never) => unknown> {
@@ -83,17 +36,17 @@ function sendError(res: Response, status: number, code: string, message: string,
 
 /**
  * Creates the airline's inventory and serves its commands on `router` (the reference airline's
- * Express app). Register before any catch-all `/v1/:command` route. Returns the inventory, so an
+ * Express app), checking each body against the contract. Register before any catch-all `/v1/:command` route. Returns the inventory, so an
  * in-process caller can read it directly.
  */
-export function registerInventoryRoutes(router: IRouter, ctx: AirlineContext, options: InventoryOptions = {}): Inventory {
+export function registerInventoryRoutes(router: IRouter, ctx: AirlineContext, contract: AirlineContract, options: InventoryOptions = {}): Inventory {
   const inventory = createInventory(ctx, options);
-  const ajv = new Ajv({ allErrors: true, strict: true });
   const table = commandTable(inventory);
   const json = express.json({ limit: '256kb' });
 
   for (const name of Object.keys(table) as InventoryCommandName[]) {
-    const validate: ValidateFunction = ajv.compile(INVENTORY_COMMAND_SCHEMAS[name]);
+    const validate = contract.command(name);
+    if (!validate) throw new Error(`The airline contract has no schema for ${name}`);
     const run = table[name];
     router.post(`/v1/${name}`, json, (req: Request, res: Response) => {
       const log = res.locals.log as Logger | undefined;

@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/index.ts';
 import type { CurrencyTable } from './airline-data.ts';
-import type { Price, TaxAmount } from './airline-types.ts';
+import type { Price, TaxAmount } from '../contracts/airline/index.ts';
 
 /**
  * Money is computed in integer minor units of the target currency, so base + taxes = total holds

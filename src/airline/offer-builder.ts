@@ -1,5 +1,5 @@
-import type { Cabin, FareFamily, Journey, OfferItem, Passenger, Segment } from './airline-types.ts';
-import { CABINS } from './airline-types.ts';
+import type { Cabin, FareFamily, Journey, OfferItem, Passenger, Segment } from '../contracts/airline/index.ts';
+import { CABINS } from '../contracts/airline/index.ts';
 import type { FareFamilyData } from './airline-data.ts';
 import type { AirlineContext } from './airline-context.ts';
 import type { PricedJourney } from './fare-pricer.ts';

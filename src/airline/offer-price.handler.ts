@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/index.ts';
 import type { AirlineContext } from './airline-context.ts';
-import type { Offer, OfferPriceCommand, OfferPriceResult } from './airline-types.ts';
+import type { Offer, OfferPriceCommand, OfferPriceResult } from '../contracts/airline/index.ts';
 import { expiryFrom, priceOfferItems, toFareFamily } from './offer-builder.ts';
 import { verifyOffer, type StoredFlightOffer } from './offer-store.ts';
 import { sumPrices, toPrice, totalMinor } from './money.ts';

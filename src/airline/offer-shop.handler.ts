@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/index.ts';
 import type { AirlineContext } from './airline-context.ts';
-import type { Cabin, Journey, Offer, OfferShopCommand, OfferShopResult, Passenger, Segment } from './airline-types.ts';
+import type { Cabin, Journey, Offer, OfferShopCommand, OfferShopResult, Passenger, Segment } from '../contracts/airline/index.ts';
 import type { FareFamilyData } from './airline-data.ts';
 import type { PricedJourney } from './fare-pricer.ts';
 import { expiryFrom, priceableJourney, priceOfferItems, toFareFamily, toJourney, toSegment } from './offer-builder.ts';

@@ -1,6 +1,6 @@
 import { createInsertionOrderedMap } from '../collections/insertion-ordered-map.ts';
 import { GatewayError } from '../errors/index.ts';
-import type { Cabin, FareFamily, Journey, Passenger, Price, Segment } from './airline-types.ts';
+import type { Cabin, FareFamily, Journey, Passenger, Price, Segment } from '../contracts/airline/index.ts';
 import type { PricedJourney } from './fare-pricer.ts';
 
 interface StoredOfferBase {

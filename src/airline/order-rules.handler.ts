@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/index.ts';
 import type { AirlineContext } from './airline-context.ts';
-import type { Cabin, FareFamily, OrderRulesCommand, OrderRulesResult, Penalty } from './airline-types.ts';
+import type { Cabin, FareFamily, OrderRulesCommand, OrderRulesResult, Penalty } from '../contracts/airline/index.ts';
 import { groupByPtc, priceOfferItems } from './offer-builder.ts';
 import { verifyFlightOffer } from './offer-price.handler.ts';
 

@@ -5,8 +5,8 @@ import { createLogger, type Logger } from '../log/logger.ts';
 import { createHttpListener } from '../net/listen.ts';
 import type { AirlineData } from './airline-data.ts';
 import { createAirlineContext, type AirlineContext } from './airline-context.ts';
-import type { AirlineCommandName } from './airline-types.ts';
-import { loadCommandSchemas, schemaErrorDetails } from './command-schemas.ts';
+import { loadAirlineContract, type OfferCommandName } from '../contracts/airline/index.ts';
+import { schemaErrorDetails } from '../contracts/schema-folders.ts';
 import { shopOffers } from './offer-shop.handler.ts';
 import { priceOffer } from './offer-price.handler.ts';
 import { listServices } from './service-list.handler.ts';
@@ -44,7 +44,7 @@ export interface ReferenceAirline {
 type Handler = (command: never, ctx: AirlineContext) => unknown;
 
 /** Command name → handler. A new airline command is one entry here and one schema pair. */
-const HANDLERS: Record<AirlineCommandName, Handler> = {
+const HANDLERS: Record<OfferCommandName, Handler> = {
   'offer.shop': shopOffers,
   'offer.price': priceOffer,
   'service.list': listServices,
@@ -71,7 +71,7 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
     ...(options.now ? { now: options.now } : {}),
     ...(options.offerTtlSeconds !== undefined ? { offerTtlSeconds: options.offerTtlSeconds } : {}),
   });
-  const schemas = loadCommandSchemas(options.commandSchemasPath);
+  const contract = loadAirlineContract(options.commandSchemasPath ? { commandSchemasPath: options.commandSchemasPath } : {});
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -94,13 +94,13 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
   });
 
   // Holds, ticketing and cancellation behind the order lifecycle; before the catch-all command route.
-  const inventory = registerInventoryRoutes(app, ctx);
+  const inventory = registerInventoryRoutes(app, ctx, contract);
 
   app.post('/v1/:command', express.json({ limit: '1mb' }), (req: Request, res: Response) => {
     const name = String(req.params.command);
     const log = res.locals.log as Logger;
-    const handler = HANDLERS[name as AirlineCommandName] as Handler | undefined;
-    const validate = schemas.get(name);
+    const handler = HANDLERS[name as OfferCommandName] as Handler | undefined;
+    const validate = contract.command(name);
     if (!handler || !validate) {
       sendError(res, 404, 'NOT_FOUND', `The airline has no command ${name}`);
       return;

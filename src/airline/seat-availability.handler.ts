@@ -1,5 +1,5 @@
 import type { AirlineContext } from './airline-context.ts';
-import type { Seat, SeatAvailabilityCommand, SeatAvailabilityResult, SeatMap, SeatMapCabin, SeatOfferItem } from './airline-types.ts';
+import type { Seat, SeatAvailabilityCommand, SeatAvailabilityResult, SeatMap, SeatMapCabin, SeatOfferItem } from '../contracts/airline/index.ts';
 import type { CabinLayout, FreeSeats, SeatBand } from './airline-data.ts';
 import { hashString, haulPriceMinor, resolveAncillaryScope } from './ancillary-scope.ts';
 import { expiryFrom } from './offer-builder.ts';

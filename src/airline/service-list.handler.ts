@@ -1,5 +1,5 @@
 import type { AirlineContext } from './airline-context.ts';
-import type { Passenger, Segment, ServiceListCommand, ServiceListResult, ServiceOffered } from './airline-types.ts';
+import type { Passenger, Segment, ServiceListCommand, ServiceListResult, ServiceOffered } from '../contracts/airline/index.ts';
 import type { ServiceData } from './airline-data.ts';
 import { haulPriceMinor, resolveAncillaryScope } from './ancillary-scope.ts';
 import { expiryFrom } from './offer-builder.ts';

@@ -18,14 +18,14 @@ export interface DownstreamClients {
  * reference services on AIRLINE_PORT and PAYMENT_PORT of this machine
  */
 export function createDownstreamClients(
-  config: Pick<Config, 'airlineUrl' | 'airlinePort' | 'paymentUrl' | 'paymentPort' | 'downstreamTimeoutMs' | 'downstreamRetries'>,
+  config: Pick<Config, 'airlineUrl' | 'airlinePort' | 'airlineDesignator' | 'commandSchemasPath' | 'paymentUrl' | 'paymentPort' | 'downstreamTimeoutMs' | 'downstreamRetries'>,
   logger: Logger,
   urls: { readonly airlineUrl?: string; readonly paymentUrl?: string } = {},
 ): DownstreamClients {
   const airlineUrl = urls.airlineUrl ?? config.airlineUrl ?? `http://127.0.0.1:${config.airlinePort}`;
   const paymentUrl = urls.paymentUrl ?? config.paymentUrl ?? `http://127.0.0.1:${config.paymentPort}`;
   const policy = { timeoutMs: config.downstreamTimeoutMs, retries: config.downstreamRetries, logger };
-  const airline = createAirlineClient({ baseUrl: airlineUrl, ...policy });
+  const airline = createAirlineClient({ baseUrl: airlineUrl, ...policy, designator: config.airlineDesignator, commandSchemasPath: config.commandSchemasPath });
   const payment = createPaymentClient({ baseUrl: paymentUrl, ...policy });
   return {
     airline,

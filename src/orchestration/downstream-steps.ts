@@ -1,5 +1,4 @@
-import type { OfferPriceCommand, OfferPriceResult } from '../airline/airline-types.ts';
-import type { InventoryCommandName, InventoryCommands } from '../airline/inventory.handler.ts';
+import type { InventoryCommandName, InventoryCommands, OfferPriceCommand, OfferPriceResult } from '../contracts/airline/index.ts';
 import { CARD_BRAND_CODES, type CardBrand } from '../security/card-data.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { OrderPayment } from '../orders/one-order.ts';
@@ -48,6 +47,7 @@ export function createDownstreamSteps(deps: ResolvedDeps): DownstreamSteps {
   const retrying = <T>(scope: CallScope, action: () => Promise<T>): Promise<T> =>
     withRetries(action, { retries: deps.transientRetries, backoffMs: deps.retryBackoffMs, deadline: scope.deadline });
 
+  // Airline answers reach here only after the airline client checked them against their result schema.
   return {
     async priceOffer(command, scope) {
       const result = await retrying(scope, () => deps.airline.call('offer.price', command, scope)) as OfferPriceResult;

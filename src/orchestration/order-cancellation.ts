@@ -1,4 +1,4 @@
-import type { FareFamily } from '../airline/airline-types.ts';
+import type { FareFamily } from '../contracts/airline/index.ts';
 import { GatewayError, toGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AuditStamp, MessageAudit } from '../orders/audit-trail.ts';

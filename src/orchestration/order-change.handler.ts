@@ -1,4 +1,4 @@
-import type { InventoryHoldResult, InventoryIssueResult } from '../airline/inventory.handler.ts';
+import type { InventoryHoldResult, InventoryIssueResult } from '../contracts/airline/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MessageAudit } from '../orders/audit-trail.ts';

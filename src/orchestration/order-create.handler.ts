@@ -1,5 +1,4 @@
-import type { OfferPriceResult } from '../airline/airline-types.ts';
-import type { InventoryHoldResult } from '../airline/inventory.handler.ts';
+import type { InventoryHoldResult, OfferPriceResult } from '../contracts/airline/index.ts';
 import { GatewayError, gatewayErrorFromJSON, toGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MessageAudit } from '../orders/audit-trail.ts';

@@ -1,4 +1,4 @@
-import type { FlightSelection, InventoryIssueResult, InventoryItem, SeatSelection, ServiceSelection } from '../airline/inventory.handler.ts';
+import type { FlightSelection, InventoryIssueResult, InventoryItem, SeatSelection, ServiceSelection } from '../contracts/airline/index.ts';
 import type { Order, OrderContact, OrderDocument, OrderItem, OrderService } from '../orders/one-order.ts';
 import { withDerivedStatus } from '../orders/one-order-rules.ts';
 import type { SeatInput, ServiceInput } from './order-commands.ts';

@@ -1,4 +1,4 @@
-import type { Price } from '../airline/airline-types.ts';
+import type { Price } from '../contracts/airline/index.ts';
 import type { ItemPrice, Money, Order, OrderItem } from '../orders/one-order.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { FareFamily } from '../airline/airline-types.ts';
+import type { FareFamily } from '../contracts/airline/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { Order } from '../orders/one-order.ts';
 import { assertOrderChangeable } from '../orders/one-order-rules.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadCommandSchemas, type CommandSchemas } from '../airline/command-schemas.ts';
+import { loadSchemaFolders, type SchemaSet } from '../contracts/schema-folders.ts';
 
 /** The repository's `schemas/payment/` folder: the payment API and the test-card file format. */
 export const PAYMENT_SCHEMAS_PATH = fileURLToPath(new URL('../../schemas/payment/', import.meta.url));
@@ -8,6 +8,6 @@ export const PAYMENT_SCHEMAS_PATH = fileURLToPath(new URL('../../schemas/payment
  * Validators of the payment API by file name without `.json` (`token.create`, `authorisation`, ...).
  * The service checks requests with them and the client checks answers, so both hold to one contract.
  */
-export function loadPaymentSchemas(folder: string = PAYMENT_SCHEMAS_PATH): CommandSchemas {
-  return loadCommandSchemas(folder);
+export function loadPaymentSchemas(folder: string = PAYMENT_SCHEMAS_PATH): SchemaSet {
+  return loadSchemaFolders([folder]);
 }

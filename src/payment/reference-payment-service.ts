@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { schemaErrorDetails } from '../airline/command-schemas.ts';
+import { schemaErrorDetails } from '../contracts/schema-folders.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { createHttpListener } from '../net/listen.ts';
 import { redactCardData, withCardDataRedaction, type MaskStyle } from '../security/card-data.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { schemaErrorDetails } from '../airline/command-schemas.ts';
+import { schemaErrorDetails } from '../contracts/schema-folders.ts';
 import { detectBrand, luhnValid, type CardBrand } from '../security/card-data.ts';
 import { loadPaymentSchemas } from './payment-schemas.ts';
 import type { DeclineReason } from './payment-types.ts';

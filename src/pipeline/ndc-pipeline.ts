@@ -7,6 +7,7 @@ import type { CommandValidator } from '../commands/command-validator.ts';
 import type { CommandQueue } from '../queue/index.ts';
 import type { MappingRegistry, MappingSnapshot } from '../mapping/index.ts';
 import { applyMapping } from '../mapping/index.ts';
+import { isAirlineAnswer } from '../worker/command-handlers.ts';
 import type { SchemaRegistry } from '../xsd/index.ts';
 import { parseXml, readRootElement } from '../xml/index.ts';
 import { decodeUtf8 } from '../xml/xml-text.ts';
@@ -89,7 +90,8 @@ async function stage<T>(metrics: GatewayMetrics, name: string, work: () => T | P
 /**
  * One NDC request, from raw body to XML answer:
  * unwrap SOAP → detect message/version → parse (schema-aware) → XSD-validate → map to command →
- * check command → queue → check result → map to response → build XML → XSD-validate the response.
+ * check command → queue → check the result the gateway made (airline answers were checked where they
+ * entered) → map to response → build XML → XSD-validate the response.
  * Never throws: every failure becomes an NDC `<Errors>` answer.
  */
 export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest): Promise<NdcAnswer> {
@@ -162,7 +164,9 @@ async function runMessage(
       meta: { correlationId: request.correlationId, version, message, deadline, ...(clientId ? { clientId } : {}) },
     }),
   );
-  deps.commands.validateResult(commandName, result);
+  // An airline answer was checked against the airline contract where it entered the gateway (the
+  // worker's airline client); only the results the gateway makes itself are checked here.
+  if (!isAirlineAnswer(commandName)) deps.commands.validateResult(commandName, result);
 
   const responseMapping = mappings.response(version, message);
   const responseRoot = NDC_VERSIONS[version]!.rootName(response);

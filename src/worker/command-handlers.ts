@@ -1,3 +1,4 @@
+import { ORDER_COMMANDS } from '../orchestration/index.ts';
 import type { CommandHandler, HandlerRegistry } from '../queue/index.ts';
 import type { AirlineCaller } from './airline-caller.ts';
 import { CUSTOM_HANDLERS, type HandlerFactory } from './custom-handlers.ts';
@@ -5,6 +6,16 @@ import { CUSTOM_HANDLERS, type HandlerFactory } from './custom-handlers.ts';
 /** A handler that forwards its command to the airline (`POST /v1/<command>`) and returns the airline's result. */
 export function forwardToAirline(airline: AirlineCaller, command: string): CommandHandler {
   return (payload, { meta }) => airline.call(command, payload, { correlationId: meta.correlationId, deadline: meta.deadline });
+}
+
+/**
+ * Whether the worker answers a command with an airline answer (forwarded, or read from the
+ * airline's inventory), which the airline client checked against the airline contract where it
+ * entered the gateway. False for the results the gateway makes itself: the order lifecycle and the
+ * custom handlers. The edge checks only those, so no result is checked twice.
+ */
+export function isAirlineAnswer(command: string): boolean {
+  return !(ORDER_COMMANDS as readonly string[]).includes(command) && !Object.hasOwn(CUSTOM_HANDLERS, command);
 }
 
 export interface CommandHandlerOptions {

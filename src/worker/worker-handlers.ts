@@ -5,6 +5,7 @@ import { createLazyOrderStore, createOrderStore, type LazyOrderStore } from '../
 import type { HandlerRegistry } from '../queue/index.ts';
 import type { AirlineCaller } from './airline-caller.ts';
 import { createCommandHandlers } from './command-handlers.ts';
+import { createOrderAncillaryHandlers } from './order-ancillaries.handler.ts';
 
 export interface WorkerHandlers {
   readonly handlers: HandlerRegistry;
@@ -14,7 +15,8 @@ export interface WorkerHandlers {
 
 /**
  * Everything a worker process runs, the same in `npm start` and `npm run worker`: the order
- * lifecycle (store, airline, payment) and the default airline forwarding for every other command.
+ * lifecycle (store, airline, payment), the services and seats of an order, and the default airline
+ * forwarding for every other command.
  */
 export function createWorkerHandlers(deps: {
   readonly config: Config;
@@ -26,5 +28,6 @@ export function createWorkerHandlers(deps: {
 }): WorkerHandlers {
   const store = createLazyOrderStore(() => createOrderStore(deps.config, deps.logger), { logger: deps.logger });
   const orders = createOrderHandlers({ store, airline: deps.airline, payment: deps.payment, logger: deps.logger });
-  return { handlers: createCommandHandlers({ airline: deps.airline, commands: deps.commands, handlers: orders }), store };
+  const ancillaries = createOrderAncillaryHandlers({ store, airline: deps.airline });
+  return { handlers: createCommandHandlers({ airline: deps.airline, commands: deps.commands, handlers: new Map([...orders, ...ancillaries]) }), store };
 }

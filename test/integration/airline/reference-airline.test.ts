@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { request } from 'undici';
-import { createReferenceAirline, type OfferPriceResult, type OfferShopResult, type ReferenceAirline, type SeatAvailabilityResult, type ServiceListResult } from '../../../src/airline/index.ts';
+import { createReferenceAirline, type ReferenceAirline } from '../../../src/airline/index.ts';
+import type { OfferPriceResult, OfferShopResult, SeatAvailabilityResult, ServiceListResult } from '../../../src/contracts/airline/index.ts';
 import { createAirlineClient, type AirlineClient } from '../../../src/downstream/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';

@@ -1,9 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, it, expect } from 'vitest';
+import { loadAirlineContract } from '../../../src/contracts/airline/index.ts';
 import { createAirlineClient, type AirlineClient, type AirlineClientOptions } from '../../../src/downstream/index.ts';
 import { failure } from '../../support/gateway-failure.ts';
+import { FIXTURES_PATH } from '../../support/paths.ts';
 import { closedPort, json, startStubServer, type StubHandler, type StubServer } from '../../support/stub-server.ts';
 
 type Behaviour = StubHandler;
+
+/** Answers of the reference airline that keep to the contract, from the mapping fixtures. */
+const answerOf = (fixture: string): Record<string, unknown> => JSON.parse(readFileSync(join(FIXTURES_PATH, 'mapping', '21.3', fixture, 'result.json'), 'utf8')) as Record<string, unknown>;
+const SHOP_RESULT = answerOf('air-shopping-single-adult-direct-default-currency');
+const PRICE_RESULT = answerOf('offer-price-all-items');
+/** One contract for every client here, so its schemas are compiled once, as in a process with one client. */
+const contract = loadAirlineContract();
 
 let server: StubServer;
 let baseUrl: string;
@@ -12,7 +23,7 @@ const calls: { path: string; correlationId: string | undefined; body: string }[]
 const clients: AirlineClient[] = [];
 
 function client(overrides: Partial<AirlineClientOptions> = {}): AirlineClient {
-  const created = createAirlineClient({ baseUrl, timeoutMs: 1000, retries: 2, retryBackoffMs: 5, ...overrides });
+  const created = createAirlineClient({ baseUrl, timeoutMs: 1000, retries: 2, retryBackoffMs: 5, contract, ...overrides });
   clients.push(created);
   return created;
 }
@@ -36,14 +47,14 @@ afterAll(async () => {
 
 describe('airline client', () => {
   it('posts the command with the correlation id and returns the JSON result', async () => {
-    behaviour = (_req, res, body) => json(res, 200, { echoed: JSON.parse(body) as unknown });
+    behaviour = (_req, res) => json(res, 200, SHOP_RESULT);
     const result = await client().call('offer.shop', { a: 1 }, { correlationId: 'corr-1' });
-    expect(result).toEqual({ echoed: { a: 1 } });
+    expect(result).toEqual(SHOP_RESULT);
     expect(calls).toEqual([{ path: '/v1/offer.shop', correlationId: 'corr-1', body: '{"a":1}' }]);
   });
 
   it('keeps the connection open between calls instead of connecting for each', async () => {
-    behaviour = (_req, res) => json(res, 200, { ok: true });
+    behaviour = (_req, res) => json(res, 200, PRICE_RESULT);
     let connections = 0;
     const count = (): void => { connections += 1; };
     server.server.on('connection', count);
@@ -59,8 +70,8 @@ describe('airline client', () => {
   });
 
   it('retries an idempotent command after a 503 and returns the later success', async () => {
-    behaviour = (_req, res) => (calls.length === 1 ? json(res, 503, { error: { code: 'BUSY', message: 'busy' } }) : json(res, 200, { ok: true }));
-    expect(await client().call('offer.price', {}, { correlationId: 'corr-2' })).toEqual({ ok: true });
+    behaviour = (_req, res) => (calls.length === 1 ? json(res, 503, { error: { code: 'BUSY', message: 'busy' } }) : json(res, 200, PRICE_RESULT));
+    expect(await client().call('offer.price', {}, { correlationId: 'corr-2' })).toEqual(PRICE_RESULT);
     expect(calls).toHaveLength(2);
   });
 
@@ -133,10 +144,10 @@ describe('airline client', () => {
     const breaking = client({ retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 150 } });
     for (let i = 0; i < 2; i += 1) await failure(breaking.call('offer.shop', {}, { correlationId: `corr-h${i}` }));
     expect((await failure(breaking.call('offer.shop', {}, { correlationId: 'corr-h-open' }))).message).toMatch(/circuit open/);
-    behaviour = (_req, res) => json(res, 200, { back: true });
+    behaviour = (_req, res) => json(res, 200, SHOP_RESULT);
     await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await breaking.call('offer.shop', {}, { correlationId: 'corr-h-trial' })).toEqual({ back: true });
-    expect(await breaking.call('offer.shop', {}, { correlationId: 'corr-h-after' })).toEqual({ back: true });
+    expect(await breaking.call('offer.shop', {}, { correlationId: 'corr-h-trial' })).toEqual(SHOP_RESULT);
+    expect(await breaking.call('offer.shop', {}, { correlationId: 'corr-h-after' })).toEqual(SHOP_RESULT);
   });
 
   it('does not count business refusals towards opening the breaker', async () => {
@@ -144,6 +155,43 @@ describe('airline client', () => {
     const breaking = client({ retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 10, resetTimeoutMs: 60_000 } });
     for (let i = 0; i < 5; i += 1) expect((await failure(breaking.call('offer.shop', {}, { correlationId: `corr-r${i}` }))).code).toBe('NO_AVAILABILITY');
     expect(calls).toHaveLength(5);
+  });
+
+  it('refuses an answer that breaks the result schema of its command, naming the airline, the command and the fields', async () => {
+    const offers = SHOP_RESULT.offers as Record<string, unknown>[];
+    const broken = { ...SHOP_RESULT, offers: [{ ...offers[0], totalPrice: 'cheap' }, ...offers.slice(1)], extra: true };
+    behaviour = (_req, res) => json(res, 200, broken);
+    const error = await failure(client({ designator: 'XR' }).call('offer.shop', {}, { correlationId: 'corr-contract' }));
+    expect(error.code).toBe('INTERNAL_ERROR');
+    expect(error.message).toBe('Airline XR answered offer.shop with a result that breaks the airline contract (offer.shop.result.json)');
+    expect(error.details.map((d) => d.message)).toEqual(expect.arrayContaining(['/ must NOT have additional properties (extra)', '/offers/0/totalPrice must be object']));
+    // Not retried: the airline answered, and asking again would not make the answer fit.
+    expect(calls).toHaveLength(1);
+  });
+
+  it('checks the inventory answers too, and names the airline by its address when no designator is given', async () => {
+    behaviour = (_req, res) => json(res, 200, { orderId: 'O1' });
+    const error = await failure(client().call('inventory.release', { orderId: 'O1', requestKey: 'k' }, { correlationId: 'corr-release' }));
+    expect(error.code).toBe('INTERNAL_ERROR');
+    expect(error.message).toBe(`Airline at ${new URL(baseUrl).host} answered inventory.release with a result that breaks the airline contract (inventory.release.result.json)`);
+    expect(error.details).toEqual([{ message: "/ must have required property 'released'", path: '/' }]);
+    behaviour = (_req, res) => json(res, 200, { orderId: 'O1', released: ['OI1'] });
+    expect(await client().call('inventory.release', { orderId: 'O1', requestKey: 'k' }, { correlationId: 'corr-release-2' })).toEqual({ orderId: 'O1', released: ['OI1'] });
+  });
+
+  it('counts answers that break the contract towards opening the breaker', async () => {
+    behaviour = (_req, res) => json(res, 200, { nonsense: true });
+    const breaking = client({ retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 60_000 } });
+    for (let i = 0; i < 2; i += 1) expect((await failure(breaking.call('offer.price', {}, { correlationId: `corr-n${i}` }))).code).toBe('INTERNAL_ERROR');
+    expect((await failure(breaking.call('offer.price', {}, { correlationId: 'corr-n-open' }))).message).toMatch(/circuit open/);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('does not send a command that is not in the airline contract', async () => {
+    const error = await failure(client().call('inventory.teleport', {}, { correlationId: 'corr-unknown' }));
+    expect(error.code).toBe('INTERNAL_ERROR');
+    expect(error.message).toMatch(/inventory.teleport is not a command of the airline contract/);
+    expect(calls).toHaveLength(0);
   });
 
   it('checks reachability through the health endpoint', async () => {

@@ -256,11 +256,11 @@ describe('NDC 17.2 ServiceList and SeatAvailability through the gateway', () => 
     expect(xml).toContain('SRNOSUCHOFFER-OF1');
   });
 
-  it('answers a seat map request by order with a valid SeatAvailabilityRS carrying the refusal, since orders are not kept yet', async () => {
+  it('answers a seat map request for an order the client did not make with a valid SeatAvailabilityRS carrying ORDER_NOT_FOUND', async () => {
     const { doc, status } = await post('SeatAvailabilityRS', seatAvailabilityByOrderRq('XR7K2M9QAB'));
     expect(status).toBe(200);
     const errors = asList<Doc>(doc.Errors.Error);
-    expect(errors.map((e) => attr(e, 'Status'))).toEqual(['INVALID_BUSINESS_DATA']);
+    expect(errors.map((e) => attr(e, 'Status'))).toEqual(['ORDER_NOT_FOUND']);
     expect(text(errors[0])).toContain('XR7K2M9QAB');
   });
 });

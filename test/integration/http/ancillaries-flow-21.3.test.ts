@@ -228,10 +228,10 @@ describe('NDC 21.3 ServiceList and SeatAvailability through the gateway', () => 
     expect(list(sa.doc.Error)[0]).toMatchObject({ TypeCode: 'OFFER_NOT_FOUND' });
   });
 
-  it('passes an order on to the airline, which does not know orders yet', async () => {
+  it('answers an order the client did not make with ORDER_NOT_FOUND (orders: order-ancillaries-flow.test.ts)', async () => {
     const { status, doc } = await send(seatAvailabilityRq(orderSelection('XR7KQ2M4'), { withPax: false }), '21.3', 'SeatAvailabilityRS');
     expect(status).toBe(200);
-    expect(list(doc.Error)[0]).toMatchObject({ TypeCode: 'INVALID_BUSINESS_DATA' });
+    expect(list(doc.Error)[0]).toMatchObject({ TypeCode: 'ORDER_NOT_FOUND' });
     expect(list(doc.Error)[0]!.DescText).toContain('XR7KQ2M4');
   });
 

@@ -140,7 +140,7 @@ function orderRef(orderId: string, version?: string): string {
     <c:Order><c:OrderID>${orderId}</c:OrderID>${version ? `<c:OrderVersionNumber>${version}</c:OrderVersionNumber>` : ''}<c:OwnerCode>XR</c:OwnerCode></c:Order>`;
 }
 
-/** The seat map of the offer the order was made from (SeatAvailabilityRQ by order is not answered by the airline yet). */
+/** The seat map of the offer the order was made from (by order: order-ancillaries-flow.test.ts). */
 function seatAvailabilityRq(offerId: string): string {
   return message('IATA_SeatAvailabilityRQ', `
     ${PAX.map((p) => `<c:Pax><c:PaxID>${p.id}</c:PaxID><c:PTC>${p.ptc}</c:PTC></c:Pax>`).join('')}

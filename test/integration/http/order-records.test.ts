@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Offer } from '../../../src/airline/airline-types.ts';
+import type { Offer } from '../../../src/contracts/airline/index.ts';
 import { hashApiKey } from '../../../src/auth/index.ts';
 import { parseXml } from '../../../src/xml/index.ts';
 import { expectValidAnswer } from '../../support/expect-valid-answer.ts';

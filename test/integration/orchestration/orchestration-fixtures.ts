@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
-import type { Offer, OfferShopResult, Passenger } from '../../../src/airline/airline-types.ts';
-import { loadCommandSchemas } from '../../../src/airline/command-schemas.ts';
-import type { Inventory, SegmentAvailability } from '../../../src/airline/inventory.handler.ts';
+import type { Offer, OfferShopResult, Passenger, SegmentAvailability } from '../../../src/contracts/airline/index.ts';
+import { COMMAND_SCHEMAS_PATH, loadSchemaFolders, type SchemaSet } from '../../../src/contracts/schema-folders.ts';
+import type { Inventory } from '../../../src/airline/inventory.handler.ts';
 import { createReferenceAirline } from '../../../src/airline/reference-airline.ts';
 import { createAirlineClient, type AirlineClient } from '../../../src/downstream/airline-client.ts';
 import { createPaymentClient, type PaymentClient } from '../../../src/downstream/payment-client.ts';
@@ -22,11 +21,11 @@ export const silentLogger = createLogger('silent');
 export const APPROVED_CARD = '4111111111111111';
 export const DECLINED_CARD = '4000000000000002';
 
-let schemas: ReadonlyMap<string, ValidateFunction> | undefined;
+let schemas: SchemaSet | undefined;
 
 /** Asserts that a command or result (`order.create`, `order.change.result`) validates against its schema. */
 export function expectValid(name: string, value: unknown): void {
-  schemas ??= loadCommandSchemas();
+  schemas ??= loadSchemaFolders([COMMAND_SCHEMAS_PATH]);
   const validate = schemas.get(name);
   expect(validate, name).toBeDefined();
   validate?.(value);

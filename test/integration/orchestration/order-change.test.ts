@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/airline/airline-types.ts';
+import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/contracts/airline/index.ts';
 import type {
   OrderCancelResult, OrderChangeResult, OrderCreateResult, OrderHistoryResult, OrderListResult, OrderQuoteResult, OrderReshopResult, OrderRetrieveResult,
 } from '../../../src/orchestration/index.ts';

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/airline/airline-types.ts';
-import { loadCommandSchemas } from '../../../src/airline/command-schemas.ts';
+import type { SeatAvailabilityResult, ServiceListResult } from '../../../src/contracts/airline/index.ts';
+import { COMMAND_SCHEMAS_PATH, loadSchemaFolders } from '../../../src/contracts/schema-folders.ts';
 import { deriveOrderId, type OrderCreateResult, type OrderHistoryResult, type OrderListResult } from '../../../src/orchestration/index.ts';
 import {
   availabilityOf, codeOf, DECLINED_CARD, errorOf, expectValid, send, shop, silentLogger, startHarness, type Harness,
 } from './orchestration-fixtures.ts';
 
-const schemas = loadCommandSchemas();
+const schemas = loadSchemaFolders([COMMAND_SCHEMAS_PATH]);
 
 const passengers = [{ paxId: 'PAX1', ptc: 'ADT', givenName: 'Anna', surname: 'Muller' }, { paxId: 'PAX2', ptc: 'CHD', givenName: 'Ben', surname: 'Muller' }];
 const airlinePassengers = passengers.map((p) => ({ id: p.paxId, type: p.ptc }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeatAvailabilityResult } from '../../../src/airline/airline-types.ts';
+import type { SeatAvailabilityResult } from '../../../src/contracts/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import {
   deriveOrderId, type AirlinePort, type OrderChangeResult, type OrderCreateResult, type OrderHistoryResult, type OrderListResult, type PaymentPort,
@@ -90,7 +90,7 @@ async function expectOneIssuedOrder(client: string, orderId: string, offerId: st
   expect(authorisations.map((a) => a.status)).toEqual(['CAPTURED']);
   const after = await availabilityOf(h.airline, { offerId });
   expect(after.map((s) => [s.held, s.sold])).toEqual(before.map((s) => [s.held, s.sold + 2]));
-  const booking = await h.airline.call('inventory.booking', { orderId }, { correlationId: 'booking' }) as { documents: { number: string; status: string }[] };
+  const booking = await h.airline.call('inventory.booking', { orderId }, { correlationId: 'booking' });
   expect(booking.documents.filter((d) => d.status === 'ISSUED').map((d) => d.number).sort()).toEqual(order?.documents.map((d) => d.number).sort());
 }
 
@@ -152,7 +152,7 @@ describe('order.create after a failure between steps', () => {
     expect(history.events[1]?.data).toEqual(expect.objectContaining({ reason: 'creation-failed', code: 'DOWNSTREAM_UNAVAILABLE' }));
     expect(h.paymentService.authorisations().filter((a) => a.reference === orderId).map((a) => a.status)).toEqual(['VOIDED']);
     expect(await availabilityOf(h.airline, { offerId })).toEqual(before);
-    const booking = await h.airline.call('inventory.booking', { orderId }, { correlationId: 'booking' }) as { documents: { status: string }[]; items: { status: string }[] };
+    const booking = await h.airline.call('inventory.booking', { orderId }, { correlationId: 'booking' });
     expect(booking.documents.every((d) => d.status === 'VOIDED')).toBe(true);
     expect(booking.items.every((i) => i.status === 'RELEASED')).toBe(true);
 
@@ -239,7 +239,7 @@ describe('order.change after a failure', () => {
     expect(await seatAvailable(order.orderId, seat)).toBe(true);
     const charges = h.paymentService.authorisations().filter((a) => a.reference === order.orderId);
     expect(charges.map((a) => a.status)).toEqual(['CAPTURED', 'REFUNDED']);
-    const booking = await h.airline.call('inventory.booking', { orderId: order.orderId }, { correlationId: 'booking' }) as { documents: { type: string; status: string }[] };
+    const booking = await h.airline.call('inventory.booking', { orderId: order.orderId }, { correlationId: 'booking' });
     expect(booking.documents.filter((d) => d.type === 'EMD').map((d) => d.status)).toEqual(['VOIDED']);
 
     // The same change on the current version goes through, on a new charge.

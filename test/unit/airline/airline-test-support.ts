@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
-import { loadCommandSchemas } from '../../../src/airline/index.ts';
+import { loadAirlineContract, type AirlineContract, type Price } from '../../../src/contracts/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
-import type { Price } from '../../../src/airline/index.ts';
 import { SAMPLES_PATH } from '../../support/paths.ts';
 
 /** A fixed "today" so dates in tests mean the same thing on every run. */
@@ -26,12 +24,12 @@ export function codeOf(fn: () => unknown): string {
   return 'none';
 }
 
-let schemas: ReadonlyMap<string, ValidateFunction> | undefined;
+let contract: AirlineContract | undefined;
 
-/** Asserts that a result validates against its result schema (ajv strict mode), showing the errors if not. */
+/** Asserts that a result validates against its result schema in the airline contract (ajv strict mode), showing the errors if not. */
 export function expectValidResult(command: string, result: unknown): void {
-  schemas ??= loadCommandSchemas();
-  const validate = schemas.get(`${command}.result`);
+  contract ??= loadAirlineContract();
+  const validate = contract.result(command);
   expect(validate, `schema for ${command}.result`).toBeDefined();
   const ok = validate?.(result);
   expect(validate?.errors ?? [], `${command} result against its schema`).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { createAirlineContext, loadAirlineData, shopOffers, type OfferShopCommand, type OfferShopResult } from '../../../src/airline/index.ts';
+import { createAirlineContext, loadAirlineData, shopOffers } from '../../../src/airline/index.ts';
+import type { OfferShopCommand, OfferShopResult } from '../../../src/contracts/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { dayAfterToday, expectConsistentPrice, expectValidResult, TODAY } from './airline-test-support.ts';
 

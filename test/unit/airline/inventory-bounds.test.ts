@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAirlineContext, type AirlineContext } from '../../../src/airline/airline-context.ts';
-import type { Offer } from '../../../src/airline/airline-types.ts';
+import type { Offer } from '../../../src/contracts/airline/index.ts';
 import { createInventory, type Inventory, type InventoryOptions } from '../../../src/airline/inventory.handler.ts';
 import { shopOffers } from '../../../src/airline/offer-shop.handler.ts';
 import { createOfferStore } from '../../../src/airline/offer-store.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAirlineContext } from '../../../src/airline/airline-context.ts';
 import { loadAirlineData, type AirlineData } from '../../../src/airline/airline-data.ts';
-import type { Offer, Passenger } from '../../../src/airline/airline-types.ts';
-import { createInventory, type Inventory, type InventoryHoldCommand } from '../../../src/airline/inventory.handler.ts';
+import type { InventoryHoldCommand, Offer, Passenger } from '../../../src/contracts/airline/index.ts';
+import { createInventory, type Inventory } from '../../../src/airline/inventory.handler.ts';
 import { shopOffers } from '../../../src/airline/offer-shop.handler.ts';
 import { createOfferStore } from '../../../src/airline/offer-store.ts';
 import { showSeats } from '../../../src/airline/seat-availability.handler.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InventoryItem } from '../../../src/airline/inventory.handler.ts';
+import type { InventoryItem } from '../../../src/contracts/airline/index.ts';
 import { applyDelivery, countersAfter, planItems, toOrderItems, upsertContacts, withTotal } from '../../../src/orchestration/order-items.ts';
 import { amountDue, isItemPaid, sumMoney } from '../../../src/orchestration/order-money.ts';
 import { toOrderView } from '../../../src/orchestration/order-view.ts';

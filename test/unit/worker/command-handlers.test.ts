@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log/logger.ts';
 import type { HandlerContext } from '../../../src/queue/index.ts';
-import { createCommandHandlers, type AirlineCaller } from '../../../src/worker/index.ts';
+import { createCommandHandlers, isAirlineAnswer, type AirlineCaller } from '../../../src/worker/index.ts';
 
 function recordingAirline(): AirlineCaller & { calls: { command: string; payload: unknown; correlationId: string }[] } {
   const calls: { command: string; payload: unknown; correlationId: string }[] = [];
@@ -43,5 +43,12 @@ describe('createCommandHandlers', () => {
     });
     expect(await handlers.get('order.create')!({ offerId: 'O1' }, context)).toEqual({ orderId: 'ORD1', priced: { answeredBy: 'offer.price' } });
     expect(airline.calls.map((c) => c.command)).toEqual(['offer.price']);
+  });
+});
+
+describe('isAirlineAnswer', () => {
+  it('tells the airline\'s answers, checked by the airline client, from the results the gateway makes itself', () => {
+    for (const command of ['offer.shop', 'offer.price', 'service.list', 'seat.availability', 'order.rules', 'a.new.command']) expect(isAirlineAnswer(command), command).toBe(true);
+    for (const command of ['order.create', 'order.change', 'order.retrieve', 'order.cancel']) expect(isAirlineAnswer(command), command).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { loadCommandSchemas } from '../../../src/airline/index.ts';
+import { COMMAND_SCHEMAS_PATH, loadSchemaFolders } from '../../../src/contracts/schema-folders.ts';
 
-const schemas = loadCommandSchemas();
+const schemas = loadSchemaFolders([COMMAND_SCHEMAS_PATH]);
 
 describe('command contract schemas', () => {
   it('compiles every command and result schema in ajv strict mode', () => {

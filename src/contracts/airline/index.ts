@@ -1,0 +1,12 @@
+export type * from './common-types.ts';
+export { CABINS } from './common-types.ts';
+export type * from './offer-types.ts';
+export type * from './ancillary-types.ts';
+export type * from './order-rules-types.ts';
+export type * from './inventory-item-types.ts';
+export type * from './inventory-hold-types.ts';
+export type * from './inventory-ticketing-types.ts';
+export type * from './inventory-quote-types.ts';
+export type * from './inventory-query-types.ts';
+export type * from './airline-commands.ts';
+export { loadAirlineContract, AIRLINE_SCHEMAS_PATH, type AirlineContract, type AirlineContractOptions } from './airline-contract.ts';
