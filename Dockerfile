@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The gateway image. One image runs every role: the HTTP edge (default command), a worker
 # (`node dist/worker-main.js`) and the reference airline and payment service for a demo
-# (`node dist/airline/airline-main.js`, `node dist/payment/payment-main.js`). The IATA schema
+# (`node dist/reference/airline/airline-main.js`, `node dist/reference/payment/payment-main.js`). The IATA schema
 # packages are licensed by IATA: mount them at /schemas, never copy them into an image.
 
 FROM node:20-bookworm-slim AS build

@@ -343,8 +343,8 @@ async function main(): Promise<void> {
 
   const [airlinePort, paymentPort] = [await freePort(), await freePort()];
   const serviceEnv = { LOG_LEVEL: 'warn', HOST: '127.0.0.1', AIRLINE_PORT: String(airlinePort), PAYMENT_PORT: String(paymentPort) };
-  const airline = startService('airline', 'src/airline/airline-main.ts', serviceEnv, { tsx: values.tsx });
-  const payment = startService('payment', 'src/payment/payment-main.ts', serviceEnv, { tsx: values.tsx });
+  const airline = startService('airline', 'src/reference/airline/airline-main.ts', serviceEnv, { tsx: values.tsx });
+  const payment = startService('payment', 'src/reference/payment/payment-main.ts', serviceEnv, { tsx: values.tsx });
   const redis = await redisServerPid(REDIS_URL);
   const base: Measured[] = [
     { name: 'airline', pids: () => [airline.child.pid!] },

@@ -1,6 +1,6 @@
 /**
  * Durable OrderCreate end to end, laid out as in production: the reference airline
- * (`npm run airline`), the reference payment service (src/payment/payment-main.ts), the gateway
+ * (`npm run airline`), the reference payment service (src/reference/payment/payment-main.ts), the gateway
  * (`npm start` with REDIS_URL and RUN_WORKERS=false: HTTP edge only) and the order workers
  * (`npm run worker`) each run as their own process; PostgreSQL via DATABASE_URL in a schema of its
  * own, BullMQ on Redis. This process only generates load: POST /api/v1/one-order/create, each
@@ -151,8 +151,8 @@ async function main(): Promise<void> {
   try {
     const profileDir = values.profile === undefined ? undefined : resolve(values.profile);
     const profiled = { tsx: values.tsx, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] };
-    const airline = startService('airline', 'src/airline/airline-main.ts', common, profiled);
-    const payment = startService('payment', 'src/payment/payment-main.ts', common, profiled);
+    const airline = startService('airline', 'src/reference/airline/airline-main.ts', common, profiled);
+    const payment = startService('payment', 'src/reference/payment/payment-main.ts', common, profiled);
     const gateway = startService('gateway', 'src/main.ts', { ...orderEnv, PORT: String(gatewayPort), RUN_WORKERS: 'false', MAPPINGS_WATCH: 'false', NDC_VERSIONS: '21.3' }, profiled);
     const worker = startService('worker', 'src/worker-main.ts', orderEnv, profiled);
     services.push(airline, payment, gateway, worker);

@@ -92,8 +92,8 @@ async function measureSchemas(engineName: XsdEngineName): Promise<Measurement> {
 async function measureGateway(engineName: XsdEngineName): Promise<Measurement> {
   const { loadConfig } = await import('../src/config/config.ts');
   const { createLogger } = await import('../src/log/logger.ts');
-  const { createReferenceAirline } = await import('../src/airline/index.ts');
-  const { createReferencePaymentService } = await import('../src/payment/index.ts');
+  const { createReferenceAirline } = await import('../src/reference/airline/index.ts');
+  const { createReferencePaymentService } = await import('../src/reference/payment/index.ts');
   const { createGateway } = await import('../src/gateway.ts');
 
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-schemas-'));

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createReferenceAirline } from '../src/airline/index.ts';
+import { createReferenceAirline } from '../src/reference/airline/index.ts';
 import { loadCommandValidator } from '../src/commands/command-validator.ts';
 import { loadAirlineContract } from '../src/contracts/airline/index.ts';
 import { loadConfig } from '../src/config/config.ts';

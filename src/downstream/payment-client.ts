@@ -1,8 +1,8 @@
 import type { ValidateFunction } from 'ajv';
 import { GatewayError, type ErrorDetail } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Authorisation, AuthorisationRequest, CardInput, CardToken, Refund, RefundRequest } from '../payment/payment-types.ts';
-import { loadPaymentSchemas } from '../payment/payment-schemas.ts';
+import type { Authorisation, AuthorisationRequest, CardInput, CardToken, Refund, RefundRequest } from '../contracts/payment/payment-types.ts';
+import { loadPaymentSchemas } from '../contracts/payment/payment-schemas.ts';
 import { withCardDataRedaction } from '../security/card-data.ts';
 import { createDownstreamTransport, readErrorBody, type CircuitBreakerOptions, type DownstreamAnswer, type DownstreamCallOptions } from './downstream-transport.ts';
 

@@ -2,7 +2,7 @@ import type { InventoryCommandName, InventoryCommands, OfferPriceCommand, OfferP
 import { CARD_BRAND_CODES, type CardBrand } from '../security/card-data.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { OrderPayment } from '../orders/one-order.ts';
-import type { Authorisation } from '../payment/payment-types.ts';
+import type { Authorisation } from '../contracts/payment/payment-types.ts';
 import { sha256, stableJson } from './idempotent-request.ts';
 import type { ResolvedDeps } from './orchestration-deps.ts';
 import { withRetries } from './step-runner.ts';

@@ -1,7 +1,7 @@
 import type { PaymentClient } from '../downstream/payment-client.ts';
 import { GatewayError, type ErrorDetail } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
-import type { CardToken } from '../payment/payment-types.ts';
+import type { CardToken } from '../contracts/payment/payment-types.ts';
 import { redactCardData, redactText } from '../security/card-data.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { detectFileMessage } from '../../src/conformance/detect-file-message.ts';
+import { detectFileMessage } from '../../src/tools/conformance/detect-file-message.ts';
 import { NDC_VERSIONS } from '../../src/ndc/ndc-versions.ts';
 import { FIXTURES_PATH, missingShared, SAMPLES_PATH, SCHEMA_PATH } from './paths.ts';
 

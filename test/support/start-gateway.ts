@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
-import { createReferenceAirline, type ReferenceAirline } from '../../src/airline/index.ts';
-import { createReferencePaymentService } from '../../src/payment/index.ts';
+import { createReferenceAirline, type ReferenceAirline } from '../../src/reference/airline/index.ts';
+import { createReferencePaymentService } from '../../src/reference/payment/index.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { SCHEMA_PATH } from './paths.ts';
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { request } from 'undici';
-import { createReferenceAirline, type ReferenceAirline } from '../../../src/airline/index.ts';
+import { createReferenceAirline, type ReferenceAirline } from '../../../src/reference/airline/index.ts';
 import type { OfferPriceResult, OfferShopResult, SeatAvailabilityResult, ServiceListResult } from '../../../src/contracts/airline/index.ts';
 import { createAirlineClient, type AirlineClient } from '../../../src/downstream/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';

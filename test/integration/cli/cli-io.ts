@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../../src/cli/cli-main.ts';
+import type { CliIo } from '../../../src/tools/cli/cli-main.ts';
 
 /** A CliIo that keeps what a command writes, for assertions. */
 export interface CapturedIo extends CliIo {

@@ -2,9 +2,9 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run as runSchemas } from '../../../src/cli/schemas.command.ts';
-import { run as runValidate } from '../../../src/cli/validate.command.ts';
-import { hashFile, type SchemaManifest } from '../../../src/schemas/schema-manifest.ts';
+import { run as runSchemas } from '../../../src/tools/cli/schemas.command.ts';
+import { run as runValidate } from '../../../src/tools/cli/validate.command.ts';
+import { hashFile, type SchemaManifest } from '../../../src/tools/schemas/schema-manifest.ts';
 import { SAMPLES_PATH, SCHEMA_PATH } from '../../support/paths.ts';
 import { entriesOfFolder, writeZip } from '../../support/zip-writer.ts';
 import { captureIo } from './cli-io.ts';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/cli-main.ts';
-import { run } from '../../../src/cli/validate.command.ts';
+import { runCli } from '../../../src/tools/cli/cli-main.ts';
+import { run } from '../../../src/tools/cli/validate.command.ts';
 import { SAMPLES_PATH, SCHEMA_PATH } from '../../support/paths.ts';
 import { captureIo } from './cli-io.ts';
 

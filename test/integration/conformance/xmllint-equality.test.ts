@@ -1,11 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConformanceEngine } from '../../../src/conformance/conformance-engine.ts';
-import type { ConformanceReport } from '../../../src/conformance/conformance-types.ts';
-import { createConformanceEngines } from '../../../src/conformance/create-conformance-engines.ts';
-import { findInputFiles } from '../../../src/conformance/find-input-files.ts';
-import { runConformance } from '../../../src/conformance/run-conformance.ts';
+import type { ConformanceEngine } from '../../../src/tools/conformance/conformance-engine.ts';
+import type { ConformanceReport } from '../../../src/tools/conformance/conformance-types.ts';
+import { createConformanceEngines } from '../../../src/tools/conformance/create-conformance-engines.ts';
+import { findInputFiles } from '../../../src/tools/conformance/find-input-files.ts';
+import { runConformance } from '../../../src/tools/conformance/run-conformance.ts';
 import { SAMPLES_PATH, SCHEMA_PATH } from '../../support/paths.ts';
 import { xmllintFile } from '../../support/xmllint.ts';
 

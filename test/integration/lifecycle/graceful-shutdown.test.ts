@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReferenceAirline, type ReferenceAirline } from '../../../src/airline/index.ts';
+import { createReferenceAirline, type ReferenceAirline } from '../../../src/reference/airline/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { buildDist } from '../../support/build-dist.ts';
 import { startDelayingProxy, type DelayingProxy } from '../../support/delaying-proxy.ts';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../../src/cli/cli-main.ts';
-import { run } from '../../../src/cli/mapping.command.ts';
+import { runCli, type CliIo } from '../../../src/tools/cli/cli-main.ts';
+import { run } from '../../../src/tools/cli/mapping.command.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'mapping-command-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

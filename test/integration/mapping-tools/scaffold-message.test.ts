@@ -9,7 +9,7 @@ import { applyMapping, loadMappingFile, parseMappingSource, type MappingSpec } f
 import {
   buildMessageScaffold, createXsdResponseValidator, formatLintIssue, lintMappings, writeMessageScaffold, ScaffoldExistsError,
   type ScaffoldFile, type XsdResponseValidator,
-} from '../../../src/mapping-tools/index.ts';
+} from '../../../src/tools/mapping-tools/index.ts';
 import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
 import { buildXml, loadSchemaModel, parseXml, type ElementInfo } from '../../../src/xml/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
 import { loadCommandValidator } from '../../../src/commands/command-validator.ts';
 import { loadMappingRegistry } from '../../../src/mapping/index.ts';
-import { listFixtureCases, runFixtureRequest, runFixtureResponse, type FixtureRunEnvironment } from '../../../src/mapping-tools/index.ts';
+import { listFixtureCases, runFixtureRequest, runFixtureResponse, type FixtureRunEnvironment } from '../../../src/tools/mapping-tools/index.ts';
 import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
 import { buildXml, loadSchemaModel, parseXml, readRootElement } from '../../../src/xml/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
@@ -17,7 +17,7 @@ import { xmllintText } from '../../support/xmllint.ts';
  *   command.json  the command its request mapping must produce
  *   result.json   a worker result for that command
  *   expected.xml  the NDC response the response mapping and builder must produce (XSD-valid)
- * A case runs exactly as `ndc-gateway mapping test` runs it (src/mapping-tools/run-fixture-case.ts).
+ * A case runs exactly as `ndc-gateway mapping test` runs it (src/tools/mapping-tools/run-fixture-case.ts).
  */
 const ROOT = 'fixtures/mapping';
 const cases = existsSync(ROOT) ? await listFixtureCases([ROOT]) : [];

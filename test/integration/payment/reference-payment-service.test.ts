@@ -6,7 +6,7 @@ import { request, type Dispatcher } from 'undici';
 import { createPaymentClient, PaymentServiceError, type PaymentClient } from '../../../src/downstream/index.ts';
 import { failure } from '../../support/gateway-failure.ts';
 import { createLogger } from '../../../src/log/logger.ts';
-import { createReferencePaymentService, type CardInput, type ReferencePaymentService } from '../../../src/payment/index.ts';
+import { createReferencePaymentService, type CardInput, type ReferencePaymentService } from '../../../src/reference/payment/index.ts';
 
 /** Every card number and CVV this suite sends; none may appear in any log line. */
 const VISA = '4111111111111111';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { exitCodeOfRun, loadScenarioSuite, runScenarioSuites, type RunScenariosOptions, type ScenarioRunReport } from '../../../src/scenario/index.ts';
+import { exitCodeOfRun, loadScenarioSuite, runScenarioSuites, type RunScenariosOptions, type ScenarioRunReport } from '../../../src/tools/scenario/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 
 /**

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it, expect } from 'vitest';
-import { AirlineDataError, DEFAULT_DATA_PATH, loadAirlineData } from '../../../src/airline/index.ts';
+import { AirlineDataError, DEFAULT_DATA_PATH, loadAirlineData } from '../../../src/reference/airline/index.ts';
 
 const folders: string[] = [];
 

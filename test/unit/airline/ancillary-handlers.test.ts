@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import {
   createAirlineContext, createOfferStore, listServices, loadAirlineData, priceOffer, shopOffers, showSeats,
   type AirlineData,
-} from '../../../src/airline/index.ts';
+} from '../../../src/reference/airline/index.ts';
 import type { OfferShopResult } from '../../../src/contracts/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { codeOf, dayAfterToday, expectConsistentPrice, expectValidResult, TODAY } from './airline-test-support.ts';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createAirlineContext, loadAirlineData, shopOffers } from '../../../src/airline/index.ts';
+import { createAirlineContext, loadAirlineData, shopOffers } from '../../../src/reference/airline/index.ts';
 import type { OfferShopCommand, OfferShopResult } from '../../../src/contracts/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { dayAfterToday, expectConsistentPrice, expectValidResult, TODAY } from './airline-test-support.ts';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { blockMinutes, createFlightNetwork, greatCircleKm, loadAirlineData } from '../../../src/airline/index.ts';
+import { blockMinutes, createFlightNetwork, greatCircleKm, loadAirlineData } from '../../../src/reference/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { dayAfterToday, sampleLocationCodes, TODAY } from './airline-test-support.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createAirlineContext, type AirlineContext } from '../../../src/airline/airline-context.ts';
+import { createAirlineContext, type AirlineContext } from '../../../src/reference/airline/airline-context.ts';
 import type { Offer } from '../../../src/contracts/airline/index.ts';
-import { createInventory, type Inventory, type InventoryOptions } from '../../../src/airline/inventory.handler.ts';
-import { shopOffers } from '../../../src/airline/offer-shop.handler.ts';
-import { createOfferStore } from '../../../src/airline/offer-store.ts';
+import { createInventory, type Inventory, type InventoryOptions } from '../../../src/reference/airline/inventory.handler.ts';
+import { shopOffers } from '../../../src/reference/airline/offer-shop.handler.ts';
+import { createOfferStore } from '../../../src/reference/airline/offer-store.ts';
 import { countCollectionSteps } from '../../support/count-collection-steps.ts';
 import { codeOf, dayAfterToday, TODAY } from './airline-test-support.ts';
 

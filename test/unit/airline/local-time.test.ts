@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { addDays, formatLocalDateTime, isCalendarDate, localToUtcMs, offsetMinutes } from '../../../src/airline/local-time.ts';
+import { addDays, formatLocalDateTime, isCalendarDate, localToUtcMs, offsetMinutes } from '../../../src/reference/airline/local-time.ts';
 
 describe('local time', () => {
   it('turns local wall-clock times into instants across zones and seasons', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createOfferStore, verifyOffer, type StoredAlaCarteOffer } from '../../../src/airline/index.ts';
+import { createOfferStore, verifyOffer, type StoredAlaCarteOffer } from '../../../src/reference/airline/index.ts';
 import { countCollectionSteps } from '../../support/count-collection-steps.ts';
 import { codeOf } from './airline-test-support.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAirlineContext, createOfferStore, loadAirlineData, shopOffers, showOrderRules } from '../../../src/airline/index.ts';
+import { createAirlineContext, createOfferStore, loadAirlineData, shopOffers, showOrderRules } from '../../../src/reference/airline/index.ts';
 import type { OfferShopResult } from '../../../src/contracts/airline/index.ts';
 import { codeOf, dayAfterToday, expectValidResult, TODAY } from './airline-test-support.ts';
 

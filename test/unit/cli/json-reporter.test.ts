@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJsonReport, JSON_REPORT_VERSION } from '../../../src/cli/reporters/json.reporter.ts';
+import { formatJsonReport, JSON_REPORT_VERSION } from '../../../src/tools/cli/reporters/json.reporter.ts';
 import { buildReport } from './report-fixture.ts';
 
 describe('formatJsonReport', () => {

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { formatJunitReport } from '../../../src/cli/reporters/junit.reporter.ts';
+import { formatJunitReport } from '../../../src/tools/cli/reporters/junit.reporter.ts';
 import { buildReport } from './report-fixture.ts';
 
 interface Testcase { '@_name': string; '@_classname': string; failure?: { '@_type': string; '@_message': string; '#text': string }; error?: { '@_type': string; '@_message': string }; 'system-out'?: string }

@@ -1,5 +1,5 @@
-import type { ConformanceReport, FileResult } from '../../../src/conformance/conformance-types.ts';
-import { summariseResults } from '../../../src/conformance/summarise-results.ts';
+import type { ConformanceReport, FileResult } from '../../../src/tools/conformance/conformance-types.ts';
+import { summariseResults } from '../../../src/tools/conformance/summarise-results.ts';
 
 /** A run over four files with two engines: valid, invalid, disputed between engines, and not NDC. */
 export function buildReport(): ConformanceReport {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSummary, formatTextReport } from '../../../src/cli/reporters/text.reporter.ts';
+import { formatSummary, formatTextReport } from '../../../src/tools/cli/reporters/text.reporter.ts';
 import { buildReport } from './report-fixture.ts';
 
 describe('formatTextReport', () => {

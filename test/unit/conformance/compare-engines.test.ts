@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeVerdicts, findDisagreement } from '../../../src/conformance/compare-engines.ts';
-import type { EngineVerdict, FileResult } from '../../../src/conformance/conformance-types.ts';
-import { summariseResults } from '../../../src/conformance/summarise-results.ts';
+import { describeVerdicts, findDisagreement } from '../../../src/tools/conformance/compare-engines.ts';
+import type { EngineVerdict, FileResult } from '../../../src/tools/conformance/conformance-types.ts';
+import { summariseResults } from '../../../src/tools/conformance/summarise-results.ts';
 
 const valid = (engine: EngineVerdict['engine']): EngineVerdict => ({ engine, valid: true, issues: [], durationMs: 1 });
 const invalid = (engine: EngineVerdict['engine'], count = 1): EngineVerdict => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectFileMessage, normalisePayloadVersion, schemaFileOf } from '../../../src/conformance/detect-file-message.ts';
+import { detectFileMessage, normalisePayloadVersion, schemaFileOf } from '../../../src/tools/conformance/detect-file-message.ts';
 
 const OO = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
 const CNS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersCommonTypes';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectPackageVersion } from '../../../src/schemas/detect-package-version.ts';
+import { detectPackageVersion } from '../../../src/tools/schemas/detect-package-version.ts';
 import { readSchemaHeader, type SchemaHeader } from '../../../src/xsd/read-schema-header.ts';
 
 const OO = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findInputFiles } from '../../../src/conformance/find-input-files.ts';
+import { findInputFiles } from '../../../src/tools/conformance/find-input-files.ts';
 
 let dir: string;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileGlob, isGlob, splitGlob } from '../../../src/conformance/glob-pattern.ts';
+import { compileGlob, isGlob, splitGlob } from '../../../src/tools/conformance/glob-pattern.ts';
 
 describe('compileGlob', () => {
   it.each([

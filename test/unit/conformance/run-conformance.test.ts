@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConformanceEngine } from '../../../src/conformance/conformance-engine.ts';
-import type { ConformanceEngineName } from '../../../src/conformance/conformance-types.ts';
-import { runConformance } from '../../../src/conformance/run-conformance.ts';
+import type { ConformanceEngine } from '../../../src/tools/conformance/conformance-engine.ts';
+import type { ConformanceEngineName } from '../../../src/tools/conformance/conformance-types.ts';
+import { runConformance } from '../../../src/tools/conformance/run-conformance.ts';
 import type { XsdIssue } from '../../../src/xsd/xsd-types.ts';
 
 const OO = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffValues, formatDifference } from '../../../src/mapping-tools/diff-values.ts';
+import { diffValues, formatDifference } from '../../../src/tools/mapping-tools/diff-values.ts';
 
 describe('diffValues', () => {
   it('finds nothing between equal values, and treats undefined properties as absent like toEqual', () => {

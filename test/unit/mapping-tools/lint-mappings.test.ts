@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
-import { formatLintIssue, lintMappings, MappingToolUsageError, type LintIssue, type LintReport } from '../../../src/mapping-tools/index.ts';
+import { formatLintIssue, lintMappings, MappingToolUsageError, type LintIssue, type LintReport } from '../../../src/tools/mapping-tools/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 
 const config = loadConfig({ NDC_SCHEMA_PATH: SCHEMA_PATH });

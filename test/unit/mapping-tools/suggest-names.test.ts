@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSuggestion, measureEditDistance, suggestNames } from '../../../src/mapping-tools/suggest-names.ts';
-import { createNameAllocator, toCamelCase, toPlural } from '../../../src/mapping-tools/scaffold-names.ts';
+import { formatSuggestion, measureEditDistance, suggestNames } from '../../../src/tools/mapping-tools/suggest-names.ts';
+import { createNameAllocator, toCamelCase, toPlural } from '../../../src/tools/mapping-tools/scaffold-names.ts';
 
 describe('suggestNames', () => {
   const children = ['CabinTypeCode', 'CabinTypeName', 'PrefLevel'];

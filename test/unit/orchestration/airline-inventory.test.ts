@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createAirlineContext } from '../../../src/airline/airline-context.ts';
-import { loadAirlineData, type AirlineData } from '../../../src/airline/airline-data.ts';
+import { createAirlineContext } from '../../../src/reference/airline/airline-context.ts';
+import { loadAirlineData, type AirlineData } from '../../../src/reference/airline/airline-data.ts';
 import type { InventoryHoldCommand, Offer, Passenger } from '../../../src/contracts/airline/index.ts';
-import { createInventory, type Inventory } from '../../../src/airline/inventory.handler.ts';
-import { shopOffers } from '../../../src/airline/offer-shop.handler.ts';
-import { createOfferStore } from '../../../src/airline/offer-store.ts';
-import { showSeats } from '../../../src/airline/seat-availability.handler.ts';
+import { createInventory, type Inventory } from '../../../src/reference/airline/inventory.handler.ts';
+import { shopOffers } from '../../../src/reference/airline/offer-shop.handler.ts';
+import { createOfferStore } from '../../../src/reference/airline/offer-store.ts';
+import { showSeats } from '../../../src/reference/airline/seat-availability.handler.ts';
 import { codeOf, dayAfterToday, TODAY } from '../airline/airline-test-support.ts';
 
 const data = loadAirlineData();

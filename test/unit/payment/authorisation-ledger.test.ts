@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createAuthorisationLedger, createCardVault, loadTestCards, PaymentApiError, type AuthorisationLedger, type CardVault } from '../../../src/payment/index.ts';
+import { createAuthorisationLedger, createCardVault, loadTestCards, PaymentApiError, type AuthorisationLedger, type CardVault } from '../../../src/reference/payment/index.ts';
 import { countCollectionSteps } from '../../support/count-collection-steps.ts';
 
 const testCards = loadTestCards();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, it, expect } from 'vitest';
-import { loadPaymentSchemas, loadTestCards, TestCardsError } from '../../../src/payment/index.ts';
+import { loadPaymentSchemas, loadTestCards, TestCardsError } from '../../../src/reference/payment/index.ts';
 import { detectBrand, luhnValid } from '../../../src/security/card-data.ts';
 
 const cards = loadTestCards();

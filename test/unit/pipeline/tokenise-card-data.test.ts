@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PaymentServiceError } from '../../../src/downstream/payment-client.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
-import type { CardInput, CardToken } from '../../../src/payment/payment-types.ts';
+import type { CardInput, CardToken } from '../../../src/contracts/payment/payment-types.ts';
 import { findCardData, tokeniseCardData, type CardTokeniser } from '../../../src/pipeline/tokenise-card-data.ts';
 import { maskCardNumber } from '../../../src/security/card-data.ts';
 

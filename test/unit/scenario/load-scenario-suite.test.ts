@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatScenarioIssue, loadScenarioSuite, ScenarioLoadError, type ScenarioLoadIssue } from '../../../src/scenario/index.ts';
+import { formatScenarioIssue, loadScenarioSuite, ScenarioLoadError, type ScenarioLoadIssue } from '../../../src/tools/scenario/index.ts';
 
 let dir: string;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplate, renderTemplate, TemplateRenderError, TemplateSyntaxError, type RenderContext } from '../../../src/scenario/index.ts';
-import type { ScenarioValue } from '../../../src/scenario/index.ts';
+import { compileTemplate, renderTemplate, TemplateRenderError, TemplateSyntaxError, type RenderContext } from '../../../src/tools/scenario/index.ts';
+import type { ScenarioValue } from '../../../src/tools/scenario/index.ts';
 
 const NOW = new Date('2030-02-27T10:11:12.345Z');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeValue, parseResponsePath, ResponsePathError, selectNodes, selectValues } from '../../../src/scenario/index.ts';
+import { nodeValue, parseResponsePath, ResponsePathError, selectNodes, selectValues } from '../../../src/tools/scenario/index.ts';
 
 /** A parsed AirShoppingRS as parseXml gives it with its schema model: repeated elements are arrays. */
 const SHOP = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkExpectations, compileTemplate, createResponseReader, parseResponsePath, renderTemplate,
   type AssertionContext, type ScenarioResponse, type StepExpectations,
-} from '../../../src/scenario/index.ts';
+} from '../../../src/tools/scenario/index.ts';
 
 /** No schema packages: documents parse without a model, which these checks do not need. */
 const reader = createResponseReader('/nonexistent/schemas');

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { formatScenarioJunitReport, formatScenarioSummary, formatScenarioTextReport, type ScenarioRunReport } from '../../../src/scenario/index.ts';
+import { formatScenarioJunitReport, formatScenarioSummary, formatScenarioTextReport, type ScenarioRunReport } from '../../../src/tools/scenario/index.ts';
 
 const REPORT: ScenarioRunReport = {
   url: 'http://127.0.0.1:8080',
