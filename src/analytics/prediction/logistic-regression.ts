@@ -20,6 +20,8 @@ export interface LogisticOptions {
   readonly maxIterations?: number;
   /** Stop when no coefficient moves by more than this. @defaultValue 1e-9 */
   readonly tolerance?: number;
+  /** @defaultValue 4096 */
+  readonly yieldEveryRows?: number;
 }
 
 /** σ(z), computed without overflow for large |z|. */
@@ -39,15 +41,30 @@ export function predictProbability(fit: Pick<LogisticFit, 'intercept' | 'weights
 /**
  * Fits `labels` (0 or 1) on `rows` (each of the same length). Each Newton step solves
  * (XᵀWX + λI′)·Δ = Xᵀ(y − p) − λw′ by Cholesky, where ′ leaves the intercept out of the penalty.
+ * Rows are mostly zeros (one-hot columns), so each is reduced once to its non-zero columns. The
+ * pass over the rows gives the event loop back every `yieldEveryRows` rows: training runs in a
+ * serving process, and a long fit must not hold up its requests.
  */
-export function fitLogisticRegression(rows: readonly (readonly number[])[], labels: readonly number[], options: LogisticOptions = {}): LogisticFit {
+export async function fitLogisticRegression(rows: readonly (readonly number[])[], labels: readonly number[], options: LogisticOptions = {}): Promise<LogisticFit> {
   const l2 = options.l2 ?? 1;
   const maxIterations = options.maxIterations ?? 50;
   const tolerance = options.tolerance ?? 1e-9;
+  const yieldEveryRows = options.yieldEveryRows ?? 4096;
   if (rows.length !== labels.length) throw new Error(`${rows.length} rows but ${labels.length} labels`);
   if (rows.length === 0) throw new Error('Nothing to fit');
   const d = (rows[0]?.length ?? 0) + 1;
-  // beta[0] is the intercept; the design matrix has an implicit leading column of ones.
+  // Column 0 is the intercept: an implicit leading column of ones.
+  const sparse = rows.map((row) => {
+    const columns = [0];
+    const values = [1];
+    row.forEach((value, j) => {
+      if (value !== 0) {
+        columns.push(j + 1);
+        values.push(value);
+      }
+    });
+    return { columns, values };
+  });
   const beta = new Array<number>(d).fill(0);
   let iterations = 0;
   let converged = false;
@@ -55,22 +72,21 @@ export function fitLogisticRegression(rows: readonly (readonly number[])[], labe
     iterations += 1;
     const gradient = new Array<number>(d).fill(0);
     const hessian = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-    const x = new Array<number>(d);
-    x[0] = 1;
-    for (let i = 0; i < rows.length; i += 1) {
-      const row = rows[i]!;
+    for (let i = 0; i < sparse.length; i += 1) {
+      if (i > 0 && i % yieldEveryRows === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const { columns, values } = sparse[i]!;
       let z = 0;
-      for (let j = 1; j < d; j += 1) x[j] = row[j - 1]!;
-      for (let j = 0; j < d; j += 1) z += beta[j]! * x[j]!;
+      for (let a = 0; a < columns.length; a += 1) z += beta[columns[a]!]! * values[a]!;
       const p = computeSigmoid(z);
       const residual = labels[i]! - p;
       const w = p * (1 - p);
-      for (let j = 0; j < d; j += 1) {
-        const xj = x[j]!;
-        gradient[j]! += xj * residual;
-        if (xj === 0) continue;
+      for (let a = 0; a < columns.length; a += 1) {
+        const j = columns[a]!;
+        const wx = w * values[a]!;
+        gradient[j]! += values[a]! * residual;
         const hj = hessian[j]!;
-        for (let k = 0; k <= j; k += 1) hj[k]! += w * xj * x[k]!;
+        // Columns are in increasing order, so k ≤ j fills the lower triangle.
+        for (let b = 0; b <= a; b += 1) hj[columns[b]!]! += wx * values[b]!;
       }
     }
     for (let j = 1; j < d; j += 1) {

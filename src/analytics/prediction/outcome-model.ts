@@ -104,14 +104,14 @@ export function scoreSnapshot(model: OutcomeModel, snapshot: JourneySnapshot): n
  * Trains on the snapshots of the journeys outside the held-out set and measures AUC on the
  * others. Deterministic: the same examples give the same model.
  */
-export function trainOutcomeModel(examples: readonly LabelledSnapshot[], options: TrainOptions = {}): OutcomeModel {
+export async function trainOutcomeModel(examples: readonly LabelledSnapshot[], options: TrainOptions = {}): Promise<OutcomeModel> {
   const share = options.heldOutShare ?? 0.2;
   const l2 = options.l2 ?? 1;
   const training = examples.filter((e) => !isHeldOut(e.journeyId, share));
   const heldOut = examples.filter((e) => isHeldOut(e.journeyId, share));
   if (training.length === 0) throw new Error('No training example outside the held-out set');
   const scaling = computeScaling(training.map((e) => e.snapshot));
-  const fit = fitLogisticRegression(training.map((e) => encodeSnapshot(e.snapshot, scaling)), training.map((e) => (e.completed ? 1 : 0)), { l2 });
+  const fit = await fitLogisticRegression(training.map((e) => encodeSnapshot(e.snapshot, scaling)), training.map((e) => (e.completed ? 1 : 0)), { l2 });
   const partial = { features: OUTCOME_FEATURES, intercept: fit.intercept, weights: fit.weights, scaling };
   const scores = heldOut.map((e) => predictProbability(partial, encodeSnapshot(e.snapshot, scaling)));
   const labels = heldOut.map((e) => (e.completed ? 1 : 0));

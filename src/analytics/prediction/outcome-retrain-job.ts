@@ -1,6 +1,6 @@
 import type { Logger } from '../../log/logger.ts';
 import type { OrderStoreSql } from '../../orders/order-store.ts';
-import { labelSnapshots } from './journey-snapshot.ts';
+import { labelSnapshots, type LabelledSnapshot } from './journey-snapshot.ts';
 import { trainOutcomeModel } from './outcome-model.ts';
 import { loadFinishedJourneys, saveOutcomeModel } from './outcome-model-table.ts';
 
@@ -18,7 +18,10 @@ export type RetrainResult =
   | { readonly trained: true; readonly modelId: number; readonly journeys: number; readonly heldOutAuc: number | null }
   | { readonly trained: false; readonly reason: 'locked' | 'too_few_journeys' | 'one_outcome_only' | 'no_held_out_pair'; readonly journeys?: number };
 
-const LOCK_NAME = 'ndc-gateway/journey-outcome-model';
+/** The advisory lock (`hashtext` of this) a process holds while it trains the model of `schema`. */
+export function nameRetrainLock(schema: string): string {
+  return `ndc-gateway/journey-outcome-model/${schema}`;
+}
 
 /**
  * Trains a model on the finished journeys and stores it as the newest. A transaction-scoped
@@ -28,7 +31,7 @@ const LOCK_NAME = 'ndc-gateway/journey-outcome-model';
 export async function retrainOutcomeModel(sql: OrderStoreSql, options: RetrainOptions): Promise<RetrainResult> {
   const { logger } = options;
   return sql.database.transaction(async (tx): Promise<RetrainResult> => {
-    const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`${LOCK_NAME}/${sql.schema}`]);
+    const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [nameRetrainLock(sql.schema)]);
     if (rows[0]?.locked !== true) {
       logger.info('journey outcome model: another process is training it; skipped');
       return { trained: false, reason: 'locked' };
@@ -39,13 +42,20 @@ export async function retrainOutcomeModel(sql: OrderStoreSql, options: RetrainOp
       logger.info({ journeys: journeys.size, minJourneys: options.minJourneys }, 'journey outcome model: too few finished journeys to train; skipped');
       return { trained: false, reason: 'too_few_journeys', journeys: journeys.size };
     }
-    const examples = [...journeys].flatMap(([journeyId, events]) => labelSnapshots(journeyId, events));
+    const examples: LabelledSnapshot[] = [];
+    let done = 0;
+    for (const [journeyId, events] of journeys) {
+      examples.push(...labelSnapshots(journeyId, events));
+      // Long loops give the event loop back now and then; this runs in a serving process.
+      done += 1;
+      if (done % 500 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (!examples.some((e) => e.completed) || examples.every((e) => e.completed)) {
       logger.info({ journeys: journeys.size }, 'journey outcome model: every finished journey ended the same way; skipped');
       return { trained: false, reason: 'one_outcome_only', journeys: journeys.size };
     }
     const started = performance.now();
-    const model = trainOutcomeModel(examples);
+    const model = await trainOutcomeModel(examples);
     if (model.heldOutAuc === null) {
       logger.info({ journeys: journeys.size }, 'journey outcome model: the held-out journeys cannot measure it (no pair of outcomes in a state); skipped');
       return { trained: false, reason: 'no_held_out_pair', journeys: journeys.size };
