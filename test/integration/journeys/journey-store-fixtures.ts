@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { JourneyState } from '../../../src/journeys/journey-states.ts';
 import type { JourneyRecord, JourneyStore } from '../../../src/journeys/journey-store.ts';
 import { createMemoryJourneyStore } from '../../../src/journeys/memory-journey-store.ts';
+import { createRedisJourneyStore } from '../../../src/journeys/redis-journey-store.ts';
+import { REDIS_URL } from '../../support/paths.ts';
 
 /** A journey as the journey service keeps it, with a search of `offers` offers. */
 export function buildJourneyRecord(overrides: Partial<JourneyRecord> = {}, offers = 3): JourneyRecord {
@@ -59,4 +62,37 @@ export type StoreHarnessFactory = (options: StoreHarnessOptions) => Promise<Stor
 export const startMemoryStoreHarness: StoreHarnessFactory = async (options) => {
   const store = createMemoryJourneyStore({ ...options, prefix: 'unused' });
   return { store, openSibling: () => store, close: () => store.close() };
+};
+
+/** Removes every key under `prefix` (a test's own), with SCAN so a shared server is not blocked. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
+export const startRedisStoreHarness: StoreHarnessFactory = async (options) => {
+  const prefix = `test-${randomUUID()}:journey`;
+  const open = (): JourneyStore => createRedisJourneyStore({ ...options, prefix, redisUrl: REDIS_URL });
+  const stores = [open()];
+  return {
+    store: stores[0] as JourneyStore,
+    openSibling() {
+      const store = open();
+      stores.push(store);
+      return store;
+    },
+    async close() {
+      await Promise.all(stores.map((store) => store.close()));
+      await deleteRedisKeys(prefix);
+    },
+  };
 };

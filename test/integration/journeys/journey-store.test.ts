@@ -6,6 +6,7 @@ import {
   advanceJourneyRecord,
   buildJourneyRecord,
   startMemoryStoreHarness,
+  startRedisStoreHarness,
   type StoreHarness,
   type StoreHarnessFactory,
   type StoreHarnessOptions,
@@ -16,6 +17,7 @@ const IDLE_MS = 400;
 /** The contract of the JourneyStore port; every adapter must pass it unchanged. */
 describe.each<[string, StoreHarnessFactory]>([
   ['memory', startMemoryStoreHarness],
+  ['redis', startRedisStoreHarness],
 ])('JourneyStore contract (%s)', (_adapter, startHarness) => {
   let harness: StoreHarness | undefined;
 
