@@ -4,11 +4,13 @@ import type { Logger } from './log/logger.ts';
 import { createExperimentRegistry } from './analytics/experiment-registry.ts';
 import type { ExperimentSource } from './analytics/experiment-assignment.ts';
 import { createCachedExperimentSource } from './analytics/experiment-source.ts';
+import { startOutcomeRetrainJob } from './analytics/prediction/outcome-retrain-job.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
 import { checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
+import { createJourneyPredictionExtension } from './http/journey-prediction.route.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
@@ -104,6 +106,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const analyticsSql = () => store.sql();
   const experimentRegistry = createExperimentRegistry(analyticsSql);
   const experiments = createCachedExperimentSource({ registry: experimentRegistry, logger });
+  const prediction = createJourneyPredictionExtension({ sql: analyticsSql, metrics });
 
   let stopping = false;
   const app = createApp({
@@ -129,7 +132,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     },
     admin: { reloadMappings },
     orders: store,
-    analytics: { sql: analyticsSql, experiments: experimentRegistry },
+    analytics: { sql: analyticsSql, experiments: experimentRegistry, extensions: [prediction] },
   });
 
   const watcher: MappingWatcher | undefined = config.mappingsWatch
@@ -138,6 +141,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const onSighup = (): void => void reloadMappings('SIGHUP');
   process.on('SIGHUP', onSighup);
   await storeStarted;
+  const retrainJob = startOutcomeRetrainJob({
+    sql: analyticsSql, intervalMs: config.predictionRetrainMs, minJourneys: config.predictionMinJourneys, logger,
+  });
 
   logger.info({ ms: Math.round(performance.now() - started), compiled: schemas.compiledCount, schemas: schemas.schemaCount, failures: schemas.failures.length, queue: config.redisUrl ? 'bullmq' : 'in-process', ordersOpen: store.opening().open }, 'gateway ready');
 
@@ -155,6 +161,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       stopping = true;
       process.off('SIGHUP', onSighup);
       await watcher?.close();
+      await retrainJob.stop();
       await workers?.close();
       await queue.close();
       await downstreams.close();

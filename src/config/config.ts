@@ -85,6 +85,13 @@ export interface Config {
   readonly databaseSchema: string;
   /** Folder of the embedded PGlite order store. @defaultValue ./data/orders */
   readonly dataDir: string;
+  /**
+   * How often the journey outcome model is trained again on the analytics tables, in
+   * milliseconds; one gateway process trains at a time (advisory lock). @defaultValue 600000
+   */
+  readonly predictionRetrainMs: number;
+  /** Finished journeys needed before a model is trained; below it the round is skipped with a log line. @defaultValue 200 */
+  readonly predictionMinJourneys: number;
   /** Base URL of the payment service; when unset the built-in reference payment service is started. */
   readonly paymentUrl: string | undefined;
   /** Port of the built-in reference payment service. @defaultValue 8091 */
@@ -131,7 +138,7 @@ const schema = {
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
-    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort',
+    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'predictionRetrainMs', 'predictionMinJourneys', 'paymentPort',
     'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
@@ -168,6 +175,8 @@ const schema = {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
     databaseSchema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
     dataDir: { type: 'string', minLength: 1 },
+    predictionRetrainMs: { type: 'integer', minimum: 1000 },
+    predictionMinJourneys: { type: 'integer', minimum: 10 },
     paymentUrl: { type: 'string', pattern: '^https?://' },
     paymentPort: { type: 'integer', minimum: 0, maximum: 65535 },
     clientsFile: { type: 'string', minLength: 1 },
@@ -265,6 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     mappingsWatch: bool(env.MAPPINGS_WATCH, true),
     databaseSchema: env.DATABASE_SCHEMA || 'ndc_gateway',
     dataDir: resolve(cwd, env.DATA_DIR || 'data/orders'),
+    predictionRetrainMs: int(env.PREDICTION_RETRAIN_MS, 600_000),
+    predictionMinJourneys: int(env.PREDICTION_MIN_JOURNEYS, 200),
     paymentPort: int(env.PAYMENT_PORT, 8091),
     maxRequestsInFlight: int(env.MAX_REQUESTS_IN_FLIGHT, 128),
     profile: env.GATEWAY_PROFILE || (env.NODE_ENV === 'production' ? 'production' : 'embedded'),

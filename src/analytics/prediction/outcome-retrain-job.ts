@@ -2,7 +2,7 @@ import type { Logger } from '../../log/logger.ts';
 import type { OrderStoreSql } from '../../orders/order-store.ts';
 import { labelSnapshots, type LabelledSnapshot } from './journey-snapshot.ts';
 import { trainOutcomeModel } from './outcome-model.ts';
-import { loadFinishedJourneys, saveOutcomeModel } from './outcome-model-table.ts';
+import { loadFinishedJourneys, loadLatestOutcomeModel, saveOutcomeModel } from './outcome-model-table.ts';
 
 export interface RetrainOptions {
   /** Below this many finished journeys nothing is trained (too few to say anything). */
@@ -12,11 +12,16 @@ export interface RetrainOptions {
   readonly logger: Logger;
   /** @defaultValue now */
   readonly now?: () => Date;
+  /**
+   * A model newer than this is kept as it is: with several gateway processes, each one's timer
+   * fires once per interval, and the first to take the lock has done the work for all. @defaultValue 0
+   */
+  readonly freshForMs?: number;
 }
 
 export type RetrainResult =
   | { readonly trained: true; readonly modelId: number; readonly journeys: number; readonly heldOutAuc: number | null }
-  | { readonly trained: false; readonly reason: 'locked' | 'too_few_journeys' | 'one_outcome_only' | 'no_held_out_pair'; readonly journeys?: number };
+  | { readonly trained: false; readonly reason: 'locked' | 'fresh' | 'too_few_journeys' | 'one_outcome_only' | 'no_held_out_pair'; readonly journeys?: number };
 
 /** The advisory lock (`hashtext` of this) a process holds while it trains the model of `schema`. */
 export function nameRetrainLock(schema: string): string {
@@ -37,6 +42,12 @@ export async function retrainOutcomeModel(sql: OrderStoreSql, options: RetrainOp
       return { trained: false, reason: 'locked' };
     }
     const session = { database: tx, schema: sql.schema };
+    const now = (options.now ?? (() => new Date()))();
+    const latest = await loadLatestOutcomeModel(session);
+    if (latest && now.getTime() - Date.parse(latest.trainedAt) < (options.freshForMs ?? 0)) {
+      logger.debug({ trainedAt: latest.trainedAt }, 'journey outcome model: trained by another process a moment ago; skipped');
+      return { trained: false, reason: 'fresh' };
+    }
     const journeys = await loadFinishedJourneys(session, options.maxJourneys ?? 20_000);
     if (journeys.size < options.minJourneys) {
       logger.info({ journeys: journeys.size, minJourneys: options.minJourneys }, 'journey outcome model: too few finished journeys to train; skipped');
@@ -60,7 +71,7 @@ export async function retrainOutcomeModel(sql: OrderStoreSql, options: RetrainOp
       logger.info({ journeys: journeys.size }, 'journey outcome model: the held-out journeys cannot measure it (no pair of outcomes in a state); skipped');
       return { trained: false, reason: 'no_held_out_pair', journeys: journeys.size };
     }
-    const modelId = await saveOutcomeModel(session, model, (options.now ?? (() => new Date()))());
+    const modelId = await saveOutcomeModel(session, model, now);
     logger.info({
       modelId, journeys: journeys.size, snapshots: examples.length, heldOutAuc: model.heldOutAuc, heldOutPooledAuc: model.heldOutPooledAuc,
       ms: Math.round(performance.now() - started),
@@ -83,14 +94,18 @@ export interface OutcomeRetrainJobOptions extends RetrainOptions {
   readonly intervalMs: number;
 }
 
-/** Retrains the outcome model at start and every `intervalMs`, one round at a time. */
+/**
+ * Retrains the outcome model at start and every `intervalMs`, one round at a time. A model
+ * trained less than half an interval ago (by another process) is left as it is.
+ */
 export function startOutcomeRetrainJob(options: OutcomeRetrainJobOptions): OutcomeRetrainJob {
+  const round: RetrainOptions = { freshForMs: options.intervalMs / 2, ...options };
   let running: Promise<RetrainResult | undefined> | undefined;
   let stopped = false;
   const runOnce = (): Promise<RetrainResult | undefined> => {
     running ??= (async () => {
       try {
-        return await retrainOutcomeModel(await options.sql(), options);
+        return await retrainOutcomeModel(await options.sql(), round);
       } catch (error) {
         options.logger.warn({ err: error }, 'journey outcome model: training failed; the previous model stays');
         return undefined;
