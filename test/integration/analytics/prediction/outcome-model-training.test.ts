@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordJourneyEvents } from '../../../../src/analytics/journey-event-recorder.ts';
 import { predictJourneyOutcome } from '../../../../src/analytics/prediction/journey-outcome-prediction.ts';
 import { loadLatestOutcomeModel } from '../../../../src/analytics/prediction/outcome-model-table.ts';
-import { nameRetrainLock, retrainOutcomeModel } from '../../../../src/analytics/prediction/outcome-retrain-job.ts';
+import { nameRetrainLock, retrainOutcomeModel, startOutcomeRetrainJob } from '../../../../src/analytics/prediction/outcome-retrain-job.ts';
 import { GatewayError } from '../../../../src/errors/index.ts';
 import type { JourneyEvent } from '../../../../src/journeys/journey-event.ts';
 import type { OrderStore, OrderStoreSql } from '../../../../src/orders/index.ts';
 import { DATABASE_URL, silentLogger, startPgHarness, startPgliteHarness, uniqueSchema, type HarnessFactory, type StoreHarness } from '../../orders/order-store-fixtures.ts';
+import { waitFor } from '../../../support/wait-for.ts';
 import { buildInformativePopulation, buildRandomPopulation, JourneyScript } from './journey-population.ts';
 
 const START_MS = Date.parse('2026-11-02T08:00:00Z');
@@ -95,6 +96,20 @@ describe.each<[string, HarnessFactory]>([
     expect(await loadLatestOutcomeModel(sql)).toBeUndefined();
     expect(await codeOf(predictJourneyOutcome(sql, 'few-1'))).toBe('PREDICTION_MODEL_UNAVAILABLE');
     expect(await codeOf(predictJourneyOutcome(sql, 'no-such-journey'))).toBe('JOURNEY_EVENTS_NOT_FOUND');
+  });
+
+  it('runs a round at start, leaves a model younger than half an interval alone, and stops', async () => {
+    const sql = await openSql();
+    await record(sql, buildInformativePopulation(250, 9, 'job', START_MS));
+    const job = startOutcomeRetrainJob({ sql: async () => sql, intervalMs: 60_000, minJourneys: 200, logger: silentLogger });
+    try {
+      await waitFor(async () => (await loadLatestOutcomeModel(sql)) !== undefined);
+      expect(await job.runOnce()).toEqual({ trained: false, reason: 'fresh' });
+    } finally {
+      await job.stop();
+    }
+    // Without the freshness rule a round trains again.
+    expect(await retrainOutcomeModel(sql, { minJourneys: 200, logger: silentLogger })).toMatchObject({ trained: true, journeys: 250 });
   });
 
   it.runIf(adapter === 'postgresql')('lets one process train at a time: a round that finds the lock taken skips', async () => {
