@@ -61,7 +61,8 @@ export function takeSnapshot(sorted: readonly OutcomeEventRow[], atMs: number): 
   let state: JourneyState | undefined;
   let enteredMs = 0;
   let channel: JourneyChannel = 'api';
-  let failures = 0;
+  let reportedFailures = 0;
+  let failedTransitions = 0;
   let partySize: number | undefined;
   let daysToDeparture: number | undefined;
   for (const event of sorted) {
@@ -69,12 +70,11 @@ export function takeSnapshot(sorted: readonly OutcomeEventRow[], atMs: number): 
     if (isChannel(event.channel)) channel = event.channel;
     if (event.partySize !== null) partySize = event.partySize;
     if (event.daysToDeparture !== null) daysToDeparture = event.daysToDeparture;
-    if (event.paymentFailures !== null) failures = Math.max(failures, event.paymentFailures);
+    if (event.paymentFailures !== null) reportedFailures = Math.max(reportedFailures, event.paymentFailures);
     if (event.type === 'transition' && isState(event.toState)) {
       state = event.toState;
       enteredMs = event.atMs;
-      // Counted here too, for producers that do not carry the running count on their events.
-      if (state === 'Payment_Failed') failures += event.paymentFailures === null ? 1 : 0;
+      if (state === 'Payment_Failed') failedTransitions += 1;
     }
   }
   if (state === undefined) return undefined;
@@ -82,7 +82,9 @@ export function takeSnapshot(sorted: readonly OutcomeEventRow[], atMs: number): 
     channel,
     state,
     secondsInState: Math.max(0, (atMs - enteredMs) / 1000),
-    paymentFailures: failures,
+    // The running count the events carry, or the declines seen, whichever is more: a producer may
+    // leave the count out, or stamp the decline's own event with the count from before it.
+    paymentFailures: Math.max(reportedFailures, failedTransitions),
     ...(partySize === undefined ? {} : { partySize }),
     ...(daysToDeparture === undefined ? {} : { daysToDeparture }),
   };

@@ -36,6 +36,9 @@ describe('takeSnapshot', () => {
     // Events that carry the running count are taken at their word.
     const counted = events.map((e, i) => ({ ...e, paymentFailures: i >= 5 ? 2 : i >= 2 ? 1 : 0 }));
     expect(takeSnapshot(counted, T0 + 31_000)).toMatchObject({ paymentFailures: 2 });
+    // A count stamped from before the decline does not hide it.
+    const stale = events.map((e) => ({ ...e, paymentFailures: 0 }));
+    expect(takeSnapshot(stale, T0 + 31_000)).toMatchObject({ paymentFailures: 2 });
   });
 });
 
