@@ -1,3 +1,4 @@
+import type { OrderStoreSql } from '../../orders/order-store.ts';
 import { quoteSchema, type SqlSession } from '../../orders/sql-database.ts';
 import type { OutcomeEventRow } from './journey-snapshot.ts';
 import type { OutcomeModel } from './outcome-model.ts';
@@ -99,4 +100,36 @@ export async function loadLatestOutcomeModel(sql: SchemaSession): Promise<Stored
     trainedAt: new Date(row.trained_at).toISOString(),
     model: typeof row.model === 'string' ? (JSON.parse(row.model) as OutcomeModel) : row.model,
   };
+}
+
+/** The advisory lock (`hashtext` of this) taken while a process claims the training of the model of `schema`. */
+export function nameTrainingLock(schema: string): string {
+  return `ndc-gateway/journey-outcome-model/${schema}`;
+}
+
+/**
+ * Claims the training of the model for `claimMs`, or says why not: `locked` while another
+ * process holds the lock or an unexpired claim, `fresh` when the newest model is younger than
+ * `freshForMs`. Check and claim run in one short transaction under a transaction-scoped advisory
+ * lock, so two processes never both claim, a process that finds the lock taken is answered at
+ * once, and a crash leaves at most a claim that expires.
+ */
+export async function claimTraining(sql: OrderStoreSql, holder: string, now: Date, claimMs: number, freshForMs: number): Promise<'claimed' | 'locked' | 'fresh'> {
+  const s = quoteSchema(sql.schema);
+  return sql.database.transaction(async (tx) => {
+    const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [nameTrainingLock(sql.schema)]);
+    if (rows[0]?.locked !== true) return 'locked';
+    const claims = await tx.query(`SELECT holder FROM ${s}.journey_outcome_training WHERE expires_at > now()`);
+    if (claims.rows.length > 0) return 'locked';
+    const latest = await loadLatestOutcomeModel({ database: tx, schema: sql.schema });
+    if (latest && now.getTime() - Date.parse(latest.trainedAt) < freshForMs) return 'fresh';
+    await tx.query(`DELETE FROM ${s}.journey_outcome_training`);
+    await tx.query(`INSERT INTO ${s}.journey_outcome_training (holder, expires_at) VALUES ($1, now() + $2 * interval '1 millisecond')`, [holder, claimMs]);
+    return 'claimed';
+  });
+}
+
+/** Ends a claim (a claim another process took over after it expired is left alone). */
+export async function releaseTraining(sql: SchemaSession, holder: string): Promise<void> {
+  await sql.database.query(`DELETE FROM ${quoteSchema(sql.schema)}.journey_outcome_training WHERE holder = $1`, [holder]);
 }

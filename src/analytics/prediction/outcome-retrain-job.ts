@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log/logger.ts';
 import type { OrderStoreSql } from '../../orders/order-store.ts';
 import { labelSnapshots, type LabelledSnapshot } from './journey-snapshot.ts';
 import { trainOutcomeModel } from './outcome-model.ts';
-import { loadFinishedJourneys, loadLatestOutcomeModel, saveOutcomeModel } from './outcome-model-table.ts';
+import { claimTraining, loadFinishedJourneys, releaseTraining, saveOutcomeModel } from './outcome-model-table.ts';
 
 export interface RetrainOptions {
   /** Below this many finished journeys nothing is trained (too few to say anything). */
@@ -14,41 +15,40 @@ export interface RetrainOptions {
   readonly now?: () => Date;
   /**
    * A model newer than this is kept as it is: with several gateway processes, each one's timer
-   * fires once per interval, and the first to take the lock has done the work for all. @defaultValue 0
+   * fires once per interval, and the first to train has done the work for all. @defaultValue 0
    */
   readonly freshForMs?: number;
+  /**
+   * How long a claim to train lasts: the round of a process that died while training is taken
+   * over after this. @defaultValue 600000
+   */
+  readonly claimMs?: number;
 }
 
 export type RetrainResult =
-  | { readonly trained: true; readonly modelId: number; readonly journeys: number; readonly heldOutAuc: number | null }
+  | { readonly trained: true; readonly modelId: number; readonly journeys: number; readonly heldOutAuc: number }
   | { readonly trained: false; readonly reason: 'locked' | 'fresh' | 'too_few_journeys' | 'one_outcome_only' | 'no_held_out_pair'; readonly journeys?: number };
 
-/** The advisory lock (`hashtext` of this) a process holds while it trains the model of `schema`. */
-export function nameRetrainLock(schema: string): string {
-  return `ndc-gateway/journey-outcome-model/${schema}`;
-}
-
 /**
- * Trains a model on the finished journeys and stores it as the newest. A transaction-scoped
- * advisory lock lets one process train at a time: another that finds it taken skips this round,
- * and a crash cannot leave the lock held.
+ * Trains a model on the finished journeys and stores it as the newest, one process at a time:
+ * the round first claims the training (under a transaction-scoped advisory lock, see
+ * `claimTraining`); a process that finds it claimed skips this round. The reading, the fitting
+ * and the saving then run outside any long transaction, since the embedded PGlite has one
+ * connection for the whole process and a transaction held for the seconds a fit takes would hold
+ * up every order.
  */
 export async function retrainOutcomeModel(sql: OrderStoreSql, options: RetrainOptions): Promise<RetrainResult> {
   const { logger } = options;
-  return sql.database.transaction(async (tx): Promise<RetrainResult> => {
-    const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [nameRetrainLock(sql.schema)]);
-    if (rows[0]?.locked !== true) {
-      logger.info('journey outcome model: another process is training it; skipped');
-      return { trained: false, reason: 'locked' };
-    }
-    const session = { database: tx, schema: sql.schema };
-    const now = (options.now ?? (() => new Date()))();
-    const latest = await loadLatestOutcomeModel(session);
-    if (latest && now.getTime() - Date.parse(latest.trainedAt) < (options.freshForMs ?? 0)) {
-      logger.debug({ trainedAt: latest.trainedAt }, 'journey outcome model: trained by another process a moment ago; skipped');
-      return { trained: false, reason: 'fresh' };
-    }
-    const journeys = await loadFinishedJourneys(session, options.maxJourneys ?? 20_000);
+  const now = (options.now ?? (() => new Date()))();
+  const holder = randomUUID();
+  const claim = await claimTraining(sql, holder, now, options.claimMs ?? 600_000, options.freshForMs ?? 0);
+  if (claim !== 'claimed') {
+    if (claim === 'locked') logger.info('journey outcome model: another process is training it; skipped');
+    else logger.debug('journey outcome model: trained by another process a moment ago; skipped');
+    return { trained: false, reason: claim };
+  }
+  try {
+    const journeys = await loadFinishedJourneys(sql, options.maxJourneys ?? 20_000);
     if (journeys.size < options.minJourneys) {
       logger.info({ journeys: journeys.size, minJourneys: options.minJourneys }, 'journey outcome model: too few finished journeys to train; skipped');
       return { trained: false, reason: 'too_few_journeys', journeys: journeys.size };
@@ -71,13 +71,15 @@ export async function retrainOutcomeModel(sql: OrderStoreSql, options: RetrainOp
       logger.info({ journeys: journeys.size }, 'journey outcome model: the held-out journeys cannot measure it (no pair of outcomes in a state); skipped');
       return { trained: false, reason: 'no_held_out_pair', journeys: journeys.size };
     }
-    const modelId = await saveOutcomeModel(session, model, now);
+    const modelId = await saveOutcomeModel(sql, model, now);
     logger.info({
       modelId, journeys: journeys.size, snapshots: examples.length, heldOutAuc: model.heldOutAuc, heldOutPooledAuc: model.heldOutPooledAuc,
       ms: Math.round(performance.now() - started),
     }, 'journey outcome model trained');
     return { trained: true, modelId, journeys: journeys.size, heldOutAuc: model.heldOutAuc };
-  });
+  } finally {
+    await releaseTraining(sql, holder);
+  }
 }
 
 export interface OutcomeRetrainJob {

@@ -16,3 +16,10 @@ CREATE TABLE journey_outcome_models (
 );
 
 CREATE INDEX journey_outcome_models_trained_idx ON journey_outcome_models (trained_at DESC);
+
+-- The claim of the process training a model now (one row at most): a process that finds an
+-- unexpired claim skips its round, and the claim of a process that died expires.
+CREATE TABLE journey_outcome_training (
+  holder     text        PRIMARY KEY,
+  expires_at timestamptz NOT NULL
+);

@@ -87,6 +87,7 @@ describe.each<[string, HarnessFactory]>([
         expect.objectContaining({ version: 1, name: 'init' }), expect.objectContaining({ version: 2, name: 'records_uncompressed' }),
         expect.objectContaining({ version: 3, name: 'audit_trail_and_sealed_personal_data' }),
         expect.objectContaining({ version: 4, name: 'journey_analytics' }),
+        expect.objectContaining({ version: 5, name: 'journey_outcome_models' }),
       ]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
     });
@@ -98,7 +99,7 @@ describe.each<[string, HarnessFactory]>([
 
       await Promise.all([first.migrate(), second.migrate()]);
 
-      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
       const order = await second.create(buildNewOrder(owner), { event: created() });
       expect(await first.get(order.orderId, owner)).toEqual(order);
     });

@@ -2,8 +2,8 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordJourneyEvents } from '../../../../src/analytics/journey-event-recorder.ts';
 import { predictJourneyOutcome } from '../../../../src/analytics/prediction/journey-outcome-prediction.ts';
-import { loadLatestOutcomeModel } from '../../../../src/analytics/prediction/outcome-model-table.ts';
-import { nameRetrainLock, retrainOutcomeModel, startOutcomeRetrainJob } from '../../../../src/analytics/prediction/outcome-retrain-job.ts';
+import { loadLatestOutcomeModel, nameTrainingLock } from '../../../../src/analytics/prediction/outcome-model-table.ts';
+import { retrainOutcomeModel, startOutcomeRetrainJob } from '../../../../src/analytics/prediction/outcome-retrain-job.ts';
 import { GatewayError } from '../../../../src/errors/index.ts';
 import type { JourneyEvent } from '../../../../src/journeys/journey-event.ts';
 import type { OrderStore, OrderStoreSql } from '../../../../src/orders/index.ts';
@@ -104,12 +104,28 @@ describe.each<[string, HarnessFactory]>([
     const job = startOutcomeRetrainJob({ sql: async () => sql, intervalMs: 60_000, minJourneys: 200, logger: silentLogger });
     try {
       await waitFor(async () => (await loadLatestOutcomeModel(sql)) !== undefined);
+      // The round at start may still be releasing its claim: runOnce shares a round in progress.
+      await job.runOnce();
       expect(await job.runOnce()).toEqual({ trained: false, reason: 'fresh' });
     } finally {
       await job.stop();
     }
     // Without the freshness rule a round trains again.
     expect(await retrainOutcomeModel(sql, { minJourneys: 200, logger: silentLogger })).toMatchObject({ trained: true, journeys: 250 });
+  });
+
+  it('skips while another process holds an unexpired claim, takes over an expired one, and leaves no claim behind', async () => {
+    const sql = await openSql();
+    await record(sql, buildInformativePopulation(250, 13, 'claim', START_MS));
+    const claims = `"${sql.schema}".journey_outcome_training`;
+    await harness.sql(`INSERT INTO ${claims} (holder, expires_at) VALUES ('other', now() + interval '1 minute')`);
+    expect(await retrainOutcomeModel(sql, { minJourneys: 200, logger: silentLogger })).toEqual({ trained: false, reason: 'locked' });
+    await harness.sql(`UPDATE ${claims} SET expires_at = now() - interval '1 second'`);
+    expect(await retrainOutcomeModel(sql, { minJourneys: 200, logger: silentLogger })).toMatchObject({ trained: true });
+    expect(await harness.sql(`SELECT holder FROM ${claims}`)).toEqual([]);
+    // A skipped round leaves none either.
+    expect(await retrainOutcomeModel(sql, { minJourneys: 1000, logger: silentLogger })).toMatchObject({ trained: false, reason: 'too_few_journeys' });
+    expect(await harness.sql(`SELECT holder FROM ${claims}`)).toEqual([]);
   });
 
   it.runIf(adapter === 'postgresql')('lets one process train at a time: a round that finds the lock taken skips', async () => {
@@ -119,10 +135,10 @@ describe.each<[string, HarnessFactory]>([
     const other = new Client({ connectionString: DATABASE_URL });
     await other.connect();
     try {
-      await other.query('SELECT pg_advisory_lock(hashtext($1))', [nameRetrainLock(sql.schema)]);
+      await other.query('SELECT pg_advisory_lock(hashtext($1))', [nameTrainingLock(sql.schema)]);
       expect(await retrainOutcomeModel(sql, { minJourneys: 200, logger: silentLogger })).toEqual({ trained: false, reason: 'locked' });
       expect(await loadLatestOutcomeModel(sql)).toBeUndefined();
-      await other.query('SELECT pg_advisory_unlock(hashtext($1))', [nameRetrainLock(sql.schema)]);
+      await other.query('SELECT pg_advisory_unlock(hashtext($1))', [nameTrainingLock(sql.schema)]);
       expect(await retrainOutcomeModel(sql, { minJourneys: 200, logger: silentLogger })).toMatchObject({ trained: true });
     } finally {
       await other.end();
