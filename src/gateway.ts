@@ -4,6 +4,9 @@ import type { Logger } from './log/logger.ts';
 import { createExperimentRegistry } from './analytics/experiment-registry.ts';
 import type { ExperimentSource } from './analytics/experiment-assignment.ts';
 import { createCachedExperimentSource } from './analytics/experiment-source.ts';
+import { startJourneyEventRecorder } from './analytics/journey-event-recorder.ts';
+import { createInProcessJourneyEventStream } from './journeys/in-process-journey-event-stream.ts';
+import type { JourneyEventStream } from './journeys/journey-event.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
@@ -27,6 +30,8 @@ export interface Gateway {
   readonly payment: PaymentClient;
   /** The running A/B experiments new journeys are assigned to (the experiments table, read at most once a second). */
   readonly experiments: ExperimentSource;
+  /** The journey event stream: journeys and NDC traffic publish to it; the analytics recorder reads it into the order store's database. */
+  readonly journeyEvents: JourneyEventStream;
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -104,6 +109,8 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const analyticsSql = () => store.sql();
   const experimentRegistry = createExperimentRegistry(analyticsSql);
   const experiments = createCachedExperimentSource({ registry: experimentRegistry, logger });
+  const journeyEvents = createInProcessJourneyEventStream({ logger });
+  const recorder = startJourneyEventRecorder({ stream: journeyEvents, sql: analyticsSql, logger });
 
   let stopping = false;
   const app = createApp({
@@ -147,6 +154,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     clients,
     payment,
     experiments,
+    journeyEvents,
     reloadMappings,
     markStopping() {
       stopping = true;
@@ -158,6 +166,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await workers?.close();
       await queue.close();
       await downstreams.close();
+      // Events recorded before the store closes; what is left unacknowledged is delivered again on the next start (Redis).
+      await recorder.stop();
+      await journeyEvents.close();
       await store.close();
       schemas.dispose();
     },
