@@ -54,6 +54,8 @@ export interface GatewayOptions {
    * @defaultValue PAYMENT_URL, else the reference service on PAYMENT_PORT of this machine
    */
   readonly paymentUrl?: string;
+  /** Where journey events go. @defaultValue an in-process stream */
+  readonly journeyEvents?: JourneyEventStream;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const analyticsSql = () => store.sql();
   const experimentRegistry = createExperimentRegistry(analyticsSql);
   const experiments = createCachedExperimentSource({ registry: experimentRegistry, logger });
-  const journeyEvents = createInProcessJourneyEventStream({ logger });
+  const journeyEvents = options.journeyEvents ?? createInProcessJourneyEventStream({ logger });
   const recorder = startJourneyEventRecorder({ stream: journeyEvents, sql: analyticsSql, logger });
 
   let stopping = false;
@@ -168,7 +170,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await downstreams.close();
       // Events recorded before the store closes; what is left unacknowledged is delivered again on the next start (Redis).
       await recorder.stop();
-      await journeyEvents.close();
+      if (!options.journeyEvents) await journeyEvents.close();
       await store.close();
       schemas.dispose();
     },
