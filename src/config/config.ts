@@ -115,6 +115,12 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Port of the live, ready and metrics endpoints of `npm run worker`; 0 picks a free one. @defaultValue 8081 */
   readonly workerPort: number;
+  /** Journeys (store and event stream): idle time after which a journey is abandoned with the reason `timeout`, in seconds. @defaultValue 1800 */
+  readonly journeyTimeoutSeconds: number;
+  /** How long a complete or abandoned journey stays readable, in seconds. @defaultValue 86400 */
+  readonly journeyFinalRetentionSeconds: number;
+  /** Approximate length the Redis Stream of journey events is trimmed to (MAXLEN ~); also the cap of the in-process stream. @defaultValue 1000000 */
+  readonly journeyEventsMaxLen: number;
 }
 
 /** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
@@ -132,7 +138,8 @@ const schema = {
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
     'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort',
-    'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort'],
+    'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort',
+    'journeyTimeoutSeconds', 'journeyFinalRetentionSeconds', 'journeyEventsMaxLen'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -185,6 +192,9 @@ const schema = {
     profile: { enum: ['embedded', 'production'] },
     shutdownGraceMs: { type: 'integer', minimum: 100 },
     workerPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    journeyTimeoutSeconds: { type: 'integer', minimum: 1 },
+    journeyFinalRetentionSeconds: { type: 'integer', minimum: 1 },
+    journeyEventsMaxLen: { type: 'integer', minimum: 1000 },
   },
 } as const;
 
@@ -270,6 +280,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     profile: env.GATEWAY_PROFILE || (env.NODE_ENV === 'production' ? 'production' : 'embedded'),
     shutdownGraceMs: int(env.SHUTDOWN_GRACE_MS, 15_000),
     workerPort: int(env.WORKER_PORT, 8081),
+    journeyTimeoutSeconds: int(env.JOURNEY_TIMEOUT_S, 1800),
+    journeyFinalRetentionSeconds: int(env.JOURNEY_FINAL_RETENTION_S, 86_400),
+    journeyEventsMaxLen: int(env.JOURNEY_EVENTS_MAXLEN, 1_000_000),
   };
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');
