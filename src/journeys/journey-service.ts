@@ -378,7 +378,9 @@ export function createJourneyService(options: JourneyServiceOptions) {
       requireState(record, ['Order_Confirmation', 'Ticket_Generation'], 'Ticket_Generation');
       if (record.state === 'Order_Confirmation') record = await write(record, stepOf(record, context, ['Ticket_Generation']), context.logger);
       const data = journeyDataOf(record);
-      const { order } = await runJourneyCommand(deps, callerOf(context, record), 'order.retrieve', 'OrderRetrieveRQ', { orderId: data.orderId }) as { order: OrderView };
+      // Confirming needs the OrderCreateRQ permission (checked by the route), not a separate one to read the order back.
+      const { client: _client, ...owner } = callerOf(context, record);
+      const { order } = await runJourneyCommand(deps, owner, 'order.retrieve', 'OrderRetrieveRQ', { orderId: data.orderId }) as { order: OrderView };
       const tickets = order.documents.filter((d) => d.type === 'ET' && d.status === 'ISSUED').map((d) => ({ paxId: d.paxId, number: d.number }));
       const missing = order.passengers.filter((p) => !tickets.some((t) => t.paxId === p.paxId));
       if (missing.length > 0) {
