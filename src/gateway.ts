@@ -6,6 +6,13 @@ import { loadCommandValidator } from './commands/command-validator.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
 import { checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
+import type { ExperimentSource } from './analytics/experiment-assignment.ts';
+import { createJourneyEventStream, createJourneyStore } from './journeys/index.ts';
+import type { JourneyEventStream } from './journeys/journey-event.ts';
+import { createJourneyService, type JourneyService } from './journeys/journey-service.ts';
+import type { JourneyStore } from './journeys/journey-store.ts';
+import { startJourneySweeper } from './journeys/journey-sweeper.ts';
+import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
@@ -22,6 +29,10 @@ export interface Gateway {
   readonly clients: ClientRegistry;
   /** The payment service: tokenises cards at the edge; order handlers authorise and refund with it. */
   readonly payment: PaymentClient;
+  /** Journeys: the service behind /api/v1/journey and NDC tracking, its store and its event stream. */
+  readonly journeys: JourneyService;
+  readonly journeyStore: JourneyStore;
+  readonly journeyEvents: JourneyEventStream;
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -44,6 +55,10 @@ export interface GatewayOptions {
    * @defaultValue PAYMENT_URL, else the reference service on PAYMENT_PORT of this machine
    */
   readonly paymentUrl?: string;
+  /** The experiments a new journey is assigned to. @defaultValue none */
+  readonly experiments?: ExperimentSource;
+  /** Where journey events go. @defaultValue a Redis Stream with REDIS_URL, else an in-process stream */
+  readonly journeyEvents?: JourneyEventStream;
 }
 
 /**
@@ -89,6 +104,13 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const metrics = createGatewayMetrics(() => queue.depth());
   const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics, payment };
 
+  const journeyStore = createJourneyStore(config, logger);
+  const journeyEvents = options.journeyEvents ?? createJourneyEventStream(config, logger);
+  const journeyOptions = { store: journeyStore, logger, maxPaymentRetries: config.journeyMaxPaymentRetries, ...(options.experiments ? { experiments: options.experiments } : {}) };
+  const journeys = createJourneyService({ ...journeyOptions, deps, events: journeyEvents });
+  const sweeper = startJourneySweeper(journeys, config.journeySweepMs, logger);
+  const tracker = config.journeyNdcTracking ? createNdcJourneyTracker({ ...journeyOptions, journeys }) : undefined;
+
   const reloadMappings = async (trigger: string): Promise<MappingReloadReport> => {
     logger.info({ trigger }, 'reloading mappings');
     const result = await mappings.reload();
@@ -119,6 +141,12 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     },
     admin: { reloadMappings },
     orders: store,
+    journeys,
+    ...(tracker ? {
+      afterNdcAnswer: (answer, req, ms) => {
+        if (answer.command) void tracker.track({ answer, clientId: req.client?.id, correlationId: req.correlationId, durationMs: ms });
+      },
+    } : {}),
   });
 
   const watcher: MappingWatcher | undefined = config.mappingsWatch
@@ -135,6 +163,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     deps,
     clients,
     payment,
+    journeys,
+    journeyStore,
+    journeyEvents,
     reloadMappings,
     markStopping() {
       stopping = true;
@@ -143,10 +174,13 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       stopping = true;
       process.off('SIGHUP', onSighup);
       await watcher?.close();
+      await sweeper.stop();
       await workers?.close();
       await queue.close();
       await downstreams.close();
       await store.close();
+      await journeyStore.close();
+      if (!options.journeyEvents) await journeyEvents.close();
       schemas.dispose();
     },
   };

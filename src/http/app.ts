@@ -11,7 +11,9 @@ import { createInFlightCap, limitClients, type Refuse } from './admission.ts';
 import { authenticateClient, clientOfCredentials, dropSocketAlias, requirePermission } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
 import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
-import { createNdcRouter } from './ndc.route.ts';
+import { createJourneyRouter } from './journey.route.ts';
+import type { JourneyService } from '../journeys/journey-service.ts';
+import { createNdcRouter, type AfterNdcAnswer } from './ndc.route.ts';
 import { createOneOrderRouter, sendJsonError } from './one-order.route.ts';
 import { createErrorSender } from './send-error.ts';
 
@@ -25,10 +27,14 @@ export interface AppOptions {
   readonly admin?: AdminActions;
   /** The order store of the workers; left out, the ONE Order REST API under /api/v1/one-order does not exist. */
   readonly orders?: OrderStore;
+  /** The journey service; left out, the journey API under /api/v1/journey does not exist. */
+  readonly journeys?: JourneyService;
+  /** Called with each NDC answer after it is sent: journey tracking of NDC traffic. */
+  readonly afterNdcAnswer?: AfterNdcAnswer;
 }
 
 /** The HTTP edge. Routes only chain stages; the work happens in the pipeline. */
-export function createApp({ deps, logger, healthChecks, clients, admin, orders }: AppOptions): Express {
+export function createApp({ deps, logger, healthChecks, clients, admin, orders, journeys, afterNdcAnswer }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -42,11 +48,12 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   const capInFlight = createInFlightCap(deps.config.maxRequestsInFlight);
   const limiter = createClientLimiter();
   const refuseJson: Refuse = (_req, res, error) => sendJsonError(res, error);
-  app.use('/api/v1/ndc', capInFlight(sendError), authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError));
+  app.use('/api/v1/ndc', capInFlight(sendError), authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError, afterNdcAnswer));
+  const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
   if (orders) {
-    const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
     app.use('/api/v1/one-order', capInFlight(refuseJson), limitRest, createOneOrderRouter({ deps, orders, authenticate, mayAdminister: (client) => client.admin }));
   }
+  if (journeys) app.use('/api/v1/journey', capInFlight(refuseJson), limitRest, createJourneyRouter({ deps, journeys, authenticate }));
   const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring', sendError) };
   app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(() => runHealthChecks(healthChecks), deps.metrics, monitoring));
   if (admin) app.use('/api/v1/admin', capInFlight(sendError), authenticate, requirePermission('admin', sendError), createAdminRouter(admin));
