@@ -11,7 +11,8 @@ import { seededEvents, WINDOW } from '../analytics/journey-event-fixtures.ts';
 /**
  * The analytics API of a running gateway: events published on its journey stream reach the
  * reports through the recorder; access needs the analytics permission; bad filters are 400s naming
- * the parameter; experiments are started, read and stopped over HTTP; every answer matches the
+ * the parameter; experiments are started over HTTP, assigned to journeys started on the journey
+ * API, read and stopped; every answer matches the
  * OpenAPI document the gateway serves.
  */
 
@@ -123,13 +124,16 @@ describe('analytics API', () => {
     expectDocumented('/experiments', 'post', again);
 
     await waitFor(async () => (await gw.gateway.experiments.running()).some((e) => e.id === 'checkout-copy'));
-    // Journeys assigned as the journey service does, then recorded: one completes in "new".
-    const variantOf = (journey: string): string => assignVariant('checkout-copy', journey, started.body.variants);
-    const journeys = [`${runId}-x1`, `${runId}-x2`, `${runId}-x3`, `${runId}-x4`];
-    for (const journey of journeys) {
-      const base = { journeyId: journey, clientId: 'A', channel: 'web', variants: { 'checkout-copy': variantOf(journey) }, durationMs: 0 } as const;
-      await gw.gateway.journeyEvents.publish({ ...base, eventId: `${journey}-0`, type: 'transition', at: new Date().toISOString(), to: 'Journey_Init' });
+    // Journeys started on the journey API are assigned a variant and counted as exposures of it.
+    const journeys: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await fetch(`${gw.url}/api/v1/journey/shopping/init`, {
+        method: 'POST', headers: { 'x-api-key': AGENCY_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'web' }),
+      });
+      expect(response.status).toBe(201);
+      journeys.push(((await response.json()) as Json).journeyId);
     }
+    const variantOf = (journey: string): string => assignVariant('checkout-copy', journey, started.body.variants);
     const expected = journeys.filter((j) => variantOf(j) === 'new').length;
     await waitFor(async () => (await call('GET', '/experiments/checkout-copy')).body.variants?.reduce((sum: number, v: Json) => sum + v.exposures, 0) === 4);
     const results = await call('GET', '/experiments/checkout-copy');
