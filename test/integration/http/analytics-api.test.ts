@@ -12,8 +12,7 @@ import { seededEvents, WINDOW } from '../analytics/journey-event-fixtures.ts';
  * The analytics API of a running gateway: events published on its journey stream reach the
  * reports through the recorder; access needs the analytics permission; bad filters are 400s naming
  * the parameter; experiments are started over HTTP, assigned to journeys started on the journey
- * API, read and stopped; every answer matches the
- * OpenAPI document the gateway serves.
+ * API, read and stopped; every answer matches the OpenAPI document the gateway serves.
  */
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
