@@ -66,6 +66,28 @@ describe('GET /api/v1/analytics/journey/prediction/{journey_id}', () => {
     expect(badP).toBeLessThan(0.5);
   }, 60_000);
 
+  it('scores a journey run on the journey API once the recorder has its events, and knows the outcome once it is abandoned', async () => {
+    const journey = async (method: string, path: string, body: Record<string, unknown>): Promise<{ status: number; body: Record<string, any> }> => {
+      const response = await fetch(`${gw.url}/api/v1/journey${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const started = await journey('POST', '/shopping/init', { channel: 'agent' });
+    expect(started.status).toBe(201);
+    const { journeyId, resumeToken } = started.body as { journeyId: string; resumeToken: string };
+    const date = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    expect((await journey('POST', '/shopping/search', { journeyId, resumeToken, origin: 'LHR', destination: 'FRA', date, passengers: { adults: 1 } })).status).toBe(200);
+    const url = `${gw.url}/api/v1/analytics/journey/prediction/${encodeURIComponent(journeyId)}`;
+    // The events reach the table through the stream and the recorder, a moment after the step.
+    await waitFor(async () => (await fetch(url, { headers })).status === 200, 100);
+    const live = (await getJson(url)).body.completionProbability as number;
+    expect(live).toBeGreaterThan(0);
+    expect(live).toBeLessThan(1);
+
+    const left = await fetch(`${gw.url}/api/v1/journey/${encodeURIComponent(journeyId)}?reason=exit`, { method: 'DELETE', headers: { ...headers, 'journey-resume-token': resumeToken } });
+    expect(left.status).toBe(200);
+    await waitFor(async () => (await getJson(url)).body.completionProbability === 0, 100);
+  }, 60_000);
+
   it('is described in the analytics OpenAPI document', async () => {
     const { body } = await getJson(`${gw.url}/api/v1/analytics/openapi.json`);
     expect(body.paths).toHaveProperty(['/journey/prediction/{journey_id}', 'get', 'operationId'], 'getJourneyPrediction');
