@@ -252,10 +252,12 @@ export function createJourneyService(options: JourneyServiceOptions) {
         throw error;
       }
       const offers = summariseOffers(result);
-      const data: JourneyData = { search, shoppingResponseId: result.shoppingResponseId, offers };
+      // A new search replaces the offers and keeps the customer's filter and preferences.
+      const filter = journeyDataOf(record).filter;
+      const data: JourneyData = { search, shoppingResponseId: result.shoppingResponseId, offers, ...(filter ? { filter } : {}) };
       const next = await write(record, stepOf(record, context, record.state === 'Journey_Init' ? ['Shopping'] : [], data), context.logger);
       await publishCommand(next, context, 'offer.shop', started, 'ok');
-      return { journey: toJourneyStatus(next), page: pageOffers(offers, {}, result.shoppingResponseId, 20, undefined) };
+      return { journey: toJourneyStatus(next), page: pageOffers(offers, filter ?? {}, result.shoppingResponseId, 20, undefined) };
     },
 
     /** Keeps the filters and preferences of a journey in Shopping; no transition. */

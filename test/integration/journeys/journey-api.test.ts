@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../src/auth/index.ts';
 import type { JourneyEvent, JourneyEventConsumer } from '../../../src/journeys/journey-event.ts';
@@ -11,6 +10,7 @@ import { JOURNEY_CHANNELS } from '../../../src/journeys/journey-states.ts';
 import { dayFromToday } from '../../support/ndc-doc.ts';
 import { startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { deleteRedisKeys } from './journey-store-fixtures.ts';
 
 /**
  * The journey API against a gateway with two API clients, the reference airline and the reference
@@ -40,21 +40,6 @@ function writeClients(dir: string): string {
     { id: 'journey-c', name: 'Shop C', apiKeys: [hashApiKey(KEY_SHOP_ONLY)], messages: ['AirShoppingRQ'] },
   ]));
   return file;
-}
-
-/** Removes what a test left in Redis under its prefix. */
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 describe.each([
@@ -154,7 +139,7 @@ describe.each([
   afterAll(async () => {
     await consumer?.stop();
     await gw?.close();
-    if (env.REDIS_URL && gw) await dropRedisKeys(gw.config.queuePrefix);
+    if (env.REDIS_URL && gw) await deleteRedisKeys(gw.config.queuePrefix);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
