@@ -249,6 +249,31 @@ describe.each([
     expect(again.body.error.code).toBe('JOURNEY_TRANSITION_NOT_ALLOWED');
   });
 
+  it('releases the held order when a customer leaves a journey awaiting a payment retry', async () => {
+    const j = await toCustomerData();
+    const declined = await step('POST', '/booking/payment', j, card(DECLINED));
+    expect(declined.body.journey.state).toBe('Payment_Retry');
+    const left = await call('DELETE', `/${encodeURIComponent(j.journeyId)}?reason=exit`, undefined, { 'journey-resume-token': j.resumeToken, 'journey-channel': 'mobile' });
+    expect(left.status).toBe(200);
+    expect(left.body.journey.history.at(-1)).toMatchObject({ from: 'Payment_Retry', to: 'Journey_Abandoned', reason: 'exit', channel: 'mobile' });
+    expect((await orderOf(declined.body.journey.orderId)).status).toBe('CLOSED');
+  });
+
+  it('keeps the filter across a new search, which replaces the offers', async () => {
+    const j = await init('web');
+    const first = await search(j);
+    await step('PUT', '/shopping/filter', j, { maxStops: 0 });
+    const again = await search(j, { cabin: 'BUSINESS' });
+    expect(again.status).toBe(200);
+    expect(again.body.journey.state).toBe('Shopping');
+    expect(again.body.page.offers.every((o: Json) => o.stops === 0 && o.cabin === 'BUSINESS')).toBe(true);
+    const listed = await call('GET', `/shopping/offers?journeyId=${encodeURIComponent(j.journeyId)}`, undefined, { 'journey-resume-token': j.resumeToken });
+    expect(listed.body.filter).toEqual({ maxStops: 0 });
+    expect(listed.body.offers.map((o: Json) => o.offerId)).not.toContain(first.body.page.offers[0].offerId);
+    const stale = await call('GET', `/shopping/offers?journeyId=${encodeURIComponent(j.journeyId)}&cursor=${Buffer.from(JSON.stringify({ s: 'old', o: 1 })).toString('base64url')}`, undefined, { 'journey-resume-token': j.resumeToken });
+    expect(stale.status).toBe(400);
+  });
+
   it('continues a journey on another channel with its id and resume token; the history shows both channels', async () => {
     const j = await init('web');
     await search(j);
