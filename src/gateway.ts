@@ -7,14 +7,10 @@ import { createDownstreamClients, type PaymentClient } from './downstream/index.
 import { checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
 import type { ExperimentSource } from './analytics/experiment-assignment.ts';
-import { createInProcessJourneyEventStream } from './journeys/in-process-journey-event-stream.ts';
-import type { JourneyEventStream } from './journeys/journey-event.ts';
+import { createJourneyEventStream, createJourneyStore, type JourneyEventStream, type JourneyStore } from './journeys/index.ts';
 import { createJourneyService, type JourneyService } from './journeys/journey-service.ts';
-import type { JourneyStore } from './journeys/journey-store.ts';
 import { startJourneySweeper } from './journeys/journey-sweeper.ts';
-import { createMemoryJourneyStore } from './journeys/memory-journey-store.ts';
 import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
-import { createRedisJourneyStore } from './journeys/redis-journey-store.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
@@ -106,11 +102,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const metrics = createGatewayMetrics(() => queue.depth());
   const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics, payment };
 
-  const journeyStoreOptions = { idleMs: config.journeyTimeoutS * 1000, finalRetentionMs: config.journeyFinalRetentionS * 1000, prefix: `${config.queuePrefix}:journey` };
-  const journeyStore = config.redisUrl
-    ? createRedisJourneyStore({ ...journeyStoreOptions, redisUrl: config.redisUrl, logger })
-    : createMemoryJourneyStore(journeyStoreOptions);
-  const journeyEvents = options.journeyEvents ?? createInProcessJourneyEventStream({ logger });
+  // Journeys and their events: in Redis with REDIS_URL, shared by every process; else in this one.
+  const journeyStore = createJourneyStore(config, logger);
+  const journeyEvents = options.journeyEvents ?? createJourneyEventStream(config, logger);
   const journeyOptions = { store: journeyStore, logger, maxPaymentRetries: config.journeyMaxPaymentRetries, ...(options.experiments ? { experiments: options.experiments } : {}) };
   const journeys = createJourneyService({ ...journeyOptions, deps, events: journeyEvents });
   const sweeper = startJourneySweeper(journeys, config.journeySweepMs, logger);
