@@ -231,6 +231,17 @@ describe.each([
     ]);
   });
 
+  it('refuses a card the payment service will not tokenise with 422, before the journey moves', async () => {
+    const j = await toCustomerData();
+    const refused = await step('POST', '/booking/payment', j, card('4111111111111112'));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('INVALID_BUSINESS_DATA');
+    expect(JSON.stringify(refused.body)).not.toContain('4111111111111112');
+    const seen = (await status(j)).body;
+    expect(seen).toMatchObject({ state: 'Customer_Data', paymentFailures: 0 });
+    expect(seen.orderId).toBeUndefined();
+  });
+
   it('abandons the journey at the third decline and releases the held seats', async () => {
     const j = await toCustomerData();
     for (const attempt of [1, 2, 3]) {
