@@ -55,7 +55,7 @@ export interface GatewayOptions {
   readonly paymentUrl?: string;
   /** The experiments a new journey is assigned to. @defaultValue none */
   readonly experiments?: ExperimentSource;
-  /** Where journey events go. @defaultValue an in-process stream */
+  /** Where journey events go. @defaultValue a Redis Stream with REDIS_URL, else an in-process stream */
   readonly journeyEvents?: JourneyEventStream;
 }
 

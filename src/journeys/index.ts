@@ -16,7 +16,7 @@ export { createInProcessJourneyEventStream, type InProcessJourneyEventStream, ty
 export { createRedisJourneyEventStream, type RedisJourneyEventStreamOptions } from './redis-journey-event-stream.ts';
 
 /** The settings the journey store and event stream read. */
-export type JourneyStorageSettings = Pick<Config, 'redisUrl' | 'queuePrefix' | 'journeyTimeoutSeconds' | 'journeyFinalRetentionSeconds' | 'journeyEventsMaxLen'>;
+export type JourneyStorageSettings = Pick<Config, 'redisUrl' | 'queuePrefix' | 'journeyTimeoutS' | 'journeyFinalRetentionS' | 'journeyEventsMaxLen'>;
 
 /** Where the journey keys and the event stream live in Redis: next to the queues, under their prefix. */
 export function buildJourneyPrefix(settings: Pick<Config, 'queuePrefix'>): string {
@@ -26,8 +26,8 @@ export function buildJourneyPrefix(settings: Pick<Config, 'queuePrefix'>): strin
 /** Picks the store from the configuration: Redis when REDIS_URL is set, so every process shares journeys; else this process's. */
 export function createJourneyStore(settings: JourneyStorageSettings, logger?: Logger): JourneyStore {
   const options = {
-    idleMs: settings.journeyTimeoutSeconds * 1000,
-    finalRetentionMs: settings.journeyFinalRetentionSeconds * 1000,
+    idleMs: settings.journeyTimeoutS * 1000,
+    finalRetentionMs: settings.journeyFinalRetentionS * 1000,
     prefix: buildJourneyPrefix(settings),
   };
   if (settings.redisUrl === undefined) return createMemoryJourneyStore(options);
