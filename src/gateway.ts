@@ -12,10 +12,8 @@ import { createDownstreamClients, type PaymentClient } from './downstream/index.
 import { checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
 import { createJourneyPredictionExtension } from './http/journey-prediction.route.ts';
-import { createJourneyEventStream, createJourneyStore } from './journeys/index.ts';
-import type { JourneyEventStream } from './journeys/journey-event.ts';
+import { createJourneyEventStream, createJourneyStore, type JourneyEventStream, type JourneyStore } from './journeys/index.ts';
 import { createJourneyService, type JourneyService } from './journeys/journey-service.ts';
-import type { JourneyStore } from './journeys/journey-store.ts';
 import { startJourneySweeper } from './journeys/journey-sweeper.ts';
 import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
@@ -119,6 +117,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const experimentRegistry = createExperimentRegistry(analyticsSql);
   const experiments = options.experiments ?? createCachedExperimentSource({ registry: experimentRegistry, logger });
 
+  // Journeys and their events: in Redis with REDIS_URL, shared by every process; else in this one.
   const journeyStore = createJourneyStore(config, logger);
   const journeyEvents = options.journeyEvents ?? createJourneyEventStream(config, logger);
   const recorder = startJourneyEventRecorder({ stream: journeyEvents, sql: analyticsSql, logger });

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { JourneyEvent, JourneyEventConsumer, JourneyEventStream } from '../journeys/journey-event.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStoreSql } from '../orders/order-store.ts';
-import { quoteSchema } from '../orders/sql-database.ts';
+import { quoteSchema, sqlState } from '../orders/sql-database.ts';
 
 /** The consumer group the analytics tables are written by; another reader of the stream takes its own group. */
 export const ANALYTICS_CONSUMER_GROUP = 'analytics';
@@ -56,17 +56,48 @@ export interface JourneyEventRecorderOptions {
   readonly consumer?: string;
 }
 
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the row itself is wrong, and will be wrong again. */
+function isRefusedRow(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
+}
+
+/**
+ * Writes a batch the table refused as a whole one event at a time, skipping (and logging) the
+ * events it refuses: an event that can never be written must not hold up the group for ever.
+ */
+async function recordOneByOne(sql: OrderStoreSql, events: readonly JourneyEvent[], logger: Logger): Promise<number> {
+  let added = 0;
+  for (const event of events) {
+    try {
+      added += await recordJourneyEvents(sql, [event]);
+    } catch (err) {
+      if (!isRefusedRow(err)) throw err;
+      logger.error({ err, eventId: event.eventId, journeyId: event.journeyId, type: event.type }, 'journey event skipped: the analytics table refuses it');
+    }
+  }
+  return added;
+}
+
 /**
  * Feeds the analytics tables from the journey event stream (consumer group `analytics`). A batch
- * that cannot be written (the order store is not open yet, the database is down) makes the handler
- * reject, so the stream leaves it unacknowledged and delivers it again: no event is lost, and
- * none is counted twice.
+ * that cannot be written for a passing reason (the order store is not open yet, the database is
+ * down) makes the handler reject, so the stream leaves it unacknowledged and delivers it again: no
+ * event is lost, and none is counted twice. An event the table refuses (a malformed time, a
+ * missing field) is logged and skipped, so it does not hold up the events behind it.
  */
 export function startJourneyEventRecorder(options: JourneyEventRecorderOptions): JourneyEventConsumer {
   const { stream, sql, logger } = options;
   return stream.consume(ANALYTICS_CONSUMER_GROUP, options.consumer ?? `${hostname()}-${process.pid}`, async (events) => {
     try {
-      const added = await recordJourneyEvents(await sql(), events);
+      const tables = await sql();
+      let added: number;
+      try {
+        added = await recordJourneyEvents(tables, events);
+      } catch (err) {
+        if (!isRefusedRow(err)) throw err;
+        added = await recordOneByOne(tables, events, logger);
+      }
       logger.debug({ events: events.length, added }, 'journey events recorded');
     } catch (err) {
       logger.warn({ err, events: events.length }, 'journey events not recorded; they will be delivered again');

@@ -79,7 +79,10 @@ export function buildAnalyticsOpenApi(extensions: readonly OpenApiExtension[] = 
       '/conversion/rate': report('getConversion', 'Conversion by day, channel and client; look-to-book per client',
         'Completed over started for the journeys started in the window, per UTC day of the start, starting channel and client; searches (AirShoppingRQ, offer.shop) per order, per client (null with no order).', 'ConversionReport'),
       '/experiments': {
-        get: { operationId: 'listExperiments', summary: 'Every experiment, newest first', tags: ['Analytics'], responses: { ...FAILURES, 200: { description: 'The experiments.', content: json({ type: 'object', required: ['experiments'], properties: { experiments: { type: 'array', items: ref('Experiment') } } }) } } },
+        get: {
+          operationId: 'listExperiments', summary: 'The experiments, newest first (running ones: oldest first)', tags: ['Analytics'],
+          parameters: [{ name: 'status', in: 'query', description: 'Only the running or the stopped ones.', schema: { enum: ['running', 'stopped'] } }],
+          responses: { ...FAILURES, 400: failure('INVALID_COMMAND: a bad status.'), 200: { description: 'The experiments.', content: json({ type: 'object', required: ['experiments'], properties: { experiments: { type: 'array', items: ref('Experiment') } } }) } } },
         post: {
           operationId: 'startExperiment', summary: 'Start an experiment', tags: ['Analytics'],
           description: 'New journeys are assigned one variant of every running experiment, deterministically from a hash of the experiment and journey id, in proportion to the weights (within about a second of the start). The first variant is the control.',

@@ -114,8 +114,15 @@ export function createAnalyticsRouter(deps: AnalyticsRouteDeps): Router {
     res.json(await queryConversion(await sql(), parseAnalyticsFilter(req.query)));
   }));
 
-  router.get('/experiments', answerJson(metrics, 'experiments.list', async (_req, res) => {
-    res.json({ experiments: await experiments.list() });
+  router.get('/experiments', answerJson(metrics, 'experiments.list', async (req, res) => {
+    const { status, ...rest } = req.query;
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) throw new GatewayError('INVALID_COMMAND', `Query parameter ${unknown}: unknown parameter`, [{ message: 'the only filter is status', path: unknown }]);
+    if (status !== undefined && status !== 'running' && status !== 'stopped') {
+      throw new GatewayError('INVALID_COMMAND', 'Query parameter status: running or stopped', [{ message: 'running or stopped', path: 'status' }]);
+    }
+    const all = status === 'running' ? await experiments.running() : await experiments.list();
+    res.json({ experiments: status === 'stopped' ? all.filter((e) => e.status === 'stopped') : all });
   }));
   router.post('/experiments', ...jsonBody(limit), answerJson(metrics, 'experiments.start', async (req, res) => {
     const experiment = await experiments.create(checkNewExperiment(req.body));

@@ -53,6 +53,13 @@ function step(operationId: string, summary: string, description: string, body: s
   };
 }
 
+/** The payment step: a failure after the journey moved also answers where the journey is now. */
+function paymentStep(...args: Parameters<typeof step>): JsonObject {
+  const operation = step(...args) as { post: { responses: Record<string, JsonObject> } };
+  for (const status of ['500', '502', '504']) operation.post.responses[status] = failure(`${String((operation.post.responses[status]!.description))} With the journey when it had moved.`, 'PaymentError');
+  return operation;
+}
+
 function schemas(): Record<string, JsonObject> {
   const withStep = (required: string[], properties: JsonObject, description: string): JsonObject =>
     object(['journeyId', ...required], { ...STEP_PROPERTIES, ...properties }, { description });
@@ -67,6 +74,10 @@ function schemas(): Record<string, JsonObject> {
     JourneyError: object(['error', 'journey'], { error: { $ref: `${COMPONENTS}Error/properties/error` }, journey: ref('JourneyStatus') }, {
       description: 'A step that failed but moved the journey (a declined payment): the error, and the journey as it is now.',
     }),
+    PaymentError: {
+      description: 'A failure of a payment: before the journey moved (a refused card), the error alone; after it (a decline, a failed hold), the error and the journey in Payment_Retry or Journey_Abandoned.',
+      oneOf: [ref('Error'), ref('JourneyError')],
+    },
     Transition: object(['from', 'to', 'channel', 'at'], {
       from: STATE, to: STATE, channel: CHANNEL, at: { type: 'string', format: 'date-time' }, reason: { type: 'string', enum: [...ABANDON_REASONS] },
     }),
@@ -191,10 +202,11 @@ export function buildJourneyOpenApi(): JsonObject {
       '/booking/customer': step('setCustomer', 'Passengers and contact', 'Booking_Start → Customer_Data.', 'CustomerRequest', 'JourneyAnswer', {
         422: failure('INVALID_BUSINESS_DATA: every problem with its path; the journey does not move.'),
       }, 'put'),
-      '/booking/payment': step('pay', 'Pay', 'Needs OrderCreateRQ. Customer_Data or Payment_Retry → Payment_Process → Order_Confirmation. A decline → Payment_Failed → Payment_Retry (402 with the journey); at the maximum of attempts → Journey_Abandoned and the held seats are released.', 'PaymentRequest', 'PaymentAnswer', {
+      '/booking/payment': paymentStep('pay', 'Pay', 'Needs OrderCreateRQ. Customer_Data or Payment_Retry → Payment_Process → Order_Confirmation. A decline → Payment_Failed → Payment_Retry (402 with the journey); at the maximum of attempts → Journey_Abandoned and the held seats are released.', 'PaymentRequest', 'PaymentAnswer', {
         402: failure('PAYMENT_DECLINED: the journey awaits another payment, or is abandoned after the last attempt (see journey.state).', 'JourneyError'),
-        409: failure('JOURNEY_TRANSITION_NOT_ALLOWED, JOURNEY_CONFLICT, or a failure of the order (OFFER_PRICE_CHANGED, NO_AVAILABILITY) with the journey.'),
-        422: failure('INVALID_BUSINESS_DATA: the payment service refused the card; nothing moved.'),
+        409: failure('JOURNEY_TRANSITION_NOT_ALLOWED or JOURNEY_CONFLICT (nothing moved), or a failure of the held order (OFFER_PRICE_CHANGED, NO_AVAILABILITY) with the journey.', 'PaymentError'),
+        410: failure('OFFER_EXPIRED or OFFER_NOT_FOUND when the order is held, with the journey.', 'PaymentError'),
+        422: failure('INVALID_BUSINESS_DATA: the payment service refused the card (nothing moved), or the order was refused (with the journey).', 'PaymentError'),
       }),
       '/booking/confirm': step('confirm', 'Confirm and ticket', 'Needs OrderCreateRQ. Order_Confirmation → Ticket_Generation → Journey_Complete once every passenger has a ticket.', 'ConfirmRequest', 'ConfirmAnswer'),
       '/status/{journeyId}': {

@@ -252,10 +252,12 @@ export function createJourneyService(options: JourneyServiceOptions) {
         throw error;
       }
       const offers = summariseOffers(result);
-      const data: JourneyData = { search, shoppingResponseId: result.shoppingResponseId, offers };
+      // A new search replaces the offers and keeps the customer's filter and preferences.
+      const filter = journeyDataOf(record).filter;
+      const data: JourneyData = { search, shoppingResponseId: result.shoppingResponseId, offers, ...(filter ? { filter } : {}) };
       const next = await write(record, stepOf(record, context, record.state === 'Journey_Init' ? ['Shopping'] : [], data), context.logger);
       await publishCommand(next, context, 'offer.shop', started, 'ok');
-      return { journey: toJourneyStatus(next), page: pageOffers(offers, {}, result.shoppingResponseId, 20, undefined) };
+      return { journey: toJourneyStatus(next), page: pageOffers(offers, filter ?? {}, result.shoppingResponseId, 20, undefined) };
     },
 
     /** Keeps the filters and preferences of a journey in Shopping; no transition. */
@@ -401,8 +403,9 @@ export function createJourneyService(options: JourneyServiceOptions) {
     /**
      * Abandons the journeys idle past their timeout (reason `timeout`), claimed once across every
      * process; a paid journey idle in Order_Confirmation is completed instead (its order is paid
-     * and ticketed). Journey_Init, Payment_Process and Payment_Failed are left: the table allows
-     * no abandonment from them. Returns how many journeys moved.
+     * and ticketed), as is one left in Ticket_Generation by a confirmation that did not finish.
+     * Journey_Init, Payment_Process and Payment_Failed are left: the table allows no abandonment
+     * from them. Returns how many journeys moved.
      */
     async sweepIdle(limit = 100): Promise<number> {
       const ids = await store.takeIdle(Date.now(), limit);
@@ -412,9 +415,9 @@ export function createJourneyService(options: JourneyServiceOptions) {
           const record = await store.get(journeyId);
           if (!record) continue;
           const caller: CommandCaller = { clientId: record.clientId, correlationId: `sweep-${journeyId}`, logger };
-          const to: JourneyState[] | undefined = record.state === 'Order_Confirmation'
-            ? ['Ticket_Generation', 'Journey_Complete']
-            : JOURNEY_TRANSITIONS[record.state].includes('Journey_Abandoned') ? ['Journey_Abandoned'] : undefined;
+          const to: JourneyState[] | undefined = record.state === 'Order_Confirmation' ? ['Ticket_Generation', 'Journey_Complete']
+            : record.state === 'Ticket_Generation' ? ['Journey_Complete']
+              : JOURNEY_TRANSITIONS[record.state].includes('Journey_Abandoned') ? ['Journey_Abandoned'] : undefined;
           if (!to) continue;
           const step: JourneyStep = { to, channel: record.history.at(-1)?.channel ?? record.channel, at: now(), ...(to[0] === 'Journey_Abandoned' ? { reason: 'timeout' as const } : {}) };
           const next = await write(record, step, logger);

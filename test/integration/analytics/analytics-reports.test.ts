@@ -217,6 +217,24 @@ describe.each<[string, HarnessFactory]>([
       }
     });
 
+    it('skips an event the table refuses, and records the others of its batch', async () => {
+      const stream = createInProcessJourneyEventStream({ logger: silentLogger, retryInitialMs: 20, retryMaxMs: 50 });
+      const journey = `poison-${randomUUID()}`;
+      const base = { journeyId: journey, clientId: 'P', channel: 'web', variants: {}, durationMs: 0, type: 'transition', to: 'Journey_Init' } as const;
+      // Published before the consumer starts, so both come in one batch.
+      await stream.publish({ ...base, eventId: `${journey}-bad`, at: 'not a time' });
+      await stream.publish({ ...base, eventId: `${journey}-good`, at: '2026-03-05T10:00:00.000Z' });
+      const consumer = startJourneyEventRecorder({ stream, sql: () => store.sql(), logger: silentLogger, consumer: 'test' });
+      try {
+        await waitFor(() => stream.length === 0);
+
+        expect(await harness.sql(`SELECT event_id FROM "${schema}".journey_events WHERE journey_id = $1`, [journey])).toEqual([{ event_id: `${journey}-good` }]);
+      } finally {
+        await consumer.stop();
+        await stream.close();
+      }
+    });
+
     it('leaves a batch it cannot write unacknowledged, and writes it once the database answers', async () => {
       const stream = createInProcessJourneyEventStream({ logger: silentLogger, retryInitialMs: 20, retryMaxMs: 50 });
       let available = false;

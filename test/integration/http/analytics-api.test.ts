@@ -147,6 +147,11 @@ describe('analytics API', () => {
 
     expect(stopped.body).toMatchObject({ id: 'checkout-copy', status: 'stopped' });
     expect(list.body.experiments.map((e: Json) => [e.id, e.status])).toEqual([['checkout-copy', 'stopped']]);
+    expect((await call('GET', '/experiments?status=running')).body).toEqual({ experiments: [] });
+    expect((await call('GET', '/experiments?status=stopped')).body.experiments.map((e: Json) => e.id)).toEqual(['checkout-copy']);
+    const badStatus = await call('GET', '/experiments?status=paused');
+    expect(badStatus.status).toBe(400);
+    expectDocumented('/experiments', 'get', badStatus);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('EXPERIMENT_NOT_FOUND');
     expectDocumented('/experiments/{id}/stop', 'post', stopped);

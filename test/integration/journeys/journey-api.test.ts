@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../src/auth/index.ts';
 import type { JourneyEvent, JourneyEventConsumer } from '../../../src/journeys/journey-event.ts';
@@ -11,6 +10,7 @@ import { JOURNEY_CHANNELS } from '../../../src/journeys/journey-states.ts';
 import { dayFromToday } from '../../support/ndc-doc.ts';
 import { startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { deleteRedisKeys } from './journey-store-fixtures.ts';
 
 /**
  * The journey API against a gateway with two API clients, the reference airline and the reference
@@ -40,21 +40,6 @@ function writeClients(dir: string): string {
     { id: 'journey-c', name: 'Shop C', apiKeys: [hashApiKey(KEY_SHOP_ONLY)], messages: ['AirShoppingRQ'] },
   ]));
   return file;
-}
-
-/** Removes what a test left in Redis under its prefix. */
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 describe.each([
@@ -154,7 +139,7 @@ describe.each([
   afterAll(async () => {
     await consumer?.stop();
     await gw?.close();
-    if (env.REDIS_URL && gw) await dropRedisKeys(gw.config.queuePrefix);
+    if (env.REDIS_URL && gw) await deleteRedisKeys(gw.config.queuePrefix);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -246,6 +231,17 @@ describe.each([
     ]);
   });
 
+  it('refuses a card the payment service will not tokenise with 422, before the journey moves', async () => {
+    const j = await toCustomerData();
+    const refused = await step('POST', '/booking/payment', j, card('4111111111111112'));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('INVALID_BUSINESS_DATA');
+    expect(JSON.stringify(refused.body)).not.toContain('4111111111111112');
+    const seen = (await status(j)).body;
+    expect(seen).toMatchObject({ state: 'Customer_Data', paymentFailures: 0 });
+    expect(seen.orderId).toBeUndefined();
+  });
+
   it('abandons the journey at the third decline and releases the held seats', async () => {
     const j = await toCustomerData();
     for (const attempt of [1, 2, 3]) {
@@ -262,6 +258,31 @@ describe.each([
     const again = await step('POST', '/booking/payment', j, card(APPROVED));
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('JOURNEY_TRANSITION_NOT_ALLOWED');
+  });
+
+  it('releases the held order when a customer leaves a journey awaiting a payment retry', async () => {
+    const j = await toCustomerData();
+    const declined = await step('POST', '/booking/payment', j, card(DECLINED));
+    expect(declined.body.journey.state).toBe('Payment_Retry');
+    const left = await call('DELETE', `/${encodeURIComponent(j.journeyId)}?reason=exit`, undefined, { 'journey-resume-token': j.resumeToken, 'journey-channel': 'mobile' });
+    expect(left.status).toBe(200);
+    expect(left.body.journey.history.at(-1)).toMatchObject({ from: 'Payment_Retry', to: 'Journey_Abandoned', reason: 'exit', channel: 'mobile' });
+    expect((await orderOf(declined.body.journey.orderId)).status).toBe('CLOSED');
+  });
+
+  it('keeps the filter across a new search, which replaces the offers', async () => {
+    const j = await init('web');
+    const first = await search(j);
+    await step('PUT', '/shopping/filter', j, { maxStops: 0 });
+    const again = await search(j, { cabin: 'BUSINESS' });
+    expect(again.status).toBe(200);
+    expect(again.body.journey.state).toBe('Shopping');
+    expect(again.body.page.offers.every((o: Json) => o.stops === 0 && o.cabin === 'BUSINESS')).toBe(true);
+    const listed = await call('GET', `/shopping/offers?journeyId=${encodeURIComponent(j.journeyId)}`, undefined, { 'journey-resume-token': j.resumeToken });
+    expect(listed.body.filter).toEqual({ maxStops: 0 });
+    expect(listed.body.offers.map((o: Json) => o.offerId)).not.toContain(first.body.page.offers[0].offerId);
+    const stale = await call('GET', `/shopping/offers?journeyId=${encodeURIComponent(j.journeyId)}&cursor=${Buffer.from(JSON.stringify({ s: 'old', o: 1 })).toString('base64url')}`, undefined, { 'journey-resume-token': j.resumeToken });
+    expect(stale.status).toBe(400);
   });
 
   it('continues a journey on another channel with its id and resume token; the history shows both channels', async () => {

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JourneyEvent, JourneyEventConsumer } from '../../../src/journeys/journey-event.ts';
 import { dayFromToday } from '../../support/ndc-doc.ts';
 import { startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { deleteRedisKeys } from './journey-store-fixtures.ts';
 
 /**
  * Idle journeys with a short timeout (2 s) and a fast sweeper: nobody calls them again, and the
@@ -12,7 +14,10 @@ import { waitFor } from '../../support/wait-for.ts';
 
 type Json = Record<string, any>;
 
-describe('idle journeys', () => {
+describe.each([
+  { store: 'in-process', env: {} as Record<string, string> },
+  { store: 'redis', env: { REDIS_URL: 'redis://127.0.0.1:6379' } as Record<string, string> },
+])('idle journeys with the $store store', ({ env }) => {
   let gw: RunningGateway;
   let base: string;
   const events: JourneyEvent[] = [];
@@ -35,9 +40,9 @@ describe('idle journeys', () => {
   const status = (j: { journeyId: string; resumeToken: string }) => call('GET', `/status/${j.journeyId}`, undefined, { 'journey-resume-token': j.resumeToken });
 
   beforeAll(async () => {
-    gw = await startGateway({ NDC_VERSIONS: '21.3', JOURNEY_TIMEOUT_S: '2', JOURNEY_SWEEP_MS: '100' });
+    gw = await startGateway({ NDC_VERSIONS: '21.3', JOURNEY_TIMEOUT_S: '2', JOURNEY_SWEEP_MS: '100', ...env });
     base = `${gw.url}/api/v1/journey`;
-    consumer = gw.gateway.journeyEvents.consume('test', 'test', async (batch) => {
+    consumer = gw.gateway.journeyEvents.consume(`test-${randomUUID()}`, 'test', async (batch) => {
       events.push(...batch);
     });
   });
@@ -45,6 +50,7 @@ describe('idle journeys', () => {
   afterAll(async () => {
     await consumer?.stop();
     await gw?.close();
+    if (env.REDIS_URL && gw) await deleteRedisKeys(gw.config.queuePrefix);
   });
 
   it('abandons a journey idle past its timeout with the reason timeout, with no further call, and leaves Journey_Init to expire', async () => {
