@@ -1,6 +1,9 @@
 import type { Express } from 'express';
 import type { Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
+import { createExperimentRegistry } from './analytics/experiment-registry.ts';
+import type { ExperimentSource } from './analytics/experiment-assignment.ts';
+import { createCachedExperimentSource } from './analytics/experiment-source.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
@@ -22,6 +25,8 @@ export interface Gateway {
   readonly clients: ClientRegistry;
   /** The payment service: tokenises cards at the edge; order handlers authorise and refund with it. */
   readonly payment: PaymentClient;
+  /** The running A/B experiments new journeys are assigned to (the experiments table, read at most once a second). */
+  readonly experiments: ExperimentSource;
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -95,6 +100,11 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     return { ...result, served: listServedMessages(mappings.current(), served) };
   };
 
+  // The analytics tables live in the order store's database (with PGlite, the one instance it owns).
+  const analyticsSql = () => store.sql();
+  const experimentRegistry = createExperimentRegistry(analyticsSql);
+  const experiments = createCachedExperimentSource({ registry: experimentRegistry, logger });
+
   let stopping = false;
   const app = createApp({
     deps,
@@ -119,6 +129,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     },
     admin: { reloadMappings },
     orders: store,
+    analytics: { sql: analyticsSql, experiments: experimentRegistry },
   });
 
   const watcher: MappingWatcher | undefined = config.mappingsWatch
@@ -135,6 +146,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     deps,
     clients,
     payment,
+    experiments,
     reloadMappings,
     markStopping() {
       stopping = true;

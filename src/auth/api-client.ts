@@ -12,6 +12,8 @@ export interface ApiClient {
   readonly admin: boolean;
   /** May read health details and metrics under `/api/v1/monitoring`. */
   readonly monitoring: boolean;
+  /** May read the journey analytics and run experiments under `/api/v1/analytics`; only an explicit `analytics: true` grants it. */
+  readonly analytics: boolean;
   /** How much the client may ask of the gateway; left out, nothing but the global cap on requests in flight. */
   readonly limits?: ClientLimits;
 }

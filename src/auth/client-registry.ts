@@ -7,7 +7,7 @@ import { keysInClear, loadClientsFile, type ClientEntry } from './clients-file.t
 export const DEMO_API_KEY = 'demo-key';
 
 /**
- * The one client of the embedded demo: every message, the operator routes and monitoring, and no
+ * The one client of the embedded demo: every message, the operator routes, monitoring and analytics, and no
  * per-client limits: it serves one developer, and the benchmarks run through it. The global cap
  * on requests in flight still applies.
  */
@@ -18,6 +18,7 @@ export const DEMO_CLIENT_ENTRY: ClientEntry = Object.freeze({
   messages: Object.freeze([ALL_MESSAGES]),
   admin: true,
   monitoring: true,
+  analytics: true,
 });
 
 /**
@@ -41,7 +42,7 @@ export interface ClientRegistry {
 export function createClientRegistry(entries: readonly ClientEntry[], mode: ClientMode): ClientRegistry {
   const known = entries.map((entry) => ({
     client: Object.freeze({
-      id: entry.id, name: entry.name, messages: Object.freeze([...entry.messages]), admin: entry.admin ?? false, monitoring: entry.monitoring ?? false,
+      id: entry.id, name: entry.name, messages: Object.freeze([...entry.messages]), admin: entry.admin ?? false, monitoring: entry.monitoring ?? false, analytics: entry.analytics ?? false,
       ...(entry.limits ? { limits: Object.freeze({ ...entry.limits }) } : {}),
     }) as ApiClient,
     digests: entry.apiKeys.map(digestOfEntry),

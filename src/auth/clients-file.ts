@@ -15,6 +15,8 @@ export interface ClientEntry {
   readonly admin?: boolean;
   /** May read health details and metrics. @defaultValue false */
   readonly monitoring?: boolean;
+  /** May read every client's journey analytics and start and stop experiments. @defaultValue false */
+  readonly analytics?: boolean;
   /** Requests per second and in flight at once; answered 429 beyond them. @defaultValue no limits */
   readonly limits?: ClientLimits;
 }
@@ -34,6 +36,7 @@ export const CLIENTS_FILE_SCHEMA = {
       messages: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^(\\*|[A-Za-z][A-Za-z0-9_]{0,99})$' } },
       admin: { type: 'boolean' },
       monitoring: { type: 'boolean' },
+      analytics: { type: 'boolean' },
       limits: {
         type: 'object',
         additionalProperties: false,

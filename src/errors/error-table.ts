@@ -35,6 +35,8 @@ export const ERROR_TABLE = {
   INVALID_RESPONSE: { httpStatus: 500, iataCode: '911', retryable: false, kind: 'internal', message: 'The gateway produced a response that does not validate against the IATA schema' },
   INTERNAL_ERROR: { httpStatus: 500, iataCode: '911', retryable: true, kind: 'internal', message: 'Internal error' },
   RATE_LIMITED: { httpStatus: 429, iataCode: '911', retryable: true, kind: 'request', message: 'The client is over its limit of requests per second or in flight; retry after Retry-After seconds' },
+  EXPERIMENT_NOT_FOUND: { httpStatus: 404, iataCode: '911', retryable: false, kind: 'request', message: 'The experiment is unknown' },
+  EXPERIMENT_EXISTS: { httpStatus: 409, iataCode: '911', retryable: false, kind: 'request', message: 'An experiment with this id exists' },
   GATEWAY_BUSY: { httpStatus: 503, iataCode: '911', retryable: true, kind: 'internal', message: 'The gateway has as many requests in flight as it takes; retry after Retry-After seconds' },
 } as const satisfies Record<string, ErrorDefinition>;
 

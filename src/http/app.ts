@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
+import { createAnalyticsRouter, type AnalyticsRouteDeps } from './analytics.route.ts';
 import { createInFlightCap, limitClients, type Refuse } from './admission.ts';
 import { authenticateClient, clientOfCredentials, dropSocketAlias, requirePermission } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
@@ -26,10 +27,12 @@ export interface AppOptions {
   readonly admin?: AdminActions;
   /** The order store of the workers; left out, the ONE Order REST API under /api/v1/one-order does not exist. */
   readonly orders?: OrderStore;
+  /** The journey analytics tables and experiments; left out, the analytics API under /api/v1/analytics does not exist. */
+  readonly analytics?: Pick<AnalyticsRouteDeps, 'sql' | 'experiments' | 'extensions'>;
 }
 
 /** The HTTP edge. Routes only chain stages; the work happens in the pipeline. */
-export function createApp({ deps, logger, healthChecks, clients, admin, orders }: AppOptions): Express {
+export function createApp({ deps, logger, healthChecks, clients, admin, orders, analytics }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -47,6 +50,11 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders }
   if (orders) {
     const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
     app.use('/api/v1/one-order', capInFlight(refuseJson), limitRest, createOneOrderRouter({ deps, orders, authenticate, mayAdminister: (client) => client.admin }));
+  }
+  if (analytics) {
+    const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
+    const router = createAnalyticsRouter({ ...analytics, clients, metrics: deps.metrics, bodyLimitBytes: deps.config.bodyLimitBytes });
+    app.use('/api/v1/analytics', capInFlight(refuseJson), limitRest, router);
   }
   const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring', sendError) };
   app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(() => runHealthChecks(healthChecks), deps.metrics, monitoring));

@@ -85,8 +85,8 @@ export function authenticateClient(registry: ClientRegistry, sendError: SendErro
   };
 }
 
-/** A permission a client holds only when CLIENTS_FILE flags it (`"admin": true`, `"monitoring": true`); `"*"` messages imply neither. */
-export type ClientPermission = 'admin' | 'monitoring';
+/** A permission a client holds only when CLIENTS_FILE flags it (`"admin": true`, `"monitoring": true`, `"analytics": true`); `"*"` messages imply none. */
+export type ClientPermission = 'admin' | 'monitoring' | 'analytics';
 
 /**
  * Lets only clients holding `permission` through (after {@link authenticateClient}): 401 when the

@@ -40,3 +40,4 @@ export function createOrderStore(
   return createPgliteOrderStore({ dataDir: config.dataDir, schema: config.databaseSchema, logger, personalData });
 }
 export { createLazyOrderStore, type LazyOrderStore, type LazyOrderStoreOptions, type OrderStoreOpening } from './lazy-order-store.ts';
+export { quoteSchema, type SqlDatabase, type SqlSession } from './sql-database.ts';

@@ -120,6 +120,7 @@ export function createLazyOrderStore(open: () => OrderStore, options: LazyOrderS
     async recordAudit(entry) { return (await store()).recordAudit(entry); },
     async auditTrail(query) { return (await store()).auditTrail(query); },
     async resealPersonalData(limit) { return (await store()).resealPersonalData(limit); },
+    async sql() { return (await store()).sql(); },
     async close() {
       closed = true;
       clearTimeout(retry);

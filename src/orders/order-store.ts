@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditQuery, AuditStamp, NewAuditEntry } from './audit-trail.ts';
 import type { JsonValue } from './json-value.ts';
 import type { Money, NewOrder, Order, OrderStatus } from './one-order.ts';
+import type { SqlDatabase } from './sql-database.ts';
 
 export type { JsonValue };
 
@@ -174,5 +175,20 @@ export interface OrderStore {
    * this on its timer, so an old key can be retired once no record names it.
    */
   resealPersonalData(limit: number): Promise<number>;
+  /**
+   * The database and schema the store keeps its tables in (migrated), for the journey analytics
+   * tables its migrations create: with PGlite there is one database per process, owned by the
+   * store, so other readers and writers must go through it rather than open their own.
+   */
+  sql(): Promise<OrderStoreSql>;
   close(): Promise<void>;
+}
+
+/**
+ * See `OrderStore.sql`. Queries name tables with the quoted schema (`quoteSchema(schema)`); the
+ * store keeps the database open and closes it, so it is not the caller's to close.
+ */
+export interface OrderStoreSql {
+  readonly database: Omit<SqlDatabase, 'close'>;
+  readonly schema: string;
 }

@@ -548,6 +548,10 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
 
     resealPersonalData,
 
+    async sql() {
+      return { database: db, schema: options.schema };
+    },
+
     async close() {
       clearInterval(purgeTimer);
       if (ownsDatabase) await db.close();

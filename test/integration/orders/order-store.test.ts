@@ -86,6 +86,7 @@ describe.each<[string, HarnessFactory]>([
       expect(before).toEqual([
         expect.objectContaining({ version: 1, name: 'init' }), expect.objectContaining({ version: 2, name: 'records_uncompressed' }),
         expect.objectContaining({ version: 3, name: 'audit_trail_and_sealed_personal_data' }),
+        expect.objectContaining({ version: 4, name: 'journey_analytics' }),
       ]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
     });
@@ -97,9 +98,22 @@ describe.each<[string, HarnessFactory]>([
 
       await Promise.all([first.migrate(), second.migrate()]);
 
-      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       const order = await second.create(buildNewOrder(owner), { event: created() });
       expect(await first.get(order.orderId, owner)).toEqual(order);
+    });
+  });
+
+  describe('sql', () => {
+    it('gives the very database and schema of the store, where the journey analytics tables are', async () => {
+      const { database, schema: named } = await store.sql();
+      const eventId = `e-${randomUUID()}`;
+
+      await database.query(`INSERT INTO "${named}".journey_events (event_id, type, journey_id, client_id, channel, at) VALUES ($1, 'transition', 'j1', $2, 'web', now())`, [eventId, owner]);
+
+      expect(named).toBe(schema);
+      expect(await harness.sql(`SELECT client_id, duration_ms, variants FROM "${schema}".journey_events WHERE event_id = $1`, [eventId])).toEqual([{ client_id: owner, duration_ms: 0, variants: {} }]);
+      expect(await harness.sql(`SELECT count(*)::int AS n FROM "${schema}".experiments`)).toEqual([{ n: 0 }]);
     });
   });
 

@@ -14,6 +14,7 @@ const entries: ClientEntry[] = [
   { id: 'agency', name: 'Agency', apiKeys: [hashApiKey('agency-secret-key-0001')], messages: ['AirShoppingRQ', 'OrderCreateRQ'], limits: { requestsPerSecond: 5 } },
   { id: 'all', name: 'All messages', apiKeys: ['all-messages-key-in-clear'], messages: ['*'] },
   { id: 'ops', name: 'Operator', apiKeys: [hashApiKey('operator-secret-key-01')], messages: [], admin: true, monitoring: true },
+  { id: 'analyst', name: 'Revenue analyst', apiKeys: [hashApiKey('analyst-secret-key-01')], messages: [], analytics: true },
 ];
 
 function captureLogs(): { text: () => string; stream: Writable } {
@@ -36,7 +37,7 @@ describe('client registry', () => {
 
   it('keeps key material out of the client objects', () => {
     const client = declared.authenticate('agency-secret-key-0001')!;
-    expect(Object.keys(client).sort()).toEqual(['admin', 'id', 'limits', 'messages', 'monitoring', 'name']);
+    expect(Object.keys(client).sort()).toEqual(['admin', 'analytics', 'id', 'limits', 'messages', 'monitoring', 'name']);
     expect(client.limits).toEqual({ requestsPerSecond: 5 });
     expect(JSON.stringify(declared.clients)).not.toContain(hashApiKey('agency-secret-key-0001'));
   });
@@ -45,10 +46,11 @@ describe('client registry', () => {
     expect(declared.anonymous).toBeUndefined();
   });
 
-  it('makes operators and monitors only of clients flagged so: `*` messages imply neither', () => {
-    const [agency, all, ops] = declared.clients;
-    expect([agency!.admin, all!.admin, ops!.admin]).toEqual([false, false, true]);
-    expect([agency!.monitoring, all!.monitoring, ops!.monitoring]).toEqual([false, false, true]);
+  it('makes operators, monitors and analysts only of clients flagged so: `*` messages imply none', () => {
+    const [agency, all, ops, analyst] = declared.clients;
+    expect([agency!.admin, all!.admin, ops!.admin, analyst!.admin]).toEqual([false, false, true, false]);
+    expect([agency!.monitoring, all!.monitoring, ops!.monitoring, analyst!.monitoring]).toEqual([false, false, true, false]);
+    expect([agency!.analytics, all!.analytics, ops!.analytics, analyst!.analytics]).toEqual([false, false, false, true]);
   });
 
   it('checks messages against the client list, `*` allowing all', () => {
@@ -79,7 +81,7 @@ describe('client registry', () => {
     expect(embedded.authenticate(DEMO_API_KEY)?.id).toBe('demo');
     expect(embedded.authenticate('wrong-key')).toBeUndefined();
     expect(mayUseMessage(embedded.anonymous!, 'OrderCreateRQ')).toBe(true);
-    expect(embedded.anonymous).toMatchObject({ admin: true, monitoring: true });
+    expect(embedded.anonymous).toMatchObject({ admin: true, monitoring: true, analytics: true });
     // No per-client limits for the demo: the global cap on requests in flight is its only bound.
     expect(embedded.anonymous?.limits).toBeUndefined();
   });

@@ -4,7 +4,7 @@ import { rateLimitFields } from '../../../src/http/admission.ts';
 import { createClientLimiter } from '../../../src/limits/client-limiter.ts';
 
 function clientWith(limits?: ClientLimits, id = 'c1'): ApiClient {
-  return { id, name: id, messages: ['*'], admin: false, monitoring: false, ...(limits ? { limits } : {}) };
+  return { id, name: id, messages: ['*'], admin: false, monitoring: false, analytics: false, ...(limits ? { limits } : {}) };
 }
 
 /** A limiter on a clock the test moves. */
