@@ -152,7 +152,12 @@ function drawExperiments(section, resultsList) {
   }));
 }
 
+/** Each refresh's number: an answer that arrives after a newer refresh started is dropped, never drawn over it. */
+let latestRefresh = 0;
+
 async function refresh(form) {
+  latestRefresh += 1;
+  const refreshNumber = latestRefresh;
   const apiKey = form.elements.namedItem('api-key').value.trim();
   if (apiKey) sessionStorage.setItem(KEY_STORAGE, apiKey);
   else sessionStorage.removeItem(KEY_STORAGE);
@@ -167,6 +172,7 @@ async function refresh(form) {
     readAnalytics(`/conversion/rate?${query}`, apiKey),
     readRunningExperiments(apiKey),
   ]);
+  if (refreshNumber !== latestRefresh) return;
   const byId = (id) => document.getElementById(id);
   const drawn = [
     drawPanel(byId('funnel'), funnel, (report) => drawFunnel(byId('funnel'), report)),

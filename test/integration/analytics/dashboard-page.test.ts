@@ -1,0 +1,237 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExperimentResults, PerformanceReport } from '../../../src/analytics/analytics-types.ts';
+import { formatMs, formatPValue, formatPercent } from '../../../src/analytics/dashboard/dashboard-figures.js';
+import { recordJourneyEvents } from '../../../src/analytics/journey-event-recorder.ts';
+import { hashApiKey } from '../../../src/auth/index.ts';
+import type { JourneyEvent } from '../../../src/journeys/journey-event.ts';
+import type { AbandonReason, JourneyChannel, JourneyState } from '../../../src/journeys/journey-states.ts';
+import { createLogger } from '../../../src/log/logger.ts';
+import { createPgOrderStore, type OrderStore } from '../../../src/orders/index.ts';
+import { launchChromium, watchPageProblems, type PageProblems } from '../../support/headless-browser.ts';
+import { startGatewayWithClients, TEST_DATABASE_URL, type RunningGateway } from '../../support/start-gateway.ts';
+
+/**
+ * The dashboard in a real browser (Debian's chromium) against the real analytics API and tables:
+ * a seeded set of journeys goes in through the recorder that writes the journey stream, and the
+ * page must show its numbers, draw its charts, and load without a console error or failed request.
+ */
+
+const ANALYST_KEY = 'dashboard-analyst-key-0001';
+const SELLER_KEY = 'dashboard-seller-key-00001';
+const EXPERIMENT = 'checkout-button';
+const WINDOW_QUERY = '?from=2026-11-01&to=2026-11-07';
+
+const HAPPY_PATH: readonly JourneyState[] = [
+  'Journey_Init', 'Shopping', 'Offer_Selection', 'Booking_Start', 'Customer_Data', 'Payment_Process', 'Order_Confirmation', 'Ticket_Generation', 'Journey_Complete',
+];
+
+interface SeedJourney {
+  readonly id: string;
+  readonly clientId: string;
+  readonly channel: JourneyChannel;
+  readonly start: string;
+  /** States after Journey_Init, in order. */
+  readonly path: readonly JourneyState[];
+  readonly reason?: AbandonReason;
+  readonly orderId?: string;
+  readonly variant: string;
+  /** Messages of the journey: name, duration and outcome. */
+  readonly messages: readonly (readonly [string, number, string])[];
+}
+
+const completed = (failedOnce = false): JourneyState[] => {
+  const path = HAPPY_PATH.slice(1);
+  if (!failedOnce) return path;
+  const payment = path.indexOf('Payment_Process');
+  return [...path.slice(0, payment + 1), 'Payment_Failed', 'Payment_Retry', ...path.slice(payment)];
+};
+
+/** Four web journeys on 2 November, three NDC ones on 3 November; what the page must show is worked out by hand below. */
+const JOURNEYS: readonly SeedJourney[] = [
+  { id: 'j-web-1', clientId: 'web-shop', channel: 'web', start: '2026-11-02T09:00:00.000Z', path: completed(), orderId: 'ORD-1', variant: 'control', messages: [['offer.shop', 40, 'ok'], ['offer.shop', 60, 'ok']] },
+  { id: 'j-web-2', clientId: 'web-shop', channel: 'web', start: '2026-11-02T10:00:00.000Z', path: completed(true), orderId: 'ORD-2', variant: 'green', messages: [['offer.shop', 50, 'ok']] },
+  { id: 'j-web-3', clientId: 'web-shop', channel: 'web', start: '2026-11-02T11:00:00.000Z', path: ['Shopping', 'Journey_Abandoned'], reason: 'exit', variant: 'control', messages: [['offer.shop', 30, 'ok'], ['offer.shop', 30, 'ok'], ['offer.shop', 30, 'ok']] },
+  { id: 'j-web-4', clientId: 'web-shop', channel: 'web', start: '2026-11-02T12:00:00.000Z', path: ['Shopping', 'Offer_Selection', 'Journey_Abandoned'], reason: 'timeout', variant: 'green', messages: [['offer.shop', 45, 'ok'], ['offer.shop', 55, 'ok']] },
+  { id: 'j-ndc-1', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T09:00:00.000Z', path: completed(), orderId: 'ORD-3', variant: 'green', messages: [['AirShoppingRQ', 120, 'ok'], ['AirShoppingRQ', 140, 'ok'], ['AirShoppingRQ', 160, 'ok'], ['OfferPriceRQ', 100, 'ok'], ['OrderCreateRQ', 400, 'ok']] },
+  { id: 'j-ndc-2', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T10:00:00.000Z', path: ['Shopping', 'Journey_Abandoned'], reason: 'timeout', variant: 'control', messages: [['AirShoppingRQ', 110, 'ok'], ['AirShoppingRQ', 130, 'NO_OFFER_FOUND']] },
+  { id: 'j-ndc-3', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T11:00:00.000Z', path: completed(), orderId: 'ORD-4', variant: 'green', messages: [['AirShoppingRQ', 150, 'ok'], ['OfferPriceRQ', 200, 'OFFER_EXPIRED'], ['OfferPriceRQ', 300, 'ok'], ['OrderCreateRQ', 500, 'ok']] },
+];
+
+/** The events the journey service and the NDC tracker would publish for a seeded journey. */
+function eventsOf(journey: SeedJourney): JourneyEvent[] {
+  const base = { journeyId: journey.id, clientId: journey.clientId, channel: journey.channel, variants: { [EXPERIMENT]: journey.variant }, partySize: 1 };
+  const startMs = Date.parse(journey.start);
+  const at = (minute: number): string => new Date(startMs + minute * 60_000).toISOString();
+  const events: JourneyEvent[] = [{ ...base, eventId: `${journey.id}-t0`, type: 'transition', to: 'Journey_Init', at: at(0), durationMs: 0 }];
+  let from: JourneyState = 'Journey_Init';
+  journey.path.forEach((to, index) => {
+    const ordered = journey.orderId !== undefined && HAPPY_PATH.indexOf(to) >= HAPPY_PATH.indexOf('Order_Confirmation');
+    events.push({
+      ...base, eventId: `${journey.id}-t${index + 1}`, type: 'transition', from, to, at: at(index + 1), durationMs: 1_000 * (index + 1),
+      ...(to === 'Journey_Abandoned' && journey.reason ? { reason: journey.reason } : {}),
+      ...(ordered ? { orderId: journey.orderId } : {}),
+    });
+    from = to;
+  });
+  journey.messages.forEach(([message, durationMs, outcome], index) => {
+    events.push({
+      ...base, eventId: `${journey.id}-m${index}`, type: 'ndc_message', message, version: message === 'offer.shop' ? 'json' : '21.3', outcome, durationMs, at: at(0.5 + index * 0.1),
+      ...(message === 'OrderCreateRQ' && outcome === 'ok' && journey.orderId ? { orderId: journey.orderId } : {}),
+    });
+  });
+  return events;
+}
+
+let gw: RunningGateway;
+let store: OrderStore;
+let browser: Browser;
+
+async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(`${gw.url}/api/v1/analytics${path}`, { ...init, headers: { 'x-api-key': ANALYST_KEY, 'content-type': 'application/json', ...init.headers } });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return await response.json() as T;
+}
+
+beforeAll(async () => {
+  gw = await startGatewayWithClients([
+    { id: 'analyst', name: 'Revenue analyst', apiKeys: [hashApiKey(ANALYST_KEY)], messages: [], analytics: true },
+    { id: 'seller', name: 'A seller', apiKeys: [hashApiKey(SELLER_KEY)], messages: ['*'] },
+  ]);
+  // The gateway's own schema, through a store of the test's: the recorder's write path, as the stream consumer runs it.
+  store = createPgOrderStore({ connectionString: TEST_DATABASE_URL, schema: gw.config.databaseSchema, logger: createLogger('silent'), poolSize: 2 });
+  const events = JOURNEYS.flatMap(eventsOf);
+  expect(await recordJourneyEvents(await store.sql(), events)).toBe(events.length);
+  await api('/experiments', { method: 'POST', body: JSON.stringify({ id: EXPERIMENT, name: 'Checkout button', variants: [{ name: 'control', weight: 1 }, { name: 'green', weight: 1 }] }) });
+  await api('/experiments', { method: 'POST', body: JSON.stringify({ id: 'old-banner', name: 'Old banner', variants: [{ name: 'control', weight: 1 }, { name: 'banner', weight: 1 }] }) });
+  await api('/experiments/old-banner/stop', { method: 'POST' });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await store?.close();
+  await gw?.close();
+});
+
+/** The cell texts of the body rows of the tables a selector finds. */
+async function rowsOf(page: Page, selector: string): Promise<string[][]> {
+  return page.$$eval(`${selector} tbody tr`, (rows) => rows.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent ?? '')));
+}
+
+async function submitAndWait(page: Page): Promise<void> {
+  await page.click('#filters button[type=submit]');
+  await page.waitForSelector('body[data-state="loaded"]');
+}
+
+function expectNoProblems(problems: PageProblems): void {
+  expect(problems.exceptions).toEqual([]);
+  expect(problems.console).toEqual([]);
+  expect(problems.failedRequests).toEqual([]);
+}
+
+describe('the dashboard in a browser', () => {
+  it('asks for a key, shows a refusal on the page, then with an analytics key shows the seeded figures and draws every chart', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let problems = watchPageProblems(page);
+    await page.goto(`${gw.url}/dashboard${WINDOW_QUERY}`);
+    await page.waitForSelector('body[data-state="loaded"]');
+    // Without a key: every panel says 401, and nothing is thrown.
+    expect(problems.exceptions).toEqual([]);
+    const refusals = await page.$$eval('section .error:not([hidden])', (nodes) => nodes.map((node) => node.textContent));
+    expect(refusals).toHaveLength(6);
+    for (const refusal of refusals) expect(refusal).toMatch(/^401 AUTH_REQUIRED/);
+    // A client without the analytics permission: 403, shown the same way.
+    await page.fill('#api-key', SELLER_KEY);
+    await submitAndWait(page);
+    expect(await page.$$eval('section .error:not([hidden])', (nodes) => nodes.map((node) => node.textContent?.slice(0, 3)))).toEqual(Array(6).fill('403'));
+
+    await page.fill('#api-key', ANALYST_KEY);
+    await submitAndWait(page);
+    expect(await page.$$eval('section .error:not([hidden])', (nodes) => nodes.length)).toBe(0);
+    // The key is kept for the tab: a reload loads everything cleanly with it.
+    problems = watchPageProblems(page);
+    await page.reload();
+    await page.waitForSelector('body[data-state="loaded"]');
+    expectNoProblems(problems);
+    expect(await page.inputValue('#api-key')).toBe(ANALYST_KEY);
+    expect(await page.$$eval('section .error:not([hidden])', (nodes) => nodes.length)).toBe(0);
+
+    // Funnel: 7 started, 5 of them selected an offer, 4 completed (worked out from JOURNEYS).
+    expect(await rowsOf(page, '#funnel table.figures:not(.drop-off)')).toEqual([
+      ['Journey_Init', '7', '100.0%'],
+      ['Shopping', '7', '71.4%'],
+      ['Offer_Selection', '5', '80.0%'],
+      ['Booking_Start', '4', '100.0%'],
+      ['Customer_Data', '4', '100.0%'],
+      ['Payment_Process', '4', '100.0%'],
+      ['Order_Confirmation', '4', '100.0%'],
+      ['Ticket_Generation', '4', '100.0%'],
+      ['Journey_Complete', '4', '—'],
+    ]);
+    expect((await rowsOf(page, '#funnel table.drop-off')).sort()).toEqual([['Offer_Selection', 'timeout', '1'], ['Shopping', 'exit', '1'], ['Shopping', 'timeout', '1']]);
+    // Conversion by day: 2 of 4 web journeys on the 2nd, 2 of 3 NDC journeys on the 3rd.
+    expect(await rowsOf(page, '#conversion')).toEqual([['2026-11-02', '4', '2', '50.0%'], ['2026-11-03', '3', '2', '66.7%']]);
+    // Look-to-book: 8 JSON searches for 2 orders; 6 AirShopping for 2 orders.
+    expect(await rowsOf(page, '#look-to-book')).toEqual([['ndc-seller', '6', '2', '3.00'], ['web-shop', '8', '2', '4.00']]);
+    // NDC messages: OfferPriceRQ took 100, 200 and 300 ms, one of three expired: p50 200, p95 290, p99 298.
+    const messages = await rowsOf(page, '#message-latency');
+    expect(messages).toContainEqual(['OfferPriceRQ', '3', '200.0', '290.0', '298.0', '33.3%']);
+    expect(messages).toContainEqual(['AirShoppingRQ', '6', expect.any(String), expect.any(String), expect.any(String), '16.7%']);
+    // Steps: every figure the API gives is on the page.
+    const performance = await api<PerformanceReport>(`/journey/performance?from=2026-11-01&to=2026-11-08`);
+    expect(performance.steps.length).toBeGreaterThan(5);
+    expect(await rowsOf(page, '#step-latency')).toEqual(performance.steps.map((step) => [step.state, String(step.count), formatMs(step.p50Ms), formatMs(step.p95Ms), formatMs(step.p99Ms)]));
+    // The running experiment (not the stopped one): control 1 of 3, green 3 of 4, lift +125%.
+    expect(await page.$$eval('#experiments table', (tables) => tables.map((table) => (table as HTMLElement).dataset.experiment))).toEqual([EXPERIMENT]);
+    const results = await api<ExperimentResults>(`/experiments/${EXPERIMENT}`);
+    const green = results.variants[1]!;
+    expect(green.pValue).toBeCloseTo(0.2703, 3);
+    expect(await rowsOf(page, '#experiments table')).toEqual([
+      ['control', '3', '1', '33.3%', '—', '—', '—'],
+      ['green', '4', '3', '75.0%', '+125.0%', expect.stringMatching(/^[−+]\d+\.\d% … \+\d+\.\d%$/), formatPValue(green.pValue)],
+    ]);
+    expect(formatPercent(green.rate)).toBe('75.0%');
+
+    // Every chart is drawn: a Chart.js chart on each canvas, with a size and pixels painted.
+    const canvases = await page.$$eval('canvas', (nodes) => nodes.map((node) => {
+      const canvas = node as HTMLCanvasElement;
+      const chart = (globalThis as unknown as { Chart: { getChart(canvas: HTMLCanvasElement): unknown } }).Chart.getChart(canvas);
+      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      let painted = 0;
+      for (let index = 3; index < pixels.length; index += 4) if ((pixels[index] ?? 0) > 0) painted += 1;
+      return { section: canvas.closest('section')?.id, width: canvas.width, height: canvas.height, chart: chart !== undefined, painted };
+    }));
+    expect(canvases.map((canvas) => canvas.section)).toEqual(['funnel', 'conversion', 'look-to-book', 'step-latency', 'message-latency']);
+    for (const canvas of canvases) {
+      expect(canvas.chart, canvas.section).toBe(true);
+      expect(canvas.width * canvas.height, canvas.section).toBeGreaterThan(0);
+      expect(canvas.painted, canvas.section).toBeGreaterThan(500);
+    }
+    expectNoProblems(problems);
+    await context.close();
+  }, 60_000);
+
+  it('filters by channel: the NDC journeys only', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watchPageProblems(page);
+    await page.goto(`${gw.url}/dashboard${WINDOW_QUERY}`);
+    await page.waitForSelector('body[data-state="loaded"]');
+    await page.fill('#api-key', ANALYST_KEY);
+    await page.selectOption('#channel', 'ndc');
+    await submitAndWait(page);
+    expect((await rowsOf(page, '#funnel table.figures:not(.drop-off)'))[0]).toEqual(['Journey_Init', '3', '100.0%']);
+    expect(await rowsOf(page, '#conversion')).toEqual([['2026-11-03', '3', '2', '66.7%']]);
+    expect(await rowsOf(page, '#look-to-book')).toEqual([['ndc-seller', '6', '2', '3.00']]);
+    expect(await page.textContent('#status')).toContain('channel ndc');
+    await page.screenshot({ path: join(tmpdir(), 'ndc-gateway-dashboard.png'), fullPage: true });
+    // The first load went out without a key (401s); what followed the key is clean.
+    expect(problems.exceptions).toEqual([]);
+    expect(problems.failedRequests.every((line) => line.endsWith(': 401'))).toBe(true);
+    await context.close();
+  }, 60_000);
+});
