@@ -3,10 +3,11 @@
 
 const BASE = '/api/v1/analytics';
 
-/** Query string of a filter: from and to as ISO instants, channel only when one is chosen. */
+/** Query string of a filter: from and to as ISO instants, channel and client only when one is chosen. */
 export function queryOf(filter) {
   const query = new URLSearchParams({ from: filter.from, to: filter.to });
   if (filter.channel) query.set('channel', filter.channel);
+  if (filter.clientId) query.set('clientId', filter.clientId);
   return query.toString();
 }
 

@@ -13,13 +13,14 @@ const charts = new Map();
 
 const dayOf = (time) => new Date(time).toISOString().slice(0, 10);
 
-/** The form's first values: the URL's query (from, to, channel) when given, else the last 7 days. */
+/** The form's first values: the URL's query (from, to, channel, clientId) when given, else the last 7 days. */
 function fillForm(form) {
   const params = new URLSearchParams(location.search);
   const today = Date.now();
   form.elements.namedItem('from').value = params.get('from') ?? dayOf(today - (DEFAULT_DAYS - 1) * DAY_MS);
   form.elements.namedItem('to').value = params.get('to') ?? dayOf(today);
   form.elements.namedItem('channel').value = params.get('channel') ?? '';
+  form.elements.namedItem('client').value = params.get('clientId') ?? '';
   form.elements.namedItem('api-key').value = sessionStorage.getItem(KEY_STORAGE) ?? '';
 }
 
@@ -31,6 +32,7 @@ function filterOf(form) {
     from: new Date(`${from}T00:00:00.000Z`).toISOString(),
     to: new Date(Date.parse(`${to}T00:00:00.000Z`) + DAY_MS).toISOString(),
     channel: form.elements.namedItem('channel').value,
+    clientId: form.elements.namedItem('client').value.trim(),
   };
 }
 
@@ -40,8 +42,19 @@ function showError(section, message) {
   error.hidden = !message;
 }
 
-function fillTable(table, rows) {
+/** Fills a table's body; `emptyText` (when given) says so in one row when there is nothing to show. */
+function fillTable(table, rows, emptyText) {
   const body = table.tBodies[0];
+  if (rows.length === 0 && emptyText) {
+    const cell = document.createElement('td');
+    cell.colSpan = table.tHead?.rows[0]?.cells.length ?? 1;
+    cell.className = 'empty';
+    cell.textContent = emptyText;
+    const row = document.createElement('tr');
+    row.append(cell);
+    body.replaceChildren(row);
+    return;
+  }
   body.replaceChildren(...rows.map((cells) => {
     const row = document.createElement('tr');
     for (const text of cells) {
@@ -99,6 +112,8 @@ function drawPanel(section, answer, draw) {
   }
 }
 
+const NOTHING = 'Nothing in this window.';
+
 const percentAxis = { y: { beginAtZero: true, min: 0, max: 1, ticks: { format: { style: 'percent' } } } };
 const msAxis = { y: { beginAtZero: true, title: { display: true, text: 'ms' } } };
 
@@ -106,26 +121,26 @@ function drawFunnel(section, report) {
   const figures = funnelFigures(report);
   drawChart(section.querySelector('canvas'), 'bar', figures.labels, [{ label: 'journeys', values: figures.values }], { scales: { y: { beginAtZero: true } } });
   const [steps, dropOff] = section.querySelectorAll('table.figures');
-  fillTable(steps, figures.rows);
-  fillTable(dropOff, figures.dropOffRows);
+  fillTable(steps, figures.rows, NOTHING);
+  fillTable(dropOff, figures.dropOffRows, 'No journey abandoned.');
 }
 
 function drawConversion(section, report) {
   const figures = conversionFigures(report);
   drawChart(section.querySelector('canvas'), 'line', figures.labels, figures.series, { scales: percentAxis });
-  fillTable(section.querySelector('table.figures'), figures.rows);
+  fillTable(section.querySelector('table.figures'), figures.rows, NOTHING);
 }
 
 function drawLookToBook(section, report) {
   const figures = lookToBookFigures(report);
   drawChart(section.querySelector('canvas'), 'bar', figures.labels, [{ label: 'searches per order', values: figures.values }], { scales: { y: { beginAtZero: true } } });
-  fillTable(section.querySelector('table.figures'), figures.rows);
+  fillTable(section.querySelector('table.figures'), figures.rows, NOTHING);
 }
 
 function drawLatency(section, entries, nameOf, withErrors) {
   const figures = latencyFigures(entries, nameOf, withErrors);
   drawChart(section.querySelector('canvas'), 'bar', figures.labels, figures.series, { scales: msAxis });
-  fillTable(section.querySelector('table.figures'), figures.rows);
+  fillTable(section.querySelector('table.figures'), figures.rows, NOTHING);
 }
 
 const EXPERIMENT_COLUMNS = ['Variant', 'Exposures', 'Conversions', 'Rate', 'Lift', '95% CI of the difference', 'p-value'];
@@ -184,7 +199,7 @@ async function refresh(form) {
   ];
   const failed = drawn.filter((ok) => !ok).length;
   status.textContent = failed === 0
-    ? `Figures from ${filter.from.slice(0, 10)} to ${form.elements.namedItem('to').value}${filter.channel ? `, channel ${filter.channel}` : ''}.`
+    ? `Figures from ${filter.from.slice(0, 10)} to ${form.elements.namedItem('to').value}${filter.channel ? `, channel ${filter.channel}` : ''}${filter.clientId ? `, client ${filter.clientId}` : ''}.`
     : `${failed} panel(s) could not be loaded; see the messages below.`;
   document.body.dataset.state = 'loaded';
 }

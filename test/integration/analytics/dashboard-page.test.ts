@@ -215,7 +215,7 @@ describe('the dashboard in a browser', () => {
     await context.close();
   }, 60_000);
 
-  it('filters by channel: the NDC journeys only', async () => {
+  it('filters by channel and by client, and shows a filter the API refuses', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const problems = watchPageProblems(page);
@@ -229,9 +229,28 @@ describe('the dashboard in a browser', () => {
     expect(await rowsOf(page, '#look-to-book')).toEqual([['ndc-seller', '6', '2', '3.00']]);
     expect(await page.textContent('#status')).toContain('channel ndc');
     await page.screenshot({ path: join(tmpdir(), 'ndc-gateway-dashboard.png'), fullPage: true });
-    // The first load went out without a key (401s); what followed the key is clean.
+
+    await page.selectOption('#channel', '');
+    await page.fill('#client', 'web-shop');
+    await submitAndWait(page);
+    expect((await rowsOf(page, '#funnel table.figures:not(.drop-off)'))[0]).toEqual(['Journey_Init', '4', '100.0%']);
+    expect(await rowsOf(page, '#conversion')).toEqual([['2026-11-02', '4', '2', '50.0%']]);
+    expect(await rowsOf(page, '#look-to-book')).toEqual([['web-shop', '8', '2', '4.00']]);
+    // Searches of 30, 30, 30, 40, 45, 50, 55, 60 ms: continuous percentiles 42.5, 58.25, 59.65.
+    expect(await rowsOf(page, '#message-latency')).toEqual([['offer.shop', '8', '42.5', '58.3', '59.6', '0.0%']]);
+
+    // A client id the API refuses: its 400 is shown in each report's panel, and their old figures are gone.
+    await page.fill('#client', 'no such client!');
+    await submitAndWait(page);
+    const errors = await page.$$eval('section .error:not([hidden])', (nodes) => nodes.map((node) => `${node.closest('section')?.id} ${node.textContent}`));
+    expect(errors).toHaveLength(5);
+    for (const error of errors) expect(error).toMatch(/^[\w-]+ 400 INVALID_COMMAND: Query parameter clientId/);
+    expect(await rowsOf(page, '#funnel table.figures:not(.drop-off)')).toEqual([]);
+    expect(await page.$$eval('#funnel canvas', (nodes) => (globalThis as unknown as { Chart: { getChart(canvas: unknown): unknown } }).Chart.getChart(nodes[0]) === undefined)).toBe(true);
+    // The first load went out without a key (401s), the bad client id gave 400s; nothing was thrown.
     expect(problems.exceptions).toEqual([]);
-    expect(problems.failedRequests.every((line) => line.endsWith(': 401'))).toBe(true);
+    expect(problems.failedRequests.length).toBeGreaterThan(0);
+    expect(problems.failedRequests.filter((line) => !/: (401|400)$/.test(line))).toEqual([]);
     await context.close();
   }, 60_000);
 });
