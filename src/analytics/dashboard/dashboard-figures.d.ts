@@ -10,6 +10,8 @@ export interface Series {
   readonly values: (number | null)[];
 }
 
+export const STATE_ORDER: readonly string[];
+export function inStateOrder<S extends { readonly state: string }>(steps: readonly S[]): S[];
 export function formatPercent(value: number | null | undefined): string;
 export function formatSignedPercent(value: number | null | undefined): string;
 export function formatMs(value: number | null | undefined): string;

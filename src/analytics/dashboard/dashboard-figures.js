@@ -3,6 +3,25 @@
 
 const DASH = '—';
 
+/**
+ * The journey states in the order of the state machine (JOURNEY_STATES of
+ * src/journeys/journey-states.ts, which a unit test keeps this list equal to): steps read in the
+ * order a journey goes through them, not alphabetically.
+ */
+export const STATE_ORDER = [
+  'Journey_Init', 'Shopping', 'Offer_Selection', 'Booking_Start', 'Customer_Data', 'Payment_Process',
+  'Payment_Failed', 'Payment_Retry', 'Order_Confirmation', 'Ticket_Generation', 'Journey_Complete', 'Journey_Abandoned',
+];
+
+/** Steps of the performance report in the order of the state machine; an unknown state goes last. */
+export function inStateOrder(steps) {
+  const rank = (state) => {
+    const index = STATE_ORDER.indexOf(state);
+    return index === -1 ? STATE_ORDER.length : index;
+  };
+  return [...steps].sort((a, b) => rank(a.state) - rank(b.state));
+}
+
 /** 0.4567 → "45.7%"; absent → "—". */
 export function formatPercent(value) {
   return typeof value === 'number' && Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : DASH;

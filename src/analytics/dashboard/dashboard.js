@@ -1,7 +1,7 @@
 // The dashboard page: reads the filter form, asks the analytics API, draws each panel as a
 // Chart.js chart with its numbers in a table. A panel whose call fails shows the error instead.
 import { queryOf, readAnalytics, readRunningExperiments } from './analytics-api.js';
-import { conversionFigures, experimentRows, funnelFigures, latencyFigures, lookToBookFigures } from './dashboard-figures.js';
+import { conversionFigures, experimentRows, funnelFigures, inStateOrder, latencyFigures, lookToBookFigures } from './dashboard-figures.js';
 
 const KEY_STORAGE = 'ndc-gateway.dashboard.api-key';
 const DAY_MS = 86_400_000;
@@ -193,7 +193,7 @@ async function refresh(form) {
     drawPanel(byId('funnel'), funnel, (report) => drawFunnel(byId('funnel'), report)),
     drawPanel(byId('conversion'), conversion, (report) => drawConversion(byId('conversion'), report)),
     drawPanel(byId('look-to-book'), conversion, (report) => drawLookToBook(byId('look-to-book'), report)),
-    drawPanel(byId('step-latency'), performance, (report) => drawLatency(byId('step-latency'), report.steps, (entry) => entry.state, false)),
+    drawPanel(byId('step-latency'), performance, (report) => drawLatency(byId('step-latency'), inStateOrder(report.steps), (entry) => entry.state, false)),
     drawPanel(byId('message-latency'), performance, (report) => drawLatency(byId('message-latency'), report.messages, (entry) => entry.message, true)),
     drawPanel(byId('experiments'), experiments, (resultsList) => drawExperiments(byId('experiments'), resultsList)),
   ];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentResults, PerformanceReport } from '../../../src/analytics/analytics-types.ts';
-import { formatMs, formatPValue, formatPercent } from '../../../src/analytics/dashboard/dashboard-figures.js';
+import { formatMs, formatPValue, formatPercent, inStateOrder } from '../../../src/analytics/dashboard/dashboard-figures.js';
 import { recordJourneyEvents } from '../../../src/analytics/journey-event-recorder.ts';
 import { hashApiKey } from '../../../src/auth/index.ts';
 import type { JourneyEvent } from '../../../src/journeys/journey-event.ts';
@@ -181,10 +181,11 @@ describe('the dashboard in a browser', () => {
     const messages = await rowsOf(page, '#message-latency');
     expect(messages).toContainEqual(['OfferPriceRQ', '3', '200.0', '290.0', '298.0', '33.3%']);
     expect(messages).toContainEqual(['AirShoppingRQ', '6', expect.any(String), expect.any(String), expect.any(String), '16.7%']);
-    // Steps: every figure the API gives is on the page.
+    // Steps: every figure the API gives is on the page, in the order of the state machine.
     const performance = await api<PerformanceReport>(`/journey/performance?from=2026-11-01&to=2026-11-08`);
     expect(performance.steps.length).toBeGreaterThan(5);
-    expect(await rowsOf(page, '#step-latency')).toEqual(performance.steps.map((step) => [step.state, String(step.count), formatMs(step.p50Ms), formatMs(step.p95Ms), formatMs(step.p99Ms)]));
+    expect((await rowsOf(page, '#step-latency')).slice(0, 3).map((row) => row[0])).toEqual(['Journey_Init', 'Shopping', 'Offer_Selection']);
+    expect(await rowsOf(page, '#step-latency')).toEqual(inStateOrder(performance.steps).map((step) => [step.state, String(step.count), formatMs(step.p50Ms), formatMs(step.p95Ms), formatMs(step.p99Ms)]));
     // The running experiment (not the stopped one): control 1 of 3, green 3 of 4, lift +125%.
     expect(await page.$$eval('#experiments table', (tables) => tables.map((table) => (table as HTMLElement).dataset.experiment))).toEqual([EXPERIMENT]);
     const results = await api<ExperimentResults>(`/experiments/${EXPERIMENT}`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversionReport, ExperimentResults } from '../../../../src/analytics/analytics-types.ts';
+import { JOURNEY_STATES } from '../../../../src/journeys/journey-states.ts';
 import {
-  conversionFigures, experimentRows, formatMs, formatPValue, formatPercent, formatRatio, formatSignedPercent, funnelFigures, latencyFigures, lookToBookFigures,
+  STATE_ORDER, inStateOrder, conversionFigures, experimentRows, formatMs, formatPValue, formatPercent, formatRatio, formatSignedPercent, funnelFigures, latencyFigures, lookToBookFigures,
 } from '../../../../src/analytics/dashboard/dashboard-figures.js';
 
 const WINDOW = { from: '2026-11-01T00:00:00.000Z', to: '2026-11-08T00:00:00.000Z' };
@@ -50,6 +51,13 @@ describe('dashboard figures', () => {
     expect(latency.rows).toEqual([['OfferPriceRQ', '2', '150.0', '195.0', '199.0', '50.0%']]);
     expect(latency.series.map((series) => [series.label, series.values])).toEqual([['p50', [150]], ['p95', [195]], ['p99', [199]]]);
     expect(latencyFigures(messages, (entry) => entry.message, false).rows[0]).toHaveLength(5);
+  });
+
+  it('orders steps as the state machine does, its list of states kept equal to the journey contract', () => {
+    expect(STATE_ORDER).toEqual(JOURNEY_STATES);
+    const steps = [{ state: 'Shopping' }, { state: 'Payment_Retry' }, { state: 'Someday' }, { state: 'Journey_Init' }, { state: 'Customer_Data' }];
+    expect(inStateOrder(steps).map((step) => step.state)).toEqual(['Journey_Init', 'Shopping', 'Customer_Data', 'Payment_Retry', 'Someday']);
+    expect(steps[0]?.state).toBe('Shopping');
   });
 
   it('shows an experiment with the control first and the lift, interval and p-value of each other variant', () => {
