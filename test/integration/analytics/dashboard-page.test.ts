@@ -108,7 +108,7 @@ beforeAll(async () => {
   await api('/experiments', { method: 'POST', body: JSON.stringify({ id: 'old-banner', name: 'Old banner', variants: [{ name: 'control', weight: 1 }, { name: 'banner', weight: 1 }] }) });
   await api('/experiments/old-banner/stop', { method: 'POST' });
   browser = await launchChromium();
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -135,6 +135,8 @@ function expectNoProblems(problems: PageProblems): void {
 describe('the dashboard in a browser', () => {
   it('asks for a key, shows a refusal on the page, then with an analytics key shows the seeded figures and draws every chart', async () => {
     const context = await browser.newContext();
+    // The suite runs many gateways at once on few cores: give the page time rather than fail for load.
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     let problems = watchPageProblems(page);
     await page.goto(`${gw.url}/dashboard${WINDOW_QUERY}`);
@@ -214,10 +216,12 @@ describe('the dashboard in a browser', () => {
     }
     expectNoProblems(problems);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 
   it('filters by channel and by client, and shows a filter the API refuses', async () => {
     const context = await browser.newContext();
+    // The suite runs many gateways at once on few cores: give the page time rather than fail for load.
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     const problems = watchPageProblems(page);
     await page.goto(`${gw.url}/dashboard${WINDOW_QUERY}`);
@@ -253,5 +257,5 @@ describe('the dashboard in a browser', () => {
     expect(problems.failedRequests.length).toBeGreaterThan(0);
     expect(problems.failedRequests.filter((line) => !/: (401|400)$/.test(line))).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 });
