@@ -4,11 +4,18 @@ import type { Logger } from './log/logger.ts';
 import { createExperimentRegistry } from './analytics/experiment-registry.ts';
 import type { ExperimentSource } from './analytics/experiment-assignment.ts';
 import { createCachedExperimentSource } from './analytics/experiment-source.ts';
+import { startJourneyEventRecorder } from './analytics/journey-event-recorder.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
 import { checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
+import { createJourneyEventStream, createJourneyStore } from './journeys/index.ts';
+import type { JourneyEventStream } from './journeys/journey-event.ts';
+import { createJourneyService, type JourneyService } from './journeys/journey-service.ts';
+import type { JourneyStore } from './journeys/journey-store.ts';
+import { startJourneySweeper } from './journeys/journey-sweeper.ts';
+import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
@@ -27,6 +34,13 @@ export interface Gateway {
   readonly payment: PaymentClient;
   /** The running A/B experiments new journeys are assigned to (the experiments table, read at most once a second). */
   readonly experiments: ExperimentSource;
+  /**
+   * Journeys: the service behind /api/v1/journey and NDC tracking, its store and its event stream
+   * (which the analytics recorder reads into the order store's database).
+   */
+  readonly journeys: JourneyService;
+  readonly journeyStore: JourneyStore;
+  readonly journeyEvents: JourneyEventStream;
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -49,6 +63,10 @@ export interface GatewayOptions {
    * @defaultValue PAYMENT_URL, else the reference service on PAYMENT_PORT of this machine
    */
   readonly paymentUrl?: string;
+  /** The experiments a new journey is assigned to. @defaultValue the running experiments of the experiments table */
+  readonly experiments?: ExperimentSource;
+  /** Where journey events go. @defaultValue a Redis Stream with REDIS_URL, else an in-process stream */
+  readonly journeyEvents?: JourneyEventStream;
 }
 
 /**
@@ -94,16 +112,24 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const metrics = createGatewayMetrics(() => queue.depth());
   const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics, payment };
 
+  // The analytics tables live in the order store's database (with PGlite, the one instance it owns).
+  const analyticsSql = () => store.sql();
+  const experimentRegistry = createExperimentRegistry(analyticsSql);
+  const experiments = options.experiments ?? createCachedExperimentSource({ registry: experimentRegistry, logger });
+
+  const journeyStore = createJourneyStore(config, logger);
+  const journeyEvents = options.journeyEvents ?? createJourneyEventStream(config, logger);
+  const recorder = startJourneyEventRecorder({ stream: journeyEvents, sql: analyticsSql, logger });
+  const journeyOptions = { store: journeyStore, logger, maxPaymentRetries: config.journeyMaxPaymentRetries, experiments };
+  const journeys = createJourneyService({ ...journeyOptions, deps, events: journeyEvents });
+  const sweeper = startJourneySweeper(journeys, config.journeySweepMs, logger);
+  const tracker = config.journeyNdcTracking ? createNdcJourneyTracker({ ...journeyOptions, journeys }) : undefined;
+
   const reloadMappings = async (trigger: string): Promise<MappingReloadReport> => {
     logger.info({ trigger }, 'reloading mappings');
     const result = await mappings.reload();
     return { ...result, served: listServedMessages(mappings.current(), served) };
   };
-
-  // The analytics tables live in the order store's database (with PGlite, the one instance it owns).
-  const analyticsSql = () => store.sql();
-  const experimentRegistry = createExperimentRegistry(analyticsSql);
-  const experiments = createCachedExperimentSource({ registry: experimentRegistry, logger });
 
   let stopping = false;
   const app = createApp({
@@ -129,6 +155,12 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     },
     admin: { reloadMappings },
     orders: store,
+    journeys,
+    ...(tracker ? {
+      afterNdcAnswer: (answer, req, ms) => {
+        if (answer.command) void tracker.track({ answer, clientId: req.client?.id, correlationId: req.correlationId, durationMs: ms });
+      },
+    } : {}),
     analytics: { sql: analyticsSql, experiments: experimentRegistry },
   });
 
@@ -147,6 +179,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     clients,
     payment,
     experiments,
+    journeys,
+    journeyStore,
+    journeyEvents,
     reloadMappings,
     markStopping() {
       stopping = true;
@@ -155,9 +190,14 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       stopping = true;
       process.off('SIGHUP', onSighup);
       await watcher?.close();
+      await sweeper.stop();
       await workers?.close();
       await queue.close();
       await downstreams.close();
+      await journeyStore.close();
+      // Events recorded before the store closes; what is left unacknowledged is delivered again on the next start (Redis).
+      await recorder.stop();
+      if (!options.journeyEvents) await journeyEvents.close();
       await store.close();
       schemas.dispose();
     },

@@ -1,4 +1,4 @@
-import { FUNNEL_STATES, type AbandonReason, type JourneyChannel, type JourneyState } from '../journeys/journey-states.ts';
+import { FUNNEL_STATES, JOURNEY_STATES, type AbandonReason, type JourneyChannel, type JourneyState } from '../journeys/journey-states.ts';
 import type { OrderStoreSql } from '../orders/order-store.ts';
 import { quoteSchema } from '../orders/sql-database.ts';
 import type { AnalyticsFilter, ConversionReport, FunnelReport, LatencyFigures, PerformanceReport } from './analytics-types.ts';
@@ -76,7 +76,7 @@ export async function queryFunnel(sql: OrderStoreSql, filter: AnalyticsFilter): 
       SELECT e.from_state AS state, coalesce(e.reason, 'exit') AS reason, count(DISTINCT e.journey_id) AS journeys
       FROM started JOIN ${schema}.journey_events e ON e.journey_id = started.journey_id
       WHERE e.type = 'transition' AND e.to_state = 'Journey_Abandoned'
-      GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
+      GROUP BY 1, 2 ORDER BY count(DISTINCT e.journey_id) DESC, e.from_state COLLATE "C", coalesce(e.reason, 'exit') COLLATE "C"`,
     params: dropParams,
   };
   const [reachedRows, dropRows] = await Promise.all([
@@ -127,14 +127,14 @@ export async function queryPerformance(sql: OrderStoreSql, filter: AnalyticsFilt
       `SELECT e.from_state AS name, ${figures}, 0 AS errors
        FROM ${schema}.journey_events e
        WHERE e.type = 'transition' AND e.from_state IS NOT NULL AND ${where}
-       GROUP BY e.from_state ORDER BY e.from_state`,
-      params,
+       GROUP BY e.from_state ORDER BY array_position($${params.length + 1}::text[], e.from_state)`,
+      [...params, JOURNEY_STATES],
     ),
     sql.database.query<LatencyRow>(
       `SELECT e.message AS name, ${figures}, count(*) FILTER (WHERE coalesce(e.outcome, 'ok') <> 'ok') AS errors
        FROM ${schema}.journey_events e
        WHERE e.type = 'ndc_message' AND e.message IS NOT NULL AND ${where}
-       GROUP BY e.message ORDER BY e.message`,
+       GROUP BY e.message ORDER BY e.message COLLATE "C"`,
       params,
     ),
   ]);
@@ -159,7 +159,7 @@ export async function queryConversion(sql: OrderStoreSql, filter: AnalyticsFilte
       count(*) FILTER (WHERE EXISTS (
         SELECT 1 FROM ${schema}.journey_events c
         WHERE c.journey_id = started.journey_id AND c.type = 'transition' AND c.to_state = 'Journey_Complete')) AS completed
-    FROM started GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    FROM started GROUP BY 1, 2, 3 ORDER BY 1, started.channel COLLATE "C", started.client_id COLLATE "C"`;
   const lookParams: unknown[] = [];
   const lookQuery = `WITH ${startedJourneys(schema, filter, lookParams)},
     completed AS (
@@ -169,7 +169,7 @@ export async function queryConversion(sql: OrderStoreSql, filter: AnalyticsFilte
       count(e.event_id) FILTER (WHERE e.message = ANY($${lookParams.length + 1}::text[])) AS searches,
       count(DISTINCT e.order_id) FILTER (WHERE e.journey_id IN (SELECT journey_id FROM completed)) AS orders
     FROM started LEFT JOIN ${schema}.journey_events e ON e.journey_id = started.journey_id
-    GROUP BY started.client_id ORDER BY started.client_id`;
+    GROUP BY started.client_id ORDER BY started.client_id COLLATE "C"`;
   lookParams.push(SEARCH_MESSAGES);
   const [rates, looks] = await Promise.all([
     sql.database.query<{ day: string; channel: string; client_id: string; started: unknown; completed: unknown }>(rateQuery, rateParams),

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { JourneyEvent, JourneyEventConsumer, JourneyEventStream } from '../journeys/journey-event.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OrderStoreSql } from '../orders/order-store.ts';
@@ -46,7 +47,12 @@ export interface JourneyEventRecorderOptions {
   readonly stream: JourneyEventStream;
   readonly sql: AnalyticsSql;
   readonly logger: Logger;
-  /** This process's name in the consumer group; a restarted process with the same name resumes its pending events. @defaultValue `gateway-${process.pid}` */
+  /**
+   * This process's name in the consumer group: unique across machines and processes. A restarted
+   * process (new pid) does not resume its predecessor's pending events itself; the stream hands
+   * them to another consumer of the group once they are idle past its claim time.
+   * @defaultValue `${hostname}-${pid}`
+   */
   readonly consumer?: string;
 }
 
@@ -58,7 +64,7 @@ export interface JourneyEventRecorderOptions {
  */
 export function startJourneyEventRecorder(options: JourneyEventRecorderOptions): JourneyEventConsumer {
   const { stream, sql, logger } = options;
-  return stream.consume(ANALYTICS_CONSUMER_GROUP, options.consumer ?? `gateway-${process.pid}`, async (events) => {
+  return stream.consume(ANALYTICS_CONSUMER_GROUP, options.consumer ?? `${hostname()}-${process.pid}`, async (events) => {
     try {
       const added = await recordJourneyEvents(await sql(), events);
       logger.debug({ events: events.length, added }, 'journey events recorded');

@@ -115,6 +115,18 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Port of the live, ready and metrics endpoints of `npm run worker`; 0 picks a free one. @defaultValue 8081 */
   readonly workerPort: number;
+  /** Idle time after which a journey is abandoned with the reason `timeout` (sliding). @defaultValue 1800 */
+  readonly journeyTimeoutS: number;
+  /** How long a complete or abandoned journey stays readable. @defaultValue 86400 */
+  readonly journeyFinalRetentionS: number;
+  /** Payment attempts of a journey; the last declined one abandons it and releases the held seats. @defaultValue 3 */
+  readonly journeyMaxPaymentRetries: number;
+  /** How often the sweeper looks for idle journeys, in milliseconds. @defaultValue 5000 */
+  readonly journeySweepMs: number;
+  /** Whether NDC shop → price → order traffic opens and advances journeys. @defaultValue true */
+  readonly journeyNdcTracking: boolean;
+  /** Approximate length the Redis Stream of journey events is trimmed to (MAXLEN ~); also the cap of the in-process stream. @defaultValue 1000000 */
+  readonly journeyEventsMaxLen: number;
 }
 
 /** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
@@ -132,7 +144,9 @@ const schema = {
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
     'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'paymentPort',
-    'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort'],
+    'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort', 'journeyTimeoutS', 'journeyFinalRetentionS',
+    'journeyMaxPaymentRetries', 'journeySweepMs', 'journeyNdcTracking',
+    'journeyEventsMaxLen'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -185,6 +199,12 @@ const schema = {
     profile: { enum: ['embedded', 'production'] },
     shutdownGraceMs: { type: 'integer', minimum: 100 },
     workerPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    journeyTimeoutS: { type: 'integer', minimum: 1 },
+    journeyFinalRetentionS: { type: 'integer', minimum: 1 },
+    journeyMaxPaymentRetries: { type: 'integer', minimum: 1, maximum: 20 },
+    journeySweepMs: { type: 'integer', minimum: 10 },
+    journeyNdcTracking: { type: 'boolean' },
+    journeyEventsMaxLen: { type: 'integer', minimum: 1000 },
   },
 } as const;
 
@@ -270,6 +290,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     profile: env.GATEWAY_PROFILE || (env.NODE_ENV === 'production' ? 'production' : 'embedded'),
     shutdownGraceMs: int(env.SHUTDOWN_GRACE_MS, 15_000),
     workerPort: int(env.WORKER_PORT, 8081),
+    journeyTimeoutS: int(env.JOURNEY_TIMEOUT_S, 1800),
+    journeyFinalRetentionS: int(env.JOURNEY_FINAL_RETENTION_S, 86_400),
+    journeyMaxPaymentRetries: int(env.JOURNEY_MAX_PAYMENT_RETRIES, 3),
+    journeySweepMs: int(env.JOURNEY_SWEEP_MS, 5000),
+    journeyNdcTracking: bool(env.JOURNEY_NDC_TRACKING, true),
+    journeyEventsMaxLen: int(env.JOURNEY_EVENTS_MAXLEN, 1_000_000),
   };
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');

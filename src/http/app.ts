@@ -13,7 +13,9 @@ import { authenticateClient, clientOfCredentials, dropSocketAlias, requirePermis
 import { correlationId } from './correlation-id.ts';
 import { createDashboardRouter } from './dashboard.route.ts';
 import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
-import { createNdcRouter } from './ndc.route.ts';
+import { createJourneyRouter } from './journey.route.ts';
+import type { JourneyService } from '../journeys/journey-service.ts';
+import { createNdcRouter, type AfterNdcAnswer } from './ndc.route.ts';
 import { createOneOrderRouter, sendJsonError } from './one-order.route.ts';
 import { createErrorSender } from './send-error.ts';
 
@@ -27,12 +29,16 @@ export interface AppOptions {
   readonly admin?: AdminActions;
   /** The order store of the workers; left out, the ONE Order REST API under /api/v1/one-order does not exist. */
   readonly orders?: OrderStore;
+  /** The journey service; left out, the journey API under /api/v1/journey does not exist. */
+  readonly journeys?: JourneyService;
+  /** Called with each NDC answer after it is sent: journey tracking of NDC traffic. */
+  readonly afterNdcAnswer?: AfterNdcAnswer;
   /** The journey analytics tables and experiments; left out, the analytics API under /api/v1/analytics does not exist. */
   readonly analytics?: Pick<AnalyticsRouteDeps, 'sql' | 'experiments' | 'extensions'>;
 }
 
 /** The HTTP edge. Routes only chain stages; the work happens in the pipeline. */
-export function createApp({ deps, logger, healthChecks, clients, admin, orders, analytics }: AppOptions): Express {
+export function createApp({ deps, logger, healthChecks, clients, admin, orders, journeys, afterNdcAnswer, analytics }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -46,13 +52,13 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders, 
   const capInFlight = createInFlightCap(deps.config.maxRequestsInFlight);
   const limiter = createClientLimiter();
   const refuseJson: Refuse = (_req, res, error) => sendJsonError(res, error);
-  app.use('/api/v1/ndc', capInFlight(sendError), authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError));
+  app.use('/api/v1/ndc', capInFlight(sendError), authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError, afterNdcAnswer));
+  const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
   if (orders) {
-    const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
     app.use('/api/v1/one-order', capInFlight(refuseJson), limitRest, createOneOrderRouter({ deps, orders, authenticate, mayAdminister: (client) => client.admin }));
   }
+  if (journeys) app.use('/api/v1/journey', capInFlight(refuseJson), limitRest, createJourneyRouter({ deps, journeys, authenticate }));
   if (analytics) {
-    const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
     const router = createAnalyticsRouter({ ...analytics, clients, metrics: deps.metrics, bodyLimitBytes: deps.config.bodyLimitBytes });
     app.use('/api/v1/analytics', capInFlight(refuseJson), limitRest, router);
   }

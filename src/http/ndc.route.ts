@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { GatewayError } from '../errors/index.ts';
 import type { MappingSnapshot } from '../mapping/index.ts';
-import { handleNdcRequest, type PipelineDeps } from '../pipeline/ndc-pipeline.ts';
+import { handleNdcRequest, type NdcAnswer, type PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { ndcHints } from './ndc-hints.ts';
 import type { SendError } from './send-error.ts';
 
@@ -24,8 +24,11 @@ function routeNames(snapshot: MappingSnapshot, versions: readonly string[]): Rea
   return names;
 }
 
+/** Called with every answer once it is sent (journey tracking); must not throw. */
+export type AfterNdcAnswer = (answer: NdcAnswer, req: Request, ms: number) => void;
+
 /** `POST /api/v1/ndc`, `POST /api/v1/ndc/{Message}` and `POST /api/v1/ndc/{version}/{Message}`. */
-export function createNdcRouter(deps: PipelineDeps, sendError: SendError): Router {
+export function createNdcRouter(deps: PipelineDeps, sendError: SendError, afterAnswer?: AfterNdcAnswer): Router {
   const router = express.Router();
   const rawXml = express.raw({ type: () => true, limit: deps.config.bodyLimitBytes });
 
@@ -53,6 +56,7 @@ export function createNdcRouter(deps: PipelineDeps, sendError: SendError): Route
     deps.metrics.observeRequest({ message: answer.message, version: answer.version, outcome: answer.outcome }, seconds);
     req.log.info({ message: answer.message, version: answer.version, outcome: answer.outcome, status: answer.status, ms: Math.round(seconds * 1000) }, 'ndc request');
     res.status(answer.status).type(answer.contentType).send(answer.body);
+    afterAnswer?.(answer, req, seconds * 1000);
   };
 
   const messageParam = (req: Request, res: Response, next: NextFunction): void => {

@@ -84,7 +84,7 @@ export interface OneOrderRouteDeps {
  * Runs the NDC authentication stage with its refusal (written for NDC clients as XML) answered
  * as this API's JSON error instead; the decision itself is the NDC routes', unchanged.
  */
-function withJsonRefusal(authenticate: RequestHandler): RequestHandler {
+export function withJsonRefusal(authenticate: RequestHandler): RequestHandler {
   return (req, res, next) => {
     const send = res.send.bind(res);
     res.send = (body?: unknown) => {
@@ -213,7 +213,7 @@ function answer(route: OneOrderRouteDeps, operation: string, work: (req: Request
 }
 
 /** JSON bodies only; refused before they are read. */
-function acceptJson(req: Request, res: Response, next: NextFunction): void {
+export function acceptJson(req: Request, res: Response, next: NextFunction): void {
   const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
     sendJsonError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${req.get('content-type') ?? '(none)'} is not accepted: send application/json`));
@@ -223,7 +223,7 @@ function acceptJson(req: Request, res: Response, next: NextFunction): void {
 }
 
 /** Body-parser failures as JSON errors. The parser's message is left out: it may quote the body, card number and all. */
-function bodyErrors(limit: number) {
+export function bodyErrors(limit: number) {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     const { status, type } = error as { status?: number; type?: string };
     if (res.headersSent) return next(error);

@@ -82,6 +82,9 @@ export function startConsumerLoop<Token>(
       } catch (err) {
         // Not acknowledged: delivered again, which the handler's idempotence absorbs.
         options.logger?.warn({ err }, 'journey event acknowledgement failed');
+        source.rejected(batch.tokens);
+        if (!stopped) await pause(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, maxMs);
       }
     }
   }

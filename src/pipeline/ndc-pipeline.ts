@@ -58,6 +58,19 @@ export interface NdcAnswer {
   readonly version: string;
   /** `ok`, or the error code that answered. */
   readonly outcome: string;
+  /**
+   * The command the message ran, when it got that far, and its result when it succeeded: what
+   * journey tracking reads after the answer is sent. References only, nothing is copied.
+   */
+  readonly command?: NdcCommandTrace;
+}
+
+/** The version-neutral command behind an NDC answer. */
+export interface NdcCommandTrace {
+  name?: string;
+  /** The command as queued (cards already tokens). */
+  payload?: unknown;
+  result?: unknown;
 }
 
 /** Whether a body holds anything but XML white space; stops at the first other byte instead of copying the body. */
@@ -101,6 +114,7 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
   let detected: DetectedMessage | undefined;
   let document: { root: RootElement; xml: string } | undefined;
   let soap: SoapVersion | undefined;
+  const trace: NdcCommandTrace = {};
   try {
     const text = await stage(metrics, 'decode', () => decodeBody(request.body));
     const outer = await stage(metrics, 'detect', () => readRootElement(text));
@@ -112,7 +126,7 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
       document = { root, xml };
       detected = detectMessage(root, xml, request.hints, config, mappings);
       if (request.client) checkMessagePermission(request.client, detected.message);
-      return await runMessage(deps, mappings, request, detected, xml, soap);
+      return await runMessage(deps, mappings, request, detected, xml, soap, trace);
     } catch (error) {
       throw shiftLines(error, unwrapped.lineOffset);
     }
@@ -120,12 +134,13 @@ export async function handleNdcRequest(deps: PipelineDeps, request: NdcRequest):
     const address = detected
       ? { version: detected.version, response: detected.response }
       : addressUndetected(config, mappings, { hints: request.hints, ...(request.client ? { client: request.client } : {}), ...(document ? { document } : {}) });
-    return answerError(deps, request, detected, address, soap, toGatewayError(error));
+    const answer = await answerError(deps, request, detected, address, soap, toGatewayError(error));
+    return trace.name ? { ...answer, command: trace } : answer;
   }
 }
 
 async function runMessage(
-  deps: PipelineDeps, mappings: MappingSnapshot, request: NdcRequest, detected: DetectedMessage, xml: string, soap: SoapVersion | undefined,
+  deps: PipelineDeps, mappings: MappingSnapshot, request: NdcRequest, detected: DetectedMessage, xml: string, soap: SoapVersion | undefined, trace: NdcCommandTrace,
 ): Promise<NdcAnswer> {
   const { config, metrics } = deps;
   const { version, message, response } = detected;
@@ -157,6 +172,8 @@ async function runMessage(
     return tokenised;
   });
 
+  trace.name = commandName;
+  trace.payload = command;
   const result = await stage(metrics, 'queue', () =>
     deps.queue.send({
       name: commandName,
@@ -167,6 +184,7 @@ async function runMessage(
   // An airline answer was checked against the airline contract where it entered the gateway (the
   // worker's airline client); only the results the gateway makes itself are checked here.
   if (!isAirlineAnswer(commandName)) deps.commands.validateResult(commandName, result);
+  trace.result = result;
 
   const responseMapping = mappings.response(version, message);
   const responseRoot = NDC_VERSIONS[version]!.rootName(response);
@@ -180,6 +198,7 @@ async function runMessage(
     message,
     version,
     outcome: 'ok',
+    command: trace,
   };
 }
 

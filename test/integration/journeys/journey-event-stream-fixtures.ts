@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { JourneyEvent, JourneyEventStream } from '../../../src/journeys/journey-event.ts';
 import { createInProcessJourneyEventStream } from '../../../src/journeys/in-process-journey-event-stream.ts';
+import { createRedisJourneyEventStream } from '../../../src/journeys/redis-journey-event-stream.ts';
+import { REDIS_URL } from '../../support/paths.ts';
+import { deleteRedisKeys } from './journey-store-fixtures.ts';
 
 /** A transition event of a journey. */
 export function buildJourneyEvent(overrides: Partial<JourneyEvent> = {}): JourneyEvent {
@@ -40,4 +43,23 @@ export type StreamHarnessFactory = (options: StreamHarnessOptions) => Promise<St
 export const startInProcessStreamHarness: StreamHarnessFactory = async (options) => {
   const stream = createInProcessJourneyEventStream({ ...options, retryInitialMs: 20, retryMaxMs: 100 });
   return { stream, openSibling: () => stream, close: () => stream.close() };
+};
+
+export const startRedisStreamHarness: StreamHarnessFactory = async (options) => {
+  const prefix = `test-${randomUUID()}:journey`;
+  const open = (): JourneyEventStream =>
+    createRedisJourneyEventStream({ ...options, prefix, redisUrl: REDIS_URL, blockMs: 200, retryInitialMs: 20, retryMaxMs: 100 });
+  const streams = [open()];
+  return {
+    stream: streams[0] as JourneyEventStream,
+    openSibling() {
+      const stream = open();
+      streams.push(stream);
+      return stream;
+    },
+    async close() {
+      await Promise.all(streams.map((stream) => stream.close()));
+      await deleteRedisKeys(prefix);
+    },
+  };
 };

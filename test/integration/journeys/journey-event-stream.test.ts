@@ -5,6 +5,7 @@ import { waitFor } from '../../support/wait-for.ts';
 import {
   buildJourneyEvent,
   startInProcessStreamHarness,
+  startRedisStreamHarness,
   type StreamHarness,
   type StreamHarnessFactory,
   type StreamHarnessOptions,
@@ -24,6 +25,7 @@ function createCollector(): { handle: (events: readonly JourneyEvent[]) => Promi
 /** The contract of the JourneyEventStream port; every adapter must pass it unchanged. */
 describe.each<[string, StreamHarnessFactory]>([
   ['in-process', startInProcessStreamHarness],
+  ['redis', startRedisStreamHarness],
 ])('JourneyEventStream contract (%s)', (_adapter, startHarness) => {
   let harness: StreamHarness | undefined;
   const consumers: JourneyEventConsumer[] = [];

@@ -20,7 +20,7 @@ describe('CLIENTS_FILE', () => {
     const clients = loadClientsFile(resolve('fixtures/clients/demo-clients.json'));
     expect(clients.map((c) => c.id)).toEqual(['agency-1', 'shopper', 'ops']);
     expect(clients.map((c) => c.limits)).toEqual([{ requestsPerSecond: 50, concurrentRequests: 20 }, { requestsPerSecond: 10, concurrentRequests: 4 }, undefined]);
-    expect(clients.map((c) => [c.admin ?? false, c.monitoring ?? false])).toEqual([[false, false], [false, false], [true, true]]);
+    expect(clients.map((c) => [c.admin ?? false, c.monitoring ?? false, c.analytics ?? false])).toEqual([[false, false, false], [false, false, false], [true, true, true]]);
     expect(keysInClear(clients)).toEqual([]);
   });
 
