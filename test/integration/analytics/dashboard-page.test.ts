@@ -6,12 +6,12 @@ import type { ExperimentResults, PerformanceReport } from '../../../src/analytic
 import { formatMs, formatPValue, formatPercent, inStateOrder } from '../../../src/analytics/dashboard/dashboard-figures.js';
 import { recordJourneyEvents } from '../../../src/analytics/journey-event-recorder.ts';
 import { hashApiKey } from '../../../src/auth/index.ts';
-import type { JourneyEvent } from '../../../src/journeys/journey-event.ts';
-import type { AbandonReason, JourneyChannel, JourneyState } from '../../../src/journeys/journey-states.ts';
+import type { AbandonReason, JourneyState } from '../../../src/journeys/journey-states.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { createPgOrderStore, type OrderStore } from '../../../src/orders/index.ts';
 import { launchChromium, watchPageProblems, type PageProblems } from '../../support/headless-browser.ts';
 import { startGatewayWithClients, TEST_DATABASE_URL, type RunningGateway } from '../../support/start-gateway.ts';
+import { eventsOf, type JourneySpec, type MessageAt, type Step } from './journey-event-fixtures.ts';
 
 /**
  * The dashboard in a real browser (Debian's chromium) against the real analytics API and tables:
@@ -25,65 +25,37 @@ const EXPERIMENT = 'checkout-button';
 const WINDOW_QUERY = '?from=2026-11-01&to=2026-11-07';
 
 const HAPPY_PATH: readonly JourneyState[] = [
-  'Journey_Init', 'Shopping', 'Offer_Selection', 'Booking_Start', 'Customer_Data', 'Payment_Process', 'Order_Confirmation', 'Ticket_Generation', 'Journey_Complete',
+  'Shopping', 'Offer_Selection', 'Booking_Start', 'Customer_Data', 'Payment_Process', 'Order_Confirmation', 'Ticket_Generation', 'Journey_Complete',
 ];
 
-interface SeedJourney {
-  readonly id: string;
-  readonly clientId: string;
-  readonly channel: JourneyChannel;
-  readonly start: string;
-  /** States after Journey_Init, in order. */
-  readonly path: readonly JourneyState[];
-  readonly reason?: AbandonReason;
-  readonly orderId?: string;
-  readonly variant: string;
-  /** Messages of the journey: name, duration and outcome. */
-  readonly messages: readonly (readonly [string, number, string])[];
-}
+/** Steps through `states`, the n-th after n seconds in the state before. */
+const stepsThrough = (states: readonly JourneyState[], reason?: AbandonReason): Step[] =>
+  states.map((to, index) => (to === 'Journey_Abandoned' && reason ? [to, 1_000 * (index + 1), reason] : [to, 1_000 * (index + 1)]));
 
-const completed = (failedOnce = false): JourneyState[] => {
-  const path = HAPPY_PATH.slice(1);
-  if (!failedOnce) return path;
-  const payment = path.indexOf('Payment_Process');
-  return [...path.slice(0, payment + 1), 'Payment_Failed', 'Payment_Retry', ...path.slice(payment)];
+const completed = (failedOnce = false): Step[] => {
+  if (!failedOnce) return stepsThrough(HAPPY_PATH);
+  const payment = HAPPY_PATH.indexOf('Payment_Process');
+  return stepsThrough([...HAPPY_PATH.slice(0, payment + 1), 'Payment_Failed', 'Payment_Retry', ...HAPPY_PATH.slice(payment)]);
 };
 
-/** Four web journeys on 2 November, three NDC ones on 3 November; what the page must show is worked out by hand below. */
-const JOURNEYS: readonly SeedJourney[] = [
-  { id: 'j-web-1', clientId: 'web-shop', channel: 'web', start: '2026-11-02T09:00:00.000Z', path: completed(), orderId: 'ORD-1', variant: 'control', messages: [['offer.shop', 40, 'ok'], ['offer.shop', 60, 'ok']] },
-  { id: 'j-web-2', clientId: 'web-shop', channel: 'web', start: '2026-11-02T10:00:00.000Z', path: completed(true), orderId: 'ORD-2', variant: 'green', messages: [['offer.shop', 50, 'ok']] },
-  { id: 'j-web-3', clientId: 'web-shop', channel: 'web', start: '2026-11-02T11:00:00.000Z', path: ['Shopping', 'Journey_Abandoned'], reason: 'exit', variant: 'control', messages: [['offer.shop', 30, 'ok'], ['offer.shop', 30, 'ok'], ['offer.shop', 30, 'ok']] },
-  { id: 'j-web-4', clientId: 'web-shop', channel: 'web', start: '2026-11-02T12:00:00.000Z', path: ['Shopping', 'Offer_Selection', 'Journey_Abandoned'], reason: 'timeout', variant: 'green', messages: [['offer.shop', 45, 'ok'], ['offer.shop', 55, 'ok']] },
-  { id: 'j-ndc-1', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T09:00:00.000Z', path: completed(), orderId: 'ORD-3', variant: 'green', messages: [['AirShoppingRQ', 120, 'ok'], ['AirShoppingRQ', 140, 'ok'], ['AirShoppingRQ', 160, 'ok'], ['OfferPriceRQ', 100, 'ok'], ['OrderCreateRQ', 400, 'ok']] },
-  { id: 'j-ndc-2', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T10:00:00.000Z', path: ['Shopping', 'Journey_Abandoned'], reason: 'timeout', variant: 'control', messages: [['AirShoppingRQ', 110, 'ok'], ['AirShoppingRQ', 130, 'NO_OFFER_FOUND']] },
-  { id: 'j-ndc-3', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T11:00:00.000Z', path: completed(), orderId: 'ORD-4', variant: 'green', messages: [['AirShoppingRQ', 150, 'ok'], ['OfferPriceRQ', 200, 'OFFER_EXPIRED'], ['OfferPriceRQ', 300, 'ok'], ['OrderCreateRQ', 500, 'ok']] },
-];
+/** A journey's messages, a tenth of a second apart: name, duration, outcome. */
+const messagesOf = (list: readonly (readonly [string, number, string?])[], orderId?: string): MessageAt[] =>
+  list.map(([message, durationMs, outcome], index) => ({
+    message, durationMs, afterMs: 500 + index * 100, outcome: outcome ?? 'ok', ...(message === 'OrderCreateRQ' && orderId ? { orderId } : {}),
+  }));
 
-/** The events the journey service and the NDC tracker would publish for a seeded journey. */
-function eventsOf(journey: SeedJourney): JourneyEvent[] {
-  const base = { journeyId: journey.id, clientId: journey.clientId, channel: journey.channel, variants: { [EXPERIMENT]: journey.variant }, partySize: 1 };
-  const startMs = Date.parse(journey.start);
-  const at = (minute: number): string => new Date(startMs + minute * 60_000).toISOString();
-  const events: JourneyEvent[] = [{ ...base, eventId: `${journey.id}-t0`, type: 'transition', to: 'Journey_Init', at: at(0), durationMs: 0 }];
-  let from: JourneyState = 'Journey_Init';
-  journey.path.forEach((to, index) => {
-    const ordered = journey.orderId !== undefined && HAPPY_PATH.indexOf(to) >= HAPPY_PATH.indexOf('Order_Confirmation');
-    events.push({
-      ...base, eventId: `${journey.id}-t${index + 1}`, type: 'transition', from, to, at: at(index + 1), durationMs: 1_000 * (index + 1),
-      ...(to === 'Journey_Abandoned' && journey.reason ? { reason: journey.reason } : {}),
-      ...(ordered ? { orderId: journey.orderId } : {}),
-    });
-    from = to;
-  });
-  journey.messages.forEach(([message, durationMs, outcome], index) => {
-    events.push({
-      ...base, eventId: `${journey.id}-m${index}`, type: 'ndc_message', message, version: message === 'offer.shop' ? 'json' : '21.3', outcome, durationMs, at: at(0.5 + index * 0.1),
-      ...(message === 'OrderCreateRQ' && outcome === 'ok' && journey.orderId ? { orderId: journey.orderId } : {}),
-    });
-  });
-  return events;
-}
+const variant = (name: string): Record<string, string> => ({ [EXPERIMENT]: name });
+
+/** Four web journeys on 2 November, three NDC ones on 3 November; what the page must show is worked out by hand in the tests. */
+const JOURNEYS: readonly JourneySpec[] = [
+  { id: 'web-1', clientId: 'web-shop', channel: 'web', start: '2026-11-02T09:00:00.000Z', steps: completed(), orderId: 'ORD-1', variants: variant('control'), messages: messagesOf([['offer.shop', 40], ['offer.shop', 60]]) },
+  { id: 'web-2', clientId: 'web-shop', channel: 'web', start: '2026-11-02T10:00:00.000Z', steps: completed(true), orderId: 'ORD-2', variants: variant('green'), messages: messagesOf([['offer.shop', 50]]) },
+  { id: 'web-3', clientId: 'web-shop', channel: 'web', start: '2026-11-02T11:00:00.000Z', steps: stepsThrough(['Shopping', 'Journey_Abandoned'], 'exit'), variants: variant('control'), messages: messagesOf([['offer.shop', 30], ['offer.shop', 30], ['offer.shop', 30]]) },
+  { id: 'web-4', clientId: 'web-shop', channel: 'web', start: '2026-11-02T12:00:00.000Z', steps: stepsThrough(['Shopping', 'Offer_Selection', 'Journey_Abandoned'], 'timeout'), variants: variant('green'), messages: messagesOf([['offer.shop', 45], ['offer.shop', 55]]) },
+  { id: 'ndc-1', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T09:00:00.000Z', steps: completed(), orderId: 'ORD-3', variants: variant('green'), messages: messagesOf([['AirShoppingRQ', 120], ['AirShoppingRQ', 140], ['AirShoppingRQ', 160], ['OfferPriceRQ', 100], ['OrderCreateRQ', 400]], 'ORD-3') },
+  { id: 'ndc-2', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T10:00:00.000Z', steps: stepsThrough(['Shopping', 'Journey_Abandoned'], 'timeout'), variants: variant('control'), messages: messagesOf([['AirShoppingRQ', 110], ['AirShoppingRQ', 130, 'NO_OFFER_FOUND']]) },
+  { id: 'ndc-3', clientId: 'ndc-seller', channel: 'ndc', start: '2026-11-03T11:00:00.000Z', steps: completed(), orderId: 'ORD-4', variants: variant('green'), messages: messagesOf([['AirShoppingRQ', 150], ['OfferPriceRQ', 200, 'OFFER_EXPIRED'], ['OfferPriceRQ', 300], ['OrderCreateRQ', 500]], 'ORD-4') },
+];
 
 let gw: RunningGateway;
 let store: OrderStore;
@@ -102,7 +74,7 @@ beforeAll(async () => {
   ]);
   // The gateway's own schema, through a store of the test's: the recorder's write path, as the stream consumer runs it.
   store = createPgOrderStore({ connectionString: TEST_DATABASE_URL, schema: gw.config.databaseSchema, logger: createLogger('silent'), poolSize: 2 });
-  const events = JOURNEYS.flatMap(eventsOf);
+  const events = JOURNEYS.flatMap((journey) => eventsOf(journey, 'dashboard'));
   expect(await recordJourneyEvents(await store.sql(), events)).toBe(events.length);
   await api('/experiments', { method: 'POST', body: JSON.stringify({ id: EXPERIMENT, name: 'Checkout button', variants: [{ name: 'control', weight: 1 }, { name: 'green', weight: 1 }] }) });
   await api('/experiments', { method: 'POST', body: JSON.stringify({ id: 'old-banner', name: 'Old banner', variants: [{ name: 'control', weight: 1 }, { name: 'banner', weight: 1 }] }) });
