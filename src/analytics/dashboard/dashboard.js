@@ -24,10 +24,12 @@ function fillForm(form) {
   form.elements.namedItem('api-key').value = sessionStorage.getItem(KEY_STORAGE) ?? '';
 }
 
-/** The window as instants: from the start of the first day to the end of the last (UTC). */
+/** The window as instants: from the start of the first day to the end of the last (UTC); undefined without both days. */
 function filterOf(form) {
   const from = form.elements.namedItem('from').value;
   const to = form.elements.namedItem('to').value;
+  // A date input holds '' when it is cleared or was given something that is not a date.
+  if (!from || !to) return undefined;
   return {
     from: new Date(`${from}T00:00:00.000Z`).toISOString(),
     to: new Date(Date.parse(`${to}T00:00:00.000Z`) + DAY_MS).toISOString(),
@@ -177,8 +179,13 @@ async function refresh(form) {
   if (apiKey) sessionStorage.setItem(KEY_STORAGE, apiKey);
   else sessionStorage.removeItem(KEY_STORAGE);
   const filter = filterOf(form);
-  const query = queryOf(filter);
   const status = document.getElementById('status');
+  if (!filter) {
+    status.textContent = 'Choose the first and the last day of the window.';
+    document.body.dataset.state = 'loaded';
+    return;
+  }
+  const query = queryOf(filter);
   status.textContent = 'Loading…';
   document.body.dataset.state = 'loading';
   const [funnel, performance, conversion, experiments] = await Promise.all([
