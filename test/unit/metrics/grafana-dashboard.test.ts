@@ -60,10 +60,22 @@ function expressions(): string[] {
   return [...fromPanels, ...fromVariables];
 }
 
+/** Whether brackets pair up outside strings: a cheap guard against a query broken by an edit. */
+function isBalanced(expr: string): boolean {
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  const open: string[] = [];
+  for (const char of expr.replace(/"(?:[^"\\]|\\.)*"/g, '""')) {
+    if (char === '(' || char === '[' || char === '{') open.push(char);
+    else if (char in pairs && open.pop() !== pairs[char]) return false;
+  }
+  return open.length === 0 && (expr.match(/"/g)?.length ?? 0) % 2 === 0;
+}
+
 describe('the Grafana dashboard in docs/', () => {
   it('reads the metric names out of PromQL, so an unknown metric would be caught', async () => {
     expect(metricNamesOf('histogram_quantile(0.99, sum by (le, message) (rate(ndc_request_duration_seconds_bucket{job=~"$job", outcome!="ok"}[$__rate_interval])))')).toEqual(['ndc_request_duration_seconds_bucket']);
     expect(metricNamesOf('sum(rate(a_total[5m])) / clamp_min(sum(rate(b_total{x="y"}[5m])), 1e-9) and on (job) up')).toEqual(['a_total', 'b_total', 'up']);
+    expect([isBalanced('sum(rate(a{b="(("}[5m]))'), isBalanced('sum(rate(a[5m])'), isBalanced('rate(a{b="c}[5m])')]).toEqual([true, false, false]);
     const { series } = await exportedSeries();
     expect(series.has('ndc_requests_total')).toBe(true);
     expect(series.has('ndc_request_duration_seconds_bucket')).toBe(true);
@@ -111,6 +123,7 @@ describe('the Grafana dashboard in docs/', () => {
       expect(new Set(refIds).size).toBe(refIds.length);
       for (const target of panel.targets ?? []) {
         expect(typeof target.expr).toBe('string');
+        expect(isBalanced(String(target.expr)), String(target.expr)).toBe(true);
         expect(target.datasource?.uid).toBe('${datasource}');
       }
     }
