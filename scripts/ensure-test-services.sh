@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Runs before `npm test`: the suite checks responses with Debian's xmllint and talks to real
-# Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432). Installs or starts what is missing.
+# Runs before `npm test`: the suite checks responses with Debian's xmllint, opens the dashboard
+# in Debian's chromium, and talks to real Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432).
+# Installs or starts what is missing.
 set -euo pipefail
 
 if ! command -v xmllint >/dev/null 2>&1; then
   echo "installing libxml2-utils (xmllint)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq libxml2-utils >/dev/null
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium (the dashboard's browser test)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then

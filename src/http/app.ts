@@ -11,6 +11,7 @@ import { createAnalyticsRouter, type AnalyticsRouteDeps } from './analytics.rout
 import { createInFlightCap, limitClients, type Refuse } from './admission.ts';
 import { authenticateClient, clientOfCredentials, dropSocketAlias, requirePermission } from './client-auth.ts';
 import { correlationId } from './correlation-id.ts';
+import { createDashboardRouter } from './dashboard.route.ts';
 import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
 import { createJourneyRouter } from './journey.route.ts';
 import type { JourneyService } from '../journeys/journey-service.ts';
@@ -63,6 +64,8 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders, 
   }
   const monitoring: MonitoringAccess = { showsDetails: (req) => req.client?.monitoring === true, requireMonitoring: requirePermission('monitoring', sendError) };
   app.use('/api/v1/monitoring', authenticateClient(clients, sendError, 'nobody'), createMonitoringRouter(() => runHealthChecks(healthChecks), deps.metrics, monitoring));
+  // The page holds no data: it reads the analytics API in the browser, with the user's key.
+  app.use('/dashboard', createDashboardRouter());
   if (admin) app.use('/api/v1/admin', capInFlight(sendError), authenticate, requirePermission('admin', sendError), createAdminRouter(admin));
   app.use((req: Request, res: Response) => {
     sendError(req, res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.path}`, [{ message: 'unknown route', path: req.path }]));
