@@ -1,14 +1,15 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { parseAnalyticsFilter } from '../analytics/analytics-filter.ts';
 import { queryConversion, queryFunnel, queryPerformance } from '../analytics/analytics-queries.ts';
 import { checkNewExperiment, type ExperimentRegistry } from '../analytics/experiment-registry.ts';
 import type { AnalyticsSql } from '../analytics/journey-event-recorder.ts';
 import { clientOfCredentials } from './client-auth.ts';
 import type { ClientRegistry } from '../auth/index.ts';
-import { GatewayError, toGatewayError } from '../errors/index.ts';
+import { GatewayError } from '../errors/index.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { buildAnalyticsOpenApi, type OpenApiExtension } from './analytics-openapi.ts';
-import { sendJsonError } from './one-order.route.ts';
+import { answerJson, type JsonApi } from './json-answer.ts';
+import { acceptJson, bodyErrors, sendJsonError } from './one-order.route.ts';
 
 /** A route another part mounts inside the analytics API, behind its authentication (e.g. the outcome prediction). */
 export interface AnalyticsExtension extends OpenApiExtension {
@@ -57,38 +58,6 @@ function requireAnalytics(clients: ClientRegistry): RequestHandler {
   };
 }
 
-/** JSON bodies only, as on the ONE Order API; body-parser failures as JSON errors that never quote the body. */
-function jsonBody(limit: number): RequestHandler[] {
-  const accept: RequestHandler = (req, res, next) => {
-    const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') {
-      sendJsonError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${req.get('content-type') ?? '(none)'} is not accepted: send application/json`));
-      return;
-    }
-    next();
-  };
-  return [accept, express.json({ limit, type: () => true, strict: false })];
-}
-
-/** Wraps a route's work: any failure becomes a JSON error; the outcome is logged and counted like the other REST operations. */
-export function answerJson(metrics: Pick<GatewayMetrics, 'observeRequest'>, operation: string, work: (req: Request, res: Response) => Promise<void>): RequestHandler {
-  return async (req, res) => {
-    const started = performance.now();
-    let outcome = 'ok';
-    try {
-      await work(req, res);
-    } catch (thrown) {
-      const error = toGatewayError(thrown);
-      outcome = error.code;
-      if (error.definition.kind === 'internal') req.log.error({ code: error.code, err: error.cause ?? error }, 'analytics request failed');
-      sendJsonError(res, error);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    metrics.observeRequest({ message: `analytics.${operation}`, version: 'rest', outcome }, seconds);
-    req.log.info({ operation, outcome, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'analytics request');
-  };
-}
-
 /**
  * `/api/v1/analytics`: the funnel, performance and conversion reports, the experiments, and the
  * OpenAPI document; `extensions` add routes behind the same authentication.
@@ -96,6 +65,7 @@ export function answerJson(metrics: Pick<GatewayMetrics, 'observeRequest'>, oper
 export function createAnalyticsRouter(deps: AnalyticsRouteDeps): Router {
   const { sql, experiments, metrics } = deps;
   const router = express.Router();
+  const api: JsonApi = { metrics, name: 'analytics', version: 'rest', sendError: sendJsonError };
   const limit = deps.bodyLimitBytes ?? 65_536;
   const openApi = buildAnalyticsOpenApi(deps.extensions ?? []);
 
@@ -104,17 +74,17 @@ export function createAnalyticsRouter(deps: AnalyticsRouteDeps): Router {
   });
   router.use(requireAnalytics(deps.clients));
 
-  router.get('/journey/funnel', answerJson(metrics, 'funnel', async (req, res) => {
+  router.get('/journey/funnel', answerJson(api, 'funnel', async (req, res) => {
     res.json(await queryFunnel(await sql(), parseAnalyticsFilter(req.query)));
   }));
-  router.get('/journey/performance', answerJson(metrics, 'performance', async (req, res) => {
+  router.get('/journey/performance', answerJson(api, 'performance', async (req, res) => {
     res.json(await queryPerformance(await sql(), parseAnalyticsFilter(req.query)));
   }));
-  router.get('/conversion/rate', answerJson(metrics, 'conversion', async (req, res) => {
+  router.get('/conversion/rate', answerJson(api, 'conversion', async (req, res) => {
     res.json(await queryConversion(await sql(), parseAnalyticsFilter(req.query)));
   }));
 
-  router.get('/experiments', answerJson(metrics, 'experiments.list', async (req, res) => {
+  router.get('/experiments', answerJson(api, 'experiments.list', async (req, res) => {
     const { status, ...rest } = req.query;
     const unknown = Object.keys(rest)[0];
     if (unknown !== undefined) throw new GatewayError('INVALID_COMMAND', `Query parameter ${unknown}: unknown parameter`, [{ message: 'the only filter is status', path: unknown }]);
@@ -124,16 +94,16 @@ export function createAnalyticsRouter(deps: AnalyticsRouteDeps): Router {
     const all = status === 'running' ? await experiments.running() : await experiments.list();
     res.json({ experiments: status === 'stopped' ? all.filter((e) => e.status === 'stopped') : all });
   }));
-  router.post('/experiments', ...jsonBody(limit), answerJson(metrics, 'experiments.start', async (req, res) => {
+  router.post('/experiments', acceptJson, express.json({ limit, type: () => true, strict: false }), answerJson(api, 'experiments.start', async (req, res) => {
     const experiment = await experiments.create(checkNewExperiment(req.body));
     req.log.info({ experimentId: experiment.id, variants: experiment.variants }, 'experiment started');
     res.status(201).setHeader('Location', `${req.baseUrl}/experiments/${encodeURIComponent(experiment.id)}`);
     res.json(experiment);
   }));
-  router.get('/experiments/:id', answerJson(metrics, 'experiments.results', async (req, res) => {
+  router.get('/experiments/:id', answerJson(api, 'experiments.results', async (req, res) => {
     res.json(await experiments.results(String(req.params.id)));
   }));
-  router.post('/experiments/:id/stop', answerJson(metrics, 'experiments.stop', async (req, res) => {
+  router.post('/experiments/:id/stop', answerJson(api, 'experiments.stop', async (req, res) => {
     const experiment = await experiments.stop(String(req.params.id));
     req.log.info({ experimentId: experiment.id }, 'experiment stopped');
     res.json(experiment);
@@ -141,18 +111,7 @@ export function createAnalyticsRouter(deps: AnalyticsRouteDeps): Router {
 
   for (const extension of deps.extensions ?? []) router.use(extension.mountPath, extension.router);
 
-  router.use((error: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    const { status, type } = error as { status?: number; type?: string };
-    if (res.headersSent) return next(error);
-    if (type === 'entity.too.large' || status === 413) {
-      res.setHeader('Connection', 'close');
-      sendJsonError(res, new GatewayError('BODY_TOO_LARGE', `The body is over the limit of ${limit} bytes`));
-    } else if (status !== undefined && status >= 400 && status < 500) {
-      sendJsonError(res, new GatewayError('INVALID_COMMAND', 'The body is not valid JSON', [{ message: 'unparseable JSON', path: '/' }]));
-    } else {
-      next(error);
-    }
-  });
+  router.use(bodyErrors(limit));
   router.use((req: Request, res: Response) => {
     sendJsonError(res, new GatewayError('NOT_FOUND', `No route for ${req.method} ${req.baseUrl}${req.path}`, [{ message: 'unknown route', path: req.path }]));
   });

@@ -2,7 +2,9 @@ import express from 'express';
 import type { AnalyticsSql } from '../analytics/journey-event-recorder.ts';
 import { predictJourneyOutcome } from '../analytics/prediction/journey-outcome-prediction.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
-import { answerJson, type AnalyticsExtension } from './analytics.route.ts';
+import type { AnalyticsExtension } from './analytics.route.ts';
+import { answerJson } from './json-answer.ts';
+import { sendJsonError } from './one-order.route.ts';
 
 const failure = (description: string): Record<string, unknown> => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
@@ -13,7 +15,7 @@ const failure = (description: string): Record<string, unknown> => ({ description
  */
 export function createJourneyPredictionExtension(deps: { readonly sql: AnalyticsSql; readonly metrics: Pick<GatewayMetrics, 'observeRequest'> }): AnalyticsExtension {
   const router = express.Router();
-  router.get('/:journeyId', answerJson(deps.metrics, 'prediction', async (req, res) => {
+  router.get('/:journeyId', answerJson({ metrics: deps.metrics, name: 'analytics', version: 'rest', sendError: sendJsonError }, 'prediction', async (req, res) => {
     res.json(await predictJourneyOutcome(await deps.sql(), String(req.params.journeyId)));
   }));
   return {

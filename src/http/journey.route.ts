@@ -1,12 +1,13 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { checkMessagePermission, type ApiClient } from '../auth/index.ts';
-import { GatewayError, toGatewayError } from '../errors/index.ts';
+import { GatewayError } from '../errors/index.ts';
 import { JOURNEY_VERSION } from '../journeys/journey-command-runner.ts';
 import { parseCard, parseChannel, parseInit, parseJourneyRef, parseOfferId, parsePaging, parseReason, parseSearch, refuseUnknown } from '../journeys/journey-request.ts';
 import { JourneyStepError, type JourneyRef, type JourneyService, type StepContext } from '../journeys/journey-service.ts';
 import { parseOfferFilter } from '../journeys/offer-filter.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { buildJourneyOpenApi } from './journey-openapi.ts';
+import { answerJson, type JsonApi } from './json-answer.ts';
 import { acceptJson, bodyErrors, restStatusOf, sendJsonError, withJsonRefusal } from './one-order.route.ts';
 
 /**
@@ -48,33 +49,17 @@ function refOf(req: Request, body: Record<string, unknown> | undefined, journeyI
   return parseJourneyRef(journeyId, body?.resumeToken ?? req.get(TOKEN_HEADER));
 }
 
-/** Wraps a route: failures become JSON errors (a step that moved the journey on failure says where it is now); the outcome is counted and logged. */
-function answer(deps: PipelineDeps, operation: string, work: (req: Request, res: Response) => Promise<void>): RequestHandler {
-  return async (req, res) => {
-    const started = performance.now();
-    let outcome = 'ok';
-    try {
-      await work(req, res);
-    } catch (thrown) {
-      if (thrown instanceof JourneyStepError) {
-        outcome = thrown.error.code;
-        res.status(restStatusOf(thrown.error.code)).json({ error: thrown.error.toJSON(), journey: thrown.journey });
-      } else {
-        const error = toGatewayError(thrown);
-        outcome = error.code;
-        if (error.definition.kind === 'internal') req.log.error({ code: error.code, err: error.cause ?? error }, 'journey request failed');
-        sendJsonError(res, error);
-      }
-    }
-    const seconds = (performance.now() - started) / 1000;
-    deps.metrics.observeRequest({ message: `journey.${operation}`, version: JOURNEY_VERSION, outcome }, seconds);
-    req.log.info({ operation, outcome, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'journey request');
-  };
+/** A step that moved the journey before it failed answers the error with where the journey is now. */
+function sendStepFailure(thrown: unknown, res: Response): GatewayError | undefined {
+  if (!(thrown instanceof JourneyStepError)) return undefined;
+  res.status(restStatusOf(thrown.error.code)).json({ error: thrown.error.toJSON(), journey: thrown.journey });
+  return thrown.error;
 }
 
 /** `/api/v1/journey`: shopping, booking, status, cancel, and the OpenAPI document. */
 export function createJourneyRouter({ deps, journeys, authenticate: auth }: JourneyRouteDeps): Router {
   const router = express.Router();
+  const api: JsonApi = { metrics: deps.metrics, name: 'journey', version: JOURNEY_VERSION, sendError: sendJsonError, sendFailure: sendStepFailure };
   const limit = deps.config.bodyLimitBytes;
   const json = [acceptJson, express.json({ limit, type: () => true, strict: false })];
   const authenticate = withJsonRefusal(auth);
@@ -84,44 +69,44 @@ export function createJourneyRouter({ deps, journeys, authenticate: auth }: Jour
     res.json(openApi);
   });
 
-  router.post('/shopping/init', authenticate, ...json, answer(deps, 'init', async (req, res) => {
+  router.post('/shopping/init', authenticate, ...json, answerJson(api, 'init', async (req, res) => {
     const input = parseInit(bodyObject(req));
     const started = await journeys.start({ client: clientOf(req), logger: req.log, ...input });
     res.status(201).json({ journeyId: started.journeyId, resumeToken: started.resumeToken, state: started.journey.state, journey: started.journey });
   }));
 
-  router.post('/shopping/search', authenticate, ...json, answer(deps, 'search', async (req, res) => {
+  router.post('/shopping/search', authenticate, ...json, answerJson(api, 'search', async (req, res) => {
     const body = bodyObject(req);
     const criteria = parseSearch(body);
     res.json(await journeys.search(contextOf(req, body), refOf(req, body, body.journeyId), criteria));
   }));
 
-  router.put('/shopping/filter', authenticate, ...json, answer(deps, 'filter', async (req, res) => {
+  router.put('/shopping/filter', authenticate, ...json, answerJson(api, 'filter', async (req, res) => {
     const body = bodyObject(req);
     const { journeyId, resumeToken: _token, channel: _channel, ...filter } = body;
     const ref = refOf(req, body, journeyId);
     res.json(await journeys.setFilter(contextOf(req, body), ref, parseOfferFilter(filter)));
   }));
 
-  router.get('/shopping/offers', authenticate, answer(deps, 'offers', async (req, res) => {
+  router.get('/shopping/offers', authenticate, answerJson(api, 'offers', async (req, res) => {
     const ref = refOf(req, undefined, req.query.journeyId);
     const { limit: size, cursor } = parsePaging(req.query.limit, req.query.cursor);
     res.json(await journeys.listOffers(clientOf(req), ref, size, cursor));
   }));
 
-  router.post('/booking/start', authenticate, ...json, answer(deps, 'booking-start', async (req, res) => {
+  router.post('/booking/start', authenticate, ...json, answerJson(api, 'booking-start', async (req, res) => {
     const body = bodyObject(req);
     const offerId = parseOfferId(body);
     res.json(await journeys.startBooking(contextOf(req, body), refOf(req, body, body.journeyId), offerId));
   }));
 
-  router.put('/booking/customer', authenticate, ...json, answer(deps, 'customer', async (req, res) => {
+  router.put('/booking/customer', authenticate, ...json, answerJson(api, 'customer', async (req, res) => {
     const body = bodyObject(req);
     refuseUnknown(body, ['passengers', 'contact']);
     res.json(await journeys.setCustomer(contextOf(req, body), refOf(req, body, body.journeyId), body));
   }));
 
-  router.post('/booking/payment', authenticate, ...json, answer(deps, 'payment', async (req, res) => {
+  router.post('/booking/payment', authenticate, ...json, answerJson(api, 'payment', async (req, res) => {
     const body = bodyObject(req);
     const context = contextOf(req, body);
     checkMessagePermission(context.client, 'OrderCreateRQ');
@@ -129,7 +114,7 @@ export function createJourneyRouter({ deps, journeys, authenticate: auth }: Jour
     res.json(await journeys.pay(context, ref, parseCard(body)));
   }));
 
-  router.post('/booking/confirm', authenticate, ...json, answer(deps, 'confirm', async (req, res) => {
+  router.post('/booking/confirm', authenticate, ...json, answerJson(api, 'confirm', async (req, res) => {
     const body = bodyObject(req);
     refuseUnknown(body, []);
     const context = contextOf(req, body);
@@ -137,11 +122,11 @@ export function createJourneyRouter({ deps, journeys, authenticate: auth }: Jour
     res.json(await journeys.confirm(context, refOf(req, body, body.journeyId)));
   }));
 
-  router.get('/status/:journeyId', authenticate, answer(deps, 'status', async (req, res) => {
+  router.get('/status/:journeyId', authenticate, answerJson(api, 'status', async (req, res) => {
     res.json(await journeys.status(refOf(req, undefined, req.params.journeyId), clientOf(req)));
   }));
 
-  router.delete('/:journeyId', authenticate, answer(deps, 'cancel', async (req, res) => {
+  router.delete('/:journeyId', authenticate, answerJson(api, 'cancel', async (req, res) => {
     const reason = parseReason(req.query.reason);
     res.json(await journeys.cancel(contextOf(req), refOf(req, undefined, req.params.journeyId), reason));
   }));

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { checkMessagePermission, type ApiClient } from '../auth/index.ts';
-import { ERROR_TABLE, GatewayError, toGatewayError, type ErrorCode } from '../errors/index.ts';
+import { ERROR_TABLE, GatewayError, type ErrorCode } from '../errors/index.ts';
 import { deriveOrderId, type OrderView } from '../orchestration/index.ts';
 import type { OrderStore } from '../orders/index.ts';
 import { deriveIdempotencyKey } from '../pipeline/idempotency-key.ts';
@@ -9,6 +9,7 @@ import { tokeniseCardData } from '../pipeline/tokenise-card-data.ts';
 import { auditFilterOf, toAuditPage } from './one-order-audit.ts';
 import { erasePassengerData } from './one-order-erasure.ts';
 import { deliverServices, settleServices, toOrderStatusView, type FulfilmentRequest } from './one-order-fulfilment.ts';
+import { answerJson, type JsonApi } from './json-answer.ts';
 import { buildOneOrderOpenApi } from './one-order-openapi.ts';
 
 /**
@@ -193,25 +194,6 @@ function sendOrder(res: Response, status: number, body: { order: OrderView }): v
   res.json(body);
 }
 
-/** Wraps a route's stages: any failure becomes this API's JSON error; the outcome is logged and counted. */
-function answer(route: OneOrderRouteDeps, operation: string, work: (req: Request, res: Response) => Promise<void>): RequestHandler {
-  return async (req, res) => {
-    const started = performance.now();
-    let outcome = 'ok';
-    try {
-      await work(req, res);
-    } catch (thrown) {
-      const error = toGatewayError(thrown);
-      outcome = error.code;
-      if (error.definition.kind === 'internal') req.log.error({ code: error.code, err: error.cause ?? error }, 'one-order request failed');
-      sendJsonError(res, error);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    route.deps.metrics.observeRequest({ message: `one-order.${operation}`, version: REST_VERSION, outcome }, seconds);
-    req.log.info({ operation, outcome, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'one-order request');
-  };
-}
-
 /** JSON bodies only; refused before they are read. */
 export function acceptJson(req: Request, res: Response, next: NextFunction): void {
   const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -241,6 +223,7 @@ export function bodyErrors(limit: number) {
 /** `/api/v1/one-order`: create, get, change, status, deliver, settle, and the OpenAPI document. */
 export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
   const { deps, orders } = route;
+  const api: JsonApi = { metrics: deps.metrics, name: 'one-order', version: REST_VERSION, sendError: sendJsonError };
   const isOperator = (client: ApiClient): boolean => route.mayAdminister?.(client) ?? false;
   const router = express.Router();
   const limit = deps.config.bodyLimitBytes;
@@ -253,7 +236,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
     res.json(openApi);
   });
 
-  router.post('/create', authenticate, ...json, answer(route, 'create', async (req, res) => {
+  router.post('/create', authenticate, ...json, answerJson(api, 'create', async (req, res) => {
     const client = clientOf(req);
     checkMessagePermission(client, MIRRORS.create);
     const header = req.get('idempotency-key');
@@ -278,7 +261,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
   }));
 
   // Before /:id, which would take "audit" for an order id.
-  router.get('/audit', authenticate, answer(route, 'audit', async (req, res) => {
+  router.get('/audit', authenticate, answerJson(api, 'audit', async (req, res) => {
     const client = clientOf(req);
     const { clientId: asked, ...filters } = req.query;
     if (asked !== undefined && typeof asked !== 'string') throw new GatewayError('INVALID_COMMAND', 'clientId is given more than once', [{ message: 'one clientId', path: 'clientId' }]);
@@ -291,17 +274,17 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
     res.json(toAuditPage(await orders.auditTrail({ ...filter, clientId }), filter.limit ?? 0));
   }));
 
-  router.get('/:id', authenticate, answer(route, 'get', async (req, res) => {
+  router.get('/:id', authenticate, answerJson(api, 'get', async (req, res) => {
     sendOrder(res, 200, await retrieve(route, req));
   }));
 
-  router.get('/:id/status', authenticate, answer(route, 'status', async (req, res) => {
+  router.get('/:id/status', authenticate, answerJson(api, 'status', async (req, res) => {
     const { order } = await retrieve(route, req);
     res.setHeader('ETag', `"${order.version}"`);
     res.json(toOrderStatusView(order));
   }));
 
-  router.put('/:id', authenticate, ...json, answer(route, 'change', async (req, res) => {
+  router.put('/:id', authenticate, ...json, answerJson(api, 'change', async (req, res) => {
     const client = clientOf(req);
     checkMessagePermission(client, MIRRORS.change);
     const orderId = String(req.params.id);
@@ -321,7 +304,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
   }));
 
   const fulfilment = (operation: 'deliver' | 'settle', run: typeof deliverServices) =>
-    answer(route, operation, async (req, res) => {
+    answerJson(api, operation, async (req, res) => {
       const client = clientOf(req);
       checkMessagePermission(client, MIRRORS.change);
       const body = bodyObject(req);
@@ -337,7 +320,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
   router.post('/:id/settle', authenticate, ...json, fulfilment('settle', settleServices));
 
   // GDPR erasure: by the order's owner, or by an operator on any client's order.
-  router.post('/:id/erasure', authenticate, ...json, answer(route, 'erase', async (req, res) => {
+  router.post('/:id/erasure', authenticate, ...json, answerJson(api, 'erase', async (req, res) => {
     const client = clientOf(req);
     const operator = isOperator(client);
     if (!operator) checkMessagePermission(client, MIRRORS.change);
@@ -354,7 +337,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
   }));
 
   // The order's audit rows: the owner reads those it caused, an operator all of them.
-  router.get('/:id/audit', authenticate, answer(route, 'order-audit', async (req, res) => {
+  router.get('/:id/audit', authenticate, answerJson(api, 'order-audit', async (req, res) => {
     const client = clientOf(req);
     const orderId = String(req.params.id);
     const filter = auditFilterOf(req.query);
