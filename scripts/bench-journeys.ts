@@ -22,7 +22,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
@@ -274,6 +276,8 @@ async function partLatency(redis: Redis, redisPid: number): Promise<void> {
   const runs = Number(values.runs);
   const poolSize = Number(values.pool);
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  // Its own embedded order store, so the benchmark's journeys never reach the developer's data folder.
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-journeys-'));
   const [airlinePort, paymentPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
   const common = { LOG_LEVEL: 'warn', HOST: '127.0.0.1', AIRLINE_PORT: String(airlinePort), PAYMENT_PORT: String(paymentPort) };
   const services: Service[] = [];
@@ -286,7 +290,7 @@ async function partLatency(redis: Redis, redisPid: number): Promise<void> {
     await waitForHealth(`http://127.0.0.1:${paymentPort}/health`, payment);
     const gateway = startService('gateway', 'src/main.ts', {
       ...common, PORT: String(gatewayPort), REDIS_URL, QUEUE_PREFIX: prefix, MAPPINGS_WATCH: 'false', NDC_VERSIONS: '21.3',
-      AIRLINE_URL: `http://127.0.0.1:${airlinePort}`, PAYMENT_URL: `http://127.0.0.1:${paymentPort}`, WORKER_PORT: '0',
+      AIRLINE_URL: `http://127.0.0.1:${airlinePort}`, PAYMENT_URL: `http://127.0.0.1:${paymentPort}`, WORKER_PORT: '0', DATA_DIR: dataDir,
     }, { tsx: values.tsx });
     services.push(gateway);
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/api/v1/monitoring/health`, gateway);
@@ -379,6 +383,7 @@ async function partLatency(redis: Redis, redisPid: number): Promise<void> {
     await http.close();
     for (const service of services.reverse()) await stopService(service);
     await dropKeys(redis, prefix);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
