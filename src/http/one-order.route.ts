@@ -5,7 +5,7 @@ import { deriveOrderId, type OrderView } from '../orchestration/index.ts';
 import type { OrderStore } from '../orders/index.ts';
 import { deriveIdempotencyKey } from '../pipeline/idempotency-key.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
-import { tokeniseCardData } from '../pipeline/tokenise-card-data.ts';
+import { runCommand } from '../pipeline/run-command.ts';
 import { auditFilterOf, toAuditPage } from './one-order-audit.ts';
 import { erasePassengerData } from './one-order-erasure.ts';
 import { deliverServices, settleServices, toOrderStatusView, type FulfilmentRequest } from './one-order-fulfilment.ts';
@@ -150,28 +150,14 @@ function idempotencyKeyOf(client: ApiClient, header: string): string {
   return deriveIdempotencyKey({ rules: undefined, document: {}, clientId: client.id, header });
 }
 
-/**
- * The NDC command stages for a JSON body: permission, card tokenisation, command schema, queue,
- * result schema. The command is checked after tokenising, so the schema checks what is queued.
- */
-async function runCommand(route: OneOrderRouteDeps, req: Request, name: string, message: string, payload: unknown): Promise<unknown> {
-  const { deps } = route;
+/** Runs a command for the request's client through the stages of an NDC message. */
+function runClientCommand(route: OneOrderRouteDeps, req: Request, name: string, message: string, payload: unknown): Promise<unknown> {
   const client = clientOf(req);
-  checkMessagePermission(client, message);
-  const deadline = Date.now() + deps.config.queueWaitMs;
-  const command = await tokeniseCardData(payload, { payment: deps.payment, correlationId: req.correlationId, deadline, logger: req.log });
-  deps.commands.validateCommand(name, command);
-  const result = await deps.queue.send({
-    name,
-    payload: command,
-    meta: { correlationId: req.correlationId, version: REST_VERSION, message, deadline, clientId: client.id },
-  });
-  deps.commands.validateResult(name, result);
-  return result;
+  return runCommand(route.deps, { client, clientId: client.id, correlationId: req.correlationId, logger: req.log }, REST_VERSION, name, message, payload);
 }
 
 function retrieve(route: OneOrderRouteDeps, req: Request, orderId = String(req.params.id)): Promise<{ order: OrderView }> {
-  return runCommand(route, req, 'order.retrieve', MIRRORS.retrieve, { orderId }) as Promise<{ order: OrderView }>;
+  return runClientCommand(route, req, 'order.retrieve', MIRRORS.retrieve, { orderId }) as Promise<{ order: OrderView }>;
 }
 
 /**
@@ -255,7 +241,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
       sendOrder(res, 200, await retrieve(route, req, replayed));
       return;
     }
-    const result = await runCommand(route, req, 'order.create', MIRRORS.create, { ...body, idempotencyKey }) as { order: OrderView };
+    const result = await runClientCommand(route, req, 'order.create', MIRRORS.create, { ...body, idempotencyKey }) as { order: OrderView };
     res.setHeader('Location', `${req.baseUrl}/${encodeURIComponent(result.order.orderId)}`);
     sendOrder(res, 201, result);
   }));
@@ -299,7 +285,7 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
     // Without a key of its own, a PUT is keyed by order and version: repeating it answers the first result.
     const header = req.get('idempotency-key') ?? `put:${orderId}:${expectedVersion}`;
     const idempotencyKey = idempotencyKeyOf(client, header);
-    const result = await runCommand(route, req, 'order.change', MIRRORS.change, { ...body, orderId, expectedVersion, idempotencyKey }) as { order: OrderView };
+    const result = await runClientCommand(route, req, 'order.change', MIRRORS.change, { ...body, orderId, expectedVersion, idempotencyKey }) as { order: OrderView };
     sendOrder(res, 200, result);
   }));
 
