@@ -326,6 +326,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (config.gatewayProcesses > 1 && !config.databaseUrl) {
     throw new ConfigError('Invalid configuration: GATEWAY_PROCESSES above 1 needs DATABASE_URL, since the embedded order store belongs to one process');
   }
+  if (config.gatewayProcesses > 1 && !config.redisUrl) {
+    throw new ConfigError('Invalid configuration: GATEWAY_PROCESSES above 1 needs REDIS_URL, since journeys (and the offers NDC traffic links to them) live in process without it, and each process would see only its own');
+  }
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
   }

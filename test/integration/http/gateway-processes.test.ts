@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../../src/auth/index.ts';
-import { SCHEMA_PATH } from '../../support/paths.ts';
+import { REDIS_URL, SCHEMA_PATH } from '../../support/paths.ts';
 import { TEST_DATABASE_URL } from '../../support/start-gateway.ts';
 
 const SCHEMA = `test_${randomUUID().replaceAll('-', '')}`;
@@ -62,6 +62,8 @@ describe('GATEWAY_PROCESSES=2: gateway processes sharing one port', () => {
         NDC_VERSIONS: '21.3',
         DATABASE_URL: TEST_DATABASE_URL,
         DATABASE_SCHEMA: SCHEMA,
+        REDIS_URL,
+        QUEUE_PREFIX: `test-${randomUUID()}`,
         MAPPINGS_WATCH: 'false',
         LOG_LEVEL: 'info',
       },

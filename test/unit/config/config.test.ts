@@ -6,8 +6,12 @@ describe('loadConfig: GATEWAY_PROCESSES', () => {
     expect(loadConfig({}).gatewayProcesses).toBe(1);
   });
 
-  it('takes several processes with a PostgreSQL order store', () => {
-    expect(loadConfig({ GATEWAY_PROCESSES: '2', DATABASE_URL: 'postgres://127.0.0.1/test' }).gatewayProcesses).toBe(2);
+  it('takes several processes with a PostgreSQL order store and Redis', () => {
+    expect(loadConfig({ GATEWAY_PROCESSES: '2', DATABASE_URL: 'postgres://127.0.0.1/test', REDIS_URL: 'redis://127.0.0.1:6379' }).gatewayProcesses).toBe(2);
+  });
+
+  it('refuses several processes without Redis, where each would hold journeys of its own', () => {
+    expect(() => loadConfig({ GATEWAY_PROCESSES: '2', DATABASE_URL: 'postgres://127.0.0.1/test' })).toThrow(/REDIS_URL/);
   });
 
   it('refuses several processes on the embedded store, which one process owns', () => {
@@ -16,7 +20,7 @@ describe('loadConfig: GATEWAY_PROCESSES', () => {
   });
 
   it.each(['0', '65', 'two'])('refuses %j', (value) => {
-    expect(() => loadConfig({ GATEWAY_PROCESSES: value, DATABASE_URL: 'postgres://127.0.0.1/test' })).toThrow(ConfigError);
+    expect(() => loadConfig({ GATEWAY_PROCESSES: value, DATABASE_URL: 'postgres://127.0.0.1/test', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(ConfigError);
   });
 });
 
