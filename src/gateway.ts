@@ -160,9 +160,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     orders: store,
     journeys,
     ...(tracker ? {
-      afterNdcAnswer: (answer, req, ms) => {
-        if (answer.command) void tracker.track({ answer, clientId: req.client?.id, correlationId: req.correlationId, durationMs: ms });
-      },
+      trackNdcAnswer: (answer, req, ms) => (answer.command
+        ? tracker.track({ answer, clientId: req.client?.id, correlationId: req.correlationId, durationMs: ms })
+        : undefined),
     } : {}),
     analytics: { sql: analyticsSql, experiments: experimentRegistry, extensions: [prediction] },
   });

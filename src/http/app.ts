@@ -15,7 +15,7 @@ import { createDashboardRouter } from './dashboard.route.ts';
 import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from './monitoring.route.ts';
 import { createJourneyRouter } from './journey.route.ts';
 import type { JourneyService } from '../journeys/journey-service.ts';
-import { createNdcRouter, type AfterNdcAnswer } from './ndc.route.ts';
+import { createNdcRouter, type TrackNdcAnswer } from './ndc.route.ts';
 import { createOneOrderRouter, sendJsonError } from './one-order.route.ts';
 import { createErrorSender } from './send-error.ts';
 
@@ -31,14 +31,14 @@ export interface AppOptions {
   readonly orders?: OrderStore;
   /** The journey service; left out, the journey API under /api/v1/journey does not exist. */
   readonly journeys?: JourneyService;
-  /** Called with each NDC answer after it is sent: journey tracking of NDC traffic. */
-  readonly afterNdcAnswer?: AfterNdcAnswer;
+  /** Journey tracking of each NDC answer, waited for (briefly) before the answer is sent. */
+  readonly trackNdcAnswer?: TrackNdcAnswer;
   /** The journey analytics tables and experiments; left out, the analytics API under /api/v1/analytics does not exist. */
   readonly analytics?: Pick<AnalyticsRouteDeps, 'sql' | 'experiments' | 'extensions'>;
 }
 
 /** The HTTP edge. Routes only chain stages; the work happens in the pipeline. */
-export function createApp({ deps, logger, healthChecks, clients, admin, orders, journeys, afterNdcAnswer, analytics }: AppOptions): Express {
+export function createApp({ deps, logger, healthChecks, clients, admin, orders, journeys, trackNdcAnswer, analytics }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -52,7 +52,7 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders, 
   const capInFlight = createInFlightCap(deps.config.maxRequestsInFlight);
   const limiter = createClientLimiter();
   const refuseJson: Refuse = (_req, res, error) => sendJsonError(res, error);
-  app.use('/api/v1/ndc', capInFlight(sendError), authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError, afterNdcAnswer));
+  app.use('/api/v1/ndc', capInFlight(sendError), authenticate, limitClients(limiter, { clientOf: (req) => req.client, refuse: sendError }), createNdcRouter(deps, sendError, trackNdcAnswer));
   const limitRest = limitClients(limiter, { clientOf: (req) => clientOfCredentials(clients, req), refuse: refuseJson });
   if (orders) {
     app.use('/api/v1/one-order', capInFlight(refuseJson), limitRest, createOneOrderRouter({ deps, orders, authenticate, mayAdminister: (client) => client.admin }));

@@ -24,11 +24,24 @@ function routeNames(snapshot: MappingSnapshot, versions: readonly string[]): Rea
   return names;
 }
 
-/** Called with every answer once it is sent (journey tracking); must not throw. */
-export type AfterNdcAnswer = (answer: NdcAnswer, req: Request, ms: number) => void;
+/**
+ * Journey tracking of an answer; must not reject. The answer waits for it (at most
+ * TRACKING_WAIT_MS): a seller sends its next message only once it has this answer, so by then the
+ * journey knows this one's offers and state, whichever gateway process the next one reaches.
+ */
+export type TrackNdcAnswer = (answer: NdcAnswer, req: Request, ms: number) => Promise<void> | undefined;
+
+/** The longest an answer waits for its tracking; a slower journey store delays no answer further, and tracking goes on. */
+export const TRACKING_WAIT_MS = 250;
+
+function settleWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 /** `POST /api/v1/ndc`, `POST /api/v1/ndc/{Message}` and `POST /api/v1/ndc/{version}/{Message}`. */
-export function createNdcRouter(deps: PipelineDeps, sendError: SendError, afterAnswer?: AfterNdcAnswer): Router {
+export function createNdcRouter(deps: PipelineDeps, sendError: SendError, track?: TrackNdcAnswer): Router {
   const router = express.Router();
   const rawXml = express.raw({ type: () => true, limit: deps.config.bodyLimitBytes });
 
@@ -55,8 +68,9 @@ export function createNdcRouter(deps: PipelineDeps, sendError: SendError, afterA
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.observeRequest({ message: answer.message, version: answer.version, outcome: answer.outcome }, seconds);
     req.log.info({ message: answer.message, version: answer.version, outcome: answer.outcome, status: answer.status, ms: Math.round(seconds * 1000) }, 'ndc request');
+    const tracking = track?.(answer, req, seconds * 1000);
+    if (tracking) await settleWithin(tracking, TRACKING_WAIT_MS);
     res.status(answer.status).type(answer.contentType).send(answer.body);
-    afterAnswer?.(answer, req, seconds * 1000);
   };
 
   const messageParam = (req: Request, res: Response, next: NextFunction): void => {

@@ -14,9 +14,10 @@ import type { JourneyRecord, JourneyStore } from './journey-store.ts';
 /**
  * NDC traffic as journeys: an AirShoppingRQ answered OK opens a journey for its client (channel
  * `ndc`), and the OfferPriceRQ, OrderCreateRQ and OrderChangeRQ that refer to its offers (or to the
- * order made from them) advance it, so the funnel and look-to-book cover NDC sellers. It runs after
- * the answer is sent and never fails a request: errors are logged. A message that refers to no
- * journey of its client is not tracked.
+ * order made from them) advance it, so the funnel and look-to-book cover NDC sellers. The answer
+ * waits for it briefly (ndc.route.ts), so the seller's next message finds this one's journey; it
+ * never fails a request: errors are logged. A message that refers to no journey of its client is
+ * not tracked.
  */
 
 export interface NdcJourneyTrackerOptions {

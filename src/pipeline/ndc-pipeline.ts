@@ -60,7 +60,7 @@ export interface NdcAnswer {
   readonly outcome: string;
   /**
    * The command the message ran, when it got that far, and its result when it succeeded: what
-   * journey tracking reads after the answer is sent. References only, nothing is copied.
+   * journey tracking reads before the answer is sent. References only, nothing is copied.
    */
   readonly command?: NdcCommandTrace;
 }
