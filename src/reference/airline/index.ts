@@ -9,3 +9,4 @@ export { listServices } from './service-list.handler.ts';
 export { showSeats } from './seat-availability.handler.ts';
 export { showOrderRules } from './order-rules.handler.ts';
 export { createReferenceAirline, type ReferenceAirline, type ReferenceAirlineOptions } from './reference-airline.ts';
+export { generateNetwork, DEFAULT_HUBS, ALL_REGIONS, type NetworkPlan, type WorldAirport, type GeneratedNetwork } from './world-network.ts';
