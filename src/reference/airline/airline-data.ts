@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Cabin } from '../../contracts/airline/index.ts';
-import type { WorldAirport } from './world-network.ts';
 import type { WorldAirportRow } from './world-airports.source.ts';
 
 /** An airport served. Times in the schedule are local to `timeZone`. */
@@ -16,6 +15,11 @@ export interface Airport {
   readonly lon: number;
   readonly timeZone: string;
   readonly hub: boolean;
+}
+
+/** A commercial airport of the world data, with its continent (AF AN AS EU NA OC SA). */
+export interface WorldAirport extends Airport {
+  readonly continent: string;
 }
 
 export interface City {

@@ -1,11 +1,6 @@
-import type { Airport, ScheduledFlight } from './airline-data.ts';
+import type { Airport, ScheduledFlight, WorldAirport } from './airline-data.ts';
 import { blockMinutes, greatCircleKm } from './great-circle.ts';
 import { offsetMinutes } from './local-time.ts';
-
-/** A commercial airport of the world data, with its continent (AF AN AS EU NA OC SA). */
-export interface WorldAirport extends Airport {
-  readonly continent: string;
-}
 
 /** How a reference airline spreads its generated network over the world's airports. */
 export interface NetworkPlan {
