@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { blockMinutes, createAirlineContext, createFlightNetwork, greatCircleKm, loadAirlineData, shopOffers, type Itinerary } from '../../../src/reference/airline/index.ts';
+import { loadConfig } from '../../../src/config/config.ts';
 import { ALL_REGIONS, DEFAULT_HUBS, generateNetwork } from '../../../src/reference/airline/world-network.ts';
 import { readCommercialAirports } from '../../../src/reference/airline/world-airports.source.ts';
 import { dayAfterToday, expectValidResult, TODAY } from './airline-test-support.ts';
@@ -99,6 +100,11 @@ describe('the generated network over the world airports', () => {
       expect(network.findItineraries([origin], [destination], date, { directOnly: true }).length)
         .toBe(fixtureOnly.findItineraries([origin], [destination], date, { directOnly: true }).length);
     }
+  });
+
+  it('has the defaults of AIRLINE_HUBS and AIRLINE_REGIONS, so the gateway and the airline alone fly the same network', () => {
+    const config = loadConfig({});
+    expect([config.airlineHubs, config.airlineRegions]).toEqual([DEFAULT_HUBS, ALL_REGIONS]);
   });
 
   it('still refuses codes that are no commercial airport', () => {
