@@ -28,7 +28,7 @@ async function startDownstreams(config: Config, logger: Logger): Promise<Downstr
   const started: { close(): Promise<void> }[] = [];
   let airlineUrl = config.airlineUrl;
   if (!airlineUrl) {
-    const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger: logger.child({ component: 'reference-airline' }) });
+    const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger: logger.child({ component: 'reference-airline' }) });
     airlineUrl = (await listenNaming(reference.listen(config.airlinePort, '127.0.0.1'), 'AIRLINE_PORT', config.airlinePort, '127.0.0.1')).url;
     started.push(reference);
     logger.info({ url: airlineUrl }, 'reference airline listening');

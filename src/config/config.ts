@@ -71,6 +71,10 @@ export interface Config {
   readonly airlineDesignator: string;
   /** Name of the airline the gateway fronts. @defaultValue 'Reference Air' */
   readonly airlineName: string;
+  /** Hubs of the built-in reference airline's generated network. @defaultValue ['LHR', 'JFK', 'DXB', 'SIN', 'LAX', 'GRU', 'JNB', 'SYD', 'HKG'] */
+  readonly airlineHubs: readonly string[];
+  /** Continents whose commercial airports the built-in reference airline serves. @defaultValue ['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'] */
+  readonly airlineRegions: readonly string[];
   /** pino level. @defaultValue 'info' */
   readonly logLevel: string;
   /** Readable coloured log lines instead of JSON, for development (needs the dev dependency pino-pretty). @defaultValue false */
@@ -150,7 +154,7 @@ const schema = {
   required: ['port', 'host', 'schemaPath', 'versions', 'defaultVersion', 'xsdEngine', 'xsdMaxErrors', 'bodyLimitBytes',
     'requestTimeoutMs', 'queueWaitMs', 'queuePrefix', 'workerConcurrency', 'queueLockMs', 'gatewayProcesses', 'runWorkers', 'resultInlineMaxBytes',
     'resultTtlSeconds', 'airlinePort', 'downstreamTimeoutMs', 'downstreamRetries', 'mappingsPath', 'commandSchemasPath',
-    'currency', 'airlineDesignator', 'airlineName', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'predictionRetrainMs', 'predictionMinJourneys', 'paymentPort',
+    'currency', 'airlineDesignator', 'airlineName', 'airlineHubs', 'airlineRegions', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'predictionRetrainMs', 'predictionMinJourneys', 'paymentPort',
     'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort', 'journeyTimeoutS', 'journeyFinalRetentionS',
     'journeyMaxPaymentRetries', 'journeySweepMs', 'journeyNdcTracking',
     'journeyEventsMaxLen'],
@@ -182,6 +186,8 @@ const schema = {
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
     airlineDesignator: { type: 'string', pattern: '^[A-Z0-9]{2}$' },
     airlineName: { type: 'string', minLength: 1 },
+    airlineHubs: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Z]{3}$' }, uniqueItems: true },
+    airlineRegions: { type: 'array', minItems: 1, items: { enum: ['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'] }, uniqueItems: true },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     logPretty: { type: 'boolean' },
     ci: { type: 'boolean' },
@@ -288,6 +294,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     currency: env.DEFAULT_CURRENCY || 'EUR',
     airlineDesignator: env.AIRLINE_DESIGNATOR || 'XR',
     airlineName: env.AIRLINE_NAME || 'Reference Air',
+    airlineHubs: (env.AIRLINE_HUBS || 'LHR,JFK,DXB,SIN,LAX,GRU,JNB,SYD,HKG').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
+    airlineRegions: (env.AIRLINE_REGIONS || 'AF,AN,AS,EU,NA,OC,SA').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
     logPretty: bool(env.LOG_PRETTY, false),
     ci: bool(env.CI, false),
@@ -343,6 +351,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     paymentUrl: config.paymentUrl,
     clientsFile: config.clientsFile,
     versions: Object.freeze([...config.versions]),
+    airlineHubs: Object.freeze([...config.airlineHubs]),
+    airlineRegions: Object.freeze([...config.airlineRegions]),
     personalDataKeys: config.personalDataKeys && Object.freeze(config.personalDataKeys.map((k) => Object.freeze({ ...k }))),
   });
 }

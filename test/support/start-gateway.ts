@@ -44,7 +44,7 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
     ...env,
   });
   const logger = createLogger(config.logLevel, logDestination);
-  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger });
+  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger });
   const { url: airlineUrl } = await airline.listen(0, '127.0.0.1');
   const payment = createReferencePaymentService({ logger });
   const { url: paymentUrl } = await payment.listen(0, '127.0.0.1');

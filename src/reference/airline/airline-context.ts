@@ -4,6 +4,7 @@ import { createFarePricer, type FarePricer } from './fare-pricer.ts';
 import { createFlightNetwork, type FlightNetwork } from './flight-network.ts';
 import { createCurrencyConverter, type CurrencyConverter } from './money.ts';
 import { createOfferStore, type OfferStore } from './offer-store.ts';
+import { ALL_REGIONS, DEFAULT_HUBS, type NetworkPlan } from './world-network.ts';
 
 /** What every command handler of the reference airline works with. */
 export interface AirlineContext {
@@ -33,6 +34,8 @@ export interface AirlineContextOptions {
   readonly store?: OfferStore;
   /** @defaultValue 330 */
   readonly salesDays?: number;
+  /** Hubs, regions and seed of the generated network. @defaultValue DEFAULT_HUBS, ALL_REGIONS, the designator */
+  readonly network?: Partial<NetworkPlan>;
 }
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -48,7 +51,12 @@ function newId(): string {
 export function createAirlineContext(options: AirlineContextOptions): AirlineContext {
   const now = options.now ?? (() => new Date());
   const data = options.data ?? loadAirlineData();
-  const network = createFlightNetwork(data, { carrier: options.designator, now, ...(options.salesDays !== undefined ? { salesDays: options.salesDays } : {}) });
+  const plan: NetworkPlan = {
+    hubs: options.network?.hubs ?? DEFAULT_HUBS,
+    regions: options.network?.regions ?? ALL_REGIONS,
+    seed: options.network?.seed ?? options.designator,
+  };
+  const network = createFlightNetwork(data, { carrier: options.designator, now, plan, ...(options.salesDays !== undefined ? { salesDays: options.salesDays } : {}) });
   const converter = createCurrencyConverter(data.currencies);
   return {
     designator: options.designator,

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Cabin } from '../../contracts/airline/index.ts';
+import type { WorldAirportRow } from './world-airports.source.ts';
 
 /** An airport served. Times in the schedule are local to `timeZone`. */
 export interface Airport {
@@ -14,6 +15,11 @@ export interface Airport {
   readonly lon: number;
   readonly timeZone: string;
   readonly hub: boolean;
+}
+
+/** A commercial airport of the world data, with its continent (AF AN AS EU NA OC SA). */
+export interface WorldAirport extends Airport {
+  readonly continent: string;
 }
 
 export interface City {
@@ -145,6 +151,8 @@ export interface SeatBandData {
 /** Everything the reference airline knows, loaded from data files. */
 export interface AirlineData {
   readonly airports: readonly Airport[];
+  /** Commercial airports a generated network may serve (`network/world-airports.json`; empty when the folder has none). */
+  readonly worldAirports?: readonly WorldAirport[];
   readonly cities: readonly City[];
   readonly schedule: Schedule;
   readonly fares: FareData;
@@ -185,6 +193,19 @@ const FILE_SCHEMAS: Record<string, object> = {
             lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 },
             timeZone: { type: 'string', minLength: 1 }, hub: { type: 'boolean' },
           },
+        },
+      },
+    },
+  },
+  'network/world-airports.json': {
+    type: 'object', required: ['airports'],
+    properties: {
+      airports: {
+        type: 'array',
+        items: {
+          type: 'array', minItems: 7, maxItems: 7,
+          items: [code3, { type: 'string' }, { type: 'string', pattern: '^[A-Z]{2}$' }, { type: 'string', pattern: '^[A-Z]{2}$' },
+            { type: 'number', minimum: -90, maximum: 90 }, { type: 'number', minimum: -180, maximum: 180 }, { type: 'string', minLength: 1 }],
         },
       },
     },
@@ -362,6 +383,10 @@ function checkConsistency(data: AirlineData): void {
   if (problems.length > 0) throw new AirlineDataError(`Airline data: ${problems.slice(0, 20).join('; ')}`);
 }
 
+function toWorldAirports(rows: readonly WorldAirportRow[]): WorldAirport[] {
+  return rows.map(([code, name, country, continent, lat, lon, timeZone]) => ({ code, name, cityCode: code, country, continent, lat, lon, timeZone, hub: false }));
+}
+
 /** Reads and checks every data file of the reference airline from `folder` (the repository's fixtures by default). */
 export function loadAirlineData(folder: string = DEFAULT_DATA_PATH): AirlineData {
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -372,6 +397,7 @@ export function loadAirlineData(folder: string = DEFAULT_DATA_PATH): AirlineData
   const seatPrices = read('seat-maps/seat-prices.json') as unknown as AirlineData['seatPrices'];
   const data: AirlineData = {
     airports: read('network/airports.json').airports as Airport[],
+    worldAirports: existsSync(join(folder, 'network/world-airports.json')) ? toWorldAirports(read('network/world-airports.json').airports as WorldAirportRow[]) : [],
     cities: read('network/cities.json').cities as City[],
     schedule: { minConnectionMinutes: routes.minConnectionMinutes, maxConnectionMinutes: routes.maxConnectionMinutes, flights: routes.flights },
     fares: read('fares/fare-families.json') as unknown as FareData,

@@ -8,7 +8,7 @@ import { createReferenceAirline } from './reference-airline.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = (await createServiceLogger(config)).child({ component: 'reference-airline' });
-  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, logger });
+  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger });
   const { url } = await listenNaming(airline.listen(config.airlinePort, config.host), 'AIRLINE_PORT', config.airlinePort, config.host);
   logger.info({ url, designator: config.airlineDesignator }, 'reference airline listening');
   const stop = (signal: string): void => {

@@ -1,6 +1,10 @@
 import { GatewayError } from '../../errors/index.ts';
 import type { AirlineData, Airport, ScheduledFlight } from './airline-data.ts';
+import { blockMinutes, greatCircleKm } from './great-circle.ts';
+import { generateNetwork, type NetworkPlan } from './world-network.ts';
 import { addDays, formatLocalDateTime, formatUtcDate, isCalendarDate, localToUtcMs } from './local-time.ts';
+
+export { blockMinutes, greatCircleKm } from './great-circle.ts';
 
 /** One flight of the schedule on one day, with instants and local times worked out. */
 export interface DatedFlight {
@@ -47,7 +51,7 @@ export interface FlightNetwork {
   salesWindow(): { readonly first: string; readonly last: string };
   /** Throws NO_AVAILABILITY outside the sales window and INVALID_BUSINESS_DATA for impossible dates. */
   checkDate(date: string, path?: string): void;
-  /** Every flight departing (local date) on `date`. */
+  /** Every flight of the fixture schedule departing (local date) on `date`; generated routes are dated per search. */
   flightsOn(date: string): readonly DatedFlight[];
   /** Direct flights and connections over one or two hubs, best first (fewest stops, then shortest). */
   findItineraries(origins: readonly string[], destinations: readonly string[], date: string, options?: FindOptions): Itinerary[];
@@ -58,34 +62,14 @@ export interface FlightNetworkOptions {
   readonly now?: () => Date;
   /** Days after today that are on sale. @defaultValue 330 */
   readonly salesDays?: number;
-}
-
-const EARTH_RADIUS_KM = 6371.0088;
-
-/** Great-circle distance between two points, in km (haversine). */
-export function greatCircleKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
-/**
- * Block time from distance: taxi and climb allowance plus cruise at about 800 km/h, with
- * prevailing westerly winds shortening eastbound and lengthening westbound flights.
- */
-export function blockMinutes(distanceKm: number, from: { lon: number }, to: { lon: number }): number {
-  let dLon = to.lon - from.lon;
-  if (dLon > 180) dLon -= 360;
-  if (dLon < -180) dLon += 360;
-  const wind = dLon > 0 ? 0.96 : 1.05;
-  const minutes = 30 + (distanceKm / 800) * 60 * wind;
-  return Math.max(30, Math.round(minutes / 5) * 5);
+  /** Adds generated routes over the data's world airports; without it only the fixture schedule is flown. */
+  readonly plan?: NetworkPlan;
 }
 
 const DATE_CACHE_SIZE = 64;
 const MAX_ELAPSED_MINUTES = 48 * 60;
+/** A spoke flies to and from its hub once a day, so the longest trips of the generated network (two connections, opposite sides of the world) take up to two and a half days. */
+const MAX_GENERATED_ELAPSED_MINUTES = 60 * 60;
 
 /** Builds the network from the airline data; dated flights are generated on demand, deterministically. */
 export function createFlightNetwork(data: AirlineData, options: FlightNetworkOptions): FlightNetwork {
@@ -96,9 +80,17 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
   const cities = new Map(data.cities.map((c) => [c.code, c]));
   const { minConnectionMinutes, maxConnectionMinutes } = data.schedule;
   const cache = new Map<string, { all: DatedFlight[]; byOrigin: Map<string, DatedFlight[]> }>();
+  const generated = options.plan && data.worldAirports && data.worldAirports.length > 0
+    ? generateNetwork(data.worldAirports, { airports: data.airports, flights: data.schedule.flights }, options.plan)
+    : undefined;
+  const fixturePairs = new Set(data.schedule.flights.map((f) => `${f.origin}-${f.destination}`));
+
+  function anyAirport(code: string): Airport | undefined {
+    return airports.get(code) ?? generated?.airport(code);
+  }
 
   function mustAirport(code: string): Airport {
-    const airport = airports.get(code);
+    const airport = anyAirport(code);
     if (!airport) throw new Error(`schedule names unknown airport ${code}`);
     return airport;
   }
@@ -154,6 +146,67 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
     return result;
   }
 
+  /** Flights from `from` to `to` departing (local date) on `date`: the fixture's and the generated ones. */
+  function legFlights(from: string, to: string, date: string): DatedFlight[] {
+    const own = (day(date).byOrigin.get(from) ?? []).filter((f) => f.destination === to);
+    const added = generated?.flights(from, to).map((f) => dateFlight(f, date)) ?? [];
+    return [...own, ...added];
+  }
+
+  /** Flights of one leg within the connection window after `arrivalUtc`. */
+  function onwardLeg(from: string, to: string, arrivalUtc: number, localDate: string): DatedFlight[] {
+    const earliest = arrivalUtc + minConnectionMinutes * 60_000;
+    const latest = arrivalUtc + maxConnectionMinutes * 60_000;
+    const result: DatedFlight[] = [];
+    for (let offset = -1; offset <= 2; offset += 1) {
+      for (const f of legFlights(from, to, addDays(localDate, offset))) if (f.departureUtc >= earliest && f.departureUtc <= latest) result.push(f);
+    }
+    return result;
+  }
+
+  function hasLeg(from: string, to: string): boolean {
+    return fixturePairs.has(`${from}-${to}`) || (generated?.flights(from, to).length ?? 0) > 0;
+  }
+
+  /** Airport sequences from `origin` to `destination`: direct, over either hub, or over both (origin → hub → hub → destination). */
+  function paths(origin: string, destination: string): string[][] {
+    const originHub = generated?.hubOf(origin);
+    const destinationHub = generated?.hubOf(destination);
+    const candidates = [[origin, destination], [origin, originHub, destination], [origin, destinationHub, destination], [origin, originHub, destinationHub, destination]];
+    const seen = new Set<string>();
+    const result: string[][] = [];
+    for (const candidate of candidates) {
+      if (candidate.some((code) => code === undefined)) continue;
+      const path = candidate as string[];
+      const key = path.join('-');
+      if (seen.has(key) || new Set(path).size !== path.length) continue;
+      seen.add(key);
+      if (path.every((code, i) => i === 0 || hasLeg(path[i - 1] as string, code))) result.push(path);
+    }
+    return result;
+  }
+
+  /** Itineraries along the generated network's paths; fixture flights fly the legs the fixture serves. */
+  function findAlongPaths(origins: readonly string[], destinations: readonly string[], date: string, notBefore: number, directOnly: boolean): DatedFlight[][] {
+    const found: DatedFlight[][] = [];
+    for (const origin of origins) {
+      for (const destination of destinations) {
+        for (const path of paths(origin, destination)) {
+          if (directOnly && path.length > 2) continue;
+          let chains = legFlights(path[0] as string, path[1] as string, date).filter((f) => f.departureUtc >= notBefore).map((f) => [f]);
+          for (let i = 2; i < path.length; i += 1) {
+            chains = chains.flatMap((chain) => {
+              const last = chain[chain.length - 1] as DatedFlight;
+              return onwardLeg(path[i - 1] as string, path[i] as string, last.arrivalUtc, last.date).map((f) => [...chain, f]);
+            });
+          }
+          found.push(...chains);
+        }
+      }
+    }
+    return found;
+  }
+
   function salesWindow(): { first: string; last: string } {
     const first = formatUtcDate(now().getTime());
     return { first, last: addDays(first, salesDays) };
@@ -171,7 +224,7 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
 
   return {
     carrier,
-    airport: (code) => airports.get(code),
+    airport: anyAirport,
 
     resolveLocation(code, path) {
       const airport = airports.get(code);
@@ -180,6 +233,8 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
       if (city) return city.airports.map(mustAirport);
       const byCity = data.airports.filter((a) => a.cityCode === code);
       if (byCity.length > 0) return byCity;
+      const world = generated?.airport(code);
+      if (world) return [world];
       throw new GatewayError('UNKNOWN_LOCATION', `${code} is not an airport or city served by ${carrier}`, [{ message: `unknown location ${code}`, ...(path ? { path } : {}) }]);
     },
 
@@ -200,8 +255,10 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
       const maxResults = findOptions.maxResults ?? 6;
       const notBefore = findOptions.notBeforeUtc ?? Number.NEGATIVE_INFINITY;
       const targets = new Set(destinations);
-      const found: DatedFlight[][] = [];
-      for (const origin of origins) {
+      // Pairs within the fixture keep exactly the fixture's answers; any other pair is routed over the generated network.
+      const fixtureOnly = !generated || [...origins, ...destinations].every((code) => airports.has(code));
+      const found: DatedFlight[][] = fixtureOnly ? [] : findAlongPaths(origins, destinations, date, notBefore, findOptions.directOnly === true);
+      for (const origin of fixtureOnly ? origins : []) {
         for (const first of day(date).byOrigin.get(origin) ?? []) {
           if (first.departureUtc < notBefore) continue;
           if (targets.has(first.destination)) {
@@ -223,7 +280,8 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
           }
         }
       }
-      const itineraries = found.map(toItinerary).filter((i) => i.durationMinutes <= MAX_ELAPSED_MINUTES);
+      const maxElapsed = fixtureOnly ? MAX_ELAPSED_MINUTES : MAX_GENERATED_ELAPSED_MINUTES;
+      const itineraries = found.map(toItinerary).filter((i) => i.durationMinutes <= maxElapsed);
       itineraries.sort((a, b) => a.flights.length - b.flights.length || a.durationMinutes - b.durationMinutes
         || (a.flights[0]?.departureUtc ?? 0) - (b.flights[0]?.departureUtc ?? 0));
       return itineraries.slice(0, maxResults);

@@ -1,5 +1,5 @@
 export * from '../../contracts/airline/index.ts';
-export { loadAirlineData, AirlineDataError, DEFAULT_DATA_PATH, type AirlineData } from './airline-data.ts';
+export { loadAirlineData, AirlineDataError, DEFAULT_DATA_PATH, type AirlineData, type WorldAirport } from './airline-data.ts';
 export { createAirlineContext, type AirlineContext, type AirlineContextOptions } from './airline-context.ts';
 export { createFlightNetwork, greatCircleKm, blockMinutes, type FlightNetwork, type DatedFlight, type Itinerary } from './flight-network.ts';
 export { createOfferStore, verifyOffer, type OfferStore, type OfferStoreOptions, type StoredOffer, type StoredFlightOffer, type StoredAlaCarteOffer, type VerifyOfferOptions } from './offer-store.ts';
@@ -9,3 +9,4 @@ export { listServices } from './service-list.handler.ts';
 export { showSeats } from './seat-availability.handler.ts';
 export { showOrderRules } from './order-rules.handler.ts';
 export { createReferenceAirline, type ReferenceAirline, type ReferenceAirlineOptions } from './reference-airline.ts';
+export { generateNetwork, DEFAULT_HUBS, ALL_REGIONS, type NetworkPlan, type GeneratedNetwork } from './world-network.ts';

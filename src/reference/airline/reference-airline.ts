@@ -15,6 +15,7 @@ import { showOrderRules } from './order-rules.handler.ts';
 import type { OfferStore } from './offer-store.ts';
 import { registerInventoryRoutes } from './inventory-routes.ts';
 import type { Inventory } from './inventory.handler.ts';
+import type { NetworkPlan } from './world-network.ts';
 
 export interface ReferenceAirlineOptions {
   /** Two-character airline designator; owner of every offer and carrier of every flight. */
@@ -29,6 +30,8 @@ export interface ReferenceAirlineOptions {
   readonly data?: AirlineData;
   /** @defaultValue the repository's schemas/commands */
   readonly commandSchemasPath?: string;
+  /** Hubs, regions and seed of the generated network. @defaultValue DEFAULT_HUBS, ALL_REGIONS, the designator */
+  readonly network?: Partial<NetworkPlan>;
 }
 
 export interface ReferenceAirline {
@@ -70,6 +73,7 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
     ...(options.data ? { data: options.data } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.offerTtlSeconds !== undefined ? { offerTtlSeconds: options.offerTtlSeconds } : {}),
+    ...(options.network ? { network: options.network } : {}),
   });
   const contract = loadAirlineContract(options.commandSchemasPath ? { commandSchemasPath: options.commandSchemasPath } : {});
   const app = express();

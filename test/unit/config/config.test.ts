@@ -69,3 +69,21 @@ describe('loadConfig: SHUTDOWN_GRACE_MS and WORKER_PORT', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: AIRLINE_HUBS and AIRLINE_REGIONS', () => {
+  it('serves every continent from hubs on each by default', () => {
+    const config = loadConfig({});
+    expect(config.airlineHubs).toEqual(['LHR', 'JFK', 'DXB', 'SIN', 'LAX', 'GRU', 'JNB', 'SYD', 'HKG']);
+    expect(config.airlineRegions).toEqual(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA']);
+  });
+
+  it('takes comma-separated hubs and continents', () => {
+    const config = loadConfig({ AIRLINE_HUBS: 'fra, jfk', AIRLINE_REGIONS: 'EU,NA' });
+    expect([config.airlineHubs, config.airlineRegions]).toEqual([['FRA', 'JFK'], ['EU', 'NA']]);
+  });
+
+  it('refuses a hub that is no IATA code and a region that is no continent', () => {
+    expect(() => loadConfig({ AIRLINE_HUBS: 'FRANKFURT' })).toThrow(ConfigError);
+    expect(() => loadConfig({ AIRLINE_REGIONS: 'EUROPE' })).toThrow(ConfigError);
+  });
+});
