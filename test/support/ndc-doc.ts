@@ -10,8 +10,8 @@ export function dayFromToday(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** A 21.3 AirShoppingRQ for one adult from London to Frankfurt 30 days from now. */
-export function airShoppingLhrFra213(): string {
+/** A 21.3 AirShoppingRQ for one adult. */
+export function airShopping213(origin: string, destination: string, date: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <IATA_AirShoppingRQ xmlns="${OO_MESSAGE_NS}" xmlns:cns="${OO_TYPES_NS}">
   <DistributionChain><cns:DistributionChainLink>
@@ -19,12 +19,17 @@ export function airShoppingLhrFra213(): string {
   </cns:DistributionChainLink></DistributionChain>
   <Request>
     <cns:FlightRequest><cns:FlightRequestOriginDestinationsCriteria><cns:OriginDestCriteria>
-      <cns:DestArrivalCriteria><cns:IATA_LocationCode>FRA</cns:IATA_LocationCode></cns:DestArrivalCriteria>
-      <cns:OriginDepCriteria><cns:Date>${dayFromToday(30)}</cns:Date><cns:IATA_LocationCode>LHR</cns:IATA_LocationCode></cns:OriginDepCriteria>
+      <cns:DestArrivalCriteria><cns:IATA_LocationCode>${destination}</cns:IATA_LocationCode></cns:DestArrivalCriteria>
+      <cns:OriginDepCriteria><cns:Date>${date}</cns:Date><cns:IATA_LocationCode>${origin}</cns:IATA_LocationCode></cns:OriginDepCriteria>
     </cns:OriginDestCriteria></cns:FlightRequestOriginDestinationsCriteria></cns:FlightRequest>
     <cns:PaxList><cns:Pax><cns:PaxID>PAX1</cns:PaxID><cns:PTC>ADT</cns:PTC></cns:Pax></cns:PaxList>
   </Request>
 </IATA_AirShoppingRQ>`;
+}
+
+/** A 21.3 AirShoppingRQ for one adult from London to Frankfurt 30 days from now. */
+export function airShoppingLhrFra213(): string {
+  return airShopping213('LHR', 'FRA', dayFromToday(30));
 }
 
 /** The gateway's code of the first error of an NDC answer: `Error/@Status` in 17.2, `Error/TypeCode` in 21.3+. */
