@@ -51,6 +51,11 @@ export const ONE_ORDER_SCHEMA = {
       createdAt: instant,
       updatedAt: instant,
       paymentTimeLimit: instant,
+      airline: object(['owner', 'orderId'], {
+        owner: { type: 'string', pattern: '^[A-Z0-9]{2}$' },
+        orderId: id,
+        bookingReference: { type: 'string', minLength: 1, maxLength: 32 },
+      }),
       passengers: {
         type: 'array',
         items: object(['paxId', 'ptc'], {

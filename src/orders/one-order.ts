@@ -226,6 +226,13 @@ export interface OrderDocument {
   readonly issuedAt?: string;
 }
 
+/** The airline's own identifiers of an order: its owner code, OrderID and booking reference. */
+export interface AirlineOrderReference {
+  readonly owner: string;
+  readonly orderId: string;
+  readonly bookingReference?: string;
+}
+
 export interface Order {
   readonly orderId: string;
   /** Six letters/digits, unique across the store; what passengers quote. */
@@ -243,6 +250,8 @@ export interface Order {
   readonly updatedAt: string;
   /** ISO 8601 instant by which an unpaid order must be paid. */
   readonly paymentTimeLimit?: string;
+  /** The order as the airline keeps it, when the airline is an NDC system with orders of its own (aggregator mode). */
+  readonly airline?: AirlineOrderReference;
   readonly passengers: readonly OrderPassenger[];
   readonly contacts: readonly OrderContact[];
   readonly items: readonly OrderItem[];
