@@ -1,0 +1,168 @@
+/**
+ * Aggregator mode: what fan-out to two NDC airlines costs against the slower airline alone.
+ *
+ *   npx tsx scripts/bench-aggregator.ts [--requests 200] [--warmup 20] [--route CPH-LIS] [--tsx] [--out FILE]
+ *
+ * Starts, as production runs them (`node dist/main.js`, built first; `--tsx` runs the sources),
+ * two airlines, each an embedded gateway in front of its own reference airline (XA speaking 17.2
+ * only, XB 21.3), and three aggregators: one whose AIRLINES_FILE names both, and one per airline
+ * naming that airline alone. The same 21.3 AirShoppingRQ is sent to the three aggregators in turn,
+ * one request at a time, `requests` rounds after `warmup` rounds, so every figure comes from the
+ * same minutes of the same machine. It reports the median wall time of each, the ratio of
+ * fan-out to the slower single airline (the target is at most 1.10), and each aggregator's own
+ * CPU milliseconds per request, read from /proc/<pid>/stat (user + system), so other work on the
+ * machine does not count.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import { AIRLINE_XA, AIRLINE_XB, AGGREGATOR_DESIGNATOR, SETTLEMENT_CARD, ndcAirlineEntry, type AirlineSpec, type AirlinesFileEntry } from '../test/support/start-airline-network.ts';
+import { airShoppingRq213 } from '../test/support/aggregator-messages.ts';
+import { build, cpuMs, freePort, median, percentile, startService, stopService, waitForHealth, type Service } from './bench-support.ts';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '20' },
+    route: { type: 'string', default: 'CPH-LIS' },
+    tsx: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+const SCHEMA_PATH = resolve(process.env.NDC_SCHEMA_PATH ?? '../shared/iata-ndc');
+const REQUESTS = Number(values.requests);
+const WARMUP = Number(values.warmup);
+const [ORIGIN, DESTINATION] = values.route!.split('-') as [string, string];
+const lines: string[] = [];
+
+function say(line = ''): void {
+  console.log(line);
+  lines.push(line);
+}
+
+interface Instance {
+  readonly name: string;
+  readonly url: string;
+  readonly service: Service;
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'bench-aggregator-'));
+
+/** One embedded gateway process on free ports, its order store in a folder of its own. */
+async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
+  const port = await freePort();
+  const service = startService(name, 'src/main.ts', {
+    DATABASE_URL: '', REDIS_URL: '', AIRLINE_URL: '', PAYMENT_URL: '', CLIENTS_FILE: '', NODE_ENV: '',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    AIRLINE_PORT: String(await freePort()),
+    PAYMENT_PORT: String(await freePort()),
+    DATA_DIR: join(folder, name),
+    NDC_SCHEMA_PATH: SCHEMA_PATH,
+    MAPPINGS_WATCH: 'false',
+    LOG_LEVEL: 'warn',
+    ...env,
+  }, { tsx: values.tsx });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(`${url}/api/v1/monitoring/live`, service, 180_000);
+  return { name, url, service };
+}
+
+function startAirline(spec: AirlineSpec): Promise<Instance> {
+  return startInstance(spec.designator.toLowerCase(), {
+    NDC_VERSIONS: spec.versions.join(','), NDC_DEFAULT_VERSION: spec.versions[0]!, AIRLINE_DESIGNATOR: spec.designator, AIRLINE_NAME: spec.name, AIRLINE_HUBS: spec.hubs.join(','),
+  });
+}
+
+function startAggregator(name: string, airlines: readonly AirlinesFileEntry[]): Promise<Instance> {
+  const file = join(folder, `${name}.yaml`);
+  writeFileSync(file, JSON.stringify({ airlines }, null, 2));
+  return startInstance(name, { NDC_VERSIONS: '21.3', AIRLINE_DESIGNATOR: AGGREGATOR_DESIGNATOR, AIRLINES_FILE: file, SETTLEMENT_CARD });
+}
+
+async function shop(pool: Pool, body: string): Promise<{ ms: number; status: number; text: string }> {
+  const sent = performance.now();
+  const res = await pool.request({ method: 'POST', path: '/api/v1/ndc', headers: { 'content-type': 'application/xml' }, body });
+  const text = await res.body.text();
+  return { ms: performance.now() - sent, status: res.statusCode, text };
+}
+
+const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function main(): Promise<void> {
+  if (!values.tsx) build();
+  say(`# Aggregator fan-out benchmark, ${new Date().toISOString()}`);
+  say(`machine: ${cpus()[0]?.model} × ${cpus().length} cores, node ${process.version}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const started: Instance[] = [];
+  try {
+    const [xa, xb] = await Promise.all([startAirline(AIRLINE_XA), startAirline(AIRLINE_XB)]);
+    started.push(xa, xb);
+    const entryOf = (spec: AirlineSpec, airline: Instance): AirlinesFileEntry => ndcAirlineEntry(spec, `${airline.url}/api/v1/ndc`, { timeoutMs: 10_000 });
+    const aggregators = await Promise.all([
+      startAggregator('fan-out', [entryOf(AIRLINE_XA, xa), entryOf(AIRLINE_XB, xb)]),
+      startAggregator('xa-alone', [entryOf(AIRLINE_XA, xa)]),
+      startAggregator('xb-alone', [entryOf(AIRLINE_XB, xb)]),
+    ]);
+    started.push(...aggregators);
+
+    const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const body = airShoppingRq213(ORIGIN, DESTINATION, date);
+    const pools = aggregators.map((a) => new Pool(a.url, { connections: 1, pipelining: 1 }));
+    // What each answers, once, so a misconfigured run is seen before it is measured.
+    for (const [i, aggregator] of aggregators.entries()) {
+      const answer = await shop(pools[i]!, body);
+      const owners = new Map<string, number>();
+      for (const offer of offersOf213Text(answer.text)) owners.set(offer, (owners.get(offer) ?? 0) + 1);
+      say(`${aggregator.name}: HTTP ${answer.status}, ${answer.text.length} bytes, offers by owner ${JSON.stringify(Object.fromEntries(owners))}`);
+      if (answer.status !== 200) throw new Error(`${aggregator.name} answered ${answer.status}:\n${answer.text.slice(0, 2000)}`);
+      const expected = i === 0 ? ['XA', 'XB'] : [i === 1 ? 'XA' : 'XB'];
+      if (expected.some((owner) => !owners.has(owner))) throw new Error(`${aggregator.name} should answer offers of ${expected.join(' and ')}; is AIRLINES_FILE read?`);
+    }
+
+    for (let i = 0; i < WARMUP; i++) for (const pool of pools) await shop(pool, body);
+    const walls: number[][] = aggregators.map(() => []);
+    const cpu = aggregators.map(() => 0);
+    let errors = 0;
+    for (let i = 0; i < REQUESTS; i++) {
+      for (const [k, aggregator] of aggregators.entries()) {
+        const pid = aggregator.service.child.pid!;
+        const before = cpuMs(pid);
+        const answer = await shop(pools[k]!, body);
+        cpu[k]! += cpuMs(pid) - before;
+        if (answer.status !== 200) errors++;
+        walls[k]!.push(answer.ms);
+      }
+    }
+    for (const pool of pools) await pool.close();
+
+    say(`${REQUESTS} rounds after ${WARMUP} warm-up rounds; each round one ${ORIGIN}-${DESTINATION} AirShoppingRQ (21.3, one adult) to each aggregator in turn, one at a time; ${errors} answers not 200`);
+    say('| aggregator | median ms | p90 ms | aggregator CPU ms/request |');
+    say('|---|---:|---:|---:|');
+    for (const [k, aggregator] of aggregators.entries()) {
+      const sorted = [...walls[k]!].sort((a, b) => a - b);
+      say(`| ${aggregator.name} | ${round(median(sorted))} | ${round(percentile(sorted, 90))} | ${round(cpu[k]! / REQUESTS)} |`);
+    }
+    const fanOut = median(walls[0]!);
+    const slower = Math.max(median(walls[1]!), median(walls[2]!));
+    const slowerName = median(walls[1]!) >= median(walls[2]!) ? 'xa-alone' : 'xb-alone';
+    say(`fan-out / slower airline alone (${slowerName}): ${round(fanOut / slower, 3)} (target ≤ 1.10)`);
+    say(`aggregator's own CPU per fan-out request: ${round(cpu[0]! / REQUESTS)} ms (the airlines' work not included)`);
+    say(`load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  } finally {
+    for (const instance of started.reverse()) await stopService(instance.service);
+    rmSync(folder, { recursive: true, force: true });
+  }
+  if (values.out) writeFileSync(values.out, `${lines.join('\n')}\n`);
+}
+
+/** Owners of the offers of a 21.3 AirShoppingRS, read without a schema model (one per offer). */
+function offersOf213Text(xml: string): string[] {
+  return [...xml.matchAll(/<(?:\w+:)?Offer>[\s\S]*?<(?:\w+:)?OwnerCode>([^<]+)</g)].map((m) => m[1]!);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
