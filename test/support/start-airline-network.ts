@@ -104,6 +104,8 @@ export interface AirlineNetworkOptions {
   readonly front?: (designator: string, ndcUrl: string) => string | Promise<string>;
   /** Changes to an airline's AIRLINES_FILE entry, by designator. */
   readonly entries?: Readonly<Record<string, Record<string, unknown>>>;
+  /** More airlines of the aggregator's file, after XA and XB (e.g. a stub). */
+  readonly extraAirlines?: readonly AirlinesFileEntry[];
   readonly aggregatorEnv?: Record<string, string>;
 }
 
@@ -126,7 +128,7 @@ export async function startAirlineNetwork(options: AirlineNetworkOptions = {}): 
       const { ndcUrl } = gateway as GatewayProcess;
       return ndcAirlineEntry(spec as AirlineSpec, options.front ? await options.front(designator, ndcUrl) : ndcUrl, options.entries?.[designator]);
     }));
-    const aggregator = await startAggregator(entries, options.aggregatorEnv);
+    const aggregator = await startAggregator([...entries, ...(options.extraAirlines ?? [])], options.aggregatorEnv);
     started.push(aggregator);
     return { xa, xb, aggregator, close: stopAll };
   } catch (error) {
