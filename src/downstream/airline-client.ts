@@ -3,7 +3,7 @@ import { loadAirlineContract, type AirlineCommandName, type AirlineCommands, typ
 import { schemaErrorDetails } from '../contracts/schema-folders.ts';
 import { ERROR_TABLE, GatewayError, type ErrorCode } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
-import { createDownstreamTransport, readErrorBody, type CircuitBreakerOptions, type DownstreamAnswer } from './downstream-transport.ts';
+import { createDownstreamTransport, readErrorBody, type BreakerState, type CircuitBreakerOptions, type DownstreamAnswer } from './downstream-transport.ts';
 
 export type { CircuitBreakerOptions } from './downstream-transport.ts';
 
@@ -28,6 +28,8 @@ export interface AirlineClient {
   call(command: string, payload: unknown, options: AirlineCallOptions): Promise<unknown>;
   /** GET /health answered 200 within a second (bypasses the breaker). */
   isReachable(): Promise<boolean>;
+  /** The circuit breaker of the calls: `closed`, `open` or `half-open`. */
+  breakerState(): BreakerState;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export function createAirlineClient(options: AirlineClientOptions): AirlineClien
     // One implementation behind both signatures: the answer it returns has passed the command's result schema.
     call: call as AirlineClient['call'],
     isReachable: () => transport.isReachable(),
+    breakerState: () => transport.breakerState(),
     close: () => transport.close(),
   };
 }

@@ -71,8 +71,12 @@ export interface DownstreamTransport {
   send<T>(request: DownstreamRequest<T>): Promise<T>;
   /** GET /health answered 200 within a second (bypasses the breaker). */
   isReachable(): Promise<boolean>;
+  /** The circuit breaker: `open` answers at once without calling, `half-open` lets one trial call through. */
+  breakerState(): BreakerState;
   close(): Promise<void>;
 }
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** A failed attempt that may be retried: the request may not have reached the service, or the service failed. */
 export class TransientFailure extends GatewayError {
@@ -243,6 +247,8 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
         return false;
       }
     },
+
+    breakerState: () => (breaker.halfOpen ? 'half-open' : breaker.opened ? 'open' : 'closed'),
 
     async close() {
       breaker.shutdown();

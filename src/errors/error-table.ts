@@ -26,6 +26,7 @@ export const ERROR_TABLE = {
   OFFER_EXPIRED: { httpStatus: 200, iataCode: '721', retryable: false, kind: 'business', message: 'The offer has expired' },
   NO_AVAILABILITY: { httpStatus: 200, iataCode: '102', retryable: false, kind: 'business', message: 'No flights or seats are available for the request' },
   UNKNOWN_LOCATION: { httpStatus: 200, iataCode: '101', retryable: false, kind: 'business', message: 'An airport or city code is not served' },
+  AIRLINE_UNKNOWN: { httpStatus: 200, iataCode: '304', retryable: false, kind: 'business', message: 'The owner code names no airline this gateway sells' },
   UNPROCESSABLE_REQUEST: { httpStatus: 200, iataCode: '304', retryable: false, kind: 'business', message: 'The request is valid NDC but cannot be processed as asked' },
   INVALID_BUSINESS_DATA: { httpStatus: 200, iataCode: '304', retryable: false, kind: 'business', message: 'The request cannot be fulfilled as asked' },
   OFFER_PRICE_CHANGED: { httpStatus: 200, iataCode: '722', retryable: false, kind: 'business', message: 'The offer price has changed; price it again' },
