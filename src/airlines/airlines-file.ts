@@ -177,6 +177,10 @@ export function parseAirlinesFile(text: string, file: string, options: AirlinesF
     if (first === undefined) seen.set(airline.designator, index);
     else duplicates.push(source.issue(['airlines', index, 'designator'], `designator ${airline.designator} is already the one of airlines[${first}]`));
   });
+  const embedded = raw.airlines.flatMap((airline, index) => (airline.kind === 'reference' && !airline.url ? [index] : []));
+  for (const index of embedded.slice(1)) {
+    duplicates.push(source.issue(['airlines', index], `only one reference airline may leave out url (the built-in reference airline, which airlines[${embedded[0]}] already is)`));
+  }
   if (duplicates.length > 0) throw new AirlinesFileError(duplicates);
 
   const missingSecrets: string[] = [];

@@ -3,7 +3,7 @@ import { loadAirlineContract, type AirlineCommandName, type AirlineCommands, typ
 import { schemaErrorDetails } from '../contracts/schema-folders.ts';
 import { ERROR_TABLE, GatewayError, type ErrorCode } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
-import { createDownstreamTransport, readErrorBody, type BreakerState, type CircuitBreakerOptions, type DownstreamAnswer } from './downstream-transport.ts';
+import { createDownstreamTransport, readErrorBody, type CircuitBreakerOptions, type DownstreamAnswer } from './downstream-transport.ts';
 
 export type { CircuitBreakerOptions } from './downstream-transport.ts';
 
@@ -29,7 +29,7 @@ export interface AirlineClient {
   /** GET /health answered 200 within a second (bypasses the breaker). */
   isReachable(): Promise<boolean>;
   /** The circuit breaker of the calls: `closed`, `open` or `half-open`. */
-  breakerState(): BreakerState;
+  breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
 

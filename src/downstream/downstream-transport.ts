@@ -71,12 +71,10 @@ export interface DownstreamTransport {
   send<T>(request: DownstreamRequest<T>): Promise<T>;
   /** GET /health answered 200 within a second (bypasses the breaker). */
   isReachable(): Promise<boolean>;
-  /** The circuit breaker: `open` answers at once without calling, `half-open` lets one trial call through. */
-  breakerState(): BreakerState;
+  /** The circuit breaker: `closed`, `open` or `half-open`. */
+  breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
-
-export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** A failed attempt that may be retried: the request may not have reached the service, or the service failed. */
 export class TransientFailure extends GatewayError {
