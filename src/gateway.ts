@@ -9,7 +9,7 @@ import { startOutcomeRetrainJob } from './analytics/prediction/outcome-retrain-j
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
-import { checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
+import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
 import { createJourneyPredictionExtension } from './http/journey-prediction.route.ts';
 import { createJourneyEventStream, createJourneyStore, type JourneyEventStream, type JourneyStore } from './journeys/index.ts';
@@ -56,8 +56,12 @@ export interface Gateway {
 }
 
 export interface GatewayOptions {
-  /** Base URL of the airline API (the built-in reference airline or a real one). */
-  readonly airlineUrl: string;
+  /**
+   * Base URL of the airline API (the built-in reference airline or a real one); with AIRLINES_FILE,
+   * the built-in reference airline's, for a `reference` airline of the file without url.
+   * @defaultValue AIRLINE_URL, else the reference airline on AIRLINE_PORT of this machine
+   */
+  readonly airlineUrl?: string | undefined;
   /**
    * Base URL of the payment service (the built-in reference service or a PSP adapter).
    * @defaultValue PAYMENT_URL, else the reference service on PAYMENT_PORT of this machine
@@ -110,6 +114,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     ? await startBullmqWorkers({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, handlers, logger })
     : undefined;
   const metrics = createGatewayMetrics(() => queue.depth());
+  downstreams.airlineMetrics?.register(metrics.registry);
   const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics, payment };
 
   // The analytics tables live in the order store's database (with PGlite, the one instance it owns).
@@ -154,6 +159,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       workers: checkWorkers(() => queue.workerCounts()),
       orders: checkOrderStore(store, config.databaseUrl ? 'postgresql' : 'pglite'),
       downstream: checkDownstreams(downstreams),
+      ...(downstreams.router ? checkAirlines(downstreams.router.connectors) : {}),
       running: checkRunning(() => stopping),
     },
     admin: { reloadMappings },

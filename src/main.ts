@@ -15,7 +15,8 @@ import { listenNaming, listenServer } from './net/listen.ts';
 
 /** The downstream services the gateway talks to, and what to close of the ones started here. */
 interface Downstreams {
-  readonly airlineUrl: string;
+  /** Unset with an AIRLINES_FILE whose airlines all have their url. */
+  readonly airlineUrl: string | undefined;
   readonly paymentUrl: string;
   close(): Promise<void>;
 }
@@ -27,8 +28,12 @@ interface Downstreams {
 async function startDownstreams(config: Config, logger: Logger): Promise<Downstreams> {
   const started: { close(): Promise<void> }[] = [];
   let airlineUrl = config.airlineUrl;
-  if (!airlineUrl) {
-    const reference = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger: logger.child({ component: 'reference-airline' }) });
+  // With AIRLINES_FILE the built-in airline answers only for a `reference` airline of the file without url, under its designator.
+  const embedded = config.airlines
+    ? config.airlines.airlines.find((airline) => airline.kind === 'reference' && !airline.url)
+    : { designator: config.airlineDesignator, name: config.airlineName };
+  if (!airlineUrl && embedded) {
+    const reference = createReferenceAirline({ designator: embedded.designator, name: embedded.name, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger: logger.child({ component: 'reference-airline' }) });
     airlineUrl = (await listenNaming(reference.listen(config.airlinePort, '127.0.0.1'), 'AIRLINE_PORT', config.airlinePort, '127.0.0.1')).url;
     started.push(reference);
     logger.info({ url: airlineUrl }, 'reference airline listening');
@@ -88,7 +93,7 @@ async function runGateway(config: Config, logger: Logger): Promise<void> {
  */
 async function runPrimary(config: Config, logger: Logger): Promise<void> {
   const downstreams = await startDownstreams(config, logger);
-  const env = { AIRLINE_URL: downstreams.airlineUrl, PAYMENT_URL: downstreams.paymentUrl };
+  const env = { ...(downstreams.airlineUrl ? { AIRLINE_URL: downstreams.airlineUrl } : {}), PAYMENT_URL: downstreams.paymentUrl };
   const listening = new Set<number>();
   let stopping = false;
   cluster.on('listening', (worker) => listening.add(worker.id));

@@ -3,7 +3,7 @@ import { loadCommandValidator } from './commands/command-validator.ts';
 import { ConfigError, type Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
 import { createDownstreamClients } from './downstream/index.ts';
-import { checkDownstreams, checkOrderStore, checkRunning } from './health/health-checks.ts';
+import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning } from './health/health-checks.ts';
 import { runHealthChecks } from './health/health-report.ts';
 import { createMonitoringRouter } from './http/monitoring.route.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
@@ -34,6 +34,7 @@ export async function createWorkerService(config: Config, logger: Logger): Promi
   const { handlers, store } = createWorkerHandlers({ config, logger, airline: downstreams.airline, payment: downstreams.payment, commands });
   const storeStarted = store.start();
   const metrics = createWorkerMetrics([...handlers.keys()]);
+  downstreams.airlineMetrics?.register(metrics.registry);
   const workers = await startBullmqWorkers({
     redisUrl,
     prefix: config.queuePrefix,
@@ -51,6 +52,7 @@ export async function createWorkerService(config: Config, logger: Logger): Promi
     workers: async () => ({ ok: await workers.isReady(), detail: { families, concurrency: config.workerConcurrency } }),
     orders: checkOrderStore(store, config.databaseUrl ? 'postgresql' : 'pglite'),
     downstream: checkDownstreams(downstreams),
+    ...(downstreams.router ? checkAirlines(downstreams.router.connectors) : {}),
     running: checkRunning(() => stopping),
   };
   const app = express();

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
+import { loadAirlinesFile, type AirlinesSetup } from '../airlines/airlines-file.ts';
+import { ConfigError } from './config-error.ts';
 
 /**
  * Gateway configuration. This is the only module that reads `process.env`.
@@ -53,6 +55,12 @@ export interface Config {
   readonly resultInlineMaxBytes: number;
   /** Time to live of results passed by reference, in seconds. @defaultValue 120 */
   readonly resultTtlSeconds: number;
+  /**
+   * AIRLINES_FILE, read and checked at start-up: the airlines of aggregator mode, each behind its
+   * own connector, with the router choosing by owner and fanning offer.shop out. Unset: the one
+   * airline of AIRLINE_URL (or the built-in reference airline), as before.
+   */
+  readonly airlines: AirlinesSetup | undefined;
   /** Base URL of the airline (offer, seat, service) API; when unset the built-in reference airline is started. */
   readonly airlineUrl: string | undefined;
   /** Port of the built-in reference airline. @defaultValue 8090 */
@@ -260,10 +268,7 @@ function parsePersonalDataKeys(value: string): { id: string; key: string }[] {
   });
 }
 
-/** Thrown when the environment holds an invalid setting; the message lists every problem. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Reads, checks, defaults and freezes the configuration. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
@@ -337,6 +342,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (config.gatewayProcesses > 1 && !config.redisUrl) {
     throw new ConfigError('Invalid configuration: GATEWAY_PROCESSES above 1 needs REDIS_URL, since journeys (and the offers NDC traffic links to them) live in process without it, and each process would see only its own');
   }
+  const airlines = env.AIRLINES_FILE
+    ? loadAirlinesFile(resolve(cwd, env.AIRLINES_FILE), { env, defaultRetries: config.downstreamRetries })
+    : undefined;
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
   }
@@ -347,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ...config,
     redisUrl: config.redisUrl,
     airlineUrl: config.airlineUrl,
+    airlines,
     databaseUrl: config.databaseUrl,
     paymentUrl: config.paymentUrl,
     clientsFile: config.clientsFile,

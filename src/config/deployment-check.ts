@@ -23,10 +23,24 @@ function listOrderLosses(config: Config, role: ProcessRole): string[] {
   return [];
 }
 
+/**
+ * Without AIRLINES_FILE, AIRLINE_URL must name the airline. With it, every `reference` airline
+ * needs its url (left out, the embedded simulator would answer for it) and every `{ env: NAME }`
+ * secret must be set (left out, a header or the settlement card would silently be missing).
+ */
+function listAirlineGaps(config: Config): string[] {
+  if (!config.airlines) return config.airlineUrl ? [] : ['AIRLINE_URL is not set: the built-in reference airline, a simulator, would answer'];
+  const embedded = config.airlines.airlines.filter((airline) => airline.kind === 'reference' && !airline.url);
+  return [
+    ...embedded.map((airline) => `AIRLINES_FILE ${config.airlines?.file}: the reference airline ${airline.designator} has no url, so the built-in reference airline, a simulator, would answer for it`),
+    ...config.airlines.missingSecrets.map((problem) => `AIRLINES_FILE ${problem}`),
+  ];
+}
+
 /** Settings without which a simulator or a per-process store stands in for a real service. */
 function listProductionGaps(config: Config, role: ProcessRole): string[] {
   const gaps: string[] = [];
-  if (!config.airlineUrl) gaps.push('AIRLINE_URL is not set: the built-in reference airline, a simulator, would answer');
+  gaps.push(...listAirlineGaps(config));
   if (!config.paymentUrl) gaps.push('PAYMENT_URL is not set: the built-in reference payment service, a simulator, would take the payments');
   if (role === 'gateway' && !config.clientsFile) gaps.push('CLIENTS_FILE is not set: every caller would be the demo client');
   if (role === 'gateway' && !config.databaseUrl && config.redisUrl && config.runWorkers) {

@@ -28,6 +28,8 @@ export interface AirlineClient {
   call(command: string, payload: unknown, options: AirlineCallOptions): Promise<unknown>;
   /** GET /health answered 200 within a second (bypasses the breaker). */
   isReachable(): Promise<boolean>;
+  /** The circuit breaker of the calls: `closed`, `open` or `half-open`. */
+  breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export function createAirlineClient(options: AirlineClientOptions): AirlineClien
     // One implementation behind both signatures: the answer it returns has passed the command's result schema.
     call: call as AirlineClient['call'],
     isReachable: () => transport.isReachable(),
+    breakerState: () => transport.breakerState(),
     close: () => transport.close(),
   };
 }

@@ -1,3 +1,4 @@
+import type { AirlineConnector } from '../airlines/airline-connector.ts';
 import type { DownstreamClients } from '../downstream/index.ts';
 import type { LazyOrderStore } from '../orders/index.ts';
 import type { HealthCheck } from './health-report.ts';
@@ -33,4 +34,15 @@ export function checkWorkers(workerCounts: () => Promise<Record<string, number>>
     const counts = Object.values(consuming);
     return { ok: counts.length > 0 && counts.every((count) => count > 0), detail: { consuming } };
   };
+}
+
+/**
+ * Aggregator mode: one check per airline of AIRLINES_FILE, named `airline:<designator>`, that
+ * passes while the airline answers its probe; the detail gives its breaker state.
+ */
+export function checkAirlines(connectors: readonly AirlineConnector[]): Record<string, HealthCheck> {
+  return Object.fromEntries(connectors.map((connector) => [`airline:${connector.designator}`, async () => ({
+    ok: await connector.isReachable(),
+    detail: { kind: connector.kind, breaker: connector.breakerState() },
+  })]));
 }

@@ -46,6 +46,10 @@ export interface EachRuleSpec {
   readonly when?: ConditionSpec;
   readonly required?: boolean;
   readonly keep?: boolean;
+  /** Gives the first entry instead of the list (a join by id that finds one element). */
+  readonly first?: boolean;
+  /** Gives the last entry instead of the list. */
+  readonly last?: boolean;
 }
 
 export interface MapRuleSpec {

@@ -45,6 +45,8 @@ export interface SeatInput {
 export interface OrderCreateCommand {
   /** Sender + message id: a repeat of the request returns the first answer and never makes a second order. */
   readonly idempotencyKey: string;
+  /** The airline that owns the offer (OwnerCode); an aggregator prices and holds it there. */
+  readonly owner?: string;
   readonly offerId: string;
   /** @defaultValue every item of the offer */
   readonly offerItemIds?: readonly string[];

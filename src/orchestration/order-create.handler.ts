@@ -83,6 +83,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
   async function verifyOffer(run: CreateRun): Promise<OfferPriceResult> {
     const { command } = run;
     const priced = await steps.priceOffer({
+      ...(command.owner ? { owner: command.owner } : {}),
       offerId: command.offerId,
       passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc })),
       ...(command.offerItemIds ? { offerItemIds: command.offerItemIds } : {}),
@@ -129,6 +130,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
       currency: priced.currency,
       totalPrice: orderTotal(base),
       ...(payment ? {} : { paymentTimeLimit: hold.expiresAt }),
+      ...(hold.airlineOrder ? { airline: hold.airlineOrder } : {}),
       passengers: command.passengers,
       contacts: command.contacts ?? [],
       items,
@@ -206,6 +208,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     const holdKey = `${run.key}:hold`;
     const hold = await runner.run('hold-inventory',
       () => steps.inventory('inventory.hold', {
+        ...(command.owner ? { owner: command.owner } : {}),
         requestKey: holdKey, orderId: run.orderId, offerId: command.offerId,
         passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc })),
         flights: plan.flights, services: plan.services, seats: plan.seats,

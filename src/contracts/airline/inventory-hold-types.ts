@@ -7,6 +7,8 @@ import type { FlightSelection, InventoryItem, SeatSelection, ServiceSelection } 
  */
 
 export interface InventoryHoldCommand {
+  /** The airline that owns the offer (first hold only): an aggregator holds, and later runs every command of the order, there. */
+  readonly owner?: string;
   readonly requestKey: string;
   readonly orderId: string;
   /** The flight offer; required by the first hold of an order, optional (but must match) later. */
@@ -31,6 +33,8 @@ export interface InventoryHoldResult {
   readonly items: readonly InventoryItem[];
   /** The request key was seen before: this is the first hold (held again if it had been released). */
   readonly replayed: boolean;
+  /** The order as the airline keeps it (aggregator mode): its owner code, OrderID and booking reference. */
+  readonly airlineOrder?: { readonly owner: string; readonly orderId: string; readonly bookingReference?: string };
 }
 
 /** Releases what the hold made under `requestKey` holds, if anything; unknown keys release nothing. */

@@ -47,6 +47,8 @@ export interface OfferShopResult {
 }
 
 export interface OfferPriceCommand {
+  /** The airline that owns the offer (OwnerCode); an aggregator routes the command to it. */
+  readonly owner?: string;
   readonly offerId: string;
   readonly offerItemIds?: readonly string[];
   readonly passengers?: readonly Passenger[];

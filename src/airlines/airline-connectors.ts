@@ -1,0 +1,39 @@
+import { ConfigError } from '../config/config-error.ts';
+import { loadAirlineContract } from '../contracts/airline/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { AirlineConnector, AirlineEntry, AirlineOrderLinks } from './airline-connector.ts';
+import { createAirlineMetrics, type AirlineMetrics } from './airline-metrics.ts';
+import { createAirlineRouter, type AirlineRouter } from './airline-router.ts';
+import type { AirlinesSetup } from './airlines-file.ts';
+import { createMemoryOrderLinks } from './memory-order-links.ts';
+import { createReferenceConnector } from './reference-connector.ts';
+
+/** Builds the connector of an `ndc` airline (the NDC connector's factory). */
+export type NdcConnectorFactory = (entry: AirlineEntry, deps: { readonly logger: Logger; readonly links: AirlineOrderLinks }) => AirlineConnector;
+
+export interface AirlineRouterDeps {
+  readonly logger: Logger;
+  /** Where a `reference` airline without url is answered: the embedded reference airline. */
+  readonly embeddedAirlineUrl: string;
+  readonly commandSchemasPath?: string;
+  /** @defaultValue links kept in this process */
+  readonly links?: AirlineOrderLinks;
+  /** Needed when the file names an `ndc` airline. */
+  readonly createNdcConnector?: NdcConnectorFactory;
+}
+
+/** The router of AIRLINES_FILE with one connector per airline, and its metrics (registered by whoever serves /metrics). */
+export function createAirlineRouterFromFile(setup: AirlinesSetup, deps: AirlineRouterDeps): { router: AirlineRouter; metrics: AirlineMetrics } {
+  const links = deps.links ?? createMemoryOrderLinks();
+  const contract = loadAirlineContract(deps.commandSchemasPath ? { commandSchemasPath: deps.commandSchemasPath } : {});
+  const airlines = setup.airlines.map((entry) => {
+    if (entry.kind === 'reference') {
+      return { entry, connector: createReferenceConnector(entry, { baseUrl: entry.url ?? deps.embeddedAirlineUrl, logger: deps.logger, contract }) };
+    }
+    if (!deps.createNdcConnector) throw new ConfigError(`AIRLINES_FILE ${setup.file}: ${entry.designator} is an ndc airline, and this build has no NDC connector`);
+    return { entry, connector: deps.createNdcConnector(entry, { logger: deps.logger.child({ airline: entry.designator }), links }) };
+  });
+  const metrics = createAirlineMetrics(airlines.map((a) => a.connector));
+  const router = createAirlineRouter({ airlines, links, maxOffers: setup.fanOut.maxOffers, metrics, logger: deps.logger });
+  return { router, metrics };
+}
