@@ -30,12 +30,33 @@ export interface DownstreamTransportOptions {
   /** First backoff; doubled per retry, with jitter. @defaultValue 50 */
   readonly retryBackoffMs?: number | undefined;
   readonly breaker?: CircuitBreakerOptions | undefined;
+  /** Headers sent with every call (e.g. an airline's Authorization), secrets already resolved. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * What `isReachable` asks: GET `path` below the base URL, answered 200 (or, with `anyStatus`,
+   * any status below 500: an NDC endpoint that takes only POST still proves it is up).
+   * @defaultValue `{ path: '/health' }`
+   */
+  readonly probe?: { readonly path: string; readonly anyStatus?: boolean } | undefined;
 }
 
-/** An answer below 500 with its JSON body (undefined when empty). */
+/** An answer below 500 with its JSON body (undefined when empty, or when the request sent a raw body). */
 export interface DownstreamAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** The body as text; for raw (e.g. XML) exchanges the answer is read from here. */
+  readonly text: string;
+  /** The answer's Content-Type, when given. */
+  readonly contentType?: string;
+}
+
+/** A body sent as it is (e.g. an NDC RQ); the answer is then not parsed as JSON. */
+export interface RawBody {
+  readonly body: string | Buffer;
+  /** e.g. `application/xml; charset=utf-8`. */
+  readonly contentType: string;
+  /** Extra headers of this call, e.g. SOAPAction. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface DownstreamCallOptions {
@@ -53,6 +74,8 @@ export interface DownstreamRequest<T> extends DownstreamCallOptions {
   readonly path: string;
   /** Sent as JSON; omitted when undefined. */
   readonly body?: unknown;
+  /** Sent as it is instead of `body`; the answer reaches `read` as text. */
+  readonly raw?: RawBody;
   /** Names the call in messages and logs, e.g. `offer.shop` or `authorise`. */
   readonly operation: string;
   /** Whether repeating the call after a lost answer does no harm; only then is it retried. */
@@ -69,8 +92,10 @@ export interface DownstreamRequest<T> extends DownstreamCallOptions {
 export interface DownstreamTransport {
   /** Sends the request, retrying idempotent ones on transient failures, or throws a GatewayError. */
   send<T>(request: DownstreamRequest<T>): Promise<T>;
-  /** GET /health answered 200 within a second (bypasses the breaker). */
+  /** GET /health answered 200 within a second (bypasses the breaker); see `probe`. */
   isReachable(): Promise<boolean>;
+  /** The circuit breaker: `closed`, `open` or `half-open`. */
+  breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
 
@@ -137,10 +162,14 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
 
   async function exchange(request: DownstreamRequest<unknown>, timeoutMs: number, abort: AbortSignal): Promise<unknown> {
     const { operation } = request;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const { raw } = request;
+    const headers: Record<string, string> = { ...options.headers, accept: raw ? raw.contentType.split(';')[0]! : 'application/json', ...raw?.headers };
     if (request.correlationId !== undefined) headers['x-correlation-id'] = request.correlationId;
-    let body: string | undefined;
-    if (request.body !== undefined) {
+    let body: string | Buffer | undefined;
+    if (raw) {
+      body = raw.body;
+      headers['content-type'] = raw.contentType;
+    } else if (request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
@@ -160,6 +189,12 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
       throw classifyNetworkError(error, abort, timeoutMs);
     }
     const status = response.statusCode;
+    const header = response.headers['content-type'];
+    const contentType = Array.isArray(header) ? header[0] : header;
+    if (raw) {
+      if (status >= 500) throw new TransientFailure(`${Name} answered ${status} for ${operation}`);
+      return request.read({ status, body: undefined, text, ...(contentType ? { contentType } : {}) });
+    }
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);
@@ -171,7 +206,7 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
       const error = readErrorBody(json);
       throw new TransientFailure(`${Name} answered ${status} for ${operation}${error.message ? `: ${error.message}` : ''}`);
     }
-    return request.read({ status, body: json });
+    return request.read({ status, body: json, text, ...(contentType ? { contentType } : {}) });
   }
 
   function classifyNetworkError(error: unknown, signal: AbortSignal, timeoutMs: number): GatewayError {
@@ -190,8 +225,10 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
     errorThresholdPercentage: breakerOptions.errorThresholdPercentage ?? 50,
     resetTimeout: breakerOptions.resetTimeoutMs ?? 5_000,
     rollingCountTimeout: breakerOptions.rollingWindowMs ?? 10_000,
-    // Refusals and bad requests prove the service is up: they must not open the breaker.
-    errorFilter: (error: unknown) => error instanceof GatewayError && !(error instanceof TransientFailure) && error.code !== 'DEADLINE_EXCEEDED' && error.code !== 'INTERNAL_ERROR',
+    // Refusals and bad requests prove the service is up: they must not open the breaker; answers
+    // that are nonsense (INTERNAL_ERROR, a schema-invalid NDC message) do.
+    errorFilter: (error: unknown) => error instanceof GatewayError && !(error instanceof TransientFailure) && error.code !== 'DEADLINE_EXCEEDED'
+      && error.code !== 'INTERNAL_ERROR' && error.code !== 'AIRLINE_RESPONSE_INVALID',
   });
   breaker.on('open', () => logger?.warn({ baseUrl: options.baseUrl }, `${name} circuit open`));
   breaker.on('halfOpen', () => logger?.info({ baseUrl: options.baseUrl }, `${name} circuit half-open`));
@@ -235,13 +272,21 @@ export function createDownstreamTransport(options: DownstreamTransportOptions): 
     },
 
     async isReachable() {
+      const probe = options.probe ?? { path: '/health' };
       try {
-        const response = await pool.request({ path: `${basePath}/health`, method: 'GET', signal: AbortSignal.timeout(1000), headersTimeout: 1000, bodyTimeout: 1000 });
+        const response = await pool.request({
+          path: `${basePath}${probe.path}`, method: 'GET', signal: AbortSignal.timeout(1000), headersTimeout: 1000, bodyTimeout: 1000,
+          ...(options.headers ? { headers: { ...options.headers } } : {}),
+        });
         await response.body.dump();
-        return response.statusCode === 200;
+        return probe.anyStatus ? response.statusCode < 500 : response.statusCode === 200;
       } catch {
         return false;
       }
+    },
+
+    breakerState() {
+      return breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed';
     },
 
     async close() {

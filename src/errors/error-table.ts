@@ -35,6 +35,8 @@ export const ERROR_TABLE = {
   PAYMENT_DECLINED: { httpStatus: 200, iataCode: '741', retryable: false, kind: 'business', message: 'The payment was declined' },
   DEADLINE_EXCEEDED: { httpStatus: 504, iataCode: '911', retryable: true, kind: 'deadline', message: 'The request did not complete before its deadline' },
   DOWNSTREAM_UNAVAILABLE: { httpStatus: 502, iataCode: '911', retryable: true, kind: 'internal', message: 'A downstream service is unavailable' },
+  AIRLINE_RESPONSE_INVALID: { httpStatus: 502, iataCode: '911', retryable: false, kind: 'internal', message: 'An airline answered with a message that does not validate against the IATA schema' },
+  AIRLINE_REFUSED: { httpStatus: 200, iataCode: '911', retryable: false, kind: 'business', message: 'The airline refused the request with an error the gateway has no code for' },
   INVALID_RESPONSE: { httpStatus: 500, iataCode: '911', retryable: false, kind: 'internal', message: 'The gateway produced a response that does not validate against the IATA schema' },
   INTERNAL_ERROR: { httpStatus: 500, iataCode: '911', retryable: true, kind: 'internal', message: 'Internal error' },
   RATE_LIMITED: { httpStatus: 429, iataCode: '911', retryable: true, kind: 'request', message: 'The client is over its limit of requests per second or in flight; retry after Retry-After seconds' },

@@ -37,6 +37,7 @@ type BusinessCode = { [K in ErrorCode]: (typeof ERROR_TABLE)[K]['kind'] extends 
  * | OFFER_NOT_FOUND, OFFER_EXPIRED | 410 | the offer is gone: shop again |
  * | NO_AVAILABILITY | 409 | the seats are gone |
  * | UNKNOWN_LOCATION, INVALID_BUSINESS_DATA | 422 | well-formed, but cannot be done as asked |
+ * | AIRLINE_REFUSED | 422 | the owning airline refused it (its text in the message) |
  */
 export const REST_BUSINESS_STATUS: Readonly<Record<BusinessCode, number>> = {
   ORDER_NOT_FOUND: 404,
@@ -50,6 +51,7 @@ export const REST_BUSINESS_STATUS: Readonly<Record<BusinessCode, number>> = {
   UNKNOWN_LOCATION: 422,
   INVALID_BUSINESS_DATA: 422,
   UNPROCESSABLE_REQUEST: 422,
+  AIRLINE_REFUSED: 422,
 };
 
 /** The HTTP status of an error over REST. */

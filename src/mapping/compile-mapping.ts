@@ -200,6 +200,7 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     const when = compileCondition(rule.when, [...pointer, 'when']);
     const required = rule.required === true;
     const keep = rule.keep === true;
+    const first = rule.first === true;
     if (!path) return () => undefined;
 
     return (scope, run) => {
@@ -216,9 +217,9 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
       }
       if (out.length === 0) {
         if (required) report(run, `At least one element is required (${field})`, describePath(path, scope, run), field);
-        return keep ? out : undefined;
+        return keep && !first ? out : undefined;
       }
-      return out;
+      return first ? out[0] : out;
     };
   };
 

@@ -21,3 +21,7 @@ export {
   type TransformContext, type TransformDefinition, type TransformRegistry,
 } from './transforms/index.ts';
 export { watchMappings, type MappingWatcher, type WatchMappingsOptions } from './watch-mappings.ts';
+export {
+  listOutboundVersions, loadOutboundMappings, outboundFolder,
+  type LoadOutboundOptions, type OutboundCommandMappings, type OutboundMappings, type UntranslatedField,
+} from './outbound-mappings.ts';

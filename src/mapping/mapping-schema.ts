@@ -10,6 +10,7 @@ export interface MappingValidators {
   readonly mapping: ValidateFunction;
   readonly codeTableFile: ValidateFunction;
   readonly versionFile: ValidateFunction;
+  readonly outboundVersionFile: ValidateFunction;
 }
 
 let validators: MappingValidators | undefined;
@@ -24,7 +25,7 @@ export function getMappingValidators(): MappingValidators {
     if (!validate) throw new Error(`mapping schema has no ${ref}`);
     return validate;
   };
-  validators = { mapping: get(''), codeTableFile: get('#/$defs/codeTableFile'), versionFile: get('#/$defs/versionFile') };
+  validators = { mapping: get(''), codeTableFile: get('#/$defs/codeTableFile'), versionFile: get('#/$defs/versionFile'), outboundVersionFile: get('#/$defs/outboundVersionFile') };
   return validators;
 }
 

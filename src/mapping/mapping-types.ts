@@ -48,6 +48,8 @@ export interface EachRuleSpec {
   readonly when?: ConditionSpec;
   readonly required?: boolean;
   readonly keep?: boolean;
+  /** Gives the first entry instead of the list (a join by id that finds one element). */
+  readonly first?: boolean;
 }
 
 export interface MapRuleSpec {

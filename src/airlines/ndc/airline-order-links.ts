@@ -1,0 +1,73 @@
+import type { OrderStoreSql } from '../../orders/order-store.ts';
+import { prepared, quoteSchema } from '../../orders/sql-database.ts';
+import type { AirlineOrderLink, AirlineOrderLinks } from '../airline-connector.ts';
+
+function merged(link: AirlineOrderLink, earlier: AirlineOrderLink | undefined): AirlineOrderLink {
+  return Object.freeze({ ...link, items: Object.freeze({ ...earlier?.items, ...link.items }) });
+}
+
+/** Links kept in this process only: for tests and a gateway without an order database. */
+export function createMemoryAirlineOrderLinks(): AirlineOrderLinks {
+  const links = new Map<string, AirlineOrderLink>();
+  return {
+    get: async (gatewayOrderId) => links.get(gatewayOrderId),
+    async put(link) {
+      links.set(link.gatewayOrderId, merged(link, links.get(link.gatewayOrderId)));
+    },
+  };
+}
+
+interface LinkRow {
+  gateway_order_id: string;
+  owner: string;
+  airline_order_id: string;
+  booking_reference: string | null;
+  items: Record<string, string> | string;
+}
+
+/**
+ * Links in the order store's database (table airline_order_links, migration 0006), so every
+ * worker process finds the airline of an order and the airline's ids. `sql` is
+ * `OrderStore.sql`: it resolves once the store is open and migrated.
+ */
+export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): AirlineOrderLinks {
+  const statements = new Map<string, { select: ReturnType<typeof prepared>; upsert: ReturnType<typeof prepared> }>();
+  const statementsOf = (schema: string) => {
+    let found = statements.get(schema);
+    if (!found) {
+      const table = `${quoteSchema(schema)}.airline_order_links`;
+      found = {
+        select: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items FROM ${table} WHERE gateway_order_id = $1`),
+        // Items merge with those already known; owner and ids are those of the latest answer.
+        upsert: prepared(`INSERT INTO ${table} (gateway_order_id, owner, airline_order_id, booking_reference, items) VALUES ($1, $2, $3, $4, $5::jsonb)
+          ON CONFLICT (gateway_order_id) DO UPDATE SET owner = EXCLUDED.owner, airline_order_id = EXCLUDED.airline_order_id,
+            booking_reference = COALESCE(EXCLUDED.booking_reference, ${table}.booking_reference), items = ${table}.items || EXCLUDED.items, updated_at = now()`),
+      };
+      statements.set(schema, found);
+    }
+    return found;
+  };
+  return {
+    async get(gatewayOrderId) {
+      const { database, schema } = await sql();
+      const { rows } = await database.query<LinkRow>(statementsOf(schema).select, [gatewayOrderId]);
+      const row = rows[0];
+      if (!row) return undefined;
+      const items = typeof row.items === 'string' ? JSON.parse(row.items) as Record<string, string> : row.items;
+      return Object.freeze({
+        gatewayOrderId: row.gateway_order_id, owner: row.owner, orderId: row.airline_order_id,
+        ...(row.booking_reference !== null ? { bookingReference: row.booking_reference } : {}),
+        items: Object.freeze({ ...items }),
+      });
+    },
+    async put(link) {
+      const { database, schema } = await sql();
+      await database.query(statementsOf(schema).upsert, [link.gatewayOrderId, link.owner, link.orderId, link.bookingReference ?? null, JSON.stringify(link.items)]);
+    },
+  };
+}
+
+/** The SQL links when the gateway has an order store, else links in memory. */
+export function createAirlineOrderLinks(sql?: () => Promise<OrderStoreSql>): AirlineOrderLinks {
+  return sql ? createSqlAirlineOrderLinks(sql) : createMemoryAirlineOrderLinks();
+}
