@@ -201,6 +201,8 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     const required = rule.required === true;
     const keep = rule.keep === true;
     const first = rule.first === true;
+    const last = rule.last === true;
+    if (first && last) fail(pointer, "an 'each' takes 'first' or 'last', not both");
     if (!path) return () => undefined;
 
     return (scope, run) => {
@@ -217,9 +219,9 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
       }
       if (out.length === 0) {
         if (required) report(run, `At least one element is required (${field})`, describePath(path, scope, run), field);
-        return keep && !first ? out : undefined;
+        return keep && !first && !last ? out : undefined;
       }
-      return first ? out[0] : out;
+      return first ? out[0] : last ? out[out.length - 1] : out;
     };
   };
 

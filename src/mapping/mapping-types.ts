@@ -50,6 +50,8 @@ export interface EachRuleSpec {
   readonly keep?: boolean;
   /** Gives the first entry instead of the list (a join by id that finds one element). */
   readonly first?: boolean;
+  /** Gives the last entry instead of the list. */
+  readonly last?: boolean;
 }
 
 export interface MapRuleSpec {

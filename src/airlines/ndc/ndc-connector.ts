@@ -200,7 +200,7 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
           mapped = applyMapping(pair.response, rs, { ctx: { ...ctx, command: payload }, rootName: info!.rootName(message) });
         } catch (error) {
           if (!(error instanceof MappingError)) throw error;
-          throw new GatewayError('INTERNAL_ERROR', `${airline} answered ${command} with an ${message} the outbound mapping cannot read`, error.details);
+          throw new GatewayError('INTERNAL_ERROR', `${airline} answered ${command} with an ${message} the outbound mapping cannot read: ${error.details.slice(0, 3).map((d) => `${d.message} ${d.path ?? ''}`).join('; ')}`, error.details);
         }
         const { link: mappedLink, ...rest } = mapped as { link?: MappedLink } & Record<string, unknown>;
         const warnings = outbound.untranslated(command)
@@ -208,7 +208,8 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
           .map((field) => ({ code: field.code, message: field.message, owner: entry.designator }));
         const answerResult = warnings.length > 0 ? { ...rest, warnings: [...((rest.warnings as unknown[] | undefined) ?? []), ...warnings] } : rest;
         if (!validate(answerResult)) {
-          throw new GatewayError('INTERNAL_ERROR', `${airline} answered ${command} with a result that breaks the airline contract (${command}.result.json)`, schemaErrorDetails(validate, 10));
+          const details = schemaErrorDetails(validate, 10);
+          throw new GatewayError('INTERNAL_ERROR', `${airline} answered ${command} with a result that breaks the airline contract (${command}.result.json): ${details.slice(0, 3).map((d) => d.message).join('; ')}`, details);
         }
         return { result: answerResult, link: mappedLink };
       },
