@@ -10,13 +10,18 @@ export interface ConditionCompiler {
   compilePath(source: string, pointer: Pointer): CompiledPath | undefined;
 }
 
-const VALUE_OPERATORS = ['equals', 'notEquals', 'in', 'inPath', 'exists', 'notExists', 'matches'] as const;
+const VALUE_OPERATORS = ['equals', 'notEquals', 'in', 'inPath', 'inRefs', 'exists', 'notExists', 'matches'] as const;
 
 /** The present values a path reads; a repeated element gives one value per element. */
 function presentValues(path: CompiledPath, scope: Scope, run: RunState): unknown[] {
   const value = textOf(readPath(path, scope, run));
   const list: unknown[] = Array.isArray(value) ? value : [value];
   return list.filter((entry) => !isAbsent(entry));
+}
+
+/** The ids of the texts a path reads, each split at white space (an NDC 17.2 xs:IDREFS text names several). */
+function referencedIds(path: CompiledPath, scope: Scope, run: RunState): string[] {
+  return presentValues(path, scope, run).flatMap((value) => (typeof value === 'string' ? value.split(/\s+/).filter((id) => id !== '') : []));
 }
 
 /**
@@ -27,7 +32,7 @@ export function parseCondition(spec: ConditionSpec, pointer: Pointer, compiler: 
   const tests: Condition[] = [];
   const hasValueOperator = VALUE_OPERATORS.some((op) => spec[op] !== undefined);
   if (spec.path !== undefined && !hasValueOperator) {
-    compiler.fail(pointer, 'a condition with a path needs equals, notEquals, in, inPath, exists, notExists or matches');
+    compiler.fail(pointer, 'a condition with a path needs equals, notEquals, in, inPath, inRefs, exists, notExists or matches');
   }
   if (spec.path === undefined && hasValueOperator) compiler.fail(pointer, 'this condition needs a path to test');
   if (spec.path === undefined && !spec.all && !spec.any && !spec.not) {
@@ -48,6 +53,13 @@ export function parseCondition(spec: ConditionSpec, pointer: Pointer, compiler: 
       tests.push((s, r) => {
         const set = presentValues(setPath, s, r);
         return presentValues(path, s, r).some((v) => set.some((o) => isSameValue(v, o)));
+      });
+    }
+    const refsPath = spec.inRefs === undefined ? undefined : compiler.compilePath(spec.inRefs, [...pointer, 'inRefs']);
+    if (refsPath) {
+      tests.push((s, r) => {
+        const ids = referencedIds(refsPath, s, r);
+        return presentValues(path, s, r).some((v) => ids.some((id) => isSameValue(v, id)));
       });
     }
     if (matches !== undefined) {

@@ -15,6 +15,8 @@ export interface ConditionSpec {
   readonly in?: readonly (string | number | boolean)[];
   /** Holds when a value of `path` is among the values another path reads (a join by id: `inPath: '^.segmentIds'`). */
   readonly inPath?: string;
+  /** As `inPath`, with each text read split at white space: a join on an xs:IDREFS list (`inRefs: '^.PassengerRefs'`). */
+  readonly inRefs?: string;
   readonly exists?: boolean;
   readonly notExists?: boolean;
   readonly matches?: string;

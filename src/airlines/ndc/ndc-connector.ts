@@ -74,7 +74,8 @@ function located(issue: ErrorDetail): string {
  *
  * The mappings see the command as input; `$ctx` holds `correlationId`, `now`, `version`,
  * `airline` ({ designator, name }), `agency`, `link` (the order's link, when the command names an
- * order) and, for inventory.issue only, `settlement` (the card the gateway pays the airline with;
+ * order), `linkItems` (its items as a list of `{ itemId, airlineItemId }`, so a mapping can join
+ * either way: a mapping cannot iterate the keys of `link.items`) and, for inventory.issue only, `settlement` (the card the gateway pays the airline with;
  * never logged). The response mapping's `$ctx` also holds `command` (the payload sent).
  *
  * Signature stable: `createNdcConnector(entry, deps)`; deps are {@link NdcConnectorDeps}.
@@ -165,7 +166,7 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       version,
       airline: { designator: entry.designator, name: entry.name },
       ...(entry.agency ? { agency: entry.agency } : {}),
-      ...(link ? { link } : {}),
+      ...(link ? { link, linkItems: Object.entries(link.items).map(([itemId, airlineItemId]) => ({ itemId, airlineItemId })) } : {}),
       ...(command === 'inventory.issue' && entry.settlement ? { settlement: entry.settlement } : {}),
     };
     const sent = pair.request.message;

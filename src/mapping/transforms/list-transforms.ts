@@ -37,6 +37,13 @@ export const firstTransform = defineTransform({
   apply: (value) => (Array.isArray(value) ? value[0] : value),
 });
 
+export const lastTransform = defineTransform({
+  name: 'last',
+  description: 'Takes the last element of a list (e.g. the part after a separator, with split); a single value stays as it is.',
+  input: 'list',
+  apply: (value) => (Array.isArray(value) ? value[value.length - 1] : value),
+});
+
 export const countTransform = defineTransform({
   name: 'count',
   description: 'Counts the elements of a list: absent → 0, a single value → 1.',

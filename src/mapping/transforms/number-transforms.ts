@@ -1,3 +1,4 @@
+import { parsePath, type CompiledPath } from '../mapping-path.ts';
 import { defineTransform, describeValue } from './transform-types.ts';
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -70,4 +71,28 @@ export const moneyTransform = defineTransform<number>({
     return args;
   },
   apply: (value, decimals) => roundDecimal(toNumber(value), decimals).toFixed(decimals),
+});
+
+/** Digits after the decimal point of a number's text (`'307.00'` → 2). */
+function decimalsOf(value: unknown): number {
+  const text = String(value).trim();
+  const point = text.indexOf('.');
+  return point < 0 ? 0 : text.length - point - 1;
+}
+
+export const subtractTransform = defineTransform<CompiledPath>({
+  name: 'subtract',
+  description: "Subtracts the amount a path reads over the current item (absent: 0), e.g. a base amount as total minus taxes when a message gives only those: { name: subtract, args: 'Taxes.Total' }.",
+  input: 'scalar',
+  prepare: (args) => {
+    if (typeof args !== 'string' || args === '') throw new Error("subtract takes the path of the amount to subtract, e.g. { name: subtract, args: 'Taxes.Total' }");
+    return parsePath(args);
+  },
+  apply: (value, path, ctx) => {
+    let other = ctx.read(path);
+    if (other !== null && typeof other === 'object' && !Array.isArray(other) && '#text' in other) other = (other as Record<string, unknown>)['#text'];
+    if (other === undefined || other === null || other === '') return toNumber(value);
+    // Decimal amounts: the difference keeps the decimals of its operands, not binary floating-point noise.
+    return roundDecimal(toNumber(value) - toNumber(other), Math.max(decimalsOf(value), decimalsOf(other)));
+  },
 });

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AirlineConnector, AirlineEntry } from '../../../src/airlines/airline-connector.ts';
+import { createMemoryAirlineOrderLinks, createNdcConnector, createNdcSchemas, type NdcSchemas } from '../../../src/airlines/ndc/index.ts';
+import { createLogger } from '../../../src/log/logger.ts';
+import { createXsdEngine } from '../../../src/xsd/index.ts';
+import { dayFromToday } from '../../support/ndc-doc.ts';
+import { startGateway, type RunningGateway } from '../../support/start-gateway.ts';
+
+/**
+ * The NDC connector against a real NDC 17.2 airline: another instance of this gateway serving only
+ * 17.2, started in the test with its own reference airline and payment service. Every command goes
+ * out as a 17.2 RQ built by mappings/outbound/17.2, is answered by the gateway's own 17.2 inbound
+ * mappings, and comes back as a result checked against the airline contract: shop → price → hold
+ * (an unpaid OrderCreateRQ) → issue (OrderChangeRQ paid with the settlement card) → cancel
+ * (OrderCancelRQ), and the warning for a command field 17.2 cannot say.
+ */
+
+const logger = createLogger('silent');
+let airline: RunningGateway;
+let schemas: NdcSchemas;
+let connector: AirlineConnector;
+const links = createMemoryAirlineOrderLinks();
+
+function entry(url: string, extra: Partial<AirlineEntry> = {}): AirlineEntry {
+  return {
+    designator: 'XA', name: 'Alpha Air', kind: 'ndc', url, version: '17.2', headers: {},
+    serves: { airports: [], routes: [] }, timeoutMs: 10_000, retries: 0, connections: 4,
+    agency: { id: 'AGG1', name: 'Aggregator' },
+    settlement: { cardNumber: '4111111111111111', expiry: '2030-12', holderName: 'AGGREGATOR LTD', cvv: '123' },
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  airline = await startGateway({ NDC_VERSIONS: '17.2', NDC_DEFAULT_VERSION: '17.2', AIRLINE_DESIGNATOR: 'XA' });
+  schemas = createNdcSchemas({ engine: await createXsdEngine(airline.config.xsdEngine), schemaPath: airline.config.schemaPath, logger });
+  connector = createNdcConnector(entry(`${airline.url}/api/v1/ndc`), { logger, links, schemas, mappingsPath: airline.config.mappingsPath });
+}, 120_000);
+
+afterAll(async () => {
+  await connector?.close();
+  schemas?.dispose();
+  await airline?.close();
+});
+
+const call = (command: string, payload: unknown): Promise<any> => connector.call(command, payload, { correlationId: `test-${command}-${Date.now()}` });
+
+const PASSENGERS = [{ id: 'PAX1', type: 'ADT' }, { id: 'PAX2', type: 'CHD' }];
+
+describe('NDC connector, 17.2 airline', () => {
+  const date = dayFromToday(35);
+  let shopped: any;
+
+  it('shops: AirShoppingRQ out, the offers, journeys, segments and fare families of the AirShoppingRS back', async () => {
+    shopped = await call('offer.shop', { journeys: [{ origin: 'CDG', destination: 'JFK', date }], passengers: PASSENGERS, currency: 'EUR', cabin: 'ECONOMY' });
+    expect(shopped.currency).toBe('EUR');
+    expect(shopped.warnings).toBeUndefined();
+    expect(shopped.offers.length).toBeGreaterThan(0);
+    const journeyIds = shopped.journeys.map((j: any) => j.journeyId);
+    const segmentIds = shopped.segments.map((s: any) => s.segmentId);
+    for (const offer of shopped.offers) {
+      expect(offer.owner).toBe('XA');
+      expect(offer.cabin).toBe('ECONOMY');
+      expect(offer.totalPrice.currency).toBe('EUR');
+      expect(offer.totalPrice.total).toBeCloseTo(offer.offerItems.reduce((sum: number, item: any) => sum + item.price.total, 0), 2);
+      expect(offer.totalPrice.base + offer.totalPrice.taxes).toBeCloseTo(offer.totalPrice.total, 2);
+      for (const id of offer.journeyIds) expect(journeyIds).toContain(id);
+      expect(shopped.fareFamilies.map((f: any) => f.code)).toContain(offer.fareFamily);
+      expect(offer.offerItems.map((item: any) => item.ptc).sort()).toEqual(['ADT', 'CHD']);
+    }
+    for (const journey of shopped.journeys) {
+      expect(journey.origin).toBe('CDG');
+      expect(journey.destination).toBe('JFK');
+      for (const id of journey.segmentIds) expect(segmentIds).toContain(id);
+    }
+    expect(shopped.segments[0].departure.startsWith(date)).toBe(true);
+    expect(shopped.segments.every((s: any) => s.carrier === 'XA')).toBe(true);
+    expect(shopped.passengers).toEqual(PASSENGERS);
+    // Fare conditions 17.2 says only by Penalty/@RefundableInd and remarks: economy has a flexible, a changeable and a light fare.
+    const families = shopped.fareFamilies as any[];
+    expect(families.some((f) => f.refundable && f.changeable)).toBe(true);
+    expect(families.some((f) => !f.refundable && f.changeable)).toBe(true);
+    expect(families.some((f) => !f.refundable && !f.changeable)).toBe(true);
+    expect(families.some((f) => f.baggageAllowance.checkedBags > 0 && f.baggageAllowance.checkedBagMaxKg > 0)).toBe(true);
+  }, 60_000);
+
+  it('warns about command fields NDC 17.2 cannot say (FIELD_NOT_TRANSLATED), and still answers', async () => {
+    const result = await call('offer.shop', {
+      journeys: [{ origin: 'CDG', destination: 'JFK', date, cabin: 'BUSINESS' }], passengers: [{ id: 'PAX1', type: 'ADT' }], currency: 'EUR', maxOffers: 3,
+    });
+    expect(result.offers.length).toBeGreaterThan(0);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ code: 'FIELD_NOT_TRANSLATED', owner: 'XA', message: expect.stringContaining('cabin of each journey') }),
+      expect.objectContaining({ code: 'FIELD_NOT_TRANSLATED', owner: 'XA', message: expect.stringContaining('number of offers') }),
+    ]);
+    // The journey's cabin was not sent, so the airline shopped its default cabin.
+    expect(result.offers.every((o: any) => o.cabin === 'ECONOMY')).toBe(true);
+  }, 60_000);
+});
