@@ -9,6 +9,8 @@ import { startOutcomeRetrainJob } from './analytics/prediction/outcome-retrain-j
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
+import { createNdcAggregatorDeps } from './airlines/ndc/index.ts';
+import type { OrderStoreSql } from './orders/order-store.ts';
 import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
 import { createJourneyPredictionExtension } from './http/journey-prediction.route.ts';
@@ -97,9 +99,15 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     logger,
     prepare: (next) => prepareServedMessages(next, served),
   });
-  const downstreams = createDownstreamClients(config, logger, options);
+  // Aggregator mode: the NDC airlines' order ids live in the order store, opened below.
+  let orderSql: (() => Promise<OrderStoreSql>) | undefined;
+  const aggregator = config.airlines
+    ? createNdcAggregatorDeps({ engine, schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger, sql: () => orderSql!() })
+    : {};
+  const downstreams = createDownstreamClients(config, logger, options, aggregator);
   const { airline, payment } = downstreams;
   const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
+  orderSql = () => store.sql();
   // Opens while the rest starts; PGlite takes seconds, and no order should be the first to pay it.
   const storeStarted = store.start();
   const queueOptions = {

@@ -3,6 +3,9 @@ import { loadCommandValidator } from './commands/command-validator.ts';
 import { ConfigError, type Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
 import { createDownstreamClients } from './downstream/index.ts';
+import { createNdcAggregatorDeps } from './airlines/ndc/index.ts';
+import type { OrderStoreSql } from './orders/order-store.ts';
+import { createXsdEngine } from './xsd/index.ts';
 import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning } from './health/health-checks.ts';
 import { runHealthChecks } from './health/health-report.ts';
 import { createMonitoringRouter } from './http/monitoring.route.ts';
@@ -29,9 +32,15 @@ export interface WorkerService {
 export async function createWorkerService(config: Config, logger: Logger): Promise<WorkerService> {
   const { redisUrl } = config;
   if (!redisUrl) throw new ConfigError('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
-  const downstreams = createDownstreamClients(config, logger);
+  // Aggregator mode: the NDC airlines' order ids live in the order store, opened below.
+  let orderSql: (() => Promise<OrderStoreSql>) | undefined;
+  const aggregator = config.airlines
+    ? createNdcAggregatorDeps({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger, sql: () => orderSql!() })
+    : {};
+  const downstreams = createDownstreamClients(config, logger, {}, aggregator);
   const commands = loadCommandValidator(config.commandSchemasPath).commands;
   const { handlers, store } = createWorkerHandlers({ config, logger, airline: downstreams.airline, payment: downstreams.payment, commands });
+  orderSql = () => store.sql();
   const storeStarted = store.start();
   const metrics = createWorkerMetrics([...handlers.keys()]);
   downstreams.airlineMetrics?.register(metrics.registry);
