@@ -8,6 +8,8 @@ import { startJourneyEventRecorder } from './analytics/journey-event-recorder.ts
 import { startOutcomeRetrainJob } from './analytics/prediction/outcome-retrain-job.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
+import { createNdcConnectorFactory } from './airlines/airline-connectors.ts';
+import { createSqlAirlineOrderLinks } from './airlines/ndc/index.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
 import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
@@ -97,7 +99,15 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     logger,
     prepare: (next) => prepareServedMessages(next, served),
   });
-  const downstreams = createDownstreamClients(config, logger, options);
+  // Aggregator mode (AIRLINES_FILE): NDC airlines share this process's XSD engine; which airline
+  // owns each order is kept in the order store's database, read by every worker.
+  const ndc = config.airlines?.airlines.some((airline) => airline.kind === 'ndc')
+    ? createNdcConnectorFactory({ engine, schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger })
+    : undefined;
+  const downstreams = createDownstreamClients(config, logger, options, {
+    ...(config.airlines ? { links: createSqlAirlineOrderLinks(() => store.sql()) } : {}),
+    ...(ndc ? { createNdcConnector: ndc.create } : {}),
+  });
   const { airline, payment } = downstreams;
   const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
   // Opens while the rest starts; PGlite takes seconds, and no order should be the first to pay it.
@@ -207,6 +217,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await workers?.close();
       await queue.close();
       await downstreams.close();
+      ndc?.dispose();
       await journeyStore.close();
       // Events recorded before the store closes; what is left unacknowledged is delivered again on the next start (Redis).
       await recorder.stop();

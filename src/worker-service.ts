@@ -2,7 +2,10 @@ import express, { type Express } from 'express';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { ConfigError, type Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
+import { createNdcConnectorFactory } from './airlines/airline-connectors.ts';
+import { createSqlAirlineOrderLinks } from './airlines/ndc/index.ts';
 import { createDownstreamClients } from './downstream/index.ts';
+import { createXsdEngine } from './xsd/index.ts';
 import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning } from './health/health-checks.ts';
 import { runHealthChecks } from './health/health-report.ts';
 import { createMonitoringRouter } from './http/monitoring.route.ts';
@@ -29,7 +32,13 @@ export interface WorkerService {
 export async function createWorkerService(config: Config, logger: Logger): Promise<WorkerService> {
   const { redisUrl } = config;
   if (!redisUrl) throw new ConfigError('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
-  const downstreams = createDownstreamClients(config, logger);
+  const ndc = config.airlines?.airlines.some((airline) => airline.kind === 'ndc')
+    ? createNdcConnectorFactory({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger })
+    : undefined;
+  const downstreams = createDownstreamClients(config, logger, {}, {
+    ...(config.airlines ? { links: createSqlAirlineOrderLinks(() => store.sql()) } : {}),
+    ...(ndc ? { createNdcConnector: ndc.create } : {}),
+  });
   const commands = loadCommandValidator(config.commandSchemasPath).commands;
   const { handlers, store } = createWorkerHandlers({ config, logger, airline: downstreams.airline, payment: downstreams.payment, commands });
   const storeStarted = store.start();
@@ -69,6 +78,7 @@ export async function createWorkerService(config: Config, logger: Logger): Promi
       stopping = true;
       await workers.close();
       await downstreams.close();
+      ndc?.dispose();
       await store.close();
     },
   };
