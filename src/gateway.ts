@@ -8,9 +8,9 @@ import { startJourneyEventRecorder } from './analytics/journey-event-recorder.ts
 import { startOutcomeRetrainJob } from './analytics/prediction/outcome-retrain-job.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/index.ts';
 import { loadCommandValidator } from './commands/command-validator.ts';
+import { createNdcConnectorFactory } from './airlines/airline-connectors.ts';
+import { createSqlAirlineOrderLinks } from './airlines/ndc/index.ts';
 import { createDownstreamClients, type PaymentClient } from './downstream/index.ts';
-import { createNdcAggregatorDeps } from './airlines/ndc/index.ts';
-import type { OrderStoreSql } from './orders/order-store.ts';
 import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning, checkWorkers } from './health/health-checks.ts';
 import { createApp } from './http/app.ts';
 import { createJourneyPredictionExtension } from './http/journey-prediction.route.ts';
@@ -99,15 +99,17 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     logger,
     prepare: (next) => prepareServedMessages(next, served),
   });
-  // Aggregator mode: the NDC airlines' order ids live in the order store, opened below.
-  let orderSql: (() => Promise<OrderStoreSql>) | undefined;
-  const aggregator = config.airlines
-    ? createNdcAggregatorDeps({ engine, schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger, sql: () => orderSql!() })
-    : {};
-  const downstreams = createDownstreamClients(config, logger, options, aggregator);
+  // Aggregator mode (AIRLINES_FILE): NDC airlines share this process's XSD engine; which airline
+  // owns each order is kept in the order store's database, read by every worker.
+  const ndc = config.airlines?.airlines.some((airline) => airline.kind === 'ndc')
+    ? createNdcConnectorFactory({ engine, schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger })
+    : undefined;
+  const downstreams = createDownstreamClients(config, logger, options, {
+    ...(config.airlines ? { links: createSqlAirlineOrderLinks(() => store.sql()) } : {}),
+    ...(ndc ? { createNdcConnector: ndc.create } : {}),
+  });
   const { airline, payment } = downstreams;
   const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
-  orderSql = () => store.sql();
   // Opens while the rest starts; PGlite takes seconds, and no order should be the first to pay it.
   const storeStarted = store.start();
   const queueOptions = {
@@ -215,6 +217,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await workers?.close();
       await queue.close();
       await downstreams.close();
+      ndc?.dispose();
       await journeyStore.close();
       // Events recorded before the store closes; what is left unacknowledged is delivered again on the next start (Redis).
       await recorder.stop();

@@ -2,9 +2,9 @@ import express, { type Express } from 'express';
 import { loadCommandValidator } from './commands/command-validator.ts';
 import { ConfigError, type Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
+import { createNdcConnectorFactory } from './airlines/airline-connectors.ts';
+import { createSqlAirlineOrderLinks } from './airlines/ndc/index.ts';
 import { createDownstreamClients } from './downstream/index.ts';
-import { createNdcAggregatorDeps } from './airlines/ndc/index.ts';
-import type { OrderStoreSql } from './orders/order-store.ts';
 import { createXsdEngine } from './xsd/index.ts';
 import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning } from './health/health-checks.ts';
 import { runHealthChecks } from './health/health-report.ts';
@@ -32,15 +32,15 @@ export interface WorkerService {
 export async function createWorkerService(config: Config, logger: Logger): Promise<WorkerService> {
   const { redisUrl } = config;
   if (!redisUrl) throw new ConfigError('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
-  // Aggregator mode: the NDC airlines' order ids live in the order store, opened below.
-  let orderSql: (() => Promise<OrderStoreSql>) | undefined;
-  const aggregator = config.airlines
-    ? createNdcAggregatorDeps({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger, sql: () => orderSql!() })
-    : {};
-  const downstreams = createDownstreamClients(config, logger, {}, aggregator);
+  const ndc = config.airlines?.airlines.some((airline) => airline.kind === 'ndc')
+    ? createNdcConnectorFactory({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger })
+    : undefined;
+  const downstreams = createDownstreamClients(config, logger, {}, {
+    ...(config.airlines ? { links: createSqlAirlineOrderLinks(() => store.sql()) } : {}),
+    ...(ndc ? { createNdcConnector: ndc.create } : {}),
+  });
   const commands = loadCommandValidator(config.commandSchemasPath).commands;
   const { handlers, store } = createWorkerHandlers({ config, logger, airline: downstreams.airline, payment: downstreams.payment, commands });
-  orderSql = () => store.sql();
   const storeStarted = store.start();
   const metrics = createWorkerMetrics([...handlers.keys()]);
   downstreams.airlineMetrics?.register(metrics.registry);
@@ -78,6 +78,7 @@ export async function createWorkerService(config: Config, logger: Logger): Promi
       stopping = true;
       await workers.close();
       await downstreams.close();
+      ndc?.dispose();
       await store.close();
     },
   };

@@ -5,7 +5,10 @@ import type { AirlineConnector, AirlineEntry, AirlineOrderLinks } from './airlin
 import { createAirlineMetrics, type AirlineMetrics } from './airline-metrics.ts';
 import { createAirlineRouter, type AirlineRouter } from './airline-router.ts';
 import type { AirlinesSetup } from './airlines-file.ts';
-import { createMemoryOrderLinks } from './memory-order-links.ts';
+import { createMemoryAirlineOrderLinks } from './ndc/airline-order-links.ts';
+import { createNdcConnector } from './ndc/ndc-connector.ts';
+import { createNdcSchemas } from './ndc/ndc-schemas.ts';
+import type { XsdEngine } from '../xsd/index.ts';
 import { createReferenceConnector } from './reference-connector.ts';
 
 /** Builds the connector of an `ndc` airline (the NDC connector's factory). */
@@ -24,7 +27,7 @@ export interface AirlineRouterDeps {
 
 /** The router of AIRLINES_FILE with one connector per airline, and its metrics (registered by whoever serves /metrics). */
 export function createAirlineRouterFromFile(setup: AirlinesSetup, deps: AirlineRouterDeps): { router: AirlineRouter; metrics: AirlineMetrics } {
-  const links = deps.links ?? createMemoryOrderLinks();
+  const links = deps.links ?? createMemoryAirlineOrderLinks();
   const contract = loadAirlineContract(deps.commandSchemasPath ? { commandSchemasPath: deps.commandSchemasPath } : {});
   const airlines = setup.airlines.map((entry) => {
     if (entry.kind === 'reference') {
@@ -36,4 +39,16 @@ export function createAirlineRouterFromFile(setup: AirlinesSetup, deps: AirlineR
   const metrics = createAirlineMetrics(airlines.map((a) => a.connector));
   const router = createAirlineRouter({ airlines, links, maxOffers: setup.fanOut.maxOffers, metrics, logger: deps.logger });
   return { router, metrics };
+}
+
+/**
+ * The factory of `ndc` connectors of one process: their XSDs and schema models are compiled once
+ * per version, with the process's XSD engine, on the first message of that version.
+ */
+export function createNdcConnectorFactory(options: { readonly engine: XsdEngine; readonly schemaPath: string; readonly mappingsPath: string; readonly logger: Logger }): { create: NdcConnectorFactory; dispose(): void } {
+  const schemas = createNdcSchemas({ engine: options.engine, schemaPath: options.schemaPath, logger: options.logger });
+  return {
+    create: (entry, deps) => createNdcConnector(entry, { ...deps, schemas, mappingsPath: options.mappingsPath }),
+    dispose: () => schemas.dispose(),
+  };
 }

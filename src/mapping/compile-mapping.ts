@@ -2,9 +2,10 @@ import { parseCondition } from './mapping-condition.ts';
 import type { MappingDirection } from './mapping-error.ts';
 import { describePath, parsePath, PathSyntaxError, readPath, type CompiledPath, type RunState, type Scope } from './mapping-path.ts';
 import type {
-  CodeTable, CodeTables, CompiledMapping, ConditionSpec, EachRuleSpec, FieldMapEvaluator, FieldMapSpec, MapRuleSpec,
+  CodeTable, CodeTables, CompiledMapping, ConditionSpec, EachListSpec, EachRuleSpec, FieldMapEvaluator, FieldMapSpec, MapRuleSpec,
   MappingLiteral, MappingSpec, RuleEvaluator, RuleSpec, TransformCall, ValueRuleSpec,
 } from './mapping-types.ts';
+import { isEachList } from './mapping-types.ts';
 import { isAbsent, textOf } from './mapping-values.ts';
 import type { TransformContext, TransformDefinition, TransformRegistry } from './transforms/index.ts';
 
@@ -254,8 +255,21 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     };
   };
 
+  /** A list of each rules: their entries one after the other, absent when none has any. */
+  const compileEachList = (rules: EachListSpec, pointer: SpecPointer, field: string): RuleEvaluator => {
+    const parts = rules.map((rule, i) => compileEachRule({ ...rule, first: false, last: false }, [...pointer, i], field));
+    return (scope, run) => {
+      const out = parts.flatMap((part) => {
+        const value = part(scope, run);
+        return Array.isArray(value) ? value : [];
+      });
+      return out.length > 0 || rules.some((rule) => rule.keep === true) ? out : undefined;
+    };
+  };
+
   const compileRule = (rule: RuleSpec, pointer: SpecPointer, field: string): RuleEvaluator => {
     if (typeof rule !== 'object') return () => rule;
+    if (isEachList(rule)) return compileEachList(rule, pointer, field);
     if ('each' in rule) return compileEachRule(rule, pointer, field);
     if ('map' in rule) return compileMapRule(rule, pointer, field);
     return compileValueRule(rule, pointer, field);

@@ -63,7 +63,15 @@ export interface MapRuleSpec {
   readonly keep?: boolean;
 }
 
-export type RuleSpec = string | number | boolean | ValueRuleSpec | EachRuleSpec | MapRuleSpec;
+/** Several `each` rules whose entries make one list, in order (e.g. Warning elements from two sources). */
+export type EachListSpec = readonly EachRuleSpec[];
+
+export type RuleSpec = string | number | boolean | ValueRuleSpec | EachRuleSpec | MapRuleSpec | EachListSpec;
+
+/** Tells a list of each rules from the object rules. */
+export function isEachList(rule: RuleSpec): rule is EachListSpec {
+  return Array.isArray(rule);
+}
 
 export interface FieldMapSpec {
   readonly [field: string]: RuleSpec;

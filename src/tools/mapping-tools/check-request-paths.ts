@@ -128,6 +128,9 @@ export function checkRequestPaths(spec: MappingSpec, root: ElementInfo, reporter
         checkFieldMap(map.map, [...pointer, 'map'], inner);
         return;
       }
+      case 'eachList':
+        classified.rule.forEach((each, i) => checkRule(each, [...pointer, i], frame));
+        return;
       case 'each': {
         const { rule: each } = classified;
         checkCondition(each.when, [...pointer, 'when'], frame);

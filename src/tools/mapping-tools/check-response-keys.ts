@@ -71,6 +71,9 @@ export function checkResponseKeys(spec: MappingSpec, root: ElementInfo, reporter
         }
         checkFieldMap(classified.rule.map, [...pointer, 'map'], place);
         return;
+      case 'eachList':
+        classified.rule.forEach((each, i) => checkContent(each, [...pointer, i], place, inList));
+        return;
       case 'each': {
         const { rule: each } = classified;
         if (place.kind === 'value') {

@@ -1,15 +1,18 @@
-import type { EachRuleSpec, MapRuleSpec, MappingLiteral, RuleSpec, TransformCall, ValueRuleSpec } from '../../mapping/mapping-types.ts';
+import type { EachListSpec, EachRuleSpec, MapRuleSpec, MappingLiteral, RuleSpec, TransformCall, ValueRuleSpec } from '../../mapping/mapping-types.ts';
+import { isEachList } from '../../mapping/mapping-types.ts';
 
 /** A rule of a schema-valid mapping file, told apart the way the engine tells them apart. */
 export type ClassifiedRule =
   | { readonly kind: 'literal'; readonly rule: string | number | boolean }
   | { readonly kind: 'each'; readonly rule: EachRuleSpec }
+  | { readonly kind: 'eachList'; readonly rule: EachListSpec }
   | { readonly kind: 'map'; readonly rule: MapRuleSpec }
   | { readonly kind: 'value'; readonly rule: ValueRuleSpec };
 
 /** Decides the kind of a rule by its keys: `each` wins over `map`, anything else is a value rule. */
 export function classifyRule(rule: RuleSpec): ClassifiedRule {
   if (typeof rule !== 'object') return { kind: 'literal', rule };
+  if (isEachList(rule)) return { kind: 'eachList', rule };
   if ('each' in rule) return { kind: 'each', rule };
   if ('map' in rule) return { kind: 'map', rule };
   return { kind: 'value', rule };

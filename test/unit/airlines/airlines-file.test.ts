@@ -71,8 +71,10 @@ describe('AIRLINES_FILE', () => {
   });
 
   it('refuses a designator named twice, and YAML that does not parse', () => {
-    expect(problemsOf('airlines:\n  - { designator: XR, name: A, kind: reference }\n  - { designator: XR, name: B, kind: reference }\n'))
+    expect(problemsOf('airlines:\n  - { designator: XR, name: A, kind: reference, url: http://a }\n  - { designator: XR, name: B, kind: reference, url: http://b }\n'))
       .toEqual(['airlines.yaml:3:19: designator XR is already the one of airlines[0]']);
+    expect(problemsOf('airlines:\n  - { designator: XR, name: A, kind: reference }\n  - { designator: XS, name: B, kind: reference }\n'))
+      .toEqual(['airlines.yaml:3:5: only one reference airline may leave out url (the built-in reference airline, which airlines[0] already is)']);
     expect(problemsOf('airlines:\n  - { designator: XR, name: A\n')[0]).toMatch(/^airlines\.yaml:\d+:\d+: YAML syntax/);
   });
 
