@@ -38,7 +38,7 @@ export interface NdcConnectorDeps {
 interface MappedLink {
   readonly orderId?: string;
   readonly bookingReference?: string;
-  readonly items?: readonly { readonly itemId?: string; readonly airlineItemId?: string }[];
+  readonly items?: readonly LinkItem[];
 }
 
 /** The message name without IATA_ and RQ, as the `{message}` of an airline URL: `AirShopping`. */
@@ -52,6 +52,35 @@ function hasValue(value: unknown, path: readonly string[]): boolean {
   if (path.length === 0) return true;
   if (typeof value !== 'object') return false;
   return hasValue((value as Record<string, unknown>)[path[0]!], path.slice(1));
+}
+
+type LinkItem = { readonly itemId?: string | undefined; readonly airlineItemId?: string | undefined };
+
+/** The gateway's ids of the items a command adds, in order: flights, then services, then seats. */
+function newItemIds(payload: unknown): string[] {
+  const command = payload as Record<string, unknown> | undefined;
+  return ['flights', 'services', 'seats'].flatMap((list) => {
+    const entries = command?.[list];
+    return Array.isArray(entries) ? entries.map((e) => (e as { itemId?: unknown })?.itemId).filter((id): id is string => typeof id === 'string') : [];
+  });
+}
+
+/**
+ * Id bookkeeping, no NDC field: link items the mapping gave without `itemId` are the command's new
+ * items in order, and every `items[].itemId` of the result that is such an airline id becomes the
+ * gateway's id.
+ */
+function pairItems(payload: unknown, link: MappedLink | undefined, result: Record<string, unknown>): { link: MappedLink | undefined; result: Record<string, unknown> } {
+  if (!link?.items) return { link, result };
+  const ids = newItemIds(payload);
+  let next = 0;
+  const items: LinkItem[] = link.items.map((item) => (item.itemId !== undefined ? item : { ...item, itemId: ids[next++] }));
+  const toGateway = new Map(items.filter((i) => i.itemId && i.airlineItemId).map((i) => [i.airlineItemId!, i.itemId!]));
+  const resultItems = result.items;
+  const renamed = Array.isArray(resultItems)
+    ? { ...result, items: resultItems.map((item: { itemId?: string }) => (item.itemId && toGateway.has(item.itemId) ? { ...item, itemId: toGateway.get(item.itemId) } : item)) }
+    : result;
+  return { link: { ...link, items }, result: renamed };
 }
 
 function located(issue: ErrorDetail): string {
@@ -165,7 +194,8 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       version,
       airline: { designator: entry.designator, name: entry.name },
       ...(entry.agency ? { agency: entry.agency } : {}),
-      ...(link ? { link } : {}),
+      // The link as the mappings read it: also its items as a list, to join airline ids to the gateway's.
+      ...(link ? { link: { ...link, itemList: Object.entries(link.items).map(([itemId, airlineItemId]) => ({ itemId, airlineItemId })) } } : {}),
       ...(command === 'inventory.issue' && entry.settlement ? { settlement: entry.settlement } : {}),
     };
     const sent = pair.request.message;
@@ -202,7 +232,8 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
           if (!(error instanceof MappingError)) throw error;
           throw new GatewayError('INTERNAL_ERROR', `${airline} answered ${command} with an ${message} the outbound mapping cannot read: ${error.details.slice(0, 3).map((d) => `${d.message} ${d.path ?? ''}`).join('; ')}`, error.details);
         }
-        const { link: mappedLink, ...rest } = mapped as { link?: MappedLink } & Record<string, unknown>;
+        const { link: ownLink, ...own } = mapped as { link?: MappedLink } & Record<string, unknown>;
+        const { link: mappedLink, result: rest } = pairItems(payload, ownLink, own);
         const warnings = outbound.untranslated(command)
           .filter((field) => hasValue(payload, field.path.split('.')))
           .map((field) => ({ code: field.code, message: field.message, owner: entry.designator }));
