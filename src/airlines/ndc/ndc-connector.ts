@@ -39,6 +39,7 @@ interface MappedLink {
   readonly orderId?: string;
   readonly bookingReference?: string;
   readonly items?: readonly LinkItem[];
+  readonly total?: { readonly amount?: number; readonly currency?: string };
 }
 
 /** The message name without IATA_ and RQ, as the `{message}` of an airline URL: `AirShopping`. */
@@ -52,6 +53,15 @@ function hasValue(value: unknown, path: readonly string[]): boolean {
   if (path.length === 0) return true;
   if (typeof value !== 'object') return false;
   return hasValue((value as Record<string, unknown>)[path[0]!], path.slice(1));
+}
+
+/**
+ * The settlement card as the issue mapping reads it: the entry's fields, and the expiry also as
+ * month, four- and two-digit year (`2030-12` → 12, 2030, 30), for whatever form the version wants.
+ */
+function settlementOf(settlement: NonNullable<AirlineEntry['settlement']>): Record<string, string> {
+  const [year = '', month = ''] = settlement.expiry.split('-');
+  return { ...settlement, expiryMonth: month, expiryYear: year, expiryYear2: year.slice(-2) };
 }
 
 type LinkItem = { readonly itemId?: string | undefined; readonly airlineItemId?: string | undefined };
@@ -196,7 +206,7 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       ...(entry.agency ? { agency: entry.agency } : {}),
       // The link as the mappings read it: also its items as a list, to join airline ids to the gateway's.
       ...(link ? { link: { ...link, itemList: Object.entries(link.items).map(([itemId, airlineItemId]) => ({ itemId, airlineItemId })) } } : {}),
-      ...(command === 'inventory.issue' && entry.settlement ? { settlement: entry.settlement } : {}),
+      ...(command === 'inventory.issue' && entry.settlement ? { settlement: settlementOf(entry.settlement) } : {}),
     };
     const sent = pair.request.message;
     const rqRoot = info!.rootName(sent);
@@ -246,13 +256,16 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       },
     });
 
-    if (result.link?.orderId && typeof orderId === 'string') {
+    const mappedLink = result.link;
+    if (mappedLink && typeof orderId === 'string' && (mappedLink.orderId ?? link?.orderId)) {
       const items: Record<string, string> = {};
-      for (const item of result.link.items ?? []) if (item.itemId && item.airlineItemId) items[item.itemId] = item.airlineItemId;
+      for (const item of mappedLink.items ?? []) if (item.itemId && item.airlineItemId) items[item.itemId] = item.airlineItemId;
+      const total = mappedLink.total;
       const next: AirlineOrderLink = {
-        gatewayOrderId: orderId, owner: entry.designator, orderId: result.link.orderId,
-        ...(result.link.bookingReference ? { bookingReference: result.link.bookingReference } : link?.bookingReference ? { bookingReference: link.bookingReference } : {}),
+        gatewayOrderId: orderId, owner: entry.designator, orderId: (mappedLink.orderId ?? link?.orderId)!,
+        ...(mappedLink.bookingReference ? { bookingReference: mappedLink.bookingReference } : link?.bookingReference ? { bookingReference: link.bookingReference } : {}),
         items,
+        ...(total?.amount !== undefined && total.currency ? { total: { amount: total.amount, currency: total.currency } } : {}),
       };
       await deps.links.put(next);
     }
