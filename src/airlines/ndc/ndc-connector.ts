@@ -38,7 +38,8 @@ export interface NdcConnectorDeps {
 interface MappedLink {
   readonly orderId?: string;
   readonly bookingReference?: string;
-  readonly items?: readonly { readonly itemId?: string; readonly airlineItemId?: string }[];
+  readonly items?: readonly LinkItem[];
+  readonly total?: { readonly amount?: number; readonly currency?: string };
 }
 
 /** The message name without IATA_ and RQ, as the `{message}` of an airline URL: `AirShopping`. */
@@ -52,6 +53,44 @@ function hasValue(value: unknown, path: readonly string[]): boolean {
   if (path.length === 0) return true;
   if (typeof value !== 'object') return false;
   return hasValue((value as Record<string, unknown>)[path[0]!], path.slice(1));
+}
+
+/**
+ * The settlement card as the issue mapping reads it: the entry's fields, and the expiry also as
+ * month, four- and two-digit year (`2030-12` → 12, 2030, 30), for whatever form the version wants.
+ */
+function settlementOf(settlement: NonNullable<AirlineEntry['settlement']>): Record<string, string> {
+  const [year = '', month = ''] = settlement.expiry.split('-');
+  return { ...settlement, expiryMonth: month, expiryYear: year, expiryYear2: year.slice(-2) };
+}
+
+type LinkItem = { readonly itemId?: string | undefined; readonly airlineItemId?: string | undefined };
+
+/** The gateway's ids of the items a command adds, in order: flights, then services, then seats. */
+function newItemIds(payload: unknown): string[] {
+  const command = payload as Record<string, unknown> | undefined;
+  return ['flights', 'services', 'seats'].flatMap((list) => {
+    const entries = command?.[list];
+    return Array.isArray(entries) ? entries.map((e) => (e as { itemId?: unknown })?.itemId).filter((id): id is string => typeof id === 'string') : [];
+  });
+}
+
+/**
+ * Id bookkeeping, no NDC field: link items the mapping gave without `itemId` are the command's new
+ * items in order, and every `items[].itemId` of the result that is such an airline id becomes the
+ * gateway's id.
+ */
+function pairItems(payload: unknown, link: MappedLink | undefined, result: Record<string, unknown>): { link: MappedLink | undefined; result: Record<string, unknown> } {
+  if (!link?.items) return { link, result };
+  const ids = newItemIds(payload);
+  let next = 0;
+  const items: LinkItem[] = link.items.map((item) => (item.itemId !== undefined ? item : { ...item, itemId: ids[next++] }));
+  const toGateway = new Map(items.filter((i) => i.itemId && i.airlineItemId).map((i) => [i.airlineItemId!, i.itemId!]));
+  const resultItems = result.items;
+  const renamed = Array.isArray(resultItems)
+    ? { ...result, items: resultItems.map((item: { itemId?: string }) => (item.itemId && toGateway.has(item.itemId) ? { ...item, itemId: toGateway.get(item.itemId) } : item)) }
+    : result;
+  return { link: { ...link, items }, result: renamed };
 }
 
 function located(issue: ErrorDetail): string {
@@ -74,8 +113,7 @@ function located(issue: ErrorDetail): string {
  *
  * The mappings see the command as input; `$ctx` holds `correlationId`, `now`, `version`,
  * `airline` ({ designator, name }), `agency`, `link` (the order's link, when the command names an
- * order), `linkItems` (its items as a list of `{ itemId, airlineItemId }`, so a mapping can join
- * either way: a mapping cannot iterate the keys of `link.items`) and, for inventory.issue only, `settlement` (the card the gateway pays the airline with;
+ * order) and, for inventory.issue only, `settlement` (the card the gateway pays the airline with;
  * never logged). The response mapping's `$ctx` also holds `command` (the payload sent).
  *
  * Signature stable: `createNdcConnector(entry, deps)`; deps are {@link NdcConnectorDeps}.
@@ -166,8 +204,9 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       version,
       airline: { designator: entry.designator, name: entry.name },
       ...(entry.agency ? { agency: entry.agency } : {}),
-      ...(link ? { link, linkItems: Object.entries(link.items).map(([itemId, airlineItemId]) => ({ itemId, airlineItemId })) } : {}),
-      ...(command === 'inventory.issue' && entry.settlement ? { settlement: entry.settlement } : {}),
+      // The link as the mappings read it: also its items as a list, to join airline ids to the gateway's.
+      ...(link ? { link: { ...link, itemList: Object.entries(link.items).map(([itemId, airlineItemId]) => ({ itemId, airlineItemId })) } } : {}),
+      ...(command === 'inventory.issue' && entry.settlement ? { settlement: settlementOf(entry.settlement) } : {}),
     };
     const sent = pair.request.message;
     const rqRoot = info!.rootName(sent);
@@ -203,7 +242,8 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
           if (!(error instanceof MappingError)) throw error;
           throw new GatewayError('INTERNAL_ERROR', `${airline} answered ${command} with an ${message} the outbound mapping cannot read: ${error.details.slice(0, 3).map((d) => `${d.message} ${d.path ?? ''}`).join('; ')}`, error.details);
         }
-        const { link: mappedLink, ...rest } = mapped as { link?: MappedLink } & Record<string, unknown>;
+        const { link: ownLink, ...own } = mapped as { link?: MappedLink } & Record<string, unknown>;
+        const { link: mappedLink, result: rest } = pairItems(payload, ownLink, own);
         const warnings = outbound.untranslated(command)
           .filter((field) => hasValue(payload, field.path.split('.')))
           .map((field) => ({ code: field.code, message: field.message, owner: entry.designator }));
@@ -216,13 +256,16 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       },
     });
 
-    if (result.link?.orderId && typeof orderId === 'string') {
+    const mappedLink = result.link;
+    if (mappedLink && typeof orderId === 'string' && (mappedLink.orderId ?? link?.orderId)) {
       const items: Record<string, string> = {};
-      for (const item of result.link.items ?? []) if (item.itemId && item.airlineItemId) items[item.itemId] = item.airlineItemId;
+      for (const item of mappedLink.items ?? []) if (item.itemId && item.airlineItemId) items[item.itemId] = item.airlineItemId;
+      const total = mappedLink.total;
       const next: AirlineOrderLink = {
-        gatewayOrderId: orderId, owner: entry.designator, orderId: result.link.orderId,
-        ...(result.link.bookingReference ? { bookingReference: result.link.bookingReference } : link?.bookingReference ? { bookingReference: link.bookingReference } : {}),
+        gatewayOrderId: orderId, owner: entry.designator, orderId: (mappedLink.orderId ?? link?.orderId)!,
+        ...(mappedLink.bookingReference ? { bookingReference: mappedLink.bookingReference } : link?.bookingReference ? { bookingReference: link.bookingReference } : {}),
         items,
+        ...(total?.amount !== undefined && total.currency ? { total: { amount: total.amount, currency: total.currency } } : {}),
       };
       await deps.links.put(next);
     }

@@ -43,6 +43,13 @@ afterAll(async () => {
 
 const call = (command: string, payload: unknown) => connector.call(command, payload, { correlationId: `test-${command}-${Date.now()}` });
 
+const PASSENGERS = [{ id: 'PAX1', type: 'ADT' }, { id: 'PAX2', type: 'CHD' }];
+
+async function shopOne(origin: string, destination: string, days: number): Promise<any> {
+  const shopped = await call('offer.shop', { journeys: [{ origin, destination, date: dayFromToday(days) }], passengers: PASSENGERS, currency: 'EUR', maxOffers: 3 }) as any;
+  return { shopped, offer: shopped.offers[0] };
+}
+
 describe('NDC connector, 21.3 airline', () => {
   it('shops: AirShoppingRQ out, the offers, journeys, segments and fare families of the AirShoppingRS back', async () => {
     const date = dayFromToday(30);
@@ -71,4 +78,76 @@ describe('NDC connector, 21.3 airline', () => {
     const ptcs = result.offers[0].offerItems.map((item: any) => item.ptc).sort();
     expect(ptcs).toEqual(['ADT', 'CHD']);
   }, 60_000);
+
+  it('prices an offer: OfferPriceRQ out, the one priced offer of the OfferPriceRS back', async () => {
+    const { offer } = await shopOne('LHR', 'DXB', 35);
+    const priced = await call('offer.price', { offerId: offer.offerId, offerItemIds: offer.offerItems.map((i: any) => i.offerItemId), passengers: PASSENGERS }) as any;
+    expect(priced.offers).toHaveLength(1);
+    expect(priced.offers[0].offerId).toBe(offer.offerId);
+    expect(priced.offers[0].owner).toBe('XB');
+    expect(priced.offers[0].totalPrice.total).toBe(offer.totalPrice.total);
+    expect(priced.priceChanged).toBe(false);
+    expect(priced.offers[0].offerItems.map((i: any) => i.offerItemId).sort()).toEqual(offer.offerItems.map((i: any) => i.offerItemId).sort());
+  }, 60_000);
+
+  it('holds, issues and cancels an order at the airline, keeping the airline\'s ids in the link store', async () => {
+    const { offer } = await shopOne('LHR', 'SIN', 42);
+    const orderId = `GW-${Date.now()}`;
+    const flights = offer.offerItems.map((item: any, i: number) => ({ itemId: `${orderId}-I${i + 1}`, offerItemId: item.offerItemId }));
+    const hold = await call('inventory.hold', { requestKey: `${orderId}:hold`, orderId, offerId: offer.offerId, passengers: PASSENGERS, flights }) as any;
+    expect(hold.orderId).toBe(orderId);
+    expect(hold.status).toBe('HELD');
+    expect(hold.currency).toBe('EUR');
+    expect(Date.parse(hold.expiresAt)).toBeGreaterThan(Date.now());
+    expect(hold.items.map((i: any) => i.itemId).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+    expect(hold.items.reduce((sum: number, i: any) => sum + i.price.total, 0)).toBeCloseTo(offer.totalPrice.total, 2);
+    expect(hold.airlineOrder.owner).toBe('XB');
+    expect(hold.airlineOrder.orderId).not.toBe(orderId);
+    const link = await links.get(orderId);
+    expect(link).toMatchObject({ gatewayOrderId: orderId, owner: 'XB', orderId: hold.airlineOrder.orderId });
+    expect(Object.keys(link!.items).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+    expect(link!.total).toEqual({ amount: offer.totalPrice.total, currency: 'EUR' });
+
+    // Issue: the airline's order is paid with the settlement card; one e-ticket per passenger.
+    const issueRequest = { orderId, requestKey: `${orderId}:issue` };
+    const issued = await call('inventory.issue', issueRequest) as any;
+    expect(issued.orderId).toBe(orderId);
+    expect(issued.issued.sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+    expect(issued.documents.map((d: any) => d.paxId).sort()).toEqual(['PAX1', 'PAX2']);
+    for (const document of issued.documents) {
+      expect(document.type).toBe('ET');
+      expect(document.number).toMatch(/^\d{13}$/);
+      expect(document.itemIds.length).toBeGreaterThan(0);
+      for (const id of document.itemIds) expect(Object.keys(link!.items)).toContain(id);
+    }
+    // The same requestKey again is a replay at the airline: the same tickets, nothing paid twice.
+    const again = await call('inventory.issue', issueRequest) as any;
+    expect(again.documents.map((d: any) => d.number).sort()).toEqual(issued.documents.map((d: any) => d.number).sort());
+
+    // Cancel: the airline cancels its order and voids the tickets.
+    const cancelled = await call('inventory.cancel', { orderId, requestKey: `${orderId}:cancel` }) as any;
+    expect(cancelled.orderId).toBe(orderId);
+    expect(cancelled.cancelled.sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+    expect(cancelled.voidedDocuments.map((d: any) => d.number).sort()).toEqual(issued.documents.map((d: any) => d.number).sort());
+    expect(cancelled.voidedDocuments.every((d: any) => d.status === 'VOIDED')).toBe(true);
+  }, 90_000);
+
+  it('releases a hold: the airline cancels the unpaid order', async () => {
+    const { offer } = await shopOne('LHR', 'HKG', 44);
+    const orderId = `GW-${Date.now()}-R`;
+    const flights = offer.offerItems.map((item: any, i: number) => ({ itemId: `${orderId}-I${i + 1}`, offerItemId: item.offerItemId }));
+    await call('inventory.hold', { requestKey: `${orderId}:hold`, orderId, offerId: offer.offerId, passengers: PASSENGERS, flights });
+    const released = await call('inventory.release', { orderId, requestKey: `${orderId}:hold` }) as any;
+    expect(released.orderId).toBe(orderId);
+    expect(released.released.sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+  }, 60_000);
+
+  it('refuses a command the version does not map, naming the airline', async () => {
+    await expect(call('inventory.booking', { orderId: 'X' })).rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', message: expect.stringContaining('Airline XB') });
+  });
+
+  it('turns an airline Error into the gateway error of its code: an unknown offer is OFFER_NOT_FOUND', async () => {
+    await expect(call('offer.price', { offerId: 'NO-SUCH-OFFER', offerItemIds: ['NO-SUCH-ITEM'], passengers: PASSENGERS }))
+      .rejects.toMatchObject({ code: 'OFFER_NOT_FOUND', message: expect.stringContaining('Airline XB') });
+  });
 });
