@@ -204,6 +204,7 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     const first = rule.first === true;
     const last = rule.last === true;
     if (first && last) fail(pointer, "an 'each' takes 'first' or 'last', not both");
+    const transforms = compileTransforms(rule.transform, [...pointer, 'transform']);
     if (!path) return () => undefined;
 
     return (scope, run) => {
@@ -222,7 +223,21 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
         if (required) report(run, `At least one element is required (${field})`, describePath(path, scope, run), field);
         return keep && !first && !last ? out : undefined;
       }
-      return first ? out[0] : last ? out[out.length - 1] : out;
+      let value: unknown = first ? out[0] : last ? out[out.length - 1] : out;
+      if (transforms.length > 0) {
+        // The list as a whole, e.g. joined into one xs:IDREFS text; a failure names the list.
+        const ctx = new RuleTransformContext(scope, run);
+        for (const { definition, args } of transforms) {
+          try {
+            value = applyTransform(definition, args, value, ctx);
+          } catch (error) {
+            report(run, `${definition.name}: ${error instanceof Error ? error.message : String(error)}`, describePath(path, scope, run), field);
+            return undefined;
+          }
+        }
+        if (isAbsent(value) && required) report(run, `Required value is missing (${field})`, describePath(path, scope, run), field);
+      }
+      return value;
     };
   };
 

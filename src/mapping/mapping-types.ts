@@ -52,6 +52,8 @@ export interface EachRuleSpec {
   readonly first?: boolean;
   /** Gives the last entry instead of the list. */
   readonly last?: boolean;
+  /** Transforms of the list as a whole (after `first`/`last`, if any), e.g. `join` into one IDREFS text. */
+  readonly transform?: TransformCall | readonly TransformCall[];
 }
 
 export interface MapRuleSpec {

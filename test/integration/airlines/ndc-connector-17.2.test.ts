@@ -84,6 +84,45 @@ describe('NDC connector, 17.2 airline', () => {
     expect(families.some((f) => f.baggageAllowance.checkedBags > 0 && f.baggageAllowance.checkedBagMaxKg > 0)).toBe(true);
   }, 60_000);
 
+  let offer: any;
+  let priced: any;
+  const orderId = `GW-${Date.now()}`;
+
+  it('prices the offer: OfferPriceRQ with its items out, the PricedOffer back', async () => {
+    offer = shopped.offers[0];
+    priced = await call('offer.price', { owner: 'XA', offerId: offer.offerId, offerItemIds: offer.offerItems.map((i: any) => i.offerItemId), passengers: PASSENGERS, currency: 'EUR' });
+    expect(priced.priceChanged).toBe(false);
+    expect(priced.offers).toHaveLength(1);
+    expect(priced.offers[0].offerId).toBe(offer.offerId);
+    expect(priced.offers[0].totalPrice).toEqual(offer.totalPrice);
+    expect(priced.offers[0].fareFamily).toBe(offer.fareFamily);
+    expect(priced.fareFamilies.map((f: any) => f.code)).toContain(offer.fareFamily);
+    expect(new Date(priced.offers[0].expiresAt).getTime()).toBeGreaterThan(Date.now());
+  }, 60_000);
+
+  it('holds: an OrderCreateRQ without payment makes an unpaid order at the airline, linked to the gateway order', async () => {
+    const flights = offer.offerItems.map((item: any, n: number) => ({ itemId: `OI${n + 1}`, offerItemId: item.offerItemId }));
+    const hold = await call('inventory.hold', { owner: 'XA', requestKey: `${orderId}:hold`, orderId, offerId: offer.offerId, passengers: PASSENGERS, flights });
+    expect(hold).toMatchObject({ orderId, offerId: offer.offerId, status: 'HELD', currency: 'EUR', replayed: false });
+    expect(hold.airlineOrder.owner).toBe('XA');
+    expect(hold.airlineOrder.bookingReference).toMatch(/^[A-Z0-9]{6}$/);
+    expect(new Date(hold.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect(hold.items.map((i: any) => i.itemId).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+    for (const item of hold.items) {
+      const offerItem = offer.offerItems.find((i: any) => i.offerItemId === item.offerItemId);
+      expect(item).toMatchObject({ kind: 'FLIGHT', status: 'HELD', paxIds: offerItem.paxIds, ptc: offerItem.ptc });
+      expect(item.price).toEqual(offerItem.price);
+      expect(item.segmentIds).toEqual(shopped.journeys.find((j: any) => j.journeyId === offer.journeyIds[0]).segmentIds);
+    }
+    // The airline's own order holds the seats, unpaid; the link names it for the later commands.
+    const link = await links.get(orderId);
+    expect(link).toMatchObject({ gatewayOrderId: orderId, owner: 'XA', orderId: hold.airlineOrder.orderId, bookingReference: hold.airlineOrder.bookingReference });
+    expect(Object.keys(link!.items).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+    // A re-sent hold (same requestKey) is a replay at the airline: the same order.
+    const again = await call('inventory.hold', { owner: 'XA', requestKey: `${orderId}:hold`, orderId, offerId: offer.offerId, passengers: PASSENGERS, flights });
+    expect(again.airlineOrder).toEqual(hold.airlineOrder);
+  }, 60_000);
+
   it('warns about command fields NDC 17.2 cannot say (FIELD_NOT_TRANSLATED), and still answers', async () => {
     const result = await call('offer.shop', {
       journeys: [{ origin: 'CDG', destination: 'JFK', date, cabin: 'BUSINESS' }], passengers: [{ id: 'PAX1', type: 'ADT' }], currency: 'EUR', maxOffers: 3,
