@@ -44,6 +44,13 @@ export const lastTransform = defineTransform({
   apply: (value) => (Array.isArray(value) ? value[value.length - 1] : value),
 });
 
+export const uniqueTransform = defineTransform({
+  name: 'unique',
+  description: 'Keeps the first of each equal element of a list, in order (e.g. 17.2 OfferItemIDs repeated once per ServiceSelection); a single value stays as it is.',
+  input: 'list',
+  apply: (value) => (Array.isArray(value) ? [...new Set(value)] : value),
+});
+
 export const countTransform = defineTransform({
   name: 'count',
   description: 'Counts the elements of a list: absent → 0, a single value → 1.',
