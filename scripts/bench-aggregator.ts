@@ -19,7 +19,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { AIRLINE_XA, AIRLINE_XB, AGGREGATOR_DESIGNATOR, SETTLEMENT_CARD, ndcAirlineEntry, type AirlineSpec, type AirlinesFileEntry } from '../test/support/start-airline-network.ts';
-import { airShoppingRq213 } from '../test/support/aggregator-messages.ts';
+import { airShoppingRq213, offersOf213 } from '../test/support/aggregator-messages.ts';
+import type { Doc } from '../test/support/ndc-doc.ts';
+import { NDC_VERSIONS } from '../src/ndc/ndc-versions.ts';
+import { loadSchemaModel, parseXml } from '../src/xml/index.ts';
 import { build, cpuMs, freePort, median, percentile, startService, stopService, waitForHealth, type Service } from './bench-support.ts';
 
 const { values } = parseArgs({
@@ -79,7 +82,7 @@ function startAirline(spec: AirlineSpec): Promise<Instance> {
 function startAggregator(name: string, airlines: readonly AirlinesFileEntry[]): Promise<Instance> {
   const file = join(folder, `${name}.yaml`);
   writeFileSync(file, JSON.stringify({ airlines }, null, 2));
-  return startInstance(name, { NDC_VERSIONS: '21.3', AIRLINE_DESIGNATOR: AGGREGATOR_DESIGNATOR, AIRLINES_FILE: file, SETTLEMENT_CARD });
+  return startInstance(name, { NDC_VERSIONS: '21.3', AIRLINE_DESIGNATOR: AGGREGATOR_DESIGNATOR, AIRLINES_FILE: file, SETTLEMENT_CARD, SETTLEMENT_CVV: '737' });
 }
 
 async function shop(pool: Pool, body: string): Promise<{ ms: number; status: number; text: string }> {
@@ -163,9 +166,15 @@ async function main(): Promise<void> {
   if (values.out) writeFileSync(values.out, `${lines.join('\n')}\n`);
 }
 
-/** The OwnerCode of each offer of a 21.3 AirShoppingRS, read without a schema model. */
+const AIR_SHOPPING_RS = (() => {
+  const info = NDC_VERSIONS['21.3']!;
+  return loadSchemaModel(join(SCHEMA_PATH, '21.3', info.schemaFile(info.rootName('AirShoppingRS'))));
+})();
+
+/** The OwnerCode of each offer of a 21.3 AirShoppingRS. */
 function ownersOf(xml: string): string[] {
-  return [...xml.matchAll(/<(?:\w+:)?OfferID>[^<]*<\/(?:\w+:)?OfferID><(?:\w+:)?OwnerCode>([^<]+)</g)].map((m) => m[1]!);
+  const doc = parseXml(xml, { model: AIR_SHOPPING_RS }).document as Doc;
+  return offersOf213(doc).map((offer) => offer.owner);
 }
 
 main().catch((error: unknown) => {

@@ -60,6 +60,7 @@ function selectedItems213(offer: PickedOffer): string {
 
 export function offerPriceRq213(offer: PickedOffer): string {
   return message213('IATA_OfferPriceRQ', `
+    <c:DataLists><c:PaxList><c:Pax><c:PaxID>${PASSENGER.id}</c:PaxID><c:PTC>${PASSENGER.ptc}</c:PTC></c:Pax></c:PaxList></c:DataLists>
     <c:PricedOffer><c:SelectedOfferList>
       <c:SelectedOffer><c:OfferRefID>${offer.offerId}</c:OfferRefID><c:OwnerCode>${offer.owner}</c:OwnerCode>${selectedItems213(offer)}</c:SelectedOffer>
     </c:SelectedOfferList></c:PricedOffer>`);

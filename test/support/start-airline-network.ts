@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { airShoppingRq172, airShoppingRq213 } from './aggregator-messages.ts';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 
 /** One airline of the test network: a gateway instance in front of its own reference airline. */
@@ -50,7 +51,7 @@ export function ndcAirlineEntry(spec: AirlineSpec, url: string, overrides: Recor
     timeoutMs: 5000,
     retries: 0,
     agency: { id: 'AGG1', name: 'Aggregator Travel' },
-    settlement: { cardNumber: { env: 'SETTLEMENT_CARD' }, expiry: '2030-12', holderName: 'AGGREGATOR TRAVEL LTD' },
+    settlement: { cardNumber: { env: 'SETTLEMENT_CARD' }, expiry: '2030-12', holderName: 'AGGREGATOR TRAVEL LTD', cvv: { env: 'SETTLEMENT_CVV' } },
     ...overrides,
   };
 }
@@ -76,6 +77,7 @@ export async function startAggregator(airlines: readonly AirlinesFileEntry[], en
       AIRLINE_NAME: 'Aggregator Reference Air',
       AIRLINES_FILE: airlinesFile,
       SETTLEMENT_CARD,
+      SETTLEMENT_CVV: '737',
       ...env,
     });
   } catch (error) {
@@ -90,6 +92,22 @@ export async function startAggregator(airlines: readonly AirlinesFileEntry[], en
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Shops `origin`-`destination` at each airline directly and then at the aggregator until every
+ * airline of `owners` answered there: an instance's first message of a version compiles that
+ * version's schemas, which can take longer than an airline's deadline on a busy machine.
+ */
+export async function warmUpNetwork(net: AirlineNetwork, origin: string, destination: string, date: string, owners: readonly string[] = ['XA', 'XB']): Promise<void> {
+  const post = (url: string, body: string): Promise<string> => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/xml' } }).then((r) => r.text());
+  await Promise.all([post(net.xa.ndcUrl, airShoppingRq172(origin, destination, date)), post(net.xb.ndcUrl, airShoppingRq213(origin, destination, date))]);
+  for (let attempt = 1; ; attempt++) {
+    const answer = await post(net.aggregator.ndcUrl, airShoppingRq213(origin, destination, date));
+    const seen = new Set([...answer.matchAll(/<(?:\w+:)?OwnerCode>([^<]+)</g)].map((m) => m[1]));
+    if (owners.every((owner) => seen.has(owner))) return;
+    if (attempt === 20) throw new Error(`the aggregator did not answer offers of ${owners.join(' and ')}:\n${answer.slice(0, 2000)}`);
+  }
 }
 
 export interface AirlineNetwork {

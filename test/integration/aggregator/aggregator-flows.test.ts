@@ -7,7 +7,7 @@ import {
 } from '../../support/aggregator-messages.ts';
 import { createNdcChecker, type NdcChecker } from '../../support/expect-valid-answer.ts';
 import { asList, attr, dayFromToday, text, type Doc } from '../../support/ndc-doc.ts';
-import { SETTLEMENT_CARD, startAirlineNetwork, type AirlineNetwork } from '../../support/start-airline-network.ts';
+import { SETTLEMENT_CARD, startAirlineNetwork, warmUpNetwork, type AirlineNetwork } from '../../support/start-airline-network.ts';
 import { postXml } from '../../support/start-gateway.ts';
 
 /**
@@ -48,6 +48,7 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
 
   beforeAll(async () => {
     [net, checker] = await Promise.all([startAirlineNetwork(), createNdcChecker(['17.2', '21.3'])]);
+    await warmUpNetwork(net, ORIGIN, DESTINATION, date);
   }, 300_000);
   afterAll(async () => {
     await net?.close();
@@ -94,12 +95,11 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
 
     it('holds the order: owned by XA, with XA\'s booking reference, and XA holds it unpaid under its own order id', async () => {
       const order = asList<Doc>(held.Response.Order)[0]!;
+      const record = await oneOrder(orderId);
+      expect(record.airline).toMatchObject({ owner: 'XA', orderId: expect.stringMatching(/^\S+$/), bookingReference: expect.stringMatching(/^[A-Z0-9]{5,8}$/) });
       expect(order.OwnerCode).toBe('XA');
       expect(text(order.TotalPrice.TotalAmount)).toBe(offer.total);
       expect(held.PaymentFunctions).toBeUndefined();
-
-      const record = await oneOrder(orderId);
-      expect(record.airline).toMatchObject({ owner: 'XA', orderId: expect.stringMatching(/^\S+$/), bookingReference: expect.stringMatching(/^[A-Z0-9]{5,8}$/) });
       const bookingRefs = [...asList<Doc>(order.BookingRef), ...asList<Doc>(order.OrderItem).flatMap((item) => asList<Doc>(item.Service)).flatMap((service) => asList<Doc>(service.BookingRef))];
       const xaRef = bookingRefs.find((ref) => ref.BookingEntity?.Carrier?.AirlineDesigCode === 'XA');
       expect(xaRef?.BookingID, JSON.stringify(bookingRefs)).toBe(record.airline.bookingReference);
