@@ -123,6 +123,64 @@ describe('NDC connector, 17.2 airline', () => {
     expect(again.airlineOrder).toEqual(hold.airlineOrder);
   }, 60_000);
 
+  let hold: any;
+  let issued: any;
+
+  it('issues: an OrderChangeRQ pays the airline order with the settlement card, one ticket per passenger back', async () => {
+    hold = await call('inventory.hold', { owner: 'XA', requestKey: `${orderId}:hold`, orderId, offerId: offer.offerId, passengers: PASSENGERS,
+      flights: offer.offerItems.map((item: any, n: number) => ({ itemId: `OI${n + 1}`, offerItemId: item.offerItemId })) });
+    issued = await call('inventory.issue', { orderId, requestKey: `${orderId}:issue` });
+    expect(issued).toMatchObject({ orderId, replayed: false });
+    expect([...issued.issued].sort()).toEqual(hold.items.map((i: any) => i.itemId).sort());
+    expect(issued.documents).toHaveLength(PASSENGERS.length);
+    for (const document of issued.documents) {
+      expect(document).toMatchObject({ type: 'ET', status: 'ISSUED' });
+      expect(document.number).toMatch(/^\d{13}$/);
+      // Each ticket covers the flight items of its passenger, named by the gateway's ids.
+      expect(document.itemIds).toEqual(hold.items.filter((i: any) => i.paxIds.includes(document.paxId)).map((i: any) => i.itemId));
+    }
+    expect(issued.documents.map((d: any) => d.paxId).sort()).toEqual(['PAX1', 'PAX2']);
+    // The airline was paid with the settlement card: its order has nothing left to pay (a second payment is refused).
+    await expect(call('inventory.issue', { orderId, requestKey: `${orderId}:issue-again` })).rejects.toMatchObject({ code: expect.stringMatching(/^(INVALID_BUSINESS_DATA|ORDER_NOT_CHANGEABLE|AIRLINE_REFUSED)$/) });
+  }, 60_000);
+
+  it('cancels: an OrderChangeRQ deleting the airline items, the tickets voided', async () => {
+    const cancelled = await call('inventory.cancel', { orderId, requestKey: `${orderId}:cancel` });
+    expect(cancelled).toMatchObject({ orderId, replayed: false });
+    expect([...cancelled.cancelled].sort()).toEqual(hold.items.map((i: any) => i.itemId).sort());
+    expect(cancelled.voidedDocuments.map((d: any) => d.number).sort()).toEqual(issued.documents.map((d: any) => d.number).sort());
+    for (const document of cancelled.voidedDocuments) expect(document.status).toBe('VOIDED');
+    // The airline's order is gone: cancelling it again is the airline's business error, passed through.
+    await expect(call('inventory.cancel', { orderId, requestKey: `${orderId}:cancel-again` })).rejects.toMatchObject({ code: 'ORDER_NOT_CHANGEABLE' });
+  }, 60_000);
+
+  it('releases an unpaid hold (OrderCancelRQ) and voids an issue (every item deleted, documents voided)', async () => {
+    const held = `GW-R-${Date.now()}`;
+    const flights = offer.offerItems.map((item: any, n: number) => ({ itemId: `OI${n + 1}`, offerItemId: item.offerItemId }));
+    const fresh = await call('offer.price', { owner: 'XA', offerId: offer.offerId, offerItemIds: flights.map((f: any) => f.offerItemId), passengers: PASSENGERS });
+    expect(fresh.offers[0].offerId).toBe(offer.offerId);
+    await call('inventory.hold', { owner: 'XA', requestKey: `${held}:hold`, orderId: held, offerId: offer.offerId, passengers: PASSENGERS, flights });
+    const released = await call('inventory.release', { orderId: held, requestKey: `${held}:hold` });
+    expect(released.released.sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+
+    const paid = `GW-V-${Date.now()}`;
+    await call('inventory.hold', { owner: 'XA', requestKey: `${paid}:hold`, orderId: paid, offerId: offer.offerId, passengers: PASSENGERS, flights });
+    const tickets = await call('inventory.issue', { orderId: paid, requestKey: `${paid}:issue` });
+    const voided = await call('inventory.void', { orderId: paid, issueRequestKey: `${paid}:issue` });
+    expect(voided.restored).toEqual([]);
+    expect(voided.voidedDocuments.map((d: any) => d.number).sort()).toEqual(tickets.documents.map((d: any) => d.number).sort());
+  }, 60_000);
+
+  it('refuses to hold services or seats it cannot put in a 17.2 OrderCreateRQ, before sending anything', async () => {
+    const other = `GW-S-${Date.now()}`;
+    await expect(call('inventory.hold', {
+      owner: 'XA', requestKey: `${other}:hold`, orderId: other, offerId: offer.offerId, passengers: PASSENGERS,
+      flights: [{ itemId: 'OI1', offerItemId: offer.offerItems[0].offerItemId }],
+      services: [{ itemId: 'OI2', paxIds: ['PAX1'], offerId: 'ALC1', offerItemId: 'ALC1-1' }],
+    })).rejects.toMatchObject({ code: 'INTERNAL_ERROR', details: [expect.objectContaining({ message: expect.stringContaining('servicesNotHeldBy17') })] });
+    expect(await links.get(other)).toBeUndefined();
+  }, 60_000);
+
   it('warns about command fields NDC 17.2 cannot say (FIELD_NOT_TRANSLATED), and still answers', async () => {
     const result = await call('offer.shop', {
       journeys: [{ origin: 'CDG', destination: 'JFK', date, cabin: 'BUSINESS' }], passengers: [{ id: 'PAX1', type: 'ADT' }], currency: 'EUR', maxOffers: 3,
