@@ -176,13 +176,14 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       throw invalid(`an ${message} that does not validate against the NDC ${version} schema: ${issues.slice(0, 3).map(located).join('; ')}`, issues);
     }
     const content = parseXml(xml, { model: deps.schemas.model(version!, message) }).document;
-    const errors = outbound.errorsFrom ? (applyMapping(outbound.errorsFrom, content).errors as { code?: string; text?: string }[] | undefined) : undefined;
+    const errors = outbound.errorsFrom ? (applyMapping(outbound.errorsFrom, content).errors as { code?: string; altCode?: string; text?: string }[] | undefined) : undefined;
     const first = errors?.[0];
     if (first) {
-      const text = [first.text, ...errors.slice(1).map((e) => e.text)].filter(Boolean).join('; ');
-      const known = first.code === undefined ? undefined : outbound.errors.get(first.code);
+      const text = errors.map((e) => e.text).filter(Boolean).join('; ');
+      const known = [first.code, first.altCode].map((code) => (code === undefined ? undefined : outbound.errors.get(code))).find((code) => code !== undefined);
       if (known && known in ERROR_TABLE) throw new GatewayError(known as ErrorCode, `${airline}: ${text || ERROR_TABLE[known as ErrorCode].message}`);
-      throw new GatewayError('AIRLINE_REFUSED', `${airline} refused ${command}${first.code ? ` (${first.code})` : ''}${text ? `: ${text}` : ''}`);
+      const code = first.code ?? first.altCode;
+      throw new GatewayError('AIRLINE_REFUSED', `${airline} refused ${command}${code ? ` (${code})` : ''}${text ? `: ${text}` : ''}`);
     }
     if (answer.status >= 300) throw invalid(`HTTP ${answer.status} and an ${message} without errors`);
     return { message, content };

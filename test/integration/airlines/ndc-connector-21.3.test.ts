@@ -142,6 +142,26 @@ describe('NDC connector, 21.3 airline', () => {
     expect(released.released.sort()).toEqual(flights.map((f: any) => f.itemId).sort());
   }, 60_000);
 
+  it('lists the services of an offer, warning that 21.3 cannot narrow them to some flights', async () => {
+    const { offer, shopped } = await shopOne('LHR', 'JFK', 33);
+    const firstSegment = shopped.journeys.find((j: any) => j.journeyId === offer.journeyIds[0]).segmentIds[0];
+    const listed = await call('service.list', { offerId: offer.offerId, passengers: PASSENGERS, segmentIds: [firstSegment] }) as any;
+    expect(listed.owner).toBe('XB');
+    expect(listed.services.length).toBeGreaterThan(0);
+    const segmentIds = listed.segments.map((s: any) => s.segmentId);
+    expect(segmentIds).toContain(firstSegment);
+    for (const service of listed.services) {
+      expect(['BAGGAGE', 'MEAL', 'SEAT', 'LOUNGE']).toContain(service.type);
+      expect(service.price.currency).toBe(listed.currency);
+      for (const id of service.segmentIds) expect(segmentIds).toContain(id);
+      for (const id of service.paxIds) expect(['PAX1', 'PAX2']).toContain(id);
+    }
+    expect(listed.warnings).toEqual([expect.objectContaining({ code: 'FIELD_NOT_TRANSLATED', owner: 'XB' })]);
+    // Without segmentIds there is nothing to warn about.
+    const plain = await call('service.list', { offerId: offer.offerId, passengers: PASSENGERS }) as any;
+    expect(plain.warnings).toBeUndefined();
+  }, 60_000);
+
   it('refuses a command the version does not map, naming the airline', async () => {
     await expect(call('inventory.booking', { orderId: 'X' })).rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', message: expect.stringContaining('Airline XB') });
   });

@@ -72,6 +72,23 @@ describe('ndc-gateway mapping lint', () => {
     expect(JSON.parse(json.out)).toMatchObject({ errorCount: 2, issues: [{ line: 3, column: 72, suggestions: ['OfferRefID'] }, { line: 7, suggestions: ['OfferID'] }] });
   });
 
+  it('lints outbound mappings the other way round: RQ keys and RS paths against the XSDs of every version using them', async () => {
+    const root = join(temp, 'lint-outbound');
+    mkdirSync(join(root, 'outbound/21.3'), { recursive: true });
+    mkdirSync(join(root, 'outbound/26.1'), { recursive: true });
+    writeFileSync(join(root, 'outbound/21.3/version.yaml'), 'errors:\n  OFFER_GONE: NO_SUCH_CODE\n');
+    writeFileSync(join(root, 'outbound/26.1/version.yaml'), "inherits: '21.3'\n");
+    writeFileSync(join(root, 'outbound/21.3/offer.price.request.yaml'), 'message: OfferPriceRQ\nmap:\n  Request:\n    map:\n      PricedOffer:\n        map:\n          SelectedOfferLst: { path: offerId }\n');
+    writeFileSync(join(root, 'outbound/21.3/offer.price.response.yaml'), 'command: offer.price\nmap:\n  offerId: { path: Response.PricedOffer.OfferId }\n');
+    writeFileSync(join(root, 'outbound/21.3/offer.prize.response.yaml'), 'command: offer.prize\nmap:\n  offerId: { path: Response.PricedOffer.OfferID }\n');
+    const result = await mapping('lint', root);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`${join(root, 'outbound/21.3/offer.price.request.yaml')}:7:11: error [unknown-element] 'SelectedOfferLst' is not an element of PricedOffer (did you mean SelectedOfferList?) (NDC 21.3, 26.1;`);
+    expect(result.out).toContain(`${join(root, 'outbound/21.3/offer.price.response.yaml')}:3:41: error [unknown-element] 'OfferId' is not an element of PricedOffer (did you mean OfferID?) (NDC 21.3, 26.1;`);
+    expect(result.out).toContain(`${join(root, 'outbound/21.3/offer.prize.response.yaml')}:1:10: error [unknown-command] 'offer.prize' is not a command of the airline contract`);
+    expect(result.out).toMatch(/outbound\/21\.3\/version\.yaml:2:15: error \[load\] 'NO_SUCH_CODE' is not a gateway error code/);
+  });
+
   it('answers a missing target or a bad version with exit code 2', async () => {
     expect((await mapping('lint', join(temp, 'nowhere'))).code).toBe(2);
     expect((await mapping('lint', '--ndc-version', '21')).code).toBe(2);
