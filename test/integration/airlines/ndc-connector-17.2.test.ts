@@ -123,6 +123,26 @@ describe('NDC connector, 17.2 airline', () => {
     expect(again.airlineOrder).toEqual(hold.airlineOrder);
   }, 60_000);
 
+  it('lists services by offer (ServiceListRQ), and by the airline order the link names, with a warning for segmentIds', async () => {
+    const byOffer = await call('service.list', { owner: 'XA', offerId: offer.offerId, passengers: PASSENGERS, currency: 'EUR' });
+    expect(byOffer.owner).toBe('XA');
+    expect(byOffer.warnings).toBeUndefined();
+    expect(byOffer.services.length).toBeGreaterThan(0);
+    const segmentIds = byOffer.segments.map((s: any) => s.segmentId);
+    for (const service of byOffer.services) {
+      expect(['BAGGAGE', 'MEAL', 'SEAT', 'LOUNGE']).toContain(service.type);
+      expect(service.price.currency).toBe('EUR');
+      for (const id of service.segmentIds) expect(segmentIds).toContain(id);
+      for (const id of service.paxIds) expect(['PAX1', 'PAX2']).toContain(id);
+    }
+    expect(byOffer.services.map((s: any) => s.code)).toContain('XBAG');
+
+    const byOrder = await call('inventory.services', { orderId, currency: 'EUR', segmentIds: [segmentIds[0]] });
+    expect(byOrder.services.map((s: any) => s.code).sort()).toEqual(byOffer.services.map((s: any) => s.code).sort());
+    expect(byOrder.offerId).not.toBe(byOffer.offerId);
+    expect(byOrder.warnings).toEqual([expect.objectContaining({ code: 'FIELD_NOT_TRANSLATED', owner: 'XA', message: expect.stringContaining('every flight of the order') })]);
+  }, 60_000);
+
   let hold: any;
   let issued: any;
 
