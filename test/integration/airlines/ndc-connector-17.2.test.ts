@@ -143,6 +143,35 @@ describe('NDC connector, 17.2 airline', () => {
     expect(byOrder.warnings).toEqual([expect.objectContaining({ code: 'FIELD_NOT_TRANSLATED', owner: 'XA', message: expect.stringContaining('every flight of the order') })]);
   }, 60_000);
 
+  it('shows seat maps by offer (SeatAvailabilityRQ), and by the airline order the link names', async () => {
+    const journey = shopped.journeys.find((j: any) => j.journeyId === offer.journeyIds[0]);
+    const byOffer = await call('seat.availability', { owner: 'XA', offerId: offer.offerId, passengers: PASSENGERS, currency: 'EUR' });
+    expect(byOffer.seatMaps.map((m: any) => m.segmentId)).toEqual(journey.segmentIds);
+    const paid = new Map(byOffer.offerItems.map((i: any) => [i.offerItemId, i]));
+    let seats = 0;
+    for (const map of byOffer.seatMaps) {
+      for (const cabin of map.cabins) {
+        expect(cabin.cabin).toBe('ECONOMY');
+        for (const row of cabin.rows) {
+          expect(row.number).toBeGreaterThanOrEqual(cabin.firstRow);
+          expect(row.number).toBeLessThanOrEqual(cabin.lastRow);
+          for (const seat of row.seats) {
+            seats += 1;
+            expect(cabin.columns.map((c: any) => c.id)).toContain(seat.column);
+            // A paid seat carries its band's offer item and that item's unit price.
+            if (seat.offerItemId) expect(seat.price).toEqual((paid.get(seat.offerItemId) as any).price);
+          }
+        }
+      }
+    }
+    expect(seats).toBeGreaterThan(0);
+    expect(byOffer.offerItems.length).toBeGreaterThan(0);
+
+    const byOrder = await call('inventory.seats', { orderId, currency: 'EUR' });
+    expect(byOrder.seatMaps.map((m: any) => m.segmentId)).toEqual(journey.segmentIds);
+    expect(byOrder.offerItems.map((i: any) => i.code).sort()).toEqual(byOffer.offerItems.map((i: any) => i.code).sort());
+  }, 60_000);
+
   let hold: any;
   let issued: any;
 
