@@ -204,6 +204,10 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     const last = rule.last === true;
     if (first && last) fail(pointer, "an 'each' takes 'first' or 'last', not both");
     const transforms = compileTransforms(rule.transform, [...pointer, 'transform']);
+    const defaultPath = typeof rule.default === 'string' && CONTEXT_DEFAULT.test(rule.default)
+      ? compilePath(rule.default, [...pointer, 'default'])
+      : undefined;
+    const defaultLiteral: MappingLiteral | undefined = defaultPath ? undefined : rule.default;
     if (!path) return () => undefined;
 
     return (scope, run) => {
@@ -219,6 +223,9 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
         if (!isAbsent(value)) out.push(value);
       }
       if (out.length === 0) {
+        // A default stands for the whole result of an each that found nothing (e.g. a total the message gives no items for).
+        const fallback = defaultPath ? textOf(readPath(defaultPath, scope, run)) : defaultLiteral;
+        if (!isAbsent(fallback)) return fallback;
         if (required) report(run, `At least one element is required (${field})`, describePath(path, scope, run), field);
         return keep && !first && !last ? out : undefined;
       }
