@@ -193,6 +193,30 @@ describe('NDC connector, 17.2 airline', () => {
     await expect(call('inventory.issue', { orderId, requestKey: `${orderId}:issue-again` })).rejects.toMatchObject({ code: expect.stringMatching(/^(INVALID_BUSINESS_DATA|ORDER_NOT_CHANGEABLE|AIRLINE_REFUSED)$/) });
   }, 60_000);
 
+  it('quotes a cancellation and reprices (OrderReshopRQ Delete / Reprice) without changing the order', async () => {
+    const quote = await call('inventory.refund-quote', { orderId });
+    expect(quote.currency).toBe('EUR');
+    expect(quote.items.map((i: any) => i.itemId).sort()).toEqual(hold.items.map((i: any) => i.itemId).sort());
+    const family = shopped.fareFamilies.find((f: any) => f.code === offer.fareFamily);
+    expect(quote.fareFamily.refundable).toBe(family.refundable);
+    for (const line of quote.items) {
+      const held = hold.items.find((i: any) => i.itemId === line.itemId);
+      expect(line.total).toBe(held.price.total);
+      expect(line.refundable).toBeCloseTo(line.total - line.penalty, 2);
+      // The airline's fare rules: a non-refundable fare keeps the base fare and gives the taxes back.
+      if (!family.refundable) expect(line.refundable).toBeCloseTo(held.price.taxes, 2);
+    }
+    expect(quote.penalty).toBeCloseTo(quote.items.reduce((sum: number, i: any) => sum + i.penalty, 0), 2);
+    expect(quote.refundable).toBeCloseTo(quote.items.reduce((sum: number, i: any) => sum + i.refundable, 0), 2);
+    const one = await call('inventory.refund-quote', { orderId, itemIds: [hold.items[0].itemId] });
+    expect(one.items).toEqual([quote.items[0]]);
+
+    const repriced = await call('inventory.reprice', { orderId });
+    expect(repriced).toMatchObject({ orderId, currency: 'EUR', priceChanged: false, items: [] });
+    expect(repriced.currentTotal).toBe(repriced.previousTotal);
+    expect(repriced.previousTotal).toBeCloseTo(offer.totalPrice.total, 2);
+  }, 60_000);
+
   it('cancels: an OrderChangeRQ deleting the airline items, the tickets voided', async () => {
     const cancelled = await call('inventory.cancel', { orderId, requestKey: `${orderId}:cancel` });
     expect(cancelled).toMatchObject({ orderId, replayed: false });
