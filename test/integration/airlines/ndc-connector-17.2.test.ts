@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirlineConnector, AirlineEntry } from '../../../src/airlines/airline-connector.ts';
 import { createMemoryAirlineOrderLinks, createNdcConnector, createNdcSchemas, type NdcSchemas } from '../../../src/airlines/ndc/index.ts';
+import { loadAirlineContract } from '../../../src/contracts/airline/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
+import { applyMapping, loadOutboundMappings } from '../../../src/mapping/index.ts';
+import { parseXml } from '../../../src/xml/index.ts';
 import { createXsdEngine } from '../../../src/xsd/index.ts';
 import { dayFromToday } from '../../support/ndc-doc.ts';
 import { startGateway, type RunningGateway } from '../../support/start-gateway.ts';
@@ -266,4 +269,25 @@ describe('NDC connector, 17.2 airline', () => {
     // The journey's cabin was not sent, so the airline shopped its default cabin.
     expect(result.offers.every((o: any) => o.cabin === 'ECONOMY')).toBe(true);
   }, 60_000);
+
+  it('reads a reprice whose price changed: each repriced item by the link, the totals added up', async () => {
+    // The reference airline's fares do not move within a test, so the RS of a changed price is written here.
+    const rs = `<OrderReshopRS xmlns="http://www.iata.org/IATA/EDIST/2017.2" Version="17.2"><Document><ReferenceVersion>1.0</ReferenceVersion></Document><Success/>
+      <Response><ReShoppingResponseID><ResponseID>ORD1-3</ResponseID></ReShoppingResponseID>
+      <RepricedOffer OfferID="RPR-ORD1-3" Owner="XA">
+        <RepricedOfferItem OfferItemID="RPR-AI1"><TotalPriceDetail><TotalAmount><SimpleCurrencyPrice Code="EUR">510.30</SimpleCurrencyPrice></TotalAmount></TotalPriceDetail>
+          <OriginalOrderItem OrderItemID="AI1"><TotalPriceDetail><TotalAmount><SimpleCurrencyPrice Code="EUR">484.82</SimpleCurrencyPrice></TotalAmount></TotalPriceDetail></OriginalOrderItem></RepricedOfferItem>
+        <RepricedOfferItem OfferItemID="RPR-AI2"><TotalPriceDetail><TotalAmount><SimpleCurrencyPrice Code="EUR">401.99</SimpleCurrencyPrice></TotalAmount></TotalPriceDetail>
+          <OriginalOrderItem OrderItemID="AI2"><TotalPriceDetail><TotalAmount><SimpleCurrencyPrice Code="EUR">401.99</SimpleCurrencyPrice></TotalAmount></TotalPriceDetail></OriginalOrderItem></RepricedOfferItem>
+      </RepricedOffer></Response></OrderReshopRS>`;
+    expect(schemas.schema('17.2', 'OrderReshopRS').validate(rs, { maxErrors: 5 })).toEqual([]);
+    const content = parseXml(rs, { model: schemas.model('17.2', 'OrderReshopRS') }).document;
+    const outbound = await loadOutboundMappings({ mappingsPath: airline.config.mappingsPath, version: '17.2' });
+    const link = { gatewayOrderId: 'G1', owner: 'XA', orderId: 'ORD1', items: { OI1: 'AI1', OI2: 'AI2' }, itemList: [{ itemId: 'OI1', airlineItemId: 'AI1' }, { itemId: 'OI2', airlineItemId: 'AI2' }] };
+    const result = applyMapping(outbound.find('inventory.reprice')!.response, content, { ctx: { link, command: { orderId: 'G1' } } }) as any;
+    expect(result).toMatchObject({ orderId: 'G1', currency: 'EUR', priceChanged: true, previousTotal: 886.81, currentTotal: 912.29 });
+    expect(result.items.map((i: any) => [i.itemId, i.previous.total, i.current.total])).toEqual([['OI1', 484.82, 510.3], ['OI2', 401.99, 401.99]]);
+    const validate = loadAirlineContract().result('inventory.reprice')!;
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
+  });
 });
