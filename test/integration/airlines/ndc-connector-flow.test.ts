@@ -111,6 +111,11 @@ describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (v
     expect(Object.keys(link!.items).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
     expect(link!.total).toEqual({ amount: offer.totalPrice.total, currency: 'EUR' });
 
+    // The ancillaries still on sale for the airline's order (ServiceListRQ by its OrderID).
+    const services = await call('inventory.services', { orderId }) as any;
+    expect(services.services.length).toBeGreaterThan(0);
+    expect(services.segments.map((s: any) => s.segmentId).sort()).toEqual([...hold.items[0].segmentIds].sort());
+
     // Issue: the airline's order is paid with the settlement card; one e-ticket per passenger.
     const issueRequest = { orderId, requestKey: `${orderId}:issue` };
     const issued = await call('inventory.issue', issueRequest) as any;
