@@ -1,8 +1,8 @@
 import { addDaysTransform, isoDateTimeTransform, isoDateTransform, nowTransform, timeTransform } from './date-transforms.ts';
 import { fromIsoDurationTransform, toIsoDurationTransform } from './duration-transforms.ts';
 import { uuidTransform } from './id-transforms.ts';
-import { countTransform, firstTransform, joinTransform, lastTransform, splitTransform } from './list-transforms.ts';
-import { booleanTransform, integerTransform, moneyTransform, numberTransform, subtractTransform, sumTransform } from './number-transforms.ts';
+import { countTransform, firstTransform, joinTransform, lastTransform, splitTransform, sumTransform } from './list-transforms.ts';
+import { booleanTransform, integerTransform, moneyTransform, numberTransform, subtractTransform } from './number-transforms.ts';
 import { templateTransform } from './template-transform.ts';
 import { lowerTransform, stringTransform, trimTransform, truncateTransform, upperTransform } from './text-transforms.ts';
 import type { TransformDefinition, TransformRegistry } from './transform-types.ts';
@@ -13,8 +13,8 @@ export * from './transform-types.ts';
 export const BUILT_IN_TRANSFORMS: readonly TransformDefinition[] = Object.freeze([
   stringTransform, numberTransform, integerTransform, booleanTransform, upperTransform, lowerTransform, trimTransform, truncateTransform,
   isoDateTransform, isoDateTimeTransform, timeTransform, addDaysTransform, nowTransform,
-  toIsoDurationTransform, fromIsoDurationTransform, moneyTransform, subtractTransform, sumTransform,
-  joinTransform, splitTransform, firstTransform, lastTransform, countTransform, templateTransform, uuidTransform,
+  toIsoDurationTransform, fromIsoDurationTransform, moneyTransform, subtractTransform,
+  joinTransform, splitTransform, firstTransform, lastTransform, countTransform, sumTransform, templateTransform, uuidTransform,
 ]);
 
 /**

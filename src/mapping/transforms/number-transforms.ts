@@ -96,19 +96,3 @@ export const subtractTransform = defineTransform<CompiledPath>({
     return roundDecimal(toNumber(value) - toNumber(other), Math.max(decimalsOf(value), decimalsOf(other)));
   },
 });
-
-export const sumTransform = defineTransform({
-  name: 'sum',
-  description: 'Adds up a list of amounts (e.g. an each over items with transform: sum), keeping the largest number of decimals among them; absent entries count 0.',
-  input: 'list',
-  apply: (value) => {
-    const list = (Array.isArray(value) ? value : [value]).filter((entry) => entry !== undefined && entry !== null && entry !== '');
-    let decimals = 0;
-    let total = 0;
-    for (const entry of list) {
-      total += toNumber(entry);
-      decimals = Math.max(decimals, decimalsOf(entry));
-    }
-    return roundDecimal(total, decimals);
-  },
-});

@@ -121,6 +121,19 @@ describe('ndc-gateway mapping test', () => {
     expect(json.outcomes[0]?.response.differences[0]?.path).toBe('/IATA_OfferPriceRS/Response/PricedOffer/OfferItem[1]/OfferItemID');
   });
 
+  it('runs the outbound cases too: the RQ built and XSD-checked, the airline RS read into the result', async () => {
+    const result = await mapping('test');
+    expect(result.out).toMatch(/^ok {3}outbound 21\.3 offer-shop-round-trip-multi-ptc$/m);
+    expect(result.out).toMatch(/^ok {3}outbound 21\.3 inventory-issue-settlement-card$/m);
+    const dir = join(temp, 'outbound-fixtures/outbound/21.3/inventory-issue-settlement-card');
+    cpSync('fixtures/mapping/outbound/21.3/inventory-issue-settlement-card', dir, { recursive: true });
+    writeFileSync(join(dir, 'request.xml'), readFileSync(join(dir, 'request.xml'), 'utf8').replace('<cns:ExpirationDate>1230<', '<cns:ExpirationDate>0130<'));
+    const doctored = await mapping('test', join(temp, 'outbound-fixtures'));
+    expect(doctored.code).toBe(1);
+    expect(doctored.out).toMatch(/^FAIL outbound 21\.3 inventory-issue-settlement-card/m);
+    expect(doctored.out).toMatch(/request\.xml: 1 difference\n {4}\/IATA_OrderChangeRQ\/Request\/PaymentFunctions\[1\]\/PaymentProcessingDetails\/PaymentMethod\/PaymentCard\/ExpirationDate: expected '0130', got '1230'/);
+  });
+
   it('answers a folder without cases or an unknown version with exit code 2', async () => {
     mkdirSync(join(temp, 'empty'), { recursive: true });
     expect((await mapping('test', join(temp, 'empty'))).code).toBe(2);
