@@ -205,7 +205,26 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     const last = rule.last === true;
     if (first && last) fail(pointer, "an 'each' takes 'first' or 'last', not both");
     const transforms = compileTransforms(rule.transform, [...pointer, 'transform']);
+    const defaultPath = typeof rule.default === 'string' && CONTEXT_DEFAULT.test(rule.default)
+      ? compilePath(rule.default, [...pointer, 'default'])
+      : undefined;
+    const defaultLiteral: MappingLiteral | undefined = defaultPath ? undefined : rule.default;
     if (!path) return () => undefined;
+    /** The transforms of the rule, on the list (or the entry `first`/`last` picked). */
+    const transform = (value: unknown, scope: Scope, run: RunState): unknown => {
+      if (transforms.length === 0) return value;
+      const ctx = new RuleTransformContext(scope, run);
+      let out = value;
+      for (const { definition, args } of transforms) {
+        try {
+          out = applyTransform(definition, args, out, ctx);
+        } catch (error) {
+          report(run, `${definition.name}: ${error instanceof Error ? error.message : String(error)}`, describePath(path, scope, run), field);
+          return undefined;
+        }
+      }
+      return out;
+    };
 
     return (scope, run) => {
       if (when && !when(scope, run)) return undefined;
@@ -220,24 +239,13 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
         if (!isAbsent(value)) out.push(value);
       }
       if (out.length === 0) {
+        // A default stands for the whole result of an each that found nothing (e.g. a total the message gives no items for).
+        const fallback = defaultPath ? textOf(readPath(defaultPath, scope, run)) : defaultLiteral;
+        if (!isAbsent(fallback)) return fallback;
         if (required) report(run, `At least one element is required (${field})`, describePath(path, scope, run), field);
-        return keep && !first && !last ? out : undefined;
+        return transform(keep && !first && !last ? out : undefined, scope, run);
       }
-      let value: unknown = first ? out[0] : last ? out[out.length - 1] : out;
-      if (transforms.length > 0) {
-        // The list as a whole, e.g. joined into one xs:IDREFS text; a failure names the list.
-        const ctx = new RuleTransformContext(scope, run);
-        for (const { definition, args } of transforms) {
-          try {
-            value = applyTransform(definition, args, value, ctx);
-          } catch (error) {
-            report(run, `${definition.name}: ${error instanceof Error ? error.message : String(error)}`, describePath(path, scope, run), field);
-            return undefined;
-          }
-        }
-        if (isAbsent(value) && required) report(run, `Required value is missing (${field})`, describePath(path, scope, run), field);
-      }
-      return value;
+      return transform(first ? out[0] : last ? out[out.length - 1] : out, scope, run);
     };
   };
 

@@ -54,6 +54,8 @@ export interface EachRuleSpec {
   readonly last?: boolean;
   /** Transforms of the list as a whole (after `first`/`last`, if any), e.g. `join` into one IDREFS text. */
   readonly transform?: TransformCall | readonly TransformCall[];
+  /** What the rule gives when no element is found: a literal or a `$ctx.`/`$config.` path, as a value rule's default. */
+  readonly default?: MappingLiteral;
 }
 
 export interface MapRuleSpec {

@@ -76,7 +76,9 @@ export function checkResponseKeys(spec: MappingSpec, root: ElementInfo, reporter
         return;
       case 'each': {
         const { rule: each } = classified;
-        if (place.kind === 'value') {
+        // `first`/`last` pick one entry, and a `transform` makes the list one value (e.g. joined into an IDREFS text).
+        const oneValue = each.transform !== undefined || each.first === true || each.last === true;
+        if (place.kind === 'value' && each.transform === undefined) {
           reporter.report({ pointer, code: 'no-text', key: true, at: place.trail, message: 'an attribute or text takes a value rule, not an each' });
           return;
         }
@@ -85,7 +87,7 @@ export function checkResponseKeys(spec: MappingSpec, root: ElementInfo, reporter
           return;
         }
         // A `where:` join (one fare family by code) or `each: $item` picks one entry by design.
-        const single = each.where !== undefined || each.each === '$item';
+        const single = oneValue || each.where !== undefined || each.each === '$item';
         if (place.kind === 'element' && !place.info.repeated && !single) {
           reporter.report({
             pointer, code: 'not-repeated', severity: 'warning', key: true, at: place.trail,
@@ -93,7 +95,7 @@ export function checkResponseKeys(spec: MappingSpec, root: ElementInfo, reporter
           });
         }
         if (each.map) checkFieldMap(each.map, [...pointer, 'map'], place);
-        else if (each.item !== undefined) checkContent(each.item, [...pointer, 'item'], place, true);
+        else if (each.item !== undefined) checkContent(each.item, [...pointer, 'item'], place, !oneValue);
         else requireText(place, pointer, 'an each without map or item');
         return;
       }

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirlineConnector, AirlineEntry } from '../../../src/airlines/airline-connector.ts';
 import { createMemoryAirlineOrderLinks, createNdcConnector, createNdcSchemas, type NdcSchemas } from '../../../src/airlines/ndc/index.ts';
+import { loadAirlineContract } from '../../../src/contracts/airline/index.ts';
 import { createLogger } from '../../../src/log/logger.ts';
+import { applyMapping, loadOutboundMappings } from '../../../src/mapping/index.ts';
+import { parseXml } from '../../../src/xml/index.ts';
 import { createXsdEngine } from '../../../src/xsd/index.ts';
 import { dayFromToday } from '../../support/ndc-doc.ts';
 import { startGateway, type RunningGateway } from '../../support/start-gateway.ts';
@@ -123,6 +126,137 @@ describe('NDC connector, 17.2 airline', () => {
     expect(again.airlineOrder).toEqual(hold.airlineOrder);
   }, 60_000);
 
+  it('lists services by offer (ServiceListRQ), and by the airline order the link names, with a warning for segmentIds', async () => {
+    const byOffer = await call('service.list', { owner: 'XA', offerId: offer.offerId, passengers: PASSENGERS, currency: 'EUR' });
+    expect(byOffer.owner).toBe('XA');
+    expect(byOffer.warnings).toBeUndefined();
+    expect(byOffer.services.length).toBeGreaterThan(0);
+    const segmentIds = byOffer.segments.map((s: any) => s.segmentId);
+    for (const service of byOffer.services) {
+      expect(['BAGGAGE', 'MEAL', 'SEAT', 'LOUNGE']).toContain(service.type);
+      expect(service.price.currency).toBe('EUR');
+      for (const id of service.segmentIds) expect(segmentIds).toContain(id);
+      for (const id of service.paxIds) expect(['PAX1', 'PAX2']).toContain(id);
+    }
+    expect(byOffer.services.map((s: any) => s.code)).toContain('XBAG');
+
+    const byOrder = await call('inventory.services', { orderId, currency: 'EUR', segmentIds: [segmentIds[0]] });
+    expect(byOrder.services.map((s: any) => s.code).sort()).toEqual(byOffer.services.map((s: any) => s.code).sort());
+    expect(byOrder.offerId).not.toBe(byOffer.offerId);
+    expect(byOrder.warnings).toEqual([expect.objectContaining({ code: 'FIELD_NOT_TRANSLATED', owner: 'XA', message: expect.stringContaining('every flight of the order') })]);
+  }, 60_000);
+
+  it('shows seat maps by offer (SeatAvailabilityRQ), and by the airline order the link names', async () => {
+    const journey = shopped.journeys.find((j: any) => j.journeyId === offer.journeyIds[0]);
+    const byOffer = await call('seat.availability', { owner: 'XA', offerId: offer.offerId, passengers: PASSENGERS, currency: 'EUR' });
+    expect(byOffer.seatMaps.map((m: any) => m.segmentId)).toEqual(journey.segmentIds);
+    const paid = new Map(byOffer.offerItems.map((i: any) => [i.offerItemId, i]));
+    let seats = 0;
+    for (const map of byOffer.seatMaps) {
+      for (const cabin of map.cabins) {
+        expect(cabin.cabin).toBe('ECONOMY');
+        for (const row of cabin.rows) {
+          expect(row.number).toBeGreaterThanOrEqual(cabin.firstRow);
+          expect(row.number).toBeLessThanOrEqual(cabin.lastRow);
+          for (const seat of row.seats) {
+            seats += 1;
+            expect(cabin.columns.map((c: any) => c.id)).toContain(seat.column);
+            // A paid seat carries its band's offer item and that item's unit price.
+            if (seat.offerItemId) expect(seat.price).toEqual((paid.get(seat.offerItemId) as any).price);
+          }
+        }
+      }
+    }
+    expect(seats).toBeGreaterThan(0);
+    expect(byOffer.offerItems.length).toBeGreaterThan(0);
+
+    const byOrder = await call('inventory.seats', { orderId, currency: 'EUR' });
+    expect(byOrder.seatMaps.map((m: any) => m.segmentId)).toEqual(journey.segmentIds);
+    expect(byOrder.offerItems.map((i: any) => i.code).sort()).toEqual(byOffer.offerItems.map((i: any) => i.code).sort());
+  }, 60_000);
+
+  let hold: any;
+  let issued: any;
+
+  it('issues: an OrderChangeRQ pays the airline order with the settlement card, one ticket per passenger back', async () => {
+    hold = await call('inventory.hold', { owner: 'XA', requestKey: `${orderId}:hold`, orderId, offerId: offer.offerId, passengers: PASSENGERS,
+      flights: offer.offerItems.map((item: any, n: number) => ({ itemId: `OI${n + 1}`, offerItemId: item.offerItemId })) });
+    issued = await call('inventory.issue', { orderId, requestKey: `${orderId}:issue` });
+    expect(issued).toMatchObject({ orderId, replayed: false });
+    expect([...issued.issued].sort()).toEqual(hold.items.map((i: any) => i.itemId).sort());
+    expect(issued.documents).toHaveLength(PASSENGERS.length);
+    for (const document of issued.documents) {
+      expect(document).toMatchObject({ type: 'ET', status: 'ISSUED' });
+      expect(document.number).toMatch(/^\d{13}$/);
+      // Each ticket covers the flight items of its passenger, named by the gateway's ids.
+      expect(document.itemIds).toEqual(hold.items.filter((i: any) => i.paxIds.includes(document.paxId)).map((i: any) => i.itemId));
+    }
+    expect(issued.documents.map((d: any) => d.paxId).sort()).toEqual(['PAX1', 'PAX2']);
+    // The airline was paid with the settlement card: its order has nothing left to pay (a second payment is refused).
+    await expect(call('inventory.issue', { orderId, requestKey: `${orderId}:issue-again` })).rejects.toMatchObject({ code: expect.stringMatching(/^(INVALID_BUSINESS_DATA|ORDER_NOT_CHANGEABLE|AIRLINE_REFUSED)$/) });
+  }, 60_000);
+
+  it('quotes a cancellation and reprices (OrderReshopRQ Delete / Reprice) without changing the order', async () => {
+    const quote = await call('inventory.refund-quote', { orderId });
+    expect(quote.currency).toBe('EUR');
+    expect(quote.items.map((i: any) => i.itemId).sort()).toEqual(hold.items.map((i: any) => i.itemId).sort());
+    const family = shopped.fareFamilies.find((f: any) => f.code === offer.fareFamily);
+    expect(quote.fareFamily.refundable).toBe(family.refundable);
+    for (const line of quote.items) {
+      const held = hold.items.find((i: any) => i.itemId === line.itemId);
+      expect(line.total).toBe(held.price.total);
+      expect(line.refundable).toBeCloseTo(line.total - line.penalty, 2);
+      // The airline's fare rules: a non-refundable fare keeps the base fare and gives the taxes back.
+      if (!family.refundable) expect(line.refundable).toBeCloseTo(held.price.taxes, 2);
+    }
+    expect(quote.penalty).toBeCloseTo(quote.items.reduce((sum: number, i: any) => sum + i.penalty, 0), 2);
+    expect(quote.refundable).toBeCloseTo(quote.items.reduce((sum: number, i: any) => sum + i.refundable, 0), 2);
+    const one = await call('inventory.refund-quote', { orderId, itemIds: [hold.items[0].itemId] });
+    expect(one.items).toEqual([quote.items[0]]);
+
+    const repriced = await call('inventory.reprice', { orderId });
+    expect(repriced).toMatchObject({ orderId, currency: 'EUR', priceChanged: false, items: [] });
+    expect(repriced.currentTotal).toBe(repriced.previousTotal);
+    expect(repriced.previousTotal).toBeCloseTo(offer.totalPrice.total, 2);
+  }, 60_000);
+
+  it('cancels: an OrderChangeRQ deleting the airline items, the tickets voided', async () => {
+    const cancelled = await call('inventory.cancel', { orderId, requestKey: `${orderId}:cancel` });
+    expect(cancelled).toMatchObject({ orderId, replayed: false });
+    expect([...cancelled.cancelled].sort()).toEqual(hold.items.map((i: any) => i.itemId).sort());
+    expect(cancelled.voidedDocuments.map((d: any) => d.number).sort()).toEqual(issued.documents.map((d: any) => d.number).sort());
+    for (const document of cancelled.voidedDocuments) expect(document.status).toBe('VOIDED');
+    // The airline's order is gone: cancelling it again is the airline's business error, passed through.
+    await expect(call('inventory.cancel', { orderId, requestKey: `${orderId}:cancel-again` })).rejects.toMatchObject({ code: 'ORDER_NOT_CHANGEABLE' });
+  }, 60_000);
+
+  it('releases an unpaid hold (OrderCancelRQ) and voids an issue (every item deleted, documents voided)', async () => {
+    const held = `GW-R-${Date.now()}`;
+    const flights = offer.offerItems.map((item: any, n: number) => ({ itemId: `OI${n + 1}`, offerItemId: item.offerItemId }));
+    const fresh = await call('offer.price', { owner: 'XA', offerId: offer.offerId, offerItemIds: flights.map((f: any) => f.offerItemId), passengers: PASSENGERS });
+    expect(fresh.offers[0].offerId).toBe(offer.offerId);
+    await call('inventory.hold', { owner: 'XA', requestKey: `${held}:hold`, orderId: held, offerId: offer.offerId, passengers: PASSENGERS, flights });
+    const released = await call('inventory.release', { orderId: held, requestKey: `${held}:hold` });
+    expect(released.released.sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+
+    const paid = `GW-V-${Date.now()}`;
+    await call('inventory.hold', { owner: 'XA', requestKey: `${paid}:hold`, orderId: paid, offerId: offer.offerId, passengers: PASSENGERS, flights });
+    const tickets = await call('inventory.issue', { orderId: paid, requestKey: `${paid}:issue` });
+    const voided = await call('inventory.void', { orderId: paid, issueRequestKey: `${paid}:issue` });
+    expect(voided.restored).toEqual([]);
+    expect(voided.voidedDocuments.map((d: any) => d.number).sort()).toEqual(tickets.documents.map((d: any) => d.number).sort());
+  }, 60_000);
+
+  it('refuses to hold services or seats it cannot put in a 17.2 OrderCreateRQ, before sending anything', async () => {
+    const other = `GW-S-${Date.now()}`;
+    await expect(call('inventory.hold', {
+      owner: 'XA', requestKey: `${other}:hold`, orderId: other, offerId: offer.offerId, passengers: PASSENGERS,
+      flights: [{ itemId: 'OI1', offerItemId: offer.offerItems[0].offerItemId }],
+      services: [{ itemId: 'OI2', paxIds: ['PAX1'], offerId: 'ALC1', offerItemId: 'ALC1-1' }],
+    })).rejects.toMatchObject({ code: 'INTERNAL_ERROR', details: [expect.objectContaining({ message: expect.stringContaining('servicesNotHeldBy17') })] });
+    expect(await links.get(other)).toBeUndefined();
+  }, 60_000);
+
   it('warns about command fields NDC 17.2 cannot say (FIELD_NOT_TRANSLATED), and still answers', async () => {
     const result = await call('offer.shop', {
       journeys: [{ origin: 'CDG', destination: 'JFK', date, cabin: 'BUSINESS' }], passengers: [{ id: 'PAX1', type: 'ADT' }], currency: 'EUR', maxOffers: 3,
@@ -135,4 +269,25 @@ describe('NDC connector, 17.2 airline', () => {
     // The journey's cabin was not sent, so the airline shopped its default cabin.
     expect(result.offers.every((o: any) => o.cabin === 'ECONOMY')).toBe(true);
   }, 60_000);
+
+  it('reads a reprice whose price changed: each repriced item by the link, the totals added up', async () => {
+    // The reference airline's fares do not move within a test, so the RS of a changed price is written here.
+    const rs = `<OrderReshopRS xmlns="http://www.iata.org/IATA/EDIST/2017.2" Version="17.2"><Document><ReferenceVersion>1.0</ReferenceVersion></Document><Success/>
+      <Response><ReShoppingResponseID><ResponseID>ORD1-3</ResponseID></ReShoppingResponseID>
+      <RepricedOffer OfferID="RPR-ORD1-3" Owner="XA">
+        <RepricedOfferItem OfferItemID="RPR-AI1"><TotalPriceDetail><TotalAmount><SimpleCurrencyPrice Code="EUR">510.30</SimpleCurrencyPrice></TotalAmount></TotalPriceDetail>
+          <OriginalOrderItem OrderItemID="AI1"><TotalPriceDetail><TotalAmount><SimpleCurrencyPrice Code="EUR">484.82</SimpleCurrencyPrice></TotalAmount></TotalPriceDetail></OriginalOrderItem></RepricedOfferItem>
+        <RepricedOfferItem OfferItemID="RPR-AI2"><TotalPriceDetail><TotalAmount><SimpleCurrencyPrice Code="EUR">401.99</SimpleCurrencyPrice></TotalAmount></TotalPriceDetail>
+          <OriginalOrderItem OrderItemID="AI2"><TotalPriceDetail><TotalAmount><SimpleCurrencyPrice Code="EUR">401.99</SimpleCurrencyPrice></TotalAmount></TotalPriceDetail></OriginalOrderItem></RepricedOfferItem>
+      </RepricedOffer></Response></OrderReshopRS>`;
+    expect(schemas.schema('17.2', 'OrderReshopRS').validate(rs, { maxErrors: 5 })).toEqual([]);
+    const content = parseXml(rs, { model: schemas.model('17.2', 'OrderReshopRS') }).document;
+    const outbound = await loadOutboundMappings({ mappingsPath: airline.config.mappingsPath, version: '17.2' });
+    const link = { gatewayOrderId: 'G1', owner: 'XA', orderId: 'ORD1', items: { OI1: 'AI1', OI2: 'AI2' }, itemList: [{ itemId: 'OI1', airlineItemId: 'AI1' }, { itemId: 'OI2', airlineItemId: 'AI2' }] };
+    const result = applyMapping(outbound.find('inventory.reprice')!.response, content, { ctx: { link, command: { orderId: 'G1' } } }) as any;
+    expect(result).toMatchObject({ orderId: 'G1', currency: 'EUR', priceChanged: true, previousTotal: 886.81, currentTotal: 912.29 });
+    expect(result.items.map((i: any) => [i.itemId, i.previous.total, i.current.total])).toEqual([['OI1', 484.82, 510.3], ['OI2', 401.99, 401.99]]);
+    const validate = loadAirlineContract().result('inventory.reprice')!;
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
+  });
 });

@@ -12,7 +12,7 @@ describe('the transform registry', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(expect.arrayContaining([
       'string', 'number', 'integer', 'boolean', 'upper', 'lower', 'trim', 'isoDate', 'isoDateTime', 'time', 'addDays',
-      'toIsoDuration', 'fromIsoDuration', 'money', 'subtract', 'join', 'split', 'first', 'last', 'unique', 'count', 'template', 'uuid', 'now',
+      'toIsoDuration', 'fromIsoDuration', 'money', 'subtract', 'sum', 'join', 'split', 'first', 'last', 'unique', 'count', 'template', 'uuid', 'now',
     ]));
     for (const transform of BUILT_IN_TRANSFORMS) expect(transform.description.length).toBeGreaterThan(10);
   });

@@ -7,50 +7,53 @@ import { dayFromToday } from '../../support/ndc-doc.ts';
 import { startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 
 /**
- * The NDC connector against a real NDC 21.3 airline: another instance of this gateway, started in
- * the test with its own reference airline and payment service. Every command goes out as an RQ
- * built by mappings/outbound/21.3, is answered by the gateway's own inbound mappings, and comes
- * back as a result checked against the airline contract.
+ * The NDC connector against a real NDC airline: another instance of this gateway, started in the
+ * test with its own reference airline and payment service, spoken to in 21.3, 24.4 and 26.1.
+ * Every command goes out as an RQ built by mappings/outbound/<version> (and checked against that
+ * version's XSD), is answered by the gateway's own inbound mappings, and comes back as a result
+ * checked against the airline contract.
  */
 
 const logger = createLogger('silent');
 let airline: RunningGateway;
 let schemas: NdcSchemas;
-let connector: AirlineConnector;
 const links = createMemoryAirlineOrderLinks();
 
-function entry(url: string, extra: Partial<AirlineEntry> = {}): AirlineEntry {
+function entry(url: string, version: NonNullable<AirlineEntry['version']>): AirlineEntry {
   return {
-    designator: 'XB', name: 'Bravo Air', kind: 'ndc', url, version: '21.3', headers: {},
+    designator: 'XB', name: 'Bravo Air', kind: 'ndc', url, version, headers: {},
     serves: { airports: [], routes: [] }, timeoutMs: 10_000, retries: 0, connections: 4,
     agency: { id: 'AGG1', name: 'Aggregator' },
     settlement: { cardNumber: '4111111111111111', expiry: '2030-12', holderName: 'AGGREGATOR LTD', cvv: '123' },
-    ...extra,
   };
 }
 
 beforeAll(async () => {
   airline = await startGateway({ AIRLINE_DESIGNATOR: 'XB' });
   schemas = createNdcSchemas({ engine: await createXsdEngine(airline.config.xsdEngine), schemaPath: airline.config.schemaPath, logger });
-  connector = createNdcConnector(entry(`${airline.url}/api/v1/ndc`), { logger, links, schemas, mappingsPath: airline.config.mappingsPath });
 }, 120_000);
 
 afterAll(async () => {
-  await connector?.close();
   schemas?.dispose();
   await airline?.close();
 });
 
-const call = (command: string, payload: unknown) => connector.call(command, payload, { correlationId: `test-${command}-${Date.now()}` });
 
 const PASSENGERS = [{ id: 'PAX1', type: 'ADT' }, { id: 'PAX2', type: 'CHD' }];
 
-async function shopOne(origin: string, destination: string, days: number): Promise<any> {
-  const shopped = await call('offer.shop', { journeys: [{ origin, destination, date: dayFromToday(days) }], passengers: PASSENGERS, currency: 'EUR', maxOffers: 3 }) as any;
-  return { shopped, offer: shopped.offers[0] };
-}
+describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (version) => {
+  let connector: AirlineConnector;
+  beforeAll(() => {
+    connector = createNdcConnector(entry(`${airline.url}/api/v1/ndc`, version), { logger, links, schemas, mappingsPath: airline.config.mappingsPath });
+  });
+  afterAll(() => connector?.close());
+  const call = (command: string, payload: unknown) => connector.call(command, payload, { correlationId: `test-${version}-${command}-${Date.now()}` });
 
-describe('NDC connector, 21.3 airline', () => {
+  async function shopOne(origin: string, destination: string, days: number): Promise<any> {
+    const shopped = await call('offer.shop', { journeys: [{ origin, destination, date: dayFromToday(days) }], passengers: PASSENGERS, currency: 'EUR', maxOffers: 3 }) as any;
+    return { shopped, offer: shopped.offers[0] };
+  }
+
   it('shops: AirShoppingRQ out, the offers, journeys, segments and fare families of the AirShoppingRS back', async () => {
     const date = dayFromToday(30);
     const result = await call('offer.shop', {
@@ -92,7 +95,7 @@ describe('NDC connector, 21.3 airline', () => {
 
   it('holds, issues and cancels an order at the airline, keeping the airline\'s ids in the link store', async () => {
     const { offer } = await shopOne('LHR', 'SIN', 42);
-    const orderId = `GW-${Date.now()}`;
+    const orderId = `GW-${version}-${Date.now()}`;
     const flights = offer.offerItems.map((item: any, i: number) => ({ itemId: `${orderId}-I${i + 1}`, offerItemId: item.offerItemId }));
     const hold = await call('inventory.hold', { requestKey: `${orderId}:hold`, orderId, offerId: offer.offerId, passengers: PASSENGERS, flights }) as any;
     expect(hold.orderId).toBe(orderId);
@@ -107,6 +110,11 @@ describe('NDC connector, 21.3 airline', () => {
     expect(link).toMatchObject({ gatewayOrderId: orderId, owner: 'XB', orderId: hold.airlineOrder.orderId });
     expect(Object.keys(link!.items).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
     expect(link!.total).toEqual({ amount: offer.totalPrice.total, currency: 'EUR' });
+
+    // The ancillaries still on sale for the airline's order (ServiceListRQ by its OrderID).
+    const services = await call('inventory.services', { orderId }) as any;
+    expect(services.services.length).toBeGreaterThan(0);
+    expect(services.segments.map((s: any) => s.segmentId).sort()).toEqual([...hold.items[0].segmentIds].sort());
 
     // Issue: the airline's order is paid with the settlement card; one e-ticket per passenger.
     const issueRequest = { orderId, requestKey: `${orderId}:issue` };
@@ -134,12 +142,32 @@ describe('NDC connector, 21.3 airline', () => {
 
   it('releases a hold: the airline cancels the unpaid order', async () => {
     const { offer } = await shopOne('LHR', 'HKG', 44);
-    const orderId = `GW-${Date.now()}-R`;
+    const orderId = `GW-${version}-${Date.now()}-R`;
     const flights = offer.offerItems.map((item: any, i: number) => ({ itemId: `${orderId}-I${i + 1}`, offerItemId: item.offerItemId }));
     await call('inventory.hold', { requestKey: `${orderId}:hold`, orderId, offerId: offer.offerId, passengers: PASSENGERS, flights });
     const released = await call('inventory.release', { orderId, requestKey: `${orderId}:hold` }) as any;
     expect(released.orderId).toBe(orderId);
     expect(released.released.sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+  }, 60_000);
+
+  it('lists the services of an offer, warning that 21.3 cannot narrow them to some flights', async () => {
+    const { offer, shopped } = await shopOne('LHR', 'JFK', 33);
+    const firstSegment = shopped.journeys.find((j: any) => j.journeyId === offer.journeyIds[0]).segmentIds[0];
+    const listed = await call('service.list', { offerId: offer.offerId, passengers: PASSENGERS, segmentIds: [firstSegment] }) as any;
+    expect(listed.owner).toBe('XB');
+    expect(listed.services.length).toBeGreaterThan(0);
+    const segmentIds = listed.segments.map((s: any) => s.segmentId);
+    expect(segmentIds).toContain(firstSegment);
+    for (const service of listed.services) {
+      expect(['BAGGAGE', 'MEAL', 'SEAT', 'LOUNGE']).toContain(service.type);
+      expect(service.price.currency).toBe(listed.currency);
+      for (const id of service.segmentIds) expect(segmentIds).toContain(id);
+      for (const id of service.paxIds) expect(['PAX1', 'PAX2']).toContain(id);
+    }
+    expect(listed.warnings).toEqual([expect.objectContaining({ code: 'FIELD_NOT_TRANSLATED', owner: 'XB' })]);
+    // Without segmentIds there is nothing to warn about.
+    const plain = await call('service.list', { offerId: offer.offerId, passengers: PASSENGERS }) as any;
+    expect(plain.warnings).toBeUndefined();
   }, 60_000);
 
   it('refuses a command the version does not map, naming the airline', async () => {
