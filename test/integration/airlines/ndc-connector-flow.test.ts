@@ -111,6 +111,17 @@ describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (v
     expect(Object.keys(link!.items).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
     expect(link!.total).toEqual({ amount: offer.totalPrice.total, currency: 'EUR' });
 
+    // Quotes (OrderReshopRQ): today's fares are the held ones; cancelling the unpaid hold gives back nothing.
+    const repriced = await call('inventory.reprice', { orderId }) as any;
+    expect(repriced).toMatchObject({ orderId, currency: 'EUR', priceChanged: false, previousTotal: offer.totalPrice.total, currentTotal: offer.totalPrice.total });
+    const quote = await call('inventory.refund-quote', { orderId }) as any;
+    expect(quote.orderId).toBe(orderId);
+    expect(quote.items.map((i: any) => i.itemId).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+    expect(quote.items.reduce((sum: number, i: any) => sum + i.total, 0)).toBeCloseTo(offer.totalPrice.total, 2);
+    expect(quote.refundable).toBeCloseTo(quote.items.reduce((sum: number, i: any) => sum + i.refundable, 0), 2);
+    expect(quote.penalty).toBeCloseTo(quote.items.reduce((sum: number, i: any) => sum + i.penalty, 0), 2);
+    expect(quote.fareFamily.code).toBe(offer.fareFamily);
+
     // The ancillaries still on sale for the airline's order (ServiceListRQ by its OrderID).
     const services = await call('inventory.services', { orderId }) as any;
     expect(services.services.length).toBeGreaterThan(0);
@@ -131,6 +142,11 @@ describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (v
     // The same requestKey again is a replay at the airline: the same tickets, nothing paid twice.
     const again = await call('inventory.issue', issueRequest) as any;
     expect(again.documents.map((d: any) => d.number).sort()).toEqual(issued.documents.map((d: any) => d.number).sort());
+
+    // Once paid, a cancellation quote gives back what the fare family allows, item by item.
+    const paidQuote = await call('inventory.refund-quote', { orderId, itemIds: [flights[0].itemId] }) as any;
+    expect(paidQuote.items.map((i: any) => i.itemId)).toContain(flights[0].itemId);
+    for (const item of paidQuote.items) expect(item.refundable + item.penalty).toBeCloseTo(item.total, 2);
 
     // Cancel: the airline cancels its order and voids the tickets.
     const cancelled = await call('inventory.cancel', { orderId, requestKey: `${orderId}:cancel` }) as any;
