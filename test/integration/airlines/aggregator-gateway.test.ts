@@ -60,9 +60,10 @@ beforeAll(async () => {
   const { url } = await alpha.listen(0, '127.0.0.1');
   folder = mkdtempSync(join(tmpdir(), 'aggregator-'));
   const file = join(folder, 'airlines.yaml');
+  // XR first: a command without owner goes to XR, so reaching XA proves the owner was routed.
   writeFileSync(file, `airlines:
-  - { designator: XA, name: Alpha Air, kind: reference, url: '${url}' }
   - { designator: XR, name: Reference Air, kind: reference }
+  - { designator: XA, name: Alpha Air, kind: reference, url: '${url}' }
 `);
   gw = await startGateway({ NDC_VERSIONS: '21.3', AIRLINES_FILE: file });
   ndcUrl = `${gw.url}/api/v1/ndc`;
@@ -114,6 +115,26 @@ describe('aggregator mode through the gateway (21.3)', () => {
     expect(answer.status).toBe(200);
     expectValidAnswer(gw, '21.3', 'OfferPriceRS', answer.text);
     expect(errorCodeOf(answer.text)).toBe('AIRLINE_UNKNOWN');
+  });
+
+  it('prices a journey\'s offer at its owner through the Journey API', async () => {
+    const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> => {
+      const response = await fetch(`${gw.url}/api/v1/journey${path}`, {
+        method, headers: { 'x-api-key': DEMO_API_KEY, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const init = (await call('POST', '/shopping/init', { channel: 'web' })).body as { journeyId: string; resumeToken: string };
+    const j = { journeyId: init.journeyId, resumeToken: init.resumeToken };
+    const searched = await call('POST', '/shopping/search', { ...j, origin: 'LHR', destination: 'JFK', date: dayFromToday(46), passengers: { adults: 1 } });
+    expect(searched.status, JSON.stringify(searched.body).slice(0, 500)).toBe(200);
+    const offers = await call('GET', `/shopping/offers?journeyId=${encodeURIComponent(j.journeyId)}&limit=100`, undefined, { 'journey-resume-token': j.resumeToken });
+    const xa = (offers.body.offers as { offerId: string; owner?: string }[]).find((o) => o.owner === 'XA');
+    expect(xa, JSON.stringify(offers.body).slice(0, 500)).toBeDefined();
+    const started = await call('POST', '/booking/start', { ...j, offerId: xa!.offerId });
+    expect(started.status, JSON.stringify(started.body).slice(0, 500)).toBe(200);
+    expect(started.body.priced.offerId).toBe(xa!.offerId);
   });
 
   it('reports each airline in readiness and metrics', async () => {
