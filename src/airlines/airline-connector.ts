@@ -40,6 +40,8 @@ export interface AirlineOrderLink extends AirlineOrderReference {
   readonly gatewayOrderId: string;
   /** Gateway order item id → the airline's OrderItemID. */
   readonly items: Readonly<Record<string, string>>;
+  /** What the airline's order costs, as it last said (OrderViewRS): what the gateway pays it on issue. */
+  readonly total?: { readonly amount: number; readonly currency: string };
 }
 
 export interface AirlineOrderLinks {

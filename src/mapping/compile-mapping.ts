@@ -204,7 +204,23 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
     const first = rule.first === true;
     const last = rule.last === true;
     if (first && last) fail(pointer, "an 'each' takes 'first' or 'last', not both");
+    const transforms = compileTransforms(rule.transform, [...pointer, 'transform']);
     if (!path) return () => undefined;
+    /** The transforms of the rule, on the list (or the entry `first`/`last` picked). */
+    const transform = (value: unknown, scope: Scope, run: RunState): unknown => {
+      if (transforms.length === 0) return value;
+      const ctx = new RuleTransformContext(scope, run);
+      let out = value;
+      for (const { definition, args } of transforms) {
+        try {
+          out = applyTransform(definition, args, out, ctx);
+        } catch (error) {
+          report(run, `${definition.name}: ${error instanceof Error ? error.message : String(error)}`, describePath(path, scope, run), field);
+          return undefined;
+        }
+      }
+      return out;
+    };
 
     return (scope, run) => {
       if (when && !when(scope, run)) return undefined;
@@ -220,9 +236,9 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
       }
       if (out.length === 0) {
         if (required) report(run, `At least one element is required (${field})`, describePath(path, scope, run), field);
-        return keep && !first && !last ? out : undefined;
+        return transform(keep && !first && !last ? out : undefined, scope, run);
       }
-      return first ? out[0] : last ? out[out.length - 1] : out;
+      return transform(first ? out[0] : last ? out[out.length - 1] : out, scope, run);
     };
   };
 

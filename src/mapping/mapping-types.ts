@@ -50,6 +50,8 @@ export interface EachRuleSpec {
   readonly first?: boolean;
   /** Gives the last entry instead of the list. */
   readonly last?: boolean;
+  /** Transforms of the list (after first/last), e.g. `sum` or `count`. */
+  readonly transform?: TransformCall | readonly TransformCall[];
 }
 
 export interface MapRuleSpec {

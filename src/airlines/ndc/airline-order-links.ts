@@ -3,7 +3,12 @@ import { prepared, quoteSchema } from '../../orders/sql-database.ts';
 import type { AirlineOrderLink, AirlineOrderLinks } from '../airline-connector.ts';
 
 function merged(link: AirlineOrderLink, earlier: AirlineOrderLink | undefined): AirlineOrderLink {
-  return Object.freeze({ ...link, items: Object.freeze({ ...earlier?.items, ...link.items }) });
+  const bookingReference = link.bookingReference ?? earlier?.bookingReference;
+  const total = link.total ?? earlier?.total;
+  return Object.freeze({
+    ...link, items: Object.freeze({ ...earlier?.items, ...link.items }),
+    ...(bookingReference !== undefined ? { bookingReference } : {}), ...(total !== undefined ? { total } : {}),
+  });
 }
 
 /** Links kept in this process only: for tests and a gateway without an order database. */
@@ -23,6 +28,7 @@ interface LinkRow {
   airline_order_id: string;
   booking_reference: string | null;
   items: Record<string, string> | string;
+  total: { amount: number; currency: string } | string | null;
 }
 
 /**
@@ -37,11 +43,12 @@ export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): A
     if (!found) {
       const table = `${quoteSchema(schema)}.airline_order_links`;
       found = {
-        select: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items FROM ${table} WHERE gateway_order_id = $1`),
+        select: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items, total FROM ${table} WHERE gateway_order_id = $1`),
         // Items merge with those already known; owner and ids are those of the latest answer.
-        upsert: prepared(`INSERT INTO ${table} (gateway_order_id, owner, airline_order_id, booking_reference, items) VALUES ($1, $2, $3, $4, $5::jsonb)
+        upsert: prepared(`INSERT INTO ${table} (gateway_order_id, owner, airline_order_id, booking_reference, items, total) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
           ON CONFLICT (gateway_order_id) DO UPDATE SET owner = EXCLUDED.owner, airline_order_id = EXCLUDED.airline_order_id,
-            booking_reference = COALESCE(EXCLUDED.booking_reference, ${table}.booking_reference), items = ${table}.items || EXCLUDED.items, updated_at = now()`),
+            booking_reference = COALESCE(EXCLUDED.booking_reference, ${table}.booking_reference), items = ${table}.items || EXCLUDED.items,
+            total = COALESCE(EXCLUDED.total, ${table}.total), updated_at = now()`),
       };
       statements.set(schema, found);
     }
@@ -54,15 +61,17 @@ export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): A
       const row = rows[0];
       if (!row) return undefined;
       const items = typeof row.items === 'string' ? JSON.parse(row.items) as Record<string, string> : row.items;
+      const total = typeof row.total === 'string' ? JSON.parse(row.total) as { amount: number; currency: string } : row.total;
       return Object.freeze({
         gatewayOrderId: row.gateway_order_id, owner: row.owner, orderId: row.airline_order_id,
         ...(row.booking_reference !== null ? { bookingReference: row.booking_reference } : {}),
         items: Object.freeze({ ...items }),
+        ...(total ? { total } : {}),
       });
     },
     async put(link) {
       const { database, schema } = await sql();
-      await database.query(statementsOf(schema).upsert, [link.gatewayOrderId, link.owner, link.orderId, link.bookingReference ?? null, JSON.stringify(link.items)]);
+      await database.query(statementsOf(schema).upsert, [link.gatewayOrderId, link.owner, link.orderId, link.bookingReference ?? null, JSON.stringify(link.items), link.total ? JSON.stringify(link.total) : null]);
     },
   };
 }

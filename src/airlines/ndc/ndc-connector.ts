@@ -38,7 +38,8 @@ export interface NdcConnectorDeps {
 interface MappedLink {
   readonly orderId?: string;
   readonly bookingReference?: string;
-  readonly items?: readonly { readonly itemId?: string; readonly airlineItemId?: string }[];
+  readonly items?: readonly LinkItem[];
+  readonly total?: { readonly amount?: number; readonly currency?: string };
 }
 
 /** The message name without IATA_ and RQ, as the `{message}` of an airline URL: `AirShopping`. */
@@ -52,6 +53,44 @@ function hasValue(value: unknown, path: readonly string[]): boolean {
   if (path.length === 0) return true;
   if (typeof value !== 'object') return false;
   return hasValue((value as Record<string, unknown>)[path[0]!], path.slice(1));
+}
+
+/**
+ * The settlement card as the issue mapping reads it: the entry's fields, and the expiry also as
+ * month, four- and two-digit year (`2030-12` → 12, 2030, 30), for whatever form the version wants.
+ */
+function settlementOf(settlement: NonNullable<AirlineEntry['settlement']>): Record<string, string> {
+  const [year = '', month = ''] = settlement.expiry.split('-');
+  return { ...settlement, expiryMonth: month, expiryYear: year, expiryYear2: year.slice(-2) };
+}
+
+type LinkItem = { readonly itemId?: string | undefined; readonly airlineItemId?: string | undefined };
+
+/** The gateway's ids of the items a command adds, in order: flights, then services, then seats. */
+function newItemIds(payload: unknown): string[] {
+  const command = payload as Record<string, unknown> | undefined;
+  return ['flights', 'services', 'seats'].flatMap((list) => {
+    const entries = command?.[list];
+    return Array.isArray(entries) ? entries.map((e) => (e as { itemId?: unknown })?.itemId).filter((id): id is string => typeof id === 'string') : [];
+  });
+}
+
+/**
+ * Id bookkeeping, no NDC field: link items the mapping gave without `itemId` are the command's new
+ * items in order, and every `items[].itemId` of the result that is such an airline id becomes the
+ * gateway's id.
+ */
+function pairItems(payload: unknown, link: MappedLink | undefined, result: Record<string, unknown>): { link: MappedLink | undefined; result: Record<string, unknown> } {
+  if (!link?.items) return { link, result };
+  const ids = newItemIds(payload);
+  let next = 0;
+  const items: LinkItem[] = link.items.map((item) => (item.itemId !== undefined ? item : { ...item, itemId: ids[next++] }));
+  const toGateway = new Map(items.filter((i) => i.itemId && i.airlineItemId).map((i) => [i.airlineItemId!, i.itemId!]));
+  const resultItems = result.items;
+  const renamed = Array.isArray(resultItems)
+    ? { ...result, items: resultItems.map((item: { itemId?: string }) => (item.itemId && toGateway.has(item.itemId) ? { ...item, itemId: toGateway.get(item.itemId) } : item)) }
+    : result;
+  return { link: { ...link, items }, result: renamed };
 }
 
 function located(issue: ErrorDetail): string {
@@ -137,13 +176,14 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       throw invalid(`an ${message} that does not validate against the NDC ${version} schema: ${issues.slice(0, 3).map(located).join('; ')}`, issues);
     }
     const content = parseXml(xml, { model: deps.schemas.model(version!, message) }).document;
-    const errors = outbound.errorsFrom ? (applyMapping(outbound.errorsFrom, content).errors as { code?: string; text?: string }[] | undefined) : undefined;
+    const errors = outbound.errorsFrom ? (applyMapping(outbound.errorsFrom, content).errors as { code?: string; altCode?: string; text?: string }[] | undefined) : undefined;
     const first = errors?.[0];
     if (first) {
-      const text = [first.text, ...errors.slice(1).map((e) => e.text)].filter(Boolean).join('; ');
-      const known = first.code === undefined ? undefined : outbound.errors.get(first.code);
+      const text = errors.map((e) => e.text).filter(Boolean).join('; ');
+      const known = [first.code, first.altCode].map((code) => (code === undefined ? undefined : outbound.errors.get(code))).find((code) => code !== undefined);
       if (known && known in ERROR_TABLE) throw new GatewayError(known as ErrorCode, `${airline}: ${text || ERROR_TABLE[known as ErrorCode].message}`);
-      throw new GatewayError('AIRLINE_REFUSED', `${airline} refused ${command}${first.code ? ` (${first.code})` : ''}${text ? `: ${text}` : ''}`);
+      const code = first.code ?? first.altCode;
+      throw new GatewayError('AIRLINE_REFUSED', `${airline} refused ${command}${code ? ` (${code})` : ''}${text ? `: ${text}` : ''}`);
     }
     if (answer.status >= 300) throw invalid(`HTTP ${answer.status} and an ${message} without errors`);
     return { message, content };
@@ -165,8 +205,9 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       version,
       airline: { designator: entry.designator, name: entry.name },
       ...(entry.agency ? { agency: entry.agency } : {}),
-      ...(link ? { link } : {}),
-      ...(command === 'inventory.issue' && entry.settlement ? { settlement: entry.settlement } : {}),
+      // The link as the mappings read it: also its items as a list, to join airline ids to the gateway's.
+      ...(link ? { link: { ...link, itemList: Object.entries(link.items).map(([itemId, airlineItemId]) => ({ itemId, airlineItemId })) } } : {}),
+      ...(command === 'inventory.issue' && entry.settlement ? { settlement: settlementOf(entry.settlement) } : {}),
     };
     const sent = pair.request.message;
     const rqRoot = info!.rootName(sent);
@@ -202,7 +243,8 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
           if (!(error instanceof MappingError)) throw error;
           throw new GatewayError('INTERNAL_ERROR', `${airline} answered ${command} with an ${message} the outbound mapping cannot read: ${error.details.slice(0, 3).map((d) => `${d.message} ${d.path ?? ''}`).join('; ')}`, error.details);
         }
-        const { link: mappedLink, ...rest } = mapped as { link?: MappedLink } & Record<string, unknown>;
+        const { link: ownLink, ...own } = mapped as { link?: MappedLink } & Record<string, unknown>;
+        const { link: mappedLink, result: rest } = pairItems(payload, ownLink, own);
         const warnings = outbound.untranslated(command)
           .filter((field) => hasValue(payload, field.path.split('.')))
           .map((field) => ({ code: field.code, message: field.message, owner: entry.designator }));
@@ -215,13 +257,16 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       },
     });
 
-    if (result.link?.orderId && typeof orderId === 'string') {
+    const mappedLink = result.link;
+    if (mappedLink && typeof orderId === 'string' && (mappedLink.orderId ?? link?.orderId)) {
       const items: Record<string, string> = {};
-      for (const item of result.link.items ?? []) if (item.itemId && item.airlineItemId) items[item.itemId] = item.airlineItemId;
+      for (const item of mappedLink.items ?? []) if (item.itemId && item.airlineItemId) items[item.itemId] = item.airlineItemId;
+      const total = mappedLink.total;
       const next: AirlineOrderLink = {
-        gatewayOrderId: orderId, owner: entry.designator, orderId: result.link.orderId,
-        ...(result.link.bookingReference ? { bookingReference: result.link.bookingReference } : link?.bookingReference ? { bookingReference: link.bookingReference } : {}),
+        gatewayOrderId: orderId, owner: entry.designator, orderId: (mappedLink.orderId ?? link?.orderId)!,
+        ...(mappedLink.bookingReference ? { bookingReference: mappedLink.bookingReference } : link?.bookingReference ? { bookingReference: link.bookingReference } : {}),
         items,
+        ...(total?.amount !== undefined && total.currency ? { total: { amount: total.amount, currency: total.currency } } : {}),
       };
       await deps.links.put(next);
     }

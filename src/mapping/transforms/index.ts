@@ -1,7 +1,7 @@
 import { addDaysTransform, isoDateTimeTransform, isoDateTransform, nowTransform, timeTransform } from './date-transforms.ts';
 import { fromIsoDurationTransform, toIsoDurationTransform } from './duration-transforms.ts';
 import { uuidTransform } from './id-transforms.ts';
-import { countTransform, firstTransform, joinTransform, splitTransform } from './list-transforms.ts';
+import { countTransform, firstTransform, joinTransform, splitTransform, sumTransform } from './list-transforms.ts';
 import { booleanTransform, integerTransform, moneyTransform, numberTransform } from './number-transforms.ts';
 import { templateTransform } from './template-transform.ts';
 import { lowerTransform, stringTransform, trimTransform, truncateTransform, upperTransform } from './text-transforms.ts';
@@ -14,7 +14,7 @@ export const BUILT_IN_TRANSFORMS: readonly TransformDefinition[] = Object.freeze
   stringTransform, numberTransform, integerTransform, booleanTransform, upperTransform, lowerTransform, trimTransform, truncateTransform,
   isoDateTransform, isoDateTimeTransform, timeTransform, addDaysTransform, nowTransform,
   toIsoDurationTransform, fromIsoDurationTransform, moneyTransform,
-  joinTransform, splitTransform, firstTransform, countTransform, templateTransform, uuidTransform,
+  joinTransform, splitTransform, firstTransform, countTransform, sumTransform, templateTransform, uuidTransform,
 ]);
 
 /**

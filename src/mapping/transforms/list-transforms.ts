@@ -43,3 +43,19 @@ export const countTransform = defineTransform({
   input: 'source',
   apply: (value) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1),
 });
+
+export const sumTransform = defineTransform({
+  name: 'sum',
+  description: 'Adds up a list of numbers (or decimal texts), to 2 decimals: absent → 0, a single value stays as it is.',
+  input: 'source',
+  apply: (value) => {
+    const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    let cents = 0;
+    for (const entry of list) {
+      const number = typeof entry === 'number' ? entry : typeof entry === 'string' && entry.trim() !== '' ? Number(entry) : Number.NaN;
+      if (!Number.isFinite(number)) throw new Error(`'${String(entry)}' is not a number`);
+      cents += Math.round(number * 100);
+    }
+    return cents / 100;
+  },
+});

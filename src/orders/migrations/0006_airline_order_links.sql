@@ -9,5 +9,7 @@ CREATE TABLE airline_order_links (
   booking_reference text,
   -- Gateway order item id → the airline's order item id.
   items             jsonb       NOT NULL DEFAULT '{}'::jsonb,
+  -- What the airline's order costs as it last said ({ amount, currency }): what the gateway pays on issue.
+  total             jsonb,
   updated_at        timestamptz NOT NULL DEFAULT now()
 );

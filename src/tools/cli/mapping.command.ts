@@ -2,9 +2,10 @@ import { dirname, join, relative } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { loadCommandValidator } from '../../commands/command-validator.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
-import { loadMappingRegistry, MappingLoadError } from '../../mapping/index.ts';
+import { loadAirlineContract } from '../../contracts/airline/index.ts';
+import { loadMappingRegistry, loadOutboundMappings, MappingLoadError, type OutboundMappings } from '../../mapping/index.ts';
 import {
-  createXsdResponseValidator, formatDifference, formatLintIssue, lintMappings, listFixtureCases, MappingToolUsageError, runFixtureCase,
+  createXsdResponseValidator, formatDifference, formatLintIssue, lintMappings, listFixtureCases, MappingToolUsageError, runFixtureCase, runOutboundFixtureCase,
   ScaffoldExistsError, writeMessageScaffold, type FixtureCaseOutcome, type FixtureSideOutcome, type LintIssue, type XsdResponseValidator,
 } from '../mapping-tools/index.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './cli-io.ts';
@@ -49,6 +50,9 @@ Runs fixture cases (<version>/<case>/ with request.xml, command.json, result.jso
 the request mapping must produce command.json and pass the command schema; the response mapping,
 on result.json, must build expected.xml and the response must pass its XSD. Each mismatch prints
 the first differing paths. A folder may be a case, a version folder of cases, or a folder of those.
+Cases under outbound/<version>/ run the outbound mappings (mappings/outbound): command.json
+({ command, payload, ctx }) must build request.xml, an RQ that passes its XSD, and the airline's
+response.xml must give result.json, which must pass the airline contract.
 
 Options:
   --ndc-version V   run only cases of version V
@@ -174,26 +178,38 @@ async function runTest(args: readonly string[], io: CliIo, config: Config): Prom
   if (cases.length === 0) throw new UsageError(`no fixture case${version === undefined ? '' : ` of NDC ${version}`} under ${folders.join(', ')}`);
 
   let mappings;
+  const outboundSets = new Map<string, Promise<OutboundMappings>>();
+  const outbound = (v: string): Promise<OutboundMappings> => {
+    let set = outboundSets.get(v);
+    if (!set) outboundSets.set(v, (set = loadOutboundMappings({ mappingsPath: config.mappingsPath, version: v })));
+    return set;
+  };
   try {
-    mappings = await loadMappingRegistry({ mappingsPath: config.mappingsPath, versions: [...new Set(cases.map((c) => c.version))] });
+    const inboundVersions = [...new Set(cases.filter((c) => !c.outbound).map((c) => c.version))];
+    mappings = await loadMappingRegistry({ mappingsPath: config.mappingsPath, versions: inboundVersions });
+    for (const v of new Set(cases.filter((c) => c.outbound).map((c) => c.version))) await outbound(v);
   } catch (error) {
     if (!(error instanceof MappingLoadError)) throw error;
     io.stderr.write(`The mappings do not load:\n${error.issues.map((issue) => `  ${formatLintIssue({ ...issue, file: shorten(issue.file), severity: 'error', code: 'load' })}`).join('\n')}\n`);
     return EXIT.invalid;
   }
   const commands = loadCommandValidator(config.commandSchemasPath);
+  const contract = cases.some((c) => c.outbound) ? loadAirlineContract({ commandSchemasPath: config.commandSchemasPath }) : undefined;
   let validator: XsdResponseValidator | undefined;
   if (values['skip-xsd'] !== true) validator = await createXsdResponseValidator(config.xsdEngine);
   const outcomes: FixtureCaseOutcome[] = [];
   try {
     for (const testCase of cases) {
-      const outcome = await runFixtureCase(testCase, {
-        config, mappings, commands, ...(validator ? { validateResponse: (xml: string, file: string) => validator.validate(xml, file) } : {}),
-      });
+      const validate = validator ? { validate: (xml: string, file: string) => validator.validate(xml, file) } : undefined;
+      const outcome = testCase.outbound
+        ? await runOutboundFixtureCase(testCase, { schemaPath: config.schemaPath, mappings: outbound, contract: contract!, ...(validate ? { validateRequest: validate.validate } : {}) })
+        : await runFixtureCase(testCase, { config, mappings, commands, ...(validate ? { validateResponse: validate.validate } : {}) });
       outcomes.push(outcome);
       if (format === 'text') {
-        io.stdout.write(`${outcome.ok ? 'ok  ' : 'FAIL'} ${testCase.version} ${testCase.name}${outcome.ok ? '' : `  (${shorten(testCase.dir)})`}\n`);
-        const details = [...describeSide('command.json', outcome.request), ...describeSide('expected.xml', outcome.response)];
+        io.stdout.write(`${outcome.ok ? 'ok  ' : 'FAIL'} ${testCase.outbound ? 'outbound ' : ''}${testCase.version} ${testCase.name}${outcome.ok ? '' : `  (${shorten(testCase.dir)})`}\n`);
+        const details = testCase.outbound
+          ? [...describeSide('request.xml', outcome.request), ...describeSide('result.json', outcome.response)]
+          : [...describeSide('command.json', outcome.request), ...describeSide('expected.xml', outcome.response)];
         if (details.length > 0) io.stdout.write(`${details.join('\n')}\n`);
       }
     }

@@ -19,3 +19,5 @@ export {
 export { renderElementTree } from './scaffold-hints.ts';
 export { suggestNames } from './suggest-names.ts';
 export { createXsdResponseValidator, type XsdResponseValidator } from './xsd-response-validator.ts';
+export { lintOutboundFile, outboundPlace, OUTBOUND_FILE_NAME, OUTBOUND_FOLDER_NAME, type OutboundLintContext } from './lint-outbound.ts';
+export { OUTBOUND_FIXTURE_FILES, runOutboundFixtureCase, type OutboundFixtureEnvironment } from './run-outbound-case.ts';

@@ -7,7 +7,9 @@ import {
 import { parseSource, validateSource } from '../../mapping/mapping-source.ts';
 import type { MappingSpec } from '../../mapping/mapping-types.ts';
 import { NDC_VERSIONS } from '../../ndc/ndc-versions.ts';
+import { loadAirlineContract } from '../../contracts/airline/index.ts';
 import { checkRequestPaths } from './check-request-paths.ts';
+import { lintOutboundFile, outboundPlace } from './lint-outbound.ts';
 import { checkResponseKeys } from './check-response-keys.ts';
 import { mergeLintIssues, type LintIssue } from './lint-issue.ts';
 import { createLintReporter } from './lint-reporter.ts';
@@ -44,6 +46,8 @@ const CODE_TABLES_FOLDER = 'code-tables';
  * code tables, path syntax — located `file:line:column`), and every path a request mapping reads and
  * every key a response mapping writes must exist at its place in the message's XSD. A file inherited
  * by other versions (`version.yaml: inherits`) is checked against each of their schemas too.
+ * Files under `outbound/<version>/` (what the gateway sends NDC airlines) are linted the other way
+ * round: see {@link lintOutboundFile}.
  *
  * @throws MappingToolUsageError when a target does not exist or the version is unknown.
  */
@@ -65,11 +69,17 @@ export async function lintMappings(options: LintMappingsOptions): Promise<LintRe
     return loaded;
   };
 
+  let airlineCommands: readonly string[] | undefined;
   const issues: LintIssue[] = [];
   for (const file of files) {
     const name = basename(file);
     const folder = dirname(file);
-    if (basename(folder) === CODE_TABLES_FOLDER) {
+    const outbound = outboundPlace(file);
+    if (outbound) {
+      const codeTables = await tablesOf(outbound.root);
+      airlineCommands ??= loadAirlineContract({ commandSchemasPath: options.commandSchemasPath }).commands;
+      issues.push(...(await lintOutboundFile(file, outbound, { schemaPath: options.schemaPath, codeTables: codeTables.tables, commands: airlineCommands })));
+    } else if (basename(folder) === CODE_TABLES_FOLDER) {
       issues.push(...asLoadIssues((await tablesOf(dirname(folder))).issues));
     } else if (VERSION_FILE_NAME.test(name)) {
       issues.push(...asLoadIssues(await lintVersionFile(file)));

@@ -9,7 +9,12 @@ export interface FixtureCase {
   readonly version: string;
   readonly name: string;
   readonly dir: string;
+  /** A case of the outbound mappings (`outbound/<version>/<case>/`: command.json, request.xml, response.xml, result.json). */
+  readonly outbound?: boolean;
 }
+
+/** Cases of the outbound mappings sit in an `outbound/` folder of version folders. */
+const OUTBOUND_FOLDER = 'outbound';
 
 /** The files of a case, by role. */
 export const FIXTURE_FILES = { request: 'request.xml', command: 'command.json', result: 'result.json', expected: 'expected.xml' } as const;
@@ -38,13 +43,13 @@ export async function listFixtureCases(folders: readonly string[], version?: str
     throw new MappingToolUsageError(`unknown NDC version '${version}'; known: ${Object.keys(NDC_VERSIONS).join(', ')}`);
   }
   const cases: FixtureCase[] = [];
-  const addCase = (dir: string, folderVersion: string | undefined): void => {
+  const addCase = (dir: string, folderVersion: string | undefined, outbound: boolean = basename(dirname(dirname(dir))) === OUTBOUND_FOLDER): void => {
     const caseVersion = VERSION_FOLDER.test(folderVersion ?? '') ? folderVersion : version;
     if (caseVersion === undefined) {
       throw new MappingToolUsageError(`cannot tell the NDC version of ${dir}: keep it in a <version>/ folder or pass --ndc-version`);
     }
     if (version !== undefined && caseVersion !== version) return;
-    cases.push({ version: caseVersion, name: basename(dir), dir });
+    cases.push({ version: caseVersion, name: basename(dir), dir, ...(outbound ? { outbound: true } : {}) });
   };
   for (const folder of folders) {
     const dir = resolve(folder);
@@ -55,9 +60,13 @@ export async function listFixtureCases(folders: readonly string[], version?: str
     } else if (VERSION_FOLDER.test(basename(dir))) {
       for (const sub of await listSubfolders(dir)) if (isCase(sub)) addCase(sub, basename(dir));
     } else {
-      for (const versionDir of await listSubfolders(dir)) {
-        for (const sub of await listSubfolders(versionDir)) if (isCase(sub)) addCase(sub, basename(versionDir));
-      }
+      const addVersions = async (root: string, outbound: boolean): Promise<void> => {
+        for (const versionDir of await listSubfolders(root)) {
+          if (!outbound && basename(versionDir) === OUTBOUND_FOLDER) await addVersions(versionDir, true);
+          else for (const sub of await listSubfolders(versionDir)) if (isCase(sub)) addCase(sub, basename(versionDir), outbound);
+        }
+      };
+      await addVersions(dir, basename(dir) === OUTBOUND_FOLDER);
     }
     if (cases.length === before && version === undefined) throw new MappingToolUsageError(`no fixture case (a folder with ${FIXTURE_FILES.request}) under ${folder}`);
   }

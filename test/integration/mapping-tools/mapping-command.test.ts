@@ -72,6 +72,23 @@ describe('ndc-gateway mapping lint', () => {
     expect(JSON.parse(json.out)).toMatchObject({ errorCount: 2, issues: [{ line: 3, column: 72, suggestions: ['OfferRefID'] }, { line: 7, suggestions: ['OfferID'] }] });
   });
 
+  it('lints outbound mappings the other way round: RQ keys and RS paths against the XSDs of every version using them', async () => {
+    const root = join(temp, 'lint-outbound');
+    mkdirSync(join(root, 'outbound/21.3'), { recursive: true });
+    mkdirSync(join(root, 'outbound/26.1'), { recursive: true });
+    writeFileSync(join(root, 'outbound/21.3/version.yaml'), 'errors:\n  OFFER_GONE: NO_SUCH_CODE\n');
+    writeFileSync(join(root, 'outbound/26.1/version.yaml'), "inherits: '21.3'\n");
+    writeFileSync(join(root, 'outbound/21.3/offer.price.request.yaml'), 'message: OfferPriceRQ\nmap:\n  Request:\n    map:\n      PricedOffer:\n        map:\n          SelectedOfferLst: { path: offerId }\n');
+    writeFileSync(join(root, 'outbound/21.3/offer.price.response.yaml'), 'command: offer.price\nmap:\n  offerId: { path: Response.PricedOffer.OfferId }\n');
+    writeFileSync(join(root, 'outbound/21.3/offer.prize.response.yaml'), 'command: offer.prize\nmap:\n  offerId: { path: Response.PricedOffer.OfferID }\n');
+    const result = await mapping('lint', root);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`${join(root, 'outbound/21.3/offer.price.request.yaml')}:7:11: error [unknown-element] 'SelectedOfferLst' is not an element of PricedOffer (did you mean SelectedOfferList?) (NDC 21.3, 26.1;`);
+    expect(result.out).toContain(`${join(root, 'outbound/21.3/offer.price.response.yaml')}:3:41: error [unknown-element] 'OfferId' is not an element of PricedOffer (did you mean OfferID?) (NDC 21.3, 26.1;`);
+    expect(result.out).toContain(`${join(root, 'outbound/21.3/offer.prize.response.yaml')}:1:10: error [unknown-command] 'offer.prize' is not a command of the airline contract`);
+    expect(result.out).toMatch(/outbound\/21\.3\/version\.yaml:2:15: error \[load\] 'NO_SUCH_CODE' is not a gateway error code/);
+  });
+
   it('answers a missing target or a bad version with exit code 2', async () => {
     expect((await mapping('lint', join(temp, 'nowhere'))).code).toBe(2);
     expect((await mapping('lint', '--ndc-version', '21')).code).toBe(2);
@@ -102,6 +119,19 @@ describe('ndc-gateway mapping test', () => {
     const json = JSON.parse((await mapping('test', join(temp, 'fixtures'), '--format', 'json', '--skip-xsd')).out) as { failed: number; outcomes: { response: { differences: { path: string }[] } }[] };
     expect(json.failed).toBe(1);
     expect(json.outcomes[0]?.response.differences[0]?.path).toBe('/IATA_OfferPriceRS/Response/PricedOffer/OfferItem[1]/OfferItemID');
+  });
+
+  it('runs the outbound cases too: the RQ built and XSD-checked, the airline RS read into the result', async () => {
+    const result = await mapping('test');
+    expect(result.out).toMatch(/^ok {3}outbound 21\.3 offer-shop-round-trip-multi-ptc$/m);
+    expect(result.out).toMatch(/^ok {3}outbound 21\.3 inventory-issue-settlement-card$/m);
+    const dir = join(temp, 'outbound-fixtures/outbound/21.3/inventory-issue-settlement-card');
+    cpSync('fixtures/mapping/outbound/21.3/inventory-issue-settlement-card', dir, { recursive: true });
+    writeFileSync(join(dir, 'request.xml'), readFileSync(join(dir, 'request.xml'), 'utf8').replace('<cns:ExpirationDate>1230<', '<cns:ExpirationDate>0130<'));
+    const doctored = await mapping('test', join(temp, 'outbound-fixtures'));
+    expect(doctored.code).toBe(1);
+    expect(doctored.out).toMatch(/^FAIL outbound 21\.3 inventory-issue-settlement-card/m);
+    expect(doctored.out).toMatch(/request\.xml: 1 difference\n {4}\/IATA_OrderChangeRQ\/Request\/PaymentFunctions\[1\]\/PaymentProcessingDetails\/PaymentMethod\/PaymentCard\/ExpirationDate: expected '0130', got '1230'/);
   });
 
   it('answers a folder without cases or an unknown version with exit code 2', async () => {

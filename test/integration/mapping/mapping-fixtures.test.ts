@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
 import { loadCommandValidator } from '../../../src/commands/command-validator.ts';
-import { loadMappingRegistry } from '../../../src/mapping/index.ts';
-import { listFixtureCases, runFixtureRequest, runFixtureResponse, type FixtureRunEnvironment } from '../../../src/tools/mapping-tools/index.ts';
+import { loadAirlineContract } from '../../../src/contracts/airline/index.ts';
+import { loadMappingRegistry, loadOutboundMappings } from '../../../src/mapping/index.ts';
+import { listFixtureCases, runFixtureRequest, runFixtureResponse, runOutboundFixtureCase, type FixtureRunEnvironment } from '../../../src/tools/mapping-tools/index.ts';
 import { NDC_VERSIONS } from '../../../src/ndc/ndc-versions.ts';
 import { buildXml, loadSchemaModel, parseXml, readRootElement } from '../../../src/xml/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
@@ -20,7 +21,10 @@ import { xmllintText } from '../../support/xmllint.ts';
  * A case runs exactly as `ndc-gateway mapping test` runs it (src/tools/mapping-tools/run-fixture-case.ts).
  */
 const ROOT = 'fixtures/mapping';
-const cases = existsSync(ROOT) ? await listFixtureCases([ROOT]) : [];
+const allCases = existsSync(ROOT) ? await listFixtureCases([ROOT]) : [];
+const cases = allCases.filter((c) => !c.outbound);
+// fixtures/mapping/outbound/<version>/<case>/: the outbound mappings (mappings/outbound), see below.
+const outboundCases = allCases.filter((c) => c.outbound);
 
 const config = loadConfig({ NDC_SCHEMA_PATH: SCHEMA_PATH });
 // The mappings decide what is served, and so which response each case's request is answered with.
@@ -63,4 +67,32 @@ describe('mapping fixtures', () => {
       expect(xml).toBe(buildXml(rootName, document, model, info));
     });
   });
+});
+
+describe('outbound mapping fixtures', () => {
+  const contract = loadAirlineContract();
+  const outbound = (version: string) => loadOutboundMappings({ mappingsPath: config.mappingsPath, version });
+
+  it('has cases', () => {
+    expect(outboundCases.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const testCase of outboundCases) {
+    it(`${testCase.version} ${testCase.name}: builds request.xml (xmllint-valid) and reads response.xml into result.json`, async () => {
+      let built = '';
+      const outcome = await runOutboundFixtureCase(testCase, {
+        schemaPath: config.schemaPath, mappings: outbound, contract,
+        validateRequest: (xml, schemaFile) => {
+          built = xml;
+          const lint = xmllintText(schemaFile, xml);
+          return lint.valid ? [] : [lint.output];
+        },
+      });
+      expect(outcome.request.problems).toEqual([]);
+      expect(outcome.request.actual).toEqual(outcome.request.expected);
+      expect(outcome.response.problems).toEqual([]);
+      expect(outcome.response.actual).toEqual(outcome.response.expected);
+      expect(built).not.toBe('');
+    });
+  }
 });

@@ -88,6 +88,7 @@ describe.each<[string, HarnessFactory]>([
         expect.objectContaining({ version: 3, name: 'audit_trail_and_sealed_personal_data' }),
         expect.objectContaining({ version: 4, name: 'journey_analytics' }),
         expect.objectContaining({ version: 5, name: 'journey_outcome_models' }),
+        expect.objectContaining({ version: 6, name: 'airline_order_links' }),
       ]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
     });
