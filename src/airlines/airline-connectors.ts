@@ -28,6 +28,9 @@ export interface AirlineRouterDeps {
 /** The router of AIRLINES_FILE with one connector per airline, and its metrics (registered by whoever serves /metrics). */
 export function createAirlineRouterFromFile(setup: AirlinesSetup, deps: AirlineRouterDeps): { router: AirlineRouter; metrics: AirlineMetrics } {
   const links = deps.links ?? createMemoryAirlineOrderLinks();
+  if (setup.missingSecrets.length > 0) {
+    deps.logger.warn({ problems: setup.missingSecrets }, 'AIRLINES_FILE names secrets whose environment variables are not set: those headers and settlements are left out');
+  }
   const contract = loadAirlineContract(deps.commandSchemasPath ? { commandSchemasPath: deps.commandSchemasPath } : {});
   const airlines = setup.airlines.map((entry) => {
     if (entry.kind === 'reference') {

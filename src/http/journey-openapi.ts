@@ -104,6 +104,7 @@ function schemas(): Record<string, JsonObject> {
       offerId: { type: 'string' }, total: { type: 'number' }, currency: { type: 'string' }, stops: { type: 'integer', minimum: 0 },
       departure: { type: 'string', description: 'Local time of the first flight.' }, arrival: { type: 'string', description: 'Local arrival of the outbound.' },
       carriers: { type: 'array', items: { type: 'string' } }, cabin: CABIN, flightNumbers: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string' },
+      owner: { type: 'string', description: 'The airline that owns the offer (OwnerCode).' },
     }),
     Filter: object([], {
       maxPrice: { type: 'number', minimum: 0 }, maxStops: { type: 'integer', minimum: 0 }, departureFrom: TIME, departureTo: TIME, cabin: CABIN,

@@ -31,6 +31,8 @@ export interface OfferSummary {
   readonly cabin: string;
   readonly flightNumbers: readonly string[];
   readonly expiresAt: string;
+  /** The airline that owns the offer (OwnerCode); pricing and booking it go to that airline (aggregator mode). */
+  readonly owner?: string;
 }
 
 /** Filters and preferences applied to a journey's offers. */

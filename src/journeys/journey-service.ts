@@ -295,8 +295,9 @@ export function createJourneyService(options: JourneyServiceOptions) {
       const started = performance.now();
       let result: ShopResult & { priceChanged: boolean; offers: readonly { totalPrice: { total: number; currency: string } }[] };
       try {
+        const owner = data.offers.find((offer) => offer.offerId === offerId)?.owner;
         result = await runJourneyCommand(deps, callerOf(context, record), 'offer.price', STEP_MESSAGES.price, {
-          offerId, passengers: data.search?.passengers ?? [],
+          ...(owner ? { owner } : {}), offerId, passengers: data.search?.passengers ?? [],
         }) as typeof result;
       } catch (error) {
         await publishCommand(record, context, 'offer.price', started, toGatewayError(error).code);
@@ -341,7 +342,9 @@ export function createJourneyService(options: JourneyServiceOptions) {
       try {
         if (!data.orderId) {
           const customer = data.customer!;
+          const owner = data.offers?.find((offer) => offer.offerId === data.priced!.offerId)?.owner;
           const created = await runJourneyCommand(deps, caller, 'order.create', STEP_MESSAGES.order, {
+            ...(owner ? { owner } : {}),
             idempotencyKey: `journey:${record.journeyId}:hold`,
             offerId: data.priced!.offerId,
             expectedTotal: { total: data.priced!.total, currency: data.priced!.currency },

@@ -2,7 +2,7 @@ import type { OfferSummary } from './journey-data.ts';
 
 interface ShopSegment { segmentId: string; departure: string; arrival: string; carrier: string; flightNumber: string }
 interface ShopJourney { journeyId: string; segmentIds: string[] }
-interface ShopOffer { offerId: string; cabin: string; expiresAt: string; journeyIds: string[]; totalPrice: { total: number; currency: string } }
+interface ShopOffer { offerId: string; owner?: string; cabin: string; expiresAt: string; journeyIds: string[]; totalPrice: { total: number; currency: string } }
 
 /** The parts of an offer.shop (or offer.price) result a summary reads; the command schema guarantees them. */
 export interface ShopResult {
@@ -34,6 +34,7 @@ export function summariseOffers(result: ShopResult): OfferSummary[] {
       cabin: offer.cabin,
       flightNumbers: flights.map((s) => `${s.carrier}${s.flightNumber}`),
       expiresAt: offer.expiresAt,
+      ...(offer.owner ? { owner: offer.owner } : {}),
     };
   });
 }
