@@ -43,7 +43,7 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
     const response = await fetch(`${net.aggregator.url}/api/v1/one-order/${orderId}`, { headers: { 'x-api-key': DEMO_API_KEY } });
     const body = await response.text();
     expect(response.status, body).toBe(200);
-    return JSON.parse(body) as Record<string, any>;
+    return (JSON.parse(body) as { order: Record<string, any> }).order;
   }
 
   beforeAll(async () => {
