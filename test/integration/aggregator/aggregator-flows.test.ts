@@ -161,7 +161,7 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
 
   it('a 17.2 seller books an offer of the 21.3 airline, paid by card: XB has the order, ticketed, under the reference the seller sees', async () => {
     const { doc, offer: picked } = await shopFor('17.2', 'XB');
-    expect(new Set(offersOf172(doc).map((o) => o.owner))).toEqual(new Set(['XA', 'XB']));
+    expect(new Set(offersOf172(doc).map((o) => o.owner))).toContain('XB');
     const priced = await send(net.aggregator.ndcUrl, '17.2', 'OfferPriceRS', offerPriceRq172(picked));
     const offer = { ...picked, total: text(priced.doc.PricedOffer.TotalPrice.DetailCurrencyPrice.Total)! };
     const created = await send(net.aggregator.ndcUrl, '17.2', 'OrderViewRS', orderCreateRq172(offer, `create-${randomUUID()}`, SELLER_CARD));
