@@ -1,5 +1,5 @@
 import { EDIST_172_NS, OO_MESSAGE_NS, OO_TYPES_NS } from '../../src/ndc/ndc-versions.ts';
-import { asList, attr, refs, text, type Doc } from './ndc-doc.ts';
+import { asList, attr, text, type Doc } from './ndc-doc.ts';
 
 /**
  * The messages of a seller of the aggregator tests, in 21.3 and 17.2: one adult, shop, price,
@@ -216,19 +216,7 @@ export function orderRetrieveRq172(orderId: string, owner: string): string {
   <Query><Filters><OrderID Owner="${owner}">${orderId}</OrderID></Filters></Query>`);
 }
 
-export function payRq172(orderId: string, owner: string, card: string, amount: string, currency: string, echoToken: string): string {
-  return message172('OrderChangeRQ', `
-  <Query>
-    <OrderID Owner="${owner}">${orderId}</OrderID>${cardPayment172(card, amount, currency)}
-  </Query>`, echoToken);
-}
-
 export function cancelRq172(orderId: string, owner: string, echoToken: string): string {
   return message172('OrderCancelRQ', `
   <Query><Order OrderID="${orderId}" Owner="${owner}"/></Query>`, echoToken);
-}
-
-/** The passenger references of a 17.2 offer item's first service, for checks. */
-export function paxRefs172(item: Doc): string[] {
-  return refs(asList<Doc>(item.Service)[0]?.PassengerRefs);
 }

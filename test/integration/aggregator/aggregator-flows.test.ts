@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../../src/auth/index.ts';
 import {
-  acceptCancelRq213, airShoppingRq172, airShoppingRq213, offerPriceRq172, offerPriceRq213, offersOf172, offersOf213, orderCreateRq172, orderCreateRq213,
+  acceptCancelRq213, airShoppingRq172, cancelRq172, airShoppingRq213, offerPriceRq172, offerPriceRq213, offersOf172, offersOf213, orderCreateRq172, orderCreateRq213,
   orderRetrieveRq172, orderRetrieveRq213, payRq213, reshopCancelRq213, type PickedOffer,
 } from '../../support/aggregator-messages.ts';
 import { createNdcChecker, type NdcChecker } from '../../support/expect-valid-answer.ts';
@@ -83,6 +83,14 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
     const direct = offersOf172(checker.expectValid('17.2', 'AirShoppingRS', (await postXml(net.xa.ndcUrl, airShoppingRq172(ORIGIN, DESTINATION, date))).text));
     const fromXa = offers.filter((o) => o.owner === 'XA');
     expect(fromXa.map((o) => o.total).sort()).toEqual(direct.map((o) => o.total).sort());
+    // Two reference airlines with other hubs fly the route otherwise.
+    expect(offers.filter((o) => o.owner === 'XB').map((o) => o.total).sort()).not.toEqual(fromXa.map((o) => o.total).sort());
+  });
+
+  it('talks to XA in 17.2, the only version XA serves: XA refuses a 21.3 message', async () => {
+    const answer = await postXml(net.xa.ndcUrl, airShoppingRq213(ORIGIN, DESTINATION, date));
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.text).not.toMatch(/<(?:\w+:)?OfferID>/);
   });
 
   describe('a 21.3 seller books an offer of the 17.2 airline: held, retrieved, paid, cancelled', () => {
@@ -159,7 +167,7 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
     });
   });
 
-  it('a 17.2 seller books an offer of the 21.3 airline, paid by card: XB has the order, ticketed, under the reference the seller sees', async () => {
+  it('a 17.2 seller books an offer of the 21.3 airline, paid by card, and cancels it: XB has the order, ticketed, under the reference the seller sees, then cancelled', async () => {
     const { doc, offer: picked } = await shopFor('17.2', 'XB');
     expect(new Set(offersOf172(doc).map((o) => o.owner))).toContain('XB');
     const priced = await send(net.aggregator.ndcUrl, '17.2', 'OfferPriceRS', offerPriceRq172(picked));
@@ -181,5 +189,12 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
     expect(xbOrder.OwnerCode).toBe('XB');
     expect(text(xbOrder.TotalPrice.TotalAmount)).toBe(offer.total);
     expect(asList<Doc>(atXb.doc.Response.TicketDocInfo).length).toBeGreaterThan(0);
+
+    // Cancelled by the 17.2 seller's OrderCancelRQ: XB's order is cancelled too.
+    await send(net.aggregator.ndcUrl, '17.2', 'OrderCancelRS', cancelRq172(orderId, 'XB', `cancel-${randomUUID()}`));
+    const after = await send(net.aggregator.ndcUrl, '17.2', 'OrderViewRS', orderRetrieveRq172(orderId, 'XB'));
+    expect(asList<Doc>(after.doc.Response.Order)[0]!.Status.StatusCode).toBe('CLS');
+    const cancelledAtXb = await send(net.xb.ndcUrl, '21.3', 'OrderViewRS', orderRetrieveRq213(record.airline.orderId as string, 'XB'));
+    expect(asList<Doc>(cancelledAtXb.doc.Response.Order)[0]!.StatusCode).toBe('CLOSED');
   });
 });
