@@ -257,6 +257,11 @@ describe('NDC connector, 17.2 airline', () => {
     expect(await links.get(other)).toBeUndefined();
   }, 60_000);
 
+  it("passes the airline's own errors through (17.2 Errors/Error/@Status), e.g. an unknown offer", async () => {
+    await expect(call('offer.price', { owner: 'XA', offerId: 'SRNOSUCHOFFER-OF1', offerItemIds: ['SRNOSUCHOFFER-OF1-1'], passengers: PASSENGERS }))
+      .rejects.toMatchObject({ code: 'OFFER_NOT_FOUND', message: expect.stringContaining('Airline XA') });
+  }, 60_000);
+
   it('warns about command fields NDC 17.2 cannot say (FIELD_NOT_TRANSLATED), and still answers', async () => {
     const result = await call('offer.shop', {
       journeys: [{ origin: 'CDG', destination: 'JFK', date, cabin: 'BUSINESS' }], passengers: [{ id: 'PAX1', type: 'ADT' }], currency: 'EUR', maxOffers: 3,
