@@ -196,6 +196,12 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
     contract ??= loadAirlineContract();
     const validate: ValidateFunction | undefined = contract.result(command);
     if (!validate) throw new GatewayError('INTERNAL_ERROR', `${command} is not a command of the airline contract, so it is not sent to ${airline}`);
+    // What the version cannot send at all is refused before anything is built or sent: the client's request, not our bug.
+    for (const field of outbound.unsupported(command)) {
+      if (hasValue(payload, field.path.split('.')) === field.missing) continue;
+      throw new GatewayError('UNPROCESSABLE_REQUEST', `${airline} speaks NDC ${version}, which cannot take this ${command}: ${field.message}`,
+        [{ message: field.message, path: `/${field.path.replaceAll('.', '/')}` }]);
+    }
 
     const orderId = (payload as { orderId?: unknown })?.orderId;
     const link = typeof orderId === 'string' ? await deps.links.get(orderId) : undefined;

@@ -250,14 +250,18 @@ describe('NDC connector, 17.2 airline', () => {
     expect(voided.voidedDocuments.map((d: any) => d.number).sort()).toEqual(tickets.documents.map((d: any) => d.number).sort());
   }, 60_000);
 
-  it('refuses to hold services or seats it cannot put in a 17.2 OrderCreateRQ, before sending anything', async () => {
+  it('refuses what 17.2 cannot send, before sending anything (UNPROCESSABLE_REQUEST): ancillaries in a hold, a price without offer items', async () => {
     const other = `GW-S-${Date.now()}`;
     await expect(call('inventory.hold', {
       owner: 'XA', requestKey: `${other}:hold`, orderId: other, offerId: offer.offerId, passengers: PASSENGERS,
       flights: [{ itemId: 'OI1', offerItemId: offer.offerItems[0].offerItemId }],
       services: [{ itemId: 'OI2', paxIds: ['PAX1'], offerId: 'ALC1', offerItemId: 'ALC1-1' }],
-    })).rejects.toMatchObject({ code: 'INTERNAL_ERROR', details: [expect.objectContaining({ message: expect.stringContaining('servicesNotHeldBy17') })] });
+    })).rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', message: expect.stringContaining('Airline XA speaks NDC 17.2'), details: [expect.objectContaining({ path: '/services' })] });
     expect(await links.get(other)).toBeUndefined();
+    await expect(call('inventory.hold', { owner: 'XA', requestKey: `${other}:add`, orderId: other, seats: [{ itemId: 'OI3', paxId: 'PAX1', segmentId: 'S1', row: 12, column: 'A' }] }))
+      .rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', details: [expect.objectContaining({ path: '/offerId' })] });
+    await expect(call('offer.price', { owner: 'XA', offerId: offer.offerId, passengers: PASSENGERS }))
+      .rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', details: [expect.objectContaining({ path: '/offerItemIds' })] });
   }, 60_000);
 
   it("passes the airline's own errors through (17.2 Errors/Error/@Status), e.g. an unknown offer", async () => {
