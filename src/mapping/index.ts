@@ -23,5 +23,5 @@ export {
 export { watchMappings, type MappingWatcher, type WatchMappingsOptions } from './watch-mappings.ts';
 export {
   listOutboundVersions, loadOutboundMappings, outboundFolder,
-  type LoadOutboundOptions, type OutboundCommandMappings, type OutboundMappings, type UntranslatedField,
+  type LoadOutboundOptions, type OutboundCommandMappings, type OutboundMappings, type UnsupportedField, type UntranslatedField,
 } from './outbound-mappings.ts';

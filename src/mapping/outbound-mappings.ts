@@ -32,6 +32,14 @@ export interface UntranslatedField {
   readonly message: string;
 }
 
+/** What a version cannot send (`version.yaml` `unsupported:`): a command with a value at `path` (with `missing`, without one) is refused. */
+export interface UnsupportedField {
+  /** Dotted path in the command, e.g. `services`; lists are looked through. */
+  readonly path: string;
+  readonly missing: boolean;
+  readonly message: string;
+}
+
 /** The outbound mappings of one NDC version, inherited ones included. Never changed once loaded. */
 export interface OutboundMappings {
   readonly version: string;
@@ -47,6 +55,7 @@ export interface OutboundMappings {
    */
   readonly errorsFrom: CompiledRequestMapping | undefined;
   untranslated(command: string): readonly UntranslatedField[];
+  unsupported(command: string): readonly UnsupportedField[];
   /** Mapping files the set was built from. */
   readonly loaded: number;
 }
@@ -69,6 +78,7 @@ interface OutboundFolder {
   readonly errors: Record<string, string>;
   readonly errorsFrom: CompiledRequestMapping | undefined;
   readonly untranslated: Record<string, UntranslatedField[]>;
+  readonly unsupported: Record<string, UnsupportedField[]>;
   readonly request: Map<string, CompiledResponseMapping>;
   readonly response: Map<string, CompiledRequestMapping>;
   readonly files: number;
@@ -98,7 +108,7 @@ async function readOutboundFolder(folder: string, shared: { codeTables: CodeTabl
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const result: OutboundFolder = { inherits: undefined, errors: {}, errorsFrom: undefined, untranslated: {}, request: new Map(), response: new Map(), files: 0 };
+  const result: OutboundFolder = { inherits: undefined, errors: {}, errorsFrom: undefined, untranslated: {}, unsupported: {}, request: new Map(), response: new Map(), files: 0 };
   let inherits: string | undefined;
   let errorsFrom: CompiledRequestMapping | undefined;
   let files = 0;
@@ -119,7 +129,7 @@ async function readOutboundFolder(folder: string, shared: { codeTables: CodeTabl
         issues.push(...problems);
         continue;
       }
-      const spec = (source.value ?? {}) as { inherits?: string; errorsFrom?: RuleSpec; errors?: Record<string, string>; untranslated?: Record<string, UntranslatedField[]> };
+      const spec = (source.value ?? {}) as { inherits?: string; errorsFrom?: RuleSpec; errors?: Record<string, string>; untranslated?: Record<string, UntranslatedField[]>; unsupported?: Record<string, { path: string; missing?: boolean; message: string }[]> };
       inherits = spec.inherits;
       if (spec.errorsFrom !== undefined) {
         // The rule is compiled as the one field of a mapping, so it is the engine's rule in every respect.
@@ -134,6 +144,9 @@ async function readOutboundFolder(folder: string, shared: { codeTables: CodeTabl
       }
       for (const [command, fields] of Object.entries(spec.untranslated ?? {})) {
         result.untranslated[command] = fields.map(({ path, code, message }) => ({ path, code, message }));
+      }
+      for (const [command, fields] of Object.entries(spec.unsupported ?? {})) {
+        result.unsupported[command] = fields.map(({ path, missing, message }) => ({ path, missing: missing === true, message }));
       }
       continue;
     }
@@ -203,6 +216,7 @@ export async function loadOutboundMappings(options: LoadOutboundOptions): Promis
   const response = new Map<string, CompiledRequestMapping>();
   const errors = new Map<string, string>();
   const untranslated = new Map<string, readonly UntranslatedField[]>();
+  const unsupported = new Map<string, readonly UnsupportedField[]>();
   let loaded = 0;
   let errorsFrom: CompiledRequestMapping | undefined;
   for (const { folder } of [...chain].reverse()) {
@@ -211,6 +225,7 @@ export async function loadOutboundMappings(options: LoadOutboundOptions): Promis
     for (const [command, mapping] of folder.response) response.set(command, mapping);
     for (const [code, gatewayCode] of Object.entries(folder.errors)) errors.set(code, gatewayCode);
     for (const [command, fields] of Object.entries(folder.untranslated)) untranslated.set(command, Object.freeze(fields));
+    for (const [command, fields] of Object.entries(folder.unsupported)) unsupported.set(command, Object.freeze(fields));
     loaded += folder.files;
   }
   const pairs = new Map<string, OutboundCommandMappings>();
@@ -226,6 +241,7 @@ export async function loadOutboundMappings(options: LoadOutboundOptions): Promis
     errors,
     errorsFrom,
     untranslated: (command: string) => untranslated.get(command) ?? [],
+    unsupported: (command: string) => unsupported.get(command) ?? [],
     loaded,
   });
 }

@@ -9,6 +9,7 @@ import { applyMapping, loadOutboundMappings, MappingError, type OutboundMappings
 import { NDC_VERSIONS } from '../../ndc/ndc-versions.ts';
 import { parseXml, readRootElement, writeXml } from '../../xml/index.ts';
 import type { AirlineConnector, AirlineEntry, AirlineOrderLink, AirlineOrderLinks, ConnectorCallOptions } from '../airline-connector.ts';
+import { redactText } from '../../security/card-data.ts';
 import type { NdcSchemas } from './ndc-schemas.ts';
 
 /** Commands that only read (or are replays by their requestKey): retried after a lost answer. */
@@ -96,6 +97,11 @@ function pairItems(payload: unknown, link: MappedLink | undefined, result: Recor
 function located(issue: ErrorDetail): string {
   const where = issue.line !== undefined ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})` : '';
   return `${issue.message}${where}`;
+}
+
+/** XSD messages quote values: an RQ paying with the settlement card must not carry its number into an error or a log. */
+function redacted(issues: readonly ErrorDetail[]): ErrorDetail[] {
+  return issues.map((issue) => ({ ...issue, message: redactText(issue.message) }));
 }
 
 /**
@@ -196,6 +202,12 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
     contract ??= loadAirlineContract();
     const validate: ValidateFunction | undefined = contract.result(command);
     if (!validate) throw new GatewayError('INTERNAL_ERROR', `${command} is not a command of the airline contract, so it is not sent to ${airline}`);
+    // What the version cannot send at all is refused before anything is built or sent: the client's request, not our bug.
+    for (const field of outbound.unsupported(command)) {
+      if (hasValue(payload, field.path.split('.')) === field.missing) continue;
+      throw new GatewayError('UNPROCESSABLE_REQUEST', `${airline} speaks NDC ${version}, which cannot take this ${command}: ${field.message}`,
+        [{ message: field.message, path: `/${field.path.replaceAll('.', '/')}` }]);
+    }
 
     const orderId = (payload as { orderId?: unknown })?.orderId;
     const link = typeof orderId === 'string' ? await deps.links.get(orderId) : undefined;
@@ -216,10 +228,10 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       content = applyMapping(pair.request, payload, { ctx, rootName: rqRoot });
     } catch (error) {
       if (!(error instanceof MappingError)) throw error;
-      throw new GatewayError('INTERNAL_ERROR', `Cannot build the ${sent} of ${command} for ${airline}`, error.details);
+      throw new GatewayError('INTERNAL_ERROR', `Cannot build the ${sent} of ${command} for ${airline}`, redacted(error.details));
     }
     const rq = writeXml(rqRoot, content, deps.schemas.model(version!, sent), info!);
-    const rqIssues = deps.schemas.schema(version!, sent).validate(rq, { maxErrors: 5 });
+    const rqIssues = redacted(deps.schemas.schema(version!, sent).validate(rq, { maxErrors: 5 }));
     if (rqIssues.length > 0) {
       throw new GatewayError('INTERNAL_ERROR', `The ${sent} built for ${airline} (${command}) does not validate against the NDC ${version} schema: ${rqIssues.slice(0, 3).map(located).join('; ')}`, rqIssues);
     }

@@ -192,8 +192,11 @@ describe('NDC connector, 17.2 airline', () => {
       expect(document.itemIds).toEqual(hold.items.filter((i: any) => i.paxIds.includes(document.paxId)).map((i: any) => i.itemId));
     }
     expect(issued.documents.map((d: any) => d.paxId).sort()).toEqual(['PAX1', 'PAX2']);
-    // The airline was paid with the settlement card: its order has nothing left to pay (a second payment is refused).
-    await expect(call('inventory.issue', { orderId, requestKey: `${orderId}:issue-again` })).rejects.toMatchObject({ code: expect.stringMatching(/^(INVALID_BUSINESS_DATA|ORDER_NOT_CHANGEABLE|AIRLINE_REFUSED)$/) });
+    // A re-sent issue (same requestKey) is a replay at the airline: the same tickets, no second payment.
+    const replayed = await call('inventory.issue', { orderId, requestKey: `${orderId}:issue` });
+    expect(replayed.documents.map((d: any) => d.number)).toEqual(issued.documents.map((d: any) => d.number));
+    // The airline was paid with the settlement card: its order has nothing left to pay, so another payment is refused.
+    await expect(call('inventory.issue', { orderId, requestKey: `${orderId}:issue-again` })).rejects.toMatchObject({ code: 'INVALID_BUSINESS_DATA', message: expect.stringContaining('nothing to pay') });
   }, 60_000);
 
   it('quotes a cancellation and reprices (OrderReshopRQ Delete / Reprice) without changing the order', async () => {
@@ -247,14 +250,23 @@ describe('NDC connector, 17.2 airline', () => {
     expect(voided.voidedDocuments.map((d: any) => d.number).sort()).toEqual(tickets.documents.map((d: any) => d.number).sort());
   }, 60_000);
 
-  it('refuses to hold services or seats it cannot put in a 17.2 OrderCreateRQ, before sending anything', async () => {
+  it('refuses what 17.2 cannot send, before sending anything (UNPROCESSABLE_REQUEST): ancillaries in a hold, a price without offer items', async () => {
     const other = `GW-S-${Date.now()}`;
     await expect(call('inventory.hold', {
       owner: 'XA', requestKey: `${other}:hold`, orderId: other, offerId: offer.offerId, passengers: PASSENGERS,
       flights: [{ itemId: 'OI1', offerItemId: offer.offerItems[0].offerItemId }],
       services: [{ itemId: 'OI2', paxIds: ['PAX1'], offerId: 'ALC1', offerItemId: 'ALC1-1' }],
-    })).rejects.toMatchObject({ code: 'INTERNAL_ERROR', details: [expect.objectContaining({ message: expect.stringContaining('servicesNotHeldBy17') })] });
+    })).rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', message: expect.stringContaining('Airline XA speaks NDC 17.2'), details: [expect.objectContaining({ path: '/services' })] });
     expect(await links.get(other)).toBeUndefined();
+    await expect(call('inventory.hold', { owner: 'XA', requestKey: `${other}:add`, orderId: other, seats: [{ itemId: 'OI3', paxId: 'PAX1', segmentId: 'S1', row: 12, column: 'A' }] }))
+      .rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', details: [expect.objectContaining({ path: '/offerId' })] });
+    await expect(call('offer.price', { owner: 'XA', offerId: offer.offerId, passengers: PASSENGERS }))
+      .rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', details: [expect.objectContaining({ path: '/offerItemIds' })] });
+  }, 60_000);
+
+  it("passes the airline's own errors through (17.2 Errors/Error/@Status), e.g. an unknown offer", async () => {
+    await expect(call('offer.price', { owner: 'XA', offerId: 'SRNOSUCHOFFER-OF1', offerItemIds: ['SRNOSUCHOFFER-OF1-1'], passengers: PASSENGERS }))
+      .rejects.toMatchObject({ code: 'OFFER_NOT_FOUND', message: expect.stringContaining('Airline XA') });
   }, 60_000);
 
   it('warns about command fields NDC 17.2 cannot say (FIELD_NOT_TRANSLATED), and still answers', async () => {

@@ -127,6 +127,9 @@ describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (v
     expect(services.services.length).toBeGreaterThan(0);
     expect(services.segments.map((s: any) => s.segmentId).sort()).toEqual([...hold.items[0].segmentIds].sort());
 
+    const seatMaps = await call('inventory.seats', { orderId }) as any;
+    expect(seatMaps.seatMaps.map((m: any) => m.segmentId).sort()).toEqual([...hold.items[0].segmentIds].sort());
+
     // Issue: the airline's order is paid with the settlement card; one e-ticket per passenger.
     const issueRequest = { orderId, requestKey: `${orderId}:issue` };
     const issued = await call('inventory.issue', issueRequest) as any;
@@ -186,8 +189,22 @@ describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (v
     expect(plain.warnings).toBeUndefined();
   }, 60_000);
 
+  it('shows the seat maps of an offer\'s flights, paid seats priced by their offer items', async () => {
+    const { offer, shopped } = await shopOne('LHR', 'DXB', 37);
+    const seats = await call('seat.availability', { offerId: offer.offerId, passengers: PASSENGERS }) as any;
+    const offerSegments = shopped.journeys.filter((j: any) => offer.journeyIds.includes(j.journeyId)).flatMap((j: any) => j.segmentIds);
+    expect(seats.seatMaps.map((m: any) => m.segmentId).sort()).toEqual([...offerSegments].sort());
+    const all = seats.seatMaps.flatMap((m: any) => m.cabins.flatMap((c: any) => c.rows.flatMap((r: any) => r.seats)));
+    expect(all.some((seat: any) => seat.available)).toBe(true);
+    for (const seat of all.filter((s: any) => s.offerItemId)) {
+      const item = seats.offerItems.find((i: any) => i.offerItemId === seat.offerItemId);
+      expect(seat.price).toEqual(item.price);
+    }
+    expect(seats.warnings).toBeUndefined();
+  }, 60_000);
+
   it('refuses a command the version does not map, naming the airline', async () => {
-    await expect(call('inventory.booking', { orderId: 'X' })).rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', message: expect.stringContaining('Airline XB') });
+    await expect(call('inventory.availability', { orderId: 'X' })).rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', message: expect.stringContaining('Airline XB') });
   });
 
   it('turns an airline Error into the gateway error of its code: an unknown offer is OFFER_NOT_FOUND', async () => {
