@@ -9,6 +9,7 @@ import { applyMapping, loadOutboundMappings, MappingError, type OutboundMappings
 import { NDC_VERSIONS } from '../../ndc/ndc-versions.ts';
 import { parseXml, readRootElement, writeXml } from '../../xml/index.ts';
 import type { AirlineConnector, AirlineEntry, AirlineOrderLink, AirlineOrderLinks, ConnectorCallOptions } from '../airline-connector.ts';
+import { redactText } from '../../security/card-data.ts';
 import type { NdcSchemas } from './ndc-schemas.ts';
 
 /** Commands that only read (or are replays by their requestKey): retried after a lost answer. */
@@ -96,6 +97,11 @@ function pairItems(payload: unknown, link: MappedLink | undefined, result: Recor
 function located(issue: ErrorDetail): string {
   const where = issue.line !== undefined ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})` : '';
   return `${issue.message}${where}`;
+}
+
+/** XSD messages quote values: an RQ paying with the settlement card must not carry its number into an error or a log. */
+function redacted(issues: readonly ErrorDetail[]): ErrorDetail[] {
+  return issues.map((issue) => ({ ...issue, message: redactText(issue.message) }));
 }
 
 /**
@@ -216,10 +222,10 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
       content = applyMapping(pair.request, payload, { ctx, rootName: rqRoot });
     } catch (error) {
       if (!(error instanceof MappingError)) throw error;
-      throw new GatewayError('INTERNAL_ERROR', `Cannot build the ${sent} of ${command} for ${airline}`, error.details);
+      throw new GatewayError('INTERNAL_ERROR', `Cannot build the ${sent} of ${command} for ${airline}`, redacted(error.details));
     }
     const rq = writeXml(rqRoot, content, deps.schemas.model(version!, sent), info!);
-    const rqIssues = deps.schemas.schema(version!, sent).validate(rq, { maxErrors: 5 });
+    const rqIssues = redacted(deps.schemas.schema(version!, sent).validate(rq, { maxErrors: 5 }));
     if (rqIssues.length > 0) {
       throw new GatewayError('INTERNAL_ERROR', `The ${sent} built for ${airline} (${command}) does not validate against the NDC ${version} schema: ${rqIssues.slice(0, 3).map(located).join('; ')}`, rqIssues);
     }

@@ -113,6 +113,22 @@ describe('NDC connector reading airline answers', () => {
     expect(sent.body).toMatch(/^<\?xml[^>]*\?><soap:Envelope[^>]*><soap:Body><IATA_AirShoppingRQ /);
   });
 
+  it('refuses to send an RQ that breaks the XSD, as INTERNAL_ERROR, without the settlement card in the message', async () => {
+    const links = createMemoryAirlineOrderLinks();
+    await links.put({ gatewayOrderId: 'GW-1', owner: 'XS', orderId: 'AIR-1', items: { I1: 'A1' }, total: { amount: 100, currency: 'EUR' } });
+    const card = '4111 1111 1111 1111';
+    const airline = createNdcConnector(entry({ settlement: { cardNumber: card, expiry: '2030-12', holderName: 'AGG LTD', cvv: '123' } }), { logger, links, schemas, mappingsPath: config.mappingsPath });
+    const before = received.length;
+    const failure = await airline.call('inventory.issue', { orderId: 'GW-1', requestKey: 'k-1' }, { correlationId: 'corr-rq' }).catch((e: unknown) => e) as any;
+    await airline.close();
+    expect(failure.code).toBe('INTERNAL_ERROR');
+    expect(failure.message).toMatch(/The OrderChangeRQ built for Airline XS \(inventory\.issue\) does not validate against the NDC 21\.3 schema/);
+    expect(failure.message).toContain('CardNumber');
+    expect(JSON.stringify(failure.toJSON())).not.toContain(card);
+    expect(JSON.stringify(failure.toJSON())).toContain('1111');
+    expect(received.length).toBe(before);
+  });
+
   it('is reachable when the endpoint answers anything below 500, and not when it is down', async () => {
     const airline = connector();
     expect(await airline.isReachable()).toBe(true);

@@ -111,10 +111,24 @@ describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (v
     expect(Object.keys(link!.items).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
     expect(link!.total).toEqual({ amount: offer.totalPrice.total, currency: 'EUR' });
 
+    // Quotes (OrderReshopRQ): today's fares are the held ones; cancelling the unpaid hold gives back nothing.
+    const repriced = await call('inventory.reprice', { orderId }) as any;
+    expect(repriced).toMatchObject({ orderId, currency: 'EUR', priceChanged: false, previousTotal: offer.totalPrice.total, currentTotal: offer.totalPrice.total });
+    const quote = await call('inventory.refund-quote', { orderId }) as any;
+    expect(quote.orderId).toBe(orderId);
+    expect(quote.items.map((i: any) => i.itemId).sort()).toEqual(flights.map((f: any) => f.itemId).sort());
+    expect(quote.items.reduce((sum: number, i: any) => sum + i.total, 0)).toBeCloseTo(offer.totalPrice.total, 2);
+    expect(quote.refundable).toBeCloseTo(quote.items.reduce((sum: number, i: any) => sum + i.refundable, 0), 2);
+    expect(quote.penalty).toBeCloseTo(quote.items.reduce((sum: number, i: any) => sum + i.penalty, 0), 2);
+    expect(quote.fareFamily.code).toBe(offer.fareFamily);
+
     // The ancillaries still on sale for the airline's order (ServiceListRQ by its OrderID).
     const services = await call('inventory.services', { orderId }) as any;
     expect(services.services.length).toBeGreaterThan(0);
     expect(services.segments.map((s: any) => s.segmentId).sort()).toEqual([...hold.items[0].segmentIds].sort());
+
+    const seatMaps = await call('inventory.seats', { orderId }) as any;
+    expect(seatMaps.seatMaps.map((m: any) => m.segmentId).sort()).toEqual([...hold.items[0].segmentIds].sort());
 
     // Issue: the airline's order is paid with the settlement card; one e-ticket per passenger.
     const issueRequest = { orderId, requestKey: `${orderId}:issue` };
@@ -131,6 +145,11 @@ describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (v
     // The same requestKey again is a replay at the airline: the same tickets, nothing paid twice.
     const again = await call('inventory.issue', issueRequest) as any;
     expect(again.documents.map((d: any) => d.number).sort()).toEqual(issued.documents.map((d: any) => d.number).sort());
+
+    // Once paid, a cancellation quote gives back what the fare family allows, item by item.
+    const paidQuote = await call('inventory.refund-quote', { orderId, itemIds: [flights[0].itemId] }) as any;
+    expect(paidQuote.items.map((i: any) => i.itemId)).toContain(flights[0].itemId);
+    for (const item of paidQuote.items) expect(item.refundable + item.penalty).toBeCloseTo(item.total, 2);
 
     // Cancel: the airline cancels its order and voids the tickets.
     const cancelled = await call('inventory.cancel', { orderId, requestKey: `${orderId}:cancel` }) as any;
@@ -170,8 +189,22 @@ describe.each(['21.3', '24.4', '26.1'] as const)('NDC connector, %s airline', (v
     expect(plain.warnings).toBeUndefined();
   }, 60_000);
 
+  it('shows the seat maps of an offer\'s flights, paid seats priced by their offer items', async () => {
+    const { offer, shopped } = await shopOne('LHR', 'DXB', 37);
+    const seats = await call('seat.availability', { offerId: offer.offerId, passengers: PASSENGERS }) as any;
+    const offerSegments = shopped.journeys.filter((j: any) => offer.journeyIds.includes(j.journeyId)).flatMap((j: any) => j.segmentIds);
+    expect(seats.seatMaps.map((m: any) => m.segmentId).sort()).toEqual([...offerSegments].sort());
+    const all = seats.seatMaps.flatMap((m: any) => m.cabins.flatMap((c: any) => c.rows.flatMap((r: any) => r.seats)));
+    expect(all.some((seat: any) => seat.available)).toBe(true);
+    for (const seat of all.filter((s: any) => s.offerItemId)) {
+      const item = seats.offerItems.find((i: any) => i.offerItemId === seat.offerItemId);
+      expect(seat.price).toEqual(item.price);
+    }
+    expect(seats.warnings).toBeUndefined();
+  }, 60_000);
+
   it('refuses a command the version does not map, naming the airline', async () => {
-    await expect(call('inventory.booking', { orderId: 'X' })).rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', message: expect.stringContaining('Airline XB') });
+    await expect(call('inventory.availability', { orderId: 'X' })).rejects.toMatchObject({ code: 'UNPROCESSABLE_REQUEST', message: expect.stringContaining('Airline XB') });
   });
 
   it('turns an airline Error into the gateway error of its code: an unknown offer is OFFER_NOT_FOUND', async () => {

@@ -21,6 +21,8 @@ const cases = [
   { name: 'offer-price-subset-currency-price-changed', command: 'offer.price', lost: ['shoppingResponseId', 'previousTotal'] },
   { name: 'service-list-offer', command: 'service.list', lost: [] },
   { name: 'service-list-connection-taxed', command: 'service.list', lost: [] },
+  { name: 'seat-availability-offer', command: 'seat.availability', lost: [] },
+  { name: 'seat-availability-order-seat-taken', command: 'seat.availability', lost: [] },
 ];
 
 describe('outbound 21.3 response mappings read what the inbound ones write', async () => {
