@@ -8,6 +8,8 @@ import { loadOrder, repriceOrder, type RepriceQuote } from './order-reshop.handl
 import type { ResolvedDeps } from './orchestration-deps.ts';
 
 export interface OrderQuoteResult {
+  /** The airline that owns the order (aggregator mode). */
+  readonly owner?: string;
   readonly orderId: string;
   readonly version: number;
   readonly currency: string;
@@ -31,6 +33,7 @@ export function createOrderQuoteHandler(deps: ResolvedDeps, steps: DownstreamSte
     assertOrderChangeable(order);
     const scope: CallScope = { correlationId: context.meta.correlationId, deadline: context.meta.deadline };
     const result: OrderQuoteResult = {
+      ...(order.airline ? { owner: order.airline.owner } : {}),
       orderId: order.orderId, version: order.version, currency: order.currency, amountDue: amountDue(order),
       ...(order.paymentTimeLimit ? { paymentTimeLimit: order.paymentTimeLimit } : {}),
       repriceQuote: await repriceOrder(steps, order, scope),

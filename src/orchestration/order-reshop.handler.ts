@@ -30,6 +30,8 @@ export interface RepriceQuote {
 }
 
 export interface OrderReshopResult {
+  /** The airline that owns the order (aggregator mode). */
+  readonly owner?: string;
   readonly orderId: string;
   readonly version: number;
   readonly currency: string;
@@ -68,7 +70,7 @@ export function createOrderReshopHandler(deps: ResolvedDeps, steps: DownstreamSt
     const clientId = requireClient(context.meta);
     const order = await loadOrder(deps, command.orderId, clientId);
     const scope: CallScope = { correlationId: context.meta.correlationId, deadline: context.meta.deadline };
-    const base = { orderId: order.orderId, version: order.version, currency: order.currency, action: command.action };
+    const base = { ...(order.airline ? { owner: order.airline.owner } : {}), orderId: order.orderId, version: order.version, currency: order.currency, action: command.action };
     if (command.action === 'REPRICE') {
       assertOrderChangeable(order);
       const result: OrderReshopResult = { ...base, repriceQuote: await repriceOrder(steps, order, scope) };
