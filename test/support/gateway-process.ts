@@ -7,7 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SCHEMA_PATH } from './paths.ts';
 import { freePort } from './ports.ts';
 
-/** One gateway started as `npm start` runs it (`src/main.ts`, through tsx), embedded: in-process queue, PGlite, its own reference airline and payment service. */
+/**
+ * One gateway started as `npm start` runs it (`node dist/main.js`: call `buildDist()` first),
+ * embedded: in-process queue, PGlite, its own reference airline and payment service.
+ */
 export interface GatewayProcess {
   readonly name: string;
   /** `http://127.0.0.1:<PORT>` */
@@ -66,7 +69,7 @@ export async function startGatewayProcess(name: string, env: Record<string, stri
   const dataDir = mkdtempSync(join(tmpdir(), `gateway-${name}-`));
   const inherited = { ...process.env };
   for (const key of NOT_INHERITED) delete inherited[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     env: {
       ...inherited,
       ...COMMON_ENV,

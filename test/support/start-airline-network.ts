@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { airShoppingRq172, airShoppingRq213 } from './aggregator-messages.ts';
+import { buildDist } from './build-dist.ts';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 
 /** One airline of the test network: a gateway instance in front of its own reference airline. */
@@ -129,9 +130,11 @@ export interface AirlineNetworkOptions {
 
 /**
  * The three-instance network of the aggregator tests: airline XA (17.2 only), airline XB (21.3
- * and later) and the aggregator in front of both, each an embedded gateway process on loopback.
+ * and later) and the aggregator in front of both, each an embedded gateway process on loopback,
+ * run from the compiled build (built here first, as `npm start` does).
  */
 export async function startAirlineNetwork(options: AirlineNetworkOptions = {}): Promise<AirlineNetwork> {
+  await buildDist();
   const started: GatewayProcess[] = [];
   const stopAll = async (): Promise<void> => {
     await Promise.all(started.map((gateway) => gateway.stop()));
