@@ -37,12 +37,17 @@ export function checkWorkers(workerCounts: () => Promise<Record<string, number>>
 }
 
 /**
- * Aggregator mode: one check per airline of AIRLINES_FILE, named `airline:<designator>`, that
- * passes while the airline answers its probe; the detail gives its breaker state.
+ * Aggregator mode: one check, `airlines`, that passes while at least one airline of AIRLINES_FILE
+ * answers its probe, so one airline's outage (answered around with a warning) does not take the
+ * aggregator out of its load balancer. The detail gives each airline's reachability and breaker.
  */
 export function checkAirlines(connectors: readonly AirlineConnector[]): Record<string, HealthCheck> {
-  return Object.fromEntries(connectors.map((connector) => [`airline:${connector.designator}`, async () => ({
-    ok: await connector.isReachable(),
-    detail: { kind: connector.kind, breaker: connector.breakerState() },
-  })]));
+  return {
+    airlines: async () => {
+      const states = await Promise.all(connectors.map(async (connector) => [connector.designator, {
+        kind: connector.kind, reachable: await connector.isReachable(), breaker: connector.breakerState(),
+      }] as const));
+      return { ok: states.some(([, state]) => state.reachable), detail: Object.fromEntries(states) };
+    },
+  };
 }

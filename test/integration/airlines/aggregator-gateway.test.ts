@@ -139,10 +139,11 @@ describe('aggregator mode through the gateway (21.3)', () => {
 
   it('reports each airline in readiness and metrics', async () => {
     const readiness = await fetch(`${gw.url}/api/v1/monitoring/ready`, { headers: { 'x-api-key': DEMO_API_KEY } });
-    const ready = await readiness.json() as { checks: Record<string, { ok: boolean }> };
+    const ready = await readiness.json() as { checks: Record<string, { ok: boolean; detail: Record<string, { reachable: boolean }> }> };
     expect(readiness.status, JSON.stringify(ready)).toBe(200);
-    expect(ready.checks['airline:XA']?.ok).toBe(true);
-    expect(ready.checks['airline:XR']?.ok).toBe(true);
+    expect(ready.checks.airlines?.ok).toBe(true);
+    expect(ready.checks.airlines?.detail.XA?.reachable).toBe(true);
+    expect(ready.checks.airlines?.detail.XR?.reachable).toBe(true);
     const metrics = await (await fetch(`${gw.url}/api/v1/monitoring/metrics`, { headers: { 'x-api-key': DEMO_API_KEY } })).text();
     expect(metrics).toMatch(/ndc_airline_requests_total\{airline="XA",command="inventory.hold",outcome="ok"\} 1/);
     expect(metrics).toMatch(/ndc_airline_breaker_state\{airline="XR"\} 0/);
