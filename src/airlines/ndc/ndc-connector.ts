@@ -104,6 +104,12 @@ function redacted(issues: readonly ErrorDetail[]): ErrorDetail[] {
   return issues.map((issue) => ({ ...issue, message: redactText(issue.message) }));
 }
 
+/** The compensations that answer "nothing to undo" for an order the airline has no order of. */
+const NOTHING_TO_UNDO: Readonly<Record<string, (orderId: string) => unknown>> = {
+  'inventory.release': (orderId) => ({ orderId, released: [] }),
+  'inventory.void': (orderId) => ({ orderId, voidedDocuments: [], restored: [] }),
+};
+
 /**
  * An airline that speaks NDC: each airline command becomes the RQ of `entry.version` through the
  * outbound mappings (`mappings/outbound/<version>/<command>.request.yaml`, built by the
@@ -211,6 +217,10 @@ export function createNdcConnector(entry: AirlineEntry, deps: NdcConnectorDeps):
 
     const orderId = (payload as { orderId?: unknown })?.orderId;
     const link = typeof orderId === 'string' ? await deps.links.get(orderId) : undefined;
+    // Undoing a hold or an issue the airline never answered: nothing of the order is known there,
+    // so nothing is released or voided (a hold whose answer was lost lapses at its time limit).
+    const nothing = NOTHING_TO_UNDO[command];
+    if (nothing && typeof orderId === 'string' && !link) return nothing(orderId);
     const ctx = {
       correlationId: options.correlationId,
       now: new Date().toISOString(),

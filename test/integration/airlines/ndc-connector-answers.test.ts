@@ -72,6 +72,16 @@ describe('NDC connector reading airline answers', () => {
     expect(sent.body).toContain('<cns:IATA_LocationCode>JFK</cns:IATA_LocationCode>');
   });
 
+  it('undoes nothing, without calling the airline, for a hold or issue the airline never answered', async () => {
+    const airline = connector();
+    const before = received.length;
+    expect(await airline.call('inventory.release', { orderId: 'ORD-NEVER', requestKey: 'k1' }, { correlationId: 'corr-release' })).toEqual({ orderId: 'ORD-NEVER', released: [] });
+    expect(await airline.call('inventory.void', { orderId: 'ORD-NEVER', issueRequestKey: 'k2' }, { correlationId: 'corr-void' })).toEqual({ orderId: 'ORD-NEVER', voidedDocuments: [], restored: [] });
+    await expect(airline.call('inventory.cancel', { orderId: 'ORD-NEVER', requestKey: 'k3' }, { correlationId: 'corr-cancel' })).rejects.toBeDefined();
+    await airline.close();
+    expect(received.length).toBe(before);
+  });
+
   it('refuses an answer that is not XML at all with AIRLINE_RESPONSE_INVALID', async () => {
     answer = { status: 200, contentType: 'text/html', body: '<html><body>Service temporarily moved</body>' };
     const airline = connector();
