@@ -1,7 +1,7 @@
 /**
  * Aggregator mode: what fan-out to two NDC airlines costs against the slower airline alone.
  *
- *   npx tsx scripts/bench-aggregator.ts [--requests 200] [--warmup 20] [--route CPH-LIS] [--tsx] [--out FILE]
+ *   npx tsx scripts/bench-aggregator.ts [--requests 200] [--warmup 20] [--route CPH-LIS] [--airline-latency MS] [--tsx] [--out FILE]
  *
  * Starts, as production runs them (`node dist/main.js`, built first; `--tsx` runs the sources),
  * two airlines, each an embedded gateway in front of its own reference airline (XA speaking 17.2
@@ -12,6 +12,11 @@
  * fan-out to the slower single airline (the target is at most 1.10), and the CPU milliseconds
  * per request of each aggregator and of each airline while that aggregator's requests ran, read
  * from /proc/<pid>/stat (user + system), so other work on the machine does not count.
+ *
+ * Here both airlines share the aggregator's cores, so their own work competes for the CPU the
+ * fan-out needs. `--airline-latency MS` puts a proxy in front of each airline that holds every
+ * request MS before passing it on, as the network and an airline on machines of its own would:
+ * the figure that then remains over the slower airline is the aggregator's own cost.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { AIRLINE_XA, AIRLINE_XB, AGGREGATOR_DESIGNATOR, SETTLEMENT_CARD, ndcAirlineEntry, type AirlineSpec, type AirlinesFileEntry } from '../test/support/start-airline-network.ts';
 import { airShoppingRq213, offersOf213 } from '../test/support/aggregator-messages.ts';
+import { startAirlineProxy } from '../test/support/airline-proxy.ts';
 import type { Doc } from '../test/support/ndc-doc.ts';
 import { NDC_VERSIONS } from '../src/ndc/ndc-versions.ts';
 import { loadSchemaModel, parseXml } from '../src/xml/index.ts';
@@ -31,11 +37,13 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '20' },
     route: { type: 'string', default: 'CPH-LIS' },
     tsx: { type: 'boolean', default: false },
+    'airline-latency': { type: 'string', default: '0' },
     out: { type: 'string' },
   },
 });
 const SCHEMA_PATH = resolve(process.env.NDC_SCHEMA_PATH ?? '../shared/iata-ndc');
 const REQUESTS = Number(values.requests);
+const AIRLINE_LATENCY_MS = Number(values['airline-latency']);
 const WARMUP = Number(values.warmup);
 const [ORIGIN, DESTINATION] = values.route!.split('-') as [string, string];
 const lines: string[] = [];
@@ -99,10 +107,16 @@ async function main(): Promise<void> {
   say(`# Aggregator fan-out benchmark, ${new Date().toISOString()}`);
   say(`machine: ${cpus()[0]?.model} × ${cpus().length} cores, node ${process.version}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const started: Instance[] = [];
+  const closing: { close(): Promise<void> }[] = [];
   try {
     const [xa, xb] = await Promise.all([startAirline(AIRLINE_XA), startAirline(AIRLINE_XB)]);
     started.push(xa, xb);
-    const entryOf = (spec: AirlineSpec, airline: Instance): AirlinesFileEntry => ndcAirlineEntry(spec, `${airline.url}/api/v1/ndc`, { timeoutMs: 10_000 });
+    // With --airline-latency each airline is reached through a proxy that holds every request that long.
+    const proxies = AIRLINE_LATENCY_MS > 0 ? await Promise.all([xa, xb].map((airline) => startAirlineProxy(airline.url))) : [];
+    for (const proxy of proxies) proxy.delay(AIRLINE_LATENCY_MS);
+    closing.push(...proxies);
+    const urlOf = (airline: Instance): string => proxies[airline === xa ? 0 : 1]?.url ?? airline.url;
+    const entryOf = (spec: AirlineSpec, airline: Instance): AirlinesFileEntry => ndcAirlineEntry(spec, `${urlOf(airline)}/api/v1/ndc`, { timeoutMs: 10_000 });
     const aggregators = await Promise.all([
       startAggregator('fan-out', [entryOf(AIRLINE_XA, xa), entryOf(AIRLINE_XB, xb)]),
       startAggregator('xa-alone', [entryOf(AIRLINE_XA, xa)]),
@@ -148,6 +162,7 @@ async function main(): Promise<void> {
     for (const pool of pools) await pool.close();
 
     say(`${REQUESTS} rounds after ${WARMUP} warm-up rounds; each round one ${ORIGIN}-${DESTINATION} AirShoppingRQ (21.3, one adult) to each aggregator in turn, one at a time; ${errors} answers not 200`);
+    say(`airline latency added by a proxy: ${AIRLINE_LATENCY_MS} ms per request`);
     say('| aggregator | median ms | p90 ms | CPU ms/request: aggregator | airline XA | airline XB |');
     say('|---|---:|---:|---:|---:|---:|');
     for (const [k, aggregator] of aggregators.entries()) {
@@ -163,6 +178,7 @@ async function main(): Promise<void> {
     say(`aggregator's own CPU per fan-out request: ${round(cpu[0]![0]! / REQUESTS)} ms (the airlines' work not included), ${round((cpu[0]![0]! - cpu[slowerIndex]![0]!) / REQUESTS)} ms more than with the slower airline alone`);
     say(`load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
+    for (const proxy of closing) await proxy.close();
     for (const instance of started.reverse()) await stopService(instance.service);
     rmSync(folder, { recursive: true, force: true });
   }

@@ -211,6 +211,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         ...(command.owner ? { owner: command.owner } : {}),
         requestKey: holdKey, orderId: run.orderId, offerId: command.offerId,
         passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc })),
+        paxDetails: command.passengers,
         flights: plan.flights, services: plan.services, seats: plan.seats,
       }, requestScope(run)),
       () => steps.inventory('inventory.release', { orderId: run.orderId, requestKey: holdKey }, undoScope(run)),

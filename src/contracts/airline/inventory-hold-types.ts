@@ -1,3 +1,4 @@
+import type { OrderPassenger } from '../../orders/one-order.ts';
 import type { FareFamily, Passenger } from './common-types.ts';
 import type { FlightSelection, InventoryItem, SeatSelection, ServiceSelection } from './inventory-item-types.ts';
 
@@ -15,6 +16,8 @@ export interface InventoryHoldCommand {
   readonly offerId?: string;
   /** The passengers of the order as the offer knows them; required with the first hold. */
   readonly passengers?: readonly Passenger[];
+  /** The passengers as the order names them (first hold only), for an airline with orders of its own; the reference airline does not keep them. */
+  readonly paxDetails?: readonly OrderPassenger[];
   readonly flights?: readonly FlightSelection[];
   readonly services?: readonly ServiceSelection[];
   readonly seats?: readonly (SeatSelection & { readonly itemId: string })[];

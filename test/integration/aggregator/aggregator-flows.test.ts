@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../../src/auth/index.ts';
 import {
   acceptCancelRq213, airShoppingRq172, cancelRq172, airShoppingRq213, offerPriceRq172, offerPriceRq213, offersOf172, offersOf213, orderCreateRq172, orderCreateRq213,
-  orderRetrieveRq172, orderRetrieveRq213, payRq213, reshopCancelRq213, type PickedOffer,
+  orderRetrieveRq172, orderRetrieveRq213, payRq213, PASSENGER, reshopCancelRq213, type PickedOffer,
 } from '../../support/aggregator-messages.ts';
+// PASSENGER_IMPORT
 import { createNdcChecker, type NdcChecker } from '../../support/expect-valid-answer.ts';
 import { asList, attr, dayFromToday, text, type Doc } from '../../support/ndc-doc.ts';
 import { SETTLEMENT_CARD, startAirlineNetwork, warmUpNetwork, type AirlineNetwork } from '../../support/start-airline-network.ts';
@@ -130,6 +131,10 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
       expect(text(asList<Doc>(atAirline.BookingReferences.BookingReference)[0]!.ID)).toBe(record.airline.bookingReference);
       expect(atAirline.Payments).toBeUndefined();
       expect(atAirline.Status.StatusCode).toBe('OPN');
+      // XA's order names the passenger as the seller did.
+      const { doc: xaView } = await send(net.xa.ndcUrl, '17.2', 'OrderViewRS', orderRetrieveRq172(record.airline.orderId as string, 'XA'));
+      const individual = asList<Doc>(xaView.Response.DataLists.PassengerList.Passenger)[0]!.Individual;
+      expect([text(asList<Doc>(individual.GivenName)[0]), text(individual.Surname), text(individual.Birthdate)]).toEqual([PASSENGER.given, PASSENGER.surname, PASSENGER.birthdate]);
     });
 
     it('retrieves the order at the aggregator', async () => {
@@ -187,6 +192,8 @@ describe('an aggregator in front of a 17.2 airline (XA) and a 21.3 airline (XB)'
     const xbOrder = asList<Doc>(atXb.doc.Response.Order)[0]!;
     expect(xbOrder.OrderID).toBe(record.airline.orderId);
     expect(xbOrder.OwnerCode).toBe('XB');
+    const xbPax = asList<Doc>(atXb.doc.Response.DataLists.PaxList.Pax)[0]!;
+    expect([text(asList<Doc>(xbPax.Individual.GivenName)[0]), text(xbPax.Individual.Surname)]).toEqual([PASSENGER.given, PASSENGER.surname]);
     expect(text(xbOrder.TotalPrice.TotalAmount)).toBe(offer.total);
     expect(asList<Doc>(atXb.doc.Response.TicketDocInfo).length).toBeGreaterThan(0);
 
