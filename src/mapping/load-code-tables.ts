@@ -49,3 +49,14 @@ export async function loadCodeTables(folder: string): Promise<CodeTables> {
   if (issues.length > 0) throw new MappingLoadError(issues);
   return tables;
 }
+
+/** The code tables of a mappings folder (`<mappingsPath>/code-tables`); their problems are added to `issues` and no table is used. */
+export async function loadSharedCodeTables(mappingsPath: string, issues: MappingLoadIssue[]): Promise<CodeTables> {
+  try {
+    return await loadCodeTables(join(mappingsPath, 'code-tables'));
+  } catch (error) {
+    if (!(error instanceof MappingLoadError)) throw error;
+    issues.push(...error.issues);
+    return new Map();
+  }
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { compileIdempotencyRules, type IdempotencyRules, type IdempotencySpec } from './idempotency-rules.ts';
-import { loadCodeTables } from './load-code-tables.ts';
+import { loadSharedCodeTables } from './load-code-tables.ts';
 import { parseMappingSource } from './load-mapping.ts';
 import { formatLoadIssue, MappingLoadError, type MappingDirection, type MappingLoadIssue } from './mapping-error.ts';
 import { getMappingValidators } from './mapping-schema.ts';
@@ -213,13 +213,7 @@ async function readVersionFolder(
 /** Reads every file of a new set; returns the set, or the problems that prevent it from being used. */
 async function buildMappingSet(options: MappingRegistryOptions, transforms: TransformRegistry): Promise<{ set?: MappingSet; issues: MappingLoadIssue[] }> {
   const issues: MappingLoadIssue[] = [];
-  let codeTables: CodeTables = new Map();
-  try {
-    codeTables = await loadCodeTables(join(options.mappingsPath, 'code-tables'));
-  } catch (error) {
-    if (error instanceof MappingLoadError) issues.push(...error.issues);
-    else throw error;
-  }
+  const codeTables = await loadSharedCodeTables(options.mappingsPath, issues);
   if (!(await listFolder(options.mappingsPath))) {
     issues.push({ file: options.mappingsPath, message: 'the mappings folder does not exist' });
     return { issues };

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERROR_TABLE } from '../errors/index.ts';
 import { compileMappingSpec } from './compile-mapping.ts';
-import { loadCodeTables } from './load-code-tables.ts';
+import { loadSharedCodeTables } from './load-code-tables.ts';
 import { parseMappingSource } from './load-mapping.ts';
 import { MappingLoadError, type MappingLoadIssue } from './mapping-error.ts';
 import { getMappingValidators } from './mapping-schema.ts';
@@ -184,13 +184,7 @@ async function readOutboundFolder(folder: string, shared: { codeTables: CodeTabl
  */
 export async function loadOutboundMappings(options: LoadOutboundOptions): Promise<OutboundMappings> {
   const issues: MappingLoadIssue[] = [];
-  let codeTables: CodeTables = new Map();
-  try {
-    codeTables = await loadCodeTables(join(options.mappingsPath, 'code-tables'));
-  } catch (error) {
-    if (error instanceof MappingLoadError) issues.push(...error.issues);
-    else throw error;
-  }
+  const codeTables = await loadSharedCodeTables(options.mappingsPath, issues);
   const shared = { codeTables, transforms: options.transforms ?? createTransformRegistry() };
   const chain: { version: string; folder: OutboundFolder }[] = [];
   for (let version: string | undefined = options.version; version !== undefined;) {

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forwardTo, listenLoopback, readBody } from './forwarding-server.ts';
 
 /** A proxy in front of an airline that a test switches: passing, slow, or down. */
 export interface AirlineProxy {
@@ -15,15 +15,6 @@ export interface AirlineProxy {
 }
 
 const FORWARDED_HEADERS = ['content-type', 'accept', 'x-correlation-id', 'authorization', 'soapaction'];
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** Starts an {@link AirlineProxy} passing every path to `target` (a base URL: the request path is appended). */
 export async function startAirlineProxy(target: string): Promise<AirlineProxy> {
@@ -44,27 +35,12 @@ export async function startAirlineProxy(target: string): Promise<AirlineProxy> {
     });
     if (delayMs > 0) await sleep(delayMs);
     if (callerGone) return;
-    const headers: Record<string, string> = {};
-    for (const name of FORWARDED_HEADERS) {
-      const value = req.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
-    const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body.length > 0 ? { body: new Uint8Array(body) } : {}) });
-    const bytes = Buffer.from(await answer.arrayBuffer());
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
-    res.end(bytes);
+    await forwardTo(target, req, res, body, FORWARDED_HEADERS);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server, url } = await listenLoopback(handle);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     get received() {
       return received;
     },

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forwardTo, listenLoopback, readBody } from './forwarding-server.ts';
 
 /** One request the proxy saw on a delayed path. */
 export interface DelayedCall {
@@ -16,15 +16,6 @@ export interface DelayingProxy {
   /** Resolves with the first call on `path` that arrives after this is called. */
   nextCall(path: string): Promise<DelayedCall>;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**
@@ -47,19 +38,7 @@ export async function startDelayingProxy(options: { target: string; delayMs: num
     }
   }
 
-  async function forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
-    const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'accept', 'x-correlation-id']) {
-      const value = req.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
-    const answer = await fetch(`${target}${req.url ?? '/'}`, {
-      method: req.method ?? 'GET', headers, ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
-    });
-    const text = Buffer.from(await answer.arrayBuffer());
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
-    res.end(text);
-  }
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => forwardTo(target, req, res, body, ['content-type', 'accept', 'x-correlation-id']);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -81,17 +60,10 @@ export async function startDelayingProxy(options: { target: string; delayMs: num
     await forward(req, res, body);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server, url } = await listenLoopback(handle);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
     nextCall(path) {
       const seen = calls.filter((c) => c.path === path).length;
