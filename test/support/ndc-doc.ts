@@ -11,6 +11,16 @@ export function dayFromToday(days: number): string {
 }
 
 /** A 21.3 AirShoppingRQ for one adult. */
+/** A 21.3 message from AGENCY1 with `body` as its Request (types prefixed `c:`), optionally with its own message id. */
+export function message213(root: string, body: string, messageId?: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<${root} xmlns="${OO_MESSAGE_NS}" xmlns:c="${OO_TYPES_NS}">
+  <DistributionChain><c:DistributionChainLink><c:Ordinal>1</c:Ordinal><c:OrgRole>Seller</c:OrgRole><c:ParticipatingOrg><c:OrgID>AGENCY1</c:OrgID></c:ParticipatingOrg></c:DistributionChainLink></DistributionChain>
+  <PayloadAttributes>${messageId ? `<c:CorrelationID>${messageId}</c:CorrelationID>` : ''}<c:VersionNumber>21.3</c:VersionNumber></PayloadAttributes>
+  <Request>${body}</Request>
+</${root}>`;
+}
+
 export function airShopping213(origin: string, destination: string, date: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <IATA_AirShoppingRQ xmlns="${OO_MESSAGE_NS}" xmlns:cns="${OO_TYPES_NS}">

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../../src/auth/client-registry.ts';
 import { createReferenceAirline, type ReferenceAirline } from '../../../src/reference/airline/index.ts';
-import { OO_MESSAGE_NS, OO_TYPES_NS } from '../../../src/ndc/ndc-versions.ts';
 import { parseXml } from '../../../src/xml/index.ts';
 import { expectValidAnswer } from '../../support/expect-valid-answer.ts';
-import { airShopping213, asList, dayFromToday, errorCodeOf, type Doc } from '../../support/ndc-doc.ts';
+import { airShopping213, message213, asList, dayFromToday, errorCodeOf, type Doc } from '../../support/ndc-doc.ts';
 import { postXml, startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 
 /**
@@ -16,24 +15,15 @@ import { postXml, startGateway, type RunningGateway } from '../../support/start-
  * network, and XR, the embedded reference airline. AirShopping answers offers of both; OfferPrice
  * and OrderCreate name the owner and reach it; the order view and the ONE Order API name it.
  */
-function message(root: string, body: string, messageId?: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<${root} xmlns="${OO_MESSAGE_NS}" xmlns:c="${OO_TYPES_NS}">
-  <DistributionChain><c:DistributionChainLink><c:Ordinal>1</c:Ordinal><c:OrgRole>Seller</c:OrgRole><c:ParticipatingOrg><c:OrgID>AGENCY1</c:OrgID></c:ParticipatingOrg></c:DistributionChainLink></DistributionChain>
-  <PayloadAttributes>${messageId ? `<c:CorrelationID>${messageId}</c:CorrelationID>` : ''}<c:VersionNumber>21.3</c:VersionNumber></PayloadAttributes>
-  <Request>${body}</Request>
-</${root}>`;
-}
-
 interface Selection { readonly offerId: string; readonly owner: string; readonly itemIds: readonly string[] }
 
 const selected = (s: Selection): string => s.itemIds.map((id) => `<c:SelectedOfferItem><c:OfferItemRefID>${id}</c:OfferItemRefID><c:PaxRefID>PAX1</c:PaxRefID></c:SelectedOfferItem>`).join('');
 
-const offerPriceRq = (s: Selection): string => message('IATA_OfferPriceRQ', `
+const offerPriceRq = (s: Selection): string => message213('IATA_OfferPriceRQ', `
   <c:DataLists><c:PaxList><c:Pax><c:PaxID>PAX1</c:PaxID><c:PTC>ADT</c:PTC></c:Pax></c:PaxList></c:DataLists>
   <c:PricedOffer><c:SelectedOfferList><c:SelectedOffer><c:OfferRefID>${s.offerId}</c:OfferRefID><c:OwnerCode>${s.owner}</c:OwnerCode>${selected(s)}</c:SelectedOffer></c:SelectedOfferList></c:PricedOffer>`);
 
-const orderCreateRq = (s: Selection, total: string): string => message('IATA_OrderCreateRQ', `
+const orderCreateRq = (s: Selection, total: string): string => message213('IATA_OrderCreateRQ', `
   <c:CreateOrder><c:AcceptSelectedQuotedOfferList><c:SelectedPricedOffer>
     <c:OfferRefID>${s.offerId}</c:OfferRefID><c:OwnerCode>${s.owner}</c:OwnerCode>${selected(s)}
     <c:TotalOfferPriceAmount CurCode="EUR">${total}</c:TotalOfferPriceAmount>

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OO_MESSAGE_NS, OO_TYPES_NS } from '../../../src/ndc/ndc-versions.ts';
 import { parseXml } from '../../../src/xml/index.ts';
 import { expectValidAnswer } from '../../support/expect-valid-answer.ts';
-import { airShopping213, asList, dayFromToday, type Doc } from '../../support/ndc-doc.ts';
+import { airShopping213, message213, asList, dayFromToday, type Doc } from '../../support/ndc-doc.ts';
 import { postXml, startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 
 /**
@@ -14,15 +13,6 @@ import { postXml, startGateway, type RunningGateway } from '../../support/start-
  * in 21.3 through the NDC connector), and the embedded reference airline XR: the gateway builds the
  * NDC connector with its own XSD engine, fans AirShopping out to both kinds and merges them.
  */
-function message(root: string, body: string, messageId?: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<${root} xmlns="${OO_MESSAGE_NS}" xmlns:c="${OO_TYPES_NS}">
-  <DistributionChain><c:DistributionChainLink><c:Ordinal>1</c:Ordinal><c:OrgRole>Seller</c:OrgRole><c:ParticipatingOrg><c:OrgID>AGENCY1</c:OrgID></c:ParticipatingOrg></c:DistributionChainLink></DistributionChain>
-  <PayloadAttributes>${messageId ? `<c:CorrelationID>${messageId}</c:CorrelationID>` : ''}<c:VersionNumber>21.3</c:VersionNumber></PayloadAttributes>
-  <Request>${body}</Request>
-</${root}>`;
-}
-
 async function send(xml: string, response: string): Promise<{ text: string; doc: Doc }> {
   const answer = await postXml(`${aggregator.url}/api/v1/ndc`, xml);
   expect(answer.status, answer.text.slice(0, 2000)).toBe(200);
@@ -76,13 +66,13 @@ describe('aggregator over an NDC airline and a reference airline', () => {
     const { doc } = await send(airShopping213('LHR', 'JFK', dayFromToday(52)), 'AirShoppingRS');
     const offer = asList<Doc>(doc.Response.OffersGroup.CarrierOffers).flatMap((c) => asList<Doc>(c.Offer)).find((o) => o.OwnerCode === 'XB')!;
     const items = asList<Doc>(offer.OfferItem).map((i) => `<c:SelectedOfferItem><c:OfferItemRefID>${i.OfferItemID}</c:OfferItemRefID><c:PaxRefID>PAX1</c:PaxRefID></c:SelectedOfferItem>`).join('');
-    const priced = await send(message('IATA_OfferPriceRQ', `
+    const priced = await send(message213('IATA_OfferPriceRQ', `
       <c:DataLists><c:PaxList><c:Pax><c:PaxID>PAX1</c:PaxID><c:PTC>ADT</c:PTC></c:Pax></c:PaxList></c:DataLists>
       <c:PricedOffer><c:SelectedOfferList><c:SelectedOffer><c:OfferRefID>${offer.OfferID}</c:OfferRefID><c:OwnerCode>XB</c:OwnerCode>${items}</c:SelectedOffer></c:SelectedOfferList></c:PricedOffer>`), 'OfferPriceRS');
     expect(priced.doc.Response.PricedOffer.OwnerCode).toBe('XB');
     const total = priced.doc.Response.PricedOffer.TotalPrice.TotalAmount['#text'] as string;
 
-    const created = await send(message('IATA_OrderCreateRQ', `
+    const created = await send(message213('IATA_OrderCreateRQ', `
       <c:CreateOrder><c:AcceptSelectedQuotedOfferList><c:SelectedPricedOffer>
         <c:OfferRefID>${offer.OfferID}</c:OfferRefID><c:OwnerCode>XB</c:OwnerCode>${items}
         <c:TotalOfferPriceAmount CurCode="EUR">${total}</c:TotalOfferPriceAmount>
