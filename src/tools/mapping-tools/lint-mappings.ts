@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
-  getMappingValidators, loadCodeTables, MappingLoadError, parseMappingSource, type CodeTables, type MappingDirection, type MappingLoadIssue,
+  getMappingValidators, loadCodeTables, MappingLoadError, type CodeTables, type MappingDirection, type MappingLoadIssue,
 } from '../../mapping/index.ts';
 import { parseSource, validateSource } from '../../mapping/mapping-source.ts';
 import type { MappingSpec } from '../../mapping/mapping-types.ts';
@@ -13,6 +13,7 @@ import { lintOutboundFile, outboundPlace } from './lint-outbound.ts';
 import { checkResponseKeys } from './check-response-keys.ts';
 import { mergeLintIssues, type LintIssue } from './lint-issue.ts';
 import { createLintReporter } from './lint-reporter.ts';
+import { asLoadIssues, loadForLint } from './load-for-lint.ts';
 import { findExpectedResponse, loadMessageModel } from './message-schemas.ts';
 import { MappingToolUsageError } from './mapping-tool-error.ts';
 import {
@@ -169,10 +170,6 @@ async function lintVersionFile(file: string): Promise<readonly MappingLoadIssue[
   return issues;
 }
 
-function asLoadIssues(issues: readonly MappingLoadIssue[]): LintIssue[] {
-  return issues.map((issue) => ({ ...issue, severity: 'error', code: 'load' }));
-}
-
 interface MappingFileContext extends LintMappingsOptions {
   readonly codeTables: CodeTables;
   /** The mappings tree the file sits in, when it sits in a `<version>/` folder. */
@@ -183,19 +180,8 @@ async function lintMappingFile(file: string, context: MappingFileContext): Promi
   const match = MAPPING_FILE_NAME.exec(basename(file));
   const message = match?.[1] ?? '';
   const direction = (match?.[2] ?? 'request') as MappingDirection;
-  const text = await readFile(file, 'utf8');
-  const source = parseSource(text, file);
-  if (source.issues.length > 0) return asLoadIssues(source.issues);
-  const schemaIssues = validateSource(source, getMappingValidators().mapping);
-  if (schemaIssues.length > 0) return asLoadIssues(schemaIssues);
-
-  const issues: LintIssue[] = [];
-  try {
-    parseMappingSource(text, file, { codeTables: context.codeTables, direction });
-  } catch (error) {
-    if (!(error instanceof MappingLoadError)) throw error;
-    issues.push(...asLoadIssues(error.issues));
-  }
+  const { text, source, issues } = await loadForLint(file, context.codeTables, direction);
+  if (!source) return issues;
   const spec = source.value as MappingSpec;
   // The loader already said the file is of the other direction; its keys would only add noise.
   if ((direction === 'request') !== (spec.command !== undefined)) return issues;

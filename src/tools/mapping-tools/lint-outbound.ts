@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
-  getMappingValidators, loadOutboundMappings, MappingLoadError, parseMappingSource, type CodeTables, type MappingLoadIssue,
+  getMappingValidators, loadOutboundMappings, MappingLoadError, type CodeTables,
 } from '../../mapping/index.ts';
 import { parseSource, validateSource } from '../../mapping/mapping-source.ts';
 import type { MappingSpec } from '../../mapping/mapping-types.ts';
@@ -11,6 +11,7 @@ import { checkRequestPaths } from './check-request-paths.ts';
 import { checkResponseKeys } from './check-response-keys.ts';
 import type { LintIssue } from './lint-issue.ts';
 import { createLintReporter } from './lint-reporter.ts';
+import { asLoadIssues, loadForLint } from './load-for-lint.ts';
 import { findExpectedResponse, loadMessageModel } from './message-schemas.ts';
 import { VERSION_FILE_NAME, VERSION_FOLDER_NAME } from './mapping-tree.ts';
 
@@ -78,20 +79,19 @@ export interface OutboundLintContext {
  * of `<Message>RQ` is `<Message>RS` when the package has one, else OrderViewRS).
  */
 export async function lintOutboundFile(file: string, place: { root: string; version: string }, context: OutboundLintContext): Promise<LintIssue[]> {
-  const asLoad = (issues: readonly MappingLoadIssue[]): LintIssue[] => issues.map((issue) => ({ ...issue, severity: 'error', code: 'load' }));
   const name = basename(file);
   if (VERSION_FILE_NAME.test(name)) {
     const source = parseSource(await readFile(file, 'utf8'), file);
-    if (source.issues.length > 0) return asLoad(source.issues);
+    if (source.issues.length > 0) return asLoadIssues(source.issues);
     const schemaIssues = validateSource(source, getMappingValidators().outboundVersionFile);
-    if (schemaIssues.length > 0) return asLoad(schemaIssues);
+    if (schemaIssues.length > 0) return asLoadIssues(schemaIssues);
     try {
       await loadOutboundMappings({ mappingsPath: place.root, version: place.version });
       return [];
     } catch (error) {
       if (!(error instanceof MappingLoadError)) throw error;
       // Problems of the mapping files are reported with those files.
-      return asLoad(error.issues.filter((issue) => issue.file === file || !OUTBOUND_FILE_NAME.test(basename(issue.file))));
+      return asLoadIssues(error.issues.filter((issue) => issue.file === file || !OUTBOUND_FILE_NAME.test(basename(issue.file))));
     }
   }
   const match = OUTBOUND_FILE_NAME.exec(name);
@@ -100,18 +100,8 @@ export async function lintOutboundFile(file: string, place: { root: string; vers
   }
   const command = match[1] as string;
   const side = match[2] as 'request' | 'response';
-  const text = await readFile(file, 'utf8');
-  const source = parseSource(text, file);
-  if (source.issues.length > 0) return asLoad(source.issues);
-  const schemaIssues = validateSource(source, getMappingValidators().mapping);
-  if (schemaIssues.length > 0) return asLoad(schemaIssues);
-  const issues: LintIssue[] = [];
-  try {
-    parseMappingSource(text, file, { codeTables: context.codeTables, direction: side === 'request' ? 'response' : 'request' });
-  } catch (error) {
-    if (!(error instanceof MappingLoadError)) throw error;
-    issues.push(...asLoad(error.issues));
-  }
+  const { text, source, issues } = await loadForLint(file, context.codeTables, side === 'request' ? 'response' : 'request');
+  if (!source) return issues;
   const spec = source.value as MappingSpec;
   if ((side === 'request') !== (spec.message !== undefined)) return issues;
   const common = createLintReporter(source, text, []);
