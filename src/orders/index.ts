@@ -11,6 +11,7 @@ export { ONE_ORDER_SCHEMA, MASKED_CARD_NUMBER_PATTERN, validateOrderRecord, asse
 export { BOOKING_REFERENCE_PATTERN, generateBookingReference, normaliseBookingReference } from './booking-reference.ts';
 export * from './order-store.ts';
 export * from './audit-trail.ts';
+export * from './order-notices.ts';
 export { erasePassengers, type ErasureOptions } from './passenger-erasure.ts';
 export { createPersonalDataCipher, DEVELOPMENT_KEY, PersonalDataKeyError, type PersonalDataCipher, type PersonalDataKey } from './personal-data-cipher.ts';
 export { createPgOrderStore, type PgOrderStoreOptions } from './pg-order-store.ts';

@@ -22,6 +22,12 @@ function object(required: readonly string[], properties: Record<string, unknown>
   return { type: 'object', additionalProperties: false, required, properties };
 }
 
+const schedule = object(['departure', 'arrival', 'aircraft'], {
+  departure: localDateTime,
+  arrival: localDateTime,
+  aircraft: { type: 'string', minLength: 1, maxLength: 8 },
+});
+
 const money = {
   base: amount,
   taxes: amount,
@@ -164,6 +170,30 @@ export const ONE_ORDER_SCHEMA = {
           durationMinutes: { type: 'integer', minimum: 0 },
           rbd: { type: 'string', pattern: '^[A-Z]$' },
           fareBasisCode: { type: 'string', minLength: 1, maxLength: 16 },
+          cancelled: { type: 'boolean' },
+        }),
+      },
+      airlineChanges: {
+        type: 'array',
+        items: object(['changeId', 'kind', 'receivedAt', 'segments', 'defaultAction', 'status'], {
+          changeId: id,
+          kind: { enum: ['SCHEDULE_CHANGE', 'CANCELLATION', 'EQUIPMENT_CHANGE'] },
+          reason: { type: 'string', minLength: 1, maxLength: 1000 },
+          receivedAt: instant,
+          segments: {
+            type: 'array',
+            minItems: 1,
+            items: object(['segmentId', 'before'], {
+              segmentId: id,
+              before: schedule,
+              after: schedule,
+              cancelled: { type: 'boolean' },
+            }),
+          },
+          actionTimeLimit: instant,
+          defaultAction: { enum: ['ACCEPT', 'CANCEL'] },
+          status: { enum: ['PENDING', 'ACCEPTED', 'REFUNDED'] },
+          answeredAt: instant,
         }),
       },
       journeys: {

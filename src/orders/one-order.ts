@@ -178,6 +178,8 @@ export interface OrderSegment {
   /** Reservation booking designator (booking class). */
   readonly rbd?: string;
   readonly fareBasisCode?: string;
+  /** Set when the airline cancelled the flight (see Order.airlineChanges). */
+  readonly cancelled?: boolean;
 }
 
 export interface OrderJourney {
@@ -233,6 +235,51 @@ export interface AirlineOrderReference {
   readonly bookingReference?: string;
 }
 
+/** A flight's times and aircraft, as one side of an airline-initiated change. */
+export interface SegmentSchedule {
+  /** Local time at the origin, YYYY-MM-DDTHH:MM:SS. */
+  readonly departure: string;
+  /** Local time at the destination, YYYY-MM-DDTHH:MM:SS. */
+  readonly arrival: string;
+  readonly aircraft: string;
+}
+
+export type AirlineChangeKind = 'SCHEDULE_CHANGE' | 'CANCELLATION' | 'EQUIPMENT_CHANGE';
+
+/**
+ * PENDING: the seller has not answered yet. ACCEPTED: the seller (or the default action) took the
+ * new itinerary. REFUNDED: the order was cancelled and refunded because of the change.
+ */
+export type AirlineChangeStatus = 'PENDING' | 'ACCEPTED' | 'REFUNDED';
+
+/**
+ * A change the airline made to flights of the order (schedule change, cancellation, new aircraft),
+ * as IATA's OrderChangeNotif guidance asks it to be kept: what changed, why, by when the seller
+ * must answer and what happens without an answer.
+ */
+export interface AirlineChange {
+  /** The airline's id of the change; the same id applied again changes nothing. */
+  readonly changeId: string;
+  readonly kind: AirlineChangeKind;
+  readonly reason?: string;
+  /** ISO 8601 instant the gateway applied it. */
+  readonly receivedAt: string;
+  readonly segments: readonly {
+    readonly segmentId: string;
+    readonly before: SegmentSchedule;
+    /** Absent when the flight is cancelled. */
+    readonly after?: SegmentSchedule;
+    readonly cancelled?: boolean;
+  }[];
+  /** ISO 8601 instant by which the seller must accept the change or take a refund. */
+  readonly actionTimeLimit?: string;
+  /** What the gateway does at actionTimeLimit without an answer. */
+  readonly defaultAction: 'ACCEPT' | 'CANCEL';
+  readonly status: AirlineChangeStatus;
+  /** ISO 8601 instant of the seller's answer (or the default action). */
+  readonly answeredAt?: string;
+}
+
 export interface Order {
   readonly orderId: string;
   /** Six letters/digits, unique across the store; what passengers quote. */
@@ -252,6 +299,8 @@ export interface Order {
   readonly paymentTimeLimit?: string;
   /** The order as the airline keeps it, when the airline is an NDC system with orders of its own (aggregator mode). */
   readonly airline?: AirlineOrderReference;
+  /** Changes the airline made to the order's flights, oldest first. */
+  readonly airlineChanges?: readonly AirlineChange[];
   readonly passengers: readonly OrderPassenger[];
   readonly contacts: readonly OrderContact[];
   readonly items: readonly OrderItem[];

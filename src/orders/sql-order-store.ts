@@ -2,6 +2,7 @@ import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { generateBookingReference, normaliseBookingReference } from './booking-reference.ts';
 import type { AuditEntry, AuditStamp, NewAuditEntry } from './audit-trail.ts';
+import { noticesFor, type NewNotice } from './order-notices.ts';
 import { applyMigrations } from './order-migrations.ts';
 import { assertValidOrderRecord } from './one-order.schema.ts';
 import type { Money, NewOrder, Order, OrderStatus } from './one-order.ts';
@@ -210,7 +211,7 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
   const staleKeys = [IN_CLEAR, ...cipher.keyIds.filter((id) => id !== cipher.currentKeyId)];
 
   const sql = {
-    // One statement, so one round trip and one commit: the order, its first event, when a key is
+    // One statement, so one round trip and one commit: the order, its first event and notices ($19), when a key is
     // given ($9) the key's link to the order, and when a stamp is given ($15) the message's audit
     // row. A key that is not held by this request (linked finds no row) inserts nothing, and the
     // caller learns it from `inserted`.
@@ -228,11 +229,14 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
         SELECT order_id, $5, $10, $6, $11, $12, $5, $13::jsonb FROM inserted),
       audited AS (
         INSERT INTO ${s}.audit_trail (at, client_id, message, channel, order_id, order_version, outcome, correlation_id, detail)
-        SELECT $6, $11, $15, $16, order_id, $5, $17, $12, $18::jsonb FROM inserted WHERE $15::text IS NOT NULL)
+        SELECT $6, $11, $15, $16, order_id, $5, $17, $12, $18::jsonb FROM inserted WHERE $15::text IS NOT NULL),
+      noticed AS (
+        INSERT INTO ${s}.order_notices (order_id, owner_client_id, type, order_version, at, data)
+        SELECT order_id, $3, n.type, $5, $6, n.data FROM inserted, jsonb_to_recordset($19::jsonb) AS n(type text, data jsonb))
       SELECT count(*)::int AS inserted FROM inserted`),
     selectOrder: prepared(`SELECT record FROM ${s}.orders WHERE order_id = $1 AND owner_client_id = $2`),
     selectByReference: prepared(`SELECT record FROM ${s}.orders WHERE booking_reference = $1 AND owner_client_id = $2`),
-    // One statement: the next version only if the stored one is still $3, its event, when a key
+    // One statement: the next version only if the stored one is still $3, its event and notices ($21), when a key
     // is given ($13) the request's answer stored under it, when a stamp is given ($16) the
     // message's audit row, and with $20 the order's stored answers deleted. No row: somebody
     // wrote first.
@@ -253,7 +257,10 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
         SELECT $6, $10, $16, $17, order_id, $5, $18, $11, $19::jsonb FROM updated WHERE $16::text IS NOT NULL),
       forgotten AS (
         DELETE FROM ${s}.idempotency_keys
-        WHERE $20::boolean AND order_id = $1 AND state = 'completed' AND EXISTS (SELECT 1 FROM updated))
+        WHERE $20::boolean AND order_id = $1 AND state = 'completed' AND EXISTS (SELECT 1 FROM updated)),
+      noticed AS (
+        INSERT INTO ${s}.order_notices (order_id, owner_client_id, type, order_version, at, data)
+        SELECT order_id, $2, n.type, $5, $6, n.data FROM updated, jsonb_to_recordset($21::jsonb) AS n(type text, data jsonb))
       SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM completed)::int AS completed`),
     history: prepared(`SELECT e.order_id, e.seq, e.type, e.at, e.client_id, e.correlation_id, e.version, e.data
       FROM ${s}.order_events e
@@ -352,13 +359,14 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       order.orderId, order.bookingReference, order.ownerClientId, order.status, order.version, order.createdAt,
       surnamesOf(order), JSON.stringify(record), options.idempotencyKey ?? null,
       event.type, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}), keyId, ...stampParams(options.audit),
+      JSON.stringify(noticesFor(undefined, order, event)),
     ]);
     if (rows[0]?.inserted !== 1) {
       throw new GatewayError('REQUEST_IN_PROGRESS', 'The idempotency key is not held by this request, or already has an order');
     }
   }
 
-  async function writeNext(current: Stored, next: Order, event: NewEvent, options: UpdateOptions): Promise<void> {
+  async function writeNext(current: Stored, next: Order, event: NewEvent, options: UpdateOptions, notices: readonly NewNotice[]): Promise<void> {
     const key = options.complete?.key ?? null;
     if (key !== null && options.forgetAnswers) throw new GatewayError('INTERNAL_ERROR', 'An update cannot store an answer and forget the answers at once');
     const { record, keyId } = sealRecord(next, cipher);
@@ -366,7 +374,7 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       current.orderId, current.ownerClientId, current.version, next.status, next.version, next.updatedAt, surnamesOf(next), JSON.stringify(record),
       event.type, event.clientId, event.correlationId ?? null, JSON.stringify(event.data ?? {}),
       key, options.complete ? sealAnswer(options.complete.key, options.complete.response(next)) : null, keyId,
-      ...stampParams(options.audit), options.forgetAnswers === true,
+      ...stampParams(options.audit), options.forgetAnswers === true, JSON.stringify(notices),
     ]);
     if (rows[0]?.updated !== 1) {
       throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${current.orderId} was changed by another request since version ${current.version}`);
@@ -387,7 +395,7 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     }
     const next: Order = { ...changed, version: stored.version + 1, updatedAt: nextInstant(stored.updatedAt) };
     assertValidOrderRecord(next);
-    await writeNext(stored, next, event, options);
+    await writeNext(stored, next, event, options, noticesFor(current, next, event));
     return next;
   }
 

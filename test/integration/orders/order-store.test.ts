@@ -89,6 +89,7 @@ describe.each<[string, HarnessFactory]>([
         expect.objectContaining({ version: 4, name: 'journey_analytics' }),
         expect.objectContaining({ version: 5, name: 'journey_outcome_models' }),
         expect.objectContaining({ version: 6, name: 'airline_order_links' }),
+        expect.objectContaining({ version: 7, name: 'order_notices' }),
       ]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
     });
@@ -100,9 +101,37 @@ describe.each<[string, HarnessFactory]>([
 
       await Promise.all([first.migrate(), second.migrate()]);
 
-      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
+      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }]);
       const order = await second.create(buildNewOrder(owner), { event: created() });
       expect(await first.get(order.orderId, owner)).toEqual(order);
+    });
+  });
+
+  describe('notices', () => {
+    const noticesOf = (orderId: string) => harness.sql(
+      `SELECT type, order_version AS version, owner_client_id AS owner, data FROM "${schema}".order_notices WHERE order_id = $1 ORDER BY notice_id`, [orderId],
+    );
+
+    it('writes the notices of a change in the statement that makes it, and none for a change nobody must hear of', async () => {
+      const order = await createOrder();
+      expect(await noticesOf(order.orderId)).toEqual([]);
+      const documents = order.items[0]!.paxIds.map((paxId, i) => ({ type: 'ET' as const, number: `00012345678${String(i).padStart(2, '0')}`, paxId, orderItemIds: [order.items[0]!.orderItemId] }));
+      const ticketed = await store.update(order.orderId, owner, order.version, (current) => ({ ...current, documents }), { type: 'order.delivered', clientId: owner });
+      const cancelled = await store.update(order.orderId, owner, ticketed.version, (current) => current.items.reduce((next, item) => cancelOrderItem(next, item.orderItemId), current), { type: 'order.cancelled', clientId: owner });
+      const rows = await noticesOf(order.orderId);
+      const hasPayment = order.payments.some((p) => p.status === 'SUCCESSFUL');
+      expect(rows).toEqual([
+        { type: 'order.ticketed', version: ticketed.version, owner, data: { documents: documents.map((d) => d.number) } },
+        ...(hasPayment ? [{ type: 'order.sales_reported', version: ticketed.version, owner, data: { documents: documents.map((d) => d.number) } }] : []),
+        { type: 'order.cancelled', version: cancelled.version, owner, data: {} },
+      ]);
+    });
+
+    it('writes no notice when the change loses to a concurrent writer', async () => {
+      const order = await createOrder();
+      await store.update(order.orderId, owner, order.version, (current) => current, { type: 'order.changed', clientId: owner });
+      expect(await codeOf(store.update(order.orderId, owner, order.version, (current) => current, { type: 'order.airline-change', clientId: owner, data: { changeId: 'C1' } }))).toBe('ORDER_VERSION_CONFLICT');
+      expect(await noticesOf(order.orderId)).toEqual([]);
     });
   });
 
