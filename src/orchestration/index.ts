@@ -1,6 +1,7 @@
 import type { CommandHandler } from '../queue/command-queue.ts';
 import { auditHandler, type AuditedHandler } from './audited-handler.ts';
 import { createDownstreamSteps } from './downstream-steps.ts';
+import { createOrderAirlineChangeHandler } from './order-airline-change.handler.ts';
 import { createOrderCancelHandler } from './order-cancel.handler.ts';
 import { createOrderChangeHandler } from './order-change.handler.ts';
 import { createOrderCreateHandler } from './order-create.handler.ts';
@@ -11,7 +12,9 @@ import { createOrderReshopHandler } from './order-reshop.handler.ts';
 import { createOrderRetrieveHandler } from './order-retrieve.handler.ts';
 import { resolveDeps, type OrchestrationDeps } from './orchestration-deps.ts';
 
-export type { AirlinePort, PaymentPort, OrchestrationDeps, OrchestrationOptions } from './orchestration-deps.ts';
+export type { AirlinePort, AirlineOrderLookup, PaymentPort, OrchestrationDeps, OrchestrationOptions } from './orchestration-deps.ts';
+export type { AirlineChangeResult, AirlineChangeOrderOutcome } from './order-airline-change.handler.ts';
+export type { AirlineChangeCommand } from './airline-change.ts';
 export type * from './order-commands.ts';
 export type { OrderView, PaymentView, DocumentView } from './order-view.ts';
 export type { OrderCreateResult } from './order-create.handler.ts';
@@ -23,12 +26,14 @@ export type { OrderHistoryResult } from './order-history.handler.ts';
 export type { OrderReshopResult, RefundQuote, RepriceQuote } from './order-reshop.handler.ts';
 export type { OrderQuoteResult } from './order-quote.handler.ts';
 export { toOrderView } from './order-view.ts';
+export { createAirlineChangeDefaults, type AirlineChangeDefaultsReport } from './airline-change-defaults.ts';
 export { deriveOrderId, requestHash, FinalFailure, runIdempotent } from './idempotent-request.ts';
 export { createStepRunner, withRetries, isTransient, type StepRunner, type CompensationReport } from './step-runner.ts';
 
 /** The order commands this module answers; each has a schema pair in schemas/commands/. */
 export const ORDER_COMMANDS = [
   'order.create', 'order.retrieve', 'order.change', 'order.reshop', 'order.quote', 'order.list', 'order.history', 'order.cancel',
+  'order.airline-change',
 ] as const;
 
 export type OrderCommandName = (typeof ORDER_COMMANDS)[number];
@@ -50,6 +55,7 @@ export function createOrderHandlers(deps: OrchestrationDeps): Map<string, Comman
     'order.list': createOrderListHandler(resolved),
     'order.history': createOrderHistoryHandler(resolved),
     'order.cancel': createOrderCancelHandler(resolved, steps),
+    'order.airline-change': createOrderAirlineChangeHandler(resolved),
   };
   return new Map(ORDER_COMMANDS.map((name) => [name, auditHandler(resolved.store, handlers[name])]));
 }

@@ -7,6 +7,14 @@ export interface AirlinePort {
   call(command: string, payload: unknown, options: { correlationId: string; deadline?: number }): Promise<unknown>;
 }
 
+/**
+ * Finds the gateway's order of an airline's own OrderID (aggregator mode: the airline order links;
+ * `AirlineOrderLinks` satisfies it).
+ */
+export interface AirlineOrderLookup {
+  findByAirlineOrderId(airlineOrderId: string, owner?: string): Promise<{ readonly gatewayOrderId: string } | undefined>;
+}
+
 /** The payment service calls the order lifecycle needs (the downstream PaymentClient satisfies it). */
 export type PaymentPort = Pick<PaymentClient, 'authorise' | 'capture' | 'void' | 'refund' | 'getAuthorisation'>;
 
@@ -33,6 +41,8 @@ export interface OrchestrationDeps {
   readonly airline: AirlinePort;
   readonly payment: PaymentPort;
   readonly logger: Logger;
+  /** Where an airline's OrderID leads to the gateway's order; without it, an airline OrderID is taken for the gateway's. */
+  readonly links?: AirlineOrderLookup;
   readonly options?: OrchestrationOptions;
   /** Clock; tests inject one. */
   readonly now?: () => Date;
@@ -44,6 +54,7 @@ export interface ResolvedDeps {
   readonly airline: AirlinePort;
   readonly payment: PaymentPort;
   readonly logger: Logger;
+  readonly links: AirlineOrderLookup | undefined;
   readonly now: () => Date;
   readonly completionBudgetMs: number;
   readonly undoBudgetMs: number;
@@ -59,6 +70,7 @@ export function resolveDeps(deps: OrchestrationDeps): ResolvedDeps {
     airline: deps.airline,
     payment: deps.payment,
     logger: deps.logger,
+    links: deps.links,
     now: deps.now ?? (() => new Date()),
     completionBudgetMs: options.completionBudgetMs ?? 20_000,
     undoBudgetMs: options.undoBudgetMs ?? 10_000,

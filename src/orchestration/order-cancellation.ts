@@ -5,6 +5,7 @@ import type { AuditStamp, MessageAudit } from '../orders/audit-trail.ts';
 import type { Order, OrderPayment } from '../orders/one-order.ts';
 import { assertOrderChangeable, cancelOrderItem } from '../orders/one-order-rules.ts';
 import type { JsonValue, NewEvent, OrderEvent } from '../orders/order-store.ts';
+import { involuntaryItemIds, refundAnsweredChanges } from './airline-change.ts';
 import type { CallScope, DownstreamSteps } from './downstream-steps.ts';
 import { fromCents, isItemPaid, toCents } from './order-money.ts';
 import { withTotal } from './order-items.ts';
@@ -25,6 +26,8 @@ export interface CancellationQuoteItem {
   readonly paid: boolean;
   /** What the airline keeps of the item. */
   readonly penalty: number;
+  /** The airline changed or cancelled the item's flight: no penalty, whatever the fare rules say. */
+  readonly involuntary?: boolean;
   /** What cancelling gives back: total - penalty when paid, 0 when never paid. */
   readonly refundAmount: number;
 }
@@ -101,9 +104,14 @@ export function resolveCancellation(order: Order, orderItemIds: readonly string[
   return [...named, ...dependants];
 }
 
-/** What cancelling the items would cost and give back, from the airline's fare rules. */
+/**
+ * What cancelling the items would cost and give back, from the airline's fare rules; an item
+ * whose flight the airline changed or cancelled (a pending airline change) is refunded in full,
+ * as the change was involuntary for the passenger.
+ */
 export async function quoteCancellation(steps: DownstreamSteps, order: Order, orderItemIds: readonly string[], scope: CallScope): Promise<CancellationQuote> {
   const quote = await steps.inventory('inventory.refund-quote', { orderId: order.orderId, itemIds: orderItemIds }, scope);
+  const involuntary = involuntaryItemIds(order);
   let penalty = 0;
   let refund = 0;
   const items = orderItemIds.map((id): CancellationQuoteItem => {
@@ -111,15 +119,18 @@ export async function quoteCancellation(steps: DownstreamSteps, order: Order, or
     const line = quote.items.find((i) => i.itemId === id);
     const total = item?.price.total ?? 0;
     const paid = item !== undefined && isItemPaid(item);
-    const itemPenalty = paid ? Math.min(line?.penalty ?? 0, total) : 0;
+    const waived = involuntary.has(id);
+    const itemPenalty = paid && !waived ? Math.min(line?.penalty ?? 0, total) : 0;
     const refundAmount = paid ? fromCents(toCents(total) - toCents(itemPenalty)) : 0;
     penalty += toCents(itemPenalty);
     refund += toCents(refundAmount);
-    return { orderItemId: id, total, paid, penalty: itemPenalty, refundAmount };
+    return { orderItemId: id, total, paid, penalty: itemPenalty, refundAmount, ...(waived ? { involuntary: true } : {}) };
   });
+  const waivedAny = items.some((i) => i.involuntary === true);
   return {
     orderItemIds: [...orderItemIds], currency: order.currency, items, penalty: fromCents(penalty), refundAmount: fromCents(refund),
-    fareFamily: quote.fareFamily, description: quote.description,
+    fareFamily: quote.fareFamily,
+    description: waivedAny ? `${quote.description} The airline changed the flights: involuntary, refunded in full.` : quote.description,
   };
 }
 
@@ -232,7 +243,8 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
     order = await request.audit.write((audit) => deps.store.updateFrom(current, (read) => {
       let next = read;
       for (const id of targets) next = cancelOrderItem(next, id);
-      return withTotal(next);
+      // A pending airline change whose flights are now all cancelled was answered with this refund.
+      return refundAnsweredChanges(withTotal(next), deps.now().toISOString());
     }, {
       type: COMMITTED, clientId, correlationId: request.correlationId,
       data: {

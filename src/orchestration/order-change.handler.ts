@@ -5,6 +5,7 @@ import type { MessageAudit } from '../orders/audit-trail.ts';
 import type { Order, OrderPayment } from '../orders/one-order.ts';
 import { assertOrderChangeable } from '../orders/one-order-rules.ts';
 import type { HandlerContext } from '../queue/command-queue.ts';
+import { AIRLINE_CHANGE_ACCEPTED_EVENT, answerChanges, pendingChanges } from './airline-change.ts';
 import type { AuditedHandler } from './audited-handler.ts';
 import { toOrderPayment, type CallScope, type CardOnRecord, type DownstreamSteps } from './downstream-steps.ts';
 import { requireClient, runIdempotent } from './idempotent-request.ts';
@@ -189,6 +190,30 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
     }
   }
 
+  /**
+   * The seller keeps the new itinerary: every pending airline change of the order becomes
+   * ACCEPTED, in one versioned write. Nothing is asked of the airline, which made the change.
+   */
+  async function acceptChanges(run: ChangeRun): Promise<OrderChangeResult> {
+    const { command, clientId } = run;
+    const order = await deps.store.get(command.orderId, clientId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND', `Order ${command.orderId} is unknown`);
+    const history = await deps.store.history(order.orderId, clientId);
+    if (history.some((e) => e.type === AIRLINE_CHANGE_ACCEPTED_EVENT && e.data.idempotencyKey === run.key)) return { order: toOrderView(order) };
+    if (command.expectedVersion !== undefined && order.version !== command.expectedVersion) {
+      throw new GatewayError('ORDER_VERSION_CONFLICT', `Order ${order.orderId} is at version ${order.version}, not ${command.expectedVersion}`);
+    }
+    assertOrderChangeable(order);
+    const pending = pendingChanges(order).map((c) => c.changeId);
+    if (pending.length === 0) throw new GatewayError('ORDER_NOT_CHANGEABLE', `Order ${order.orderId} has no airline change waiting for an answer`);
+    const updated = await run.audit.write((audit) => deps.store.updateFrom(order, (current) => answerChanges(current, 'ACCEPTED', deps.now().toISOString(), pending), {
+      type: AIRLINE_CHANGE_ACCEPTED_EVENT, clientId, correlationId: run.context.meta.correlationId,
+      data: { idempotencyKey: run.key, changeIds: pending, by: 'seller' },
+    }, { audit }));
+    run.logger.info({ orderId: order.orderId, version: updated.version, changeIds: pending }, 'airline change accepted');
+    return { order: toOrderView(updated) };
+  }
+
   return async (payload, context, audit) => {
     const command = payload as OrderChangeCommand;
     const clientId = requireClient(context.meta);
@@ -196,12 +221,17 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
     const logger = context.logger.child({ orderId: command.orderId });
     const cancelling = command.cancelOrder === true || (command.cancelOrderItemIds?.length ?? 0) > 0;
     const other = (command.addServices?.length ?? 0) + (command.addSeats?.length ?? 0) + (command.contacts?.length ?? 0) > 0 || command.payment !== undefined;
+    const accepting = command.acceptAirlineChange === true;
+    if (accepting && (cancelling || other)) {
+      throw new GatewayError('INVALID_BUSINESS_DATA', 'Send the acceptance of an airline change as a request of its own', [{ message: 'acceptance mixed with other changes', path: '/acceptAirlineChange' }]);
+    }
     if (cancelling && other) {
       throw new GatewayError('INVALID_BUSINESS_DATA', 'Send cancellations and other changes as separate requests', [{ message: 'cancellation mixed with other changes', path: '/' }]);
     }
-    if (!cancelling && !other) throw new GatewayError('INVALID_BUSINESS_DATA', 'The change asks for nothing', [{ message: 'no change', path: '/' }]);
+    if (!cancelling && !other && !accepting) throw new GatewayError('INVALID_BUSINESS_DATA', 'The change asks for nothing', [{ message: 'no change', path: '/' }]);
     const run: ChangeRun = { command, clientId, key, context, logger, audit };
     return runIdempotent<OrderChangeResult>(deps.store, { key, clientId, payload, ttlMs: deps.idempotencyTtlMs, logger }, async () => {
+      if (accepting) return { result: await acceptChanges(run), orderId: command.orderId };
       if (!cancelling) return { result: await applyChange(run), orderId: command.orderId };
       const outcome = await cancelOrderItems(deps, steps, {
         orderId: command.orderId, clientId, key, correlationId: context.meta.correlationId, deadline: context.meta.deadline, logger, audit,

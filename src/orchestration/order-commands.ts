@@ -73,6 +73,8 @@ export interface OrderChangeCommand {
   readonly payment?: PaymentInput;
   readonly cancelOrderItemIds?: readonly string[];
   readonly cancelOrder?: boolean;
+  /** Accepts the airline's pending changes to the order's flights; sent alone. */
+  readonly acceptAirlineChange?: true;
 }
 
 export interface OrderCancelCommand {

@@ -19,6 +19,8 @@ export function createMemoryAirlineOrderLinks(): AirlineOrderLinks {
     async put(link) {
       links.set(link.gatewayOrderId, merged(link, links.get(link.gatewayOrderId)));
     },
+    findByAirlineOrderId: async (airlineOrderId, owner) =>
+      [...links.values()].find((link) => link.orderId === airlineOrderId && (owner === undefined || link.owner === owner)),
   };
 }
 
@@ -37,13 +39,15 @@ interface LinkRow {
  * `OrderStore.sql`: it resolves once the store is open and migrated.
  */
 export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): AirlineOrderLinks {
-  const statements = new Map<string, { select: ReturnType<typeof prepared>; upsert: ReturnType<typeof prepared> }>();
+  const statements = new Map<string, { select: ReturnType<typeof prepared>; upsert: ReturnType<typeof prepared>; byAirline: ReturnType<typeof prepared> }>();
   const statementsOf = (schema: string) => {
     let found = statements.get(schema);
     if (!found) {
       const table = `${quoteSchema(schema)}.airline_order_links`;
       found = {
         select: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items, total FROM ${table} WHERE gateway_order_id = $1`),
+        byAirline: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items, total FROM ${table}
+          WHERE airline_order_id = $1 AND ($2::text IS NULL OR owner = $2) ORDER BY updated_at DESC LIMIT 1`),
         // Items merge with those already known; owner and ids are those of the latest answer.
         upsert: prepared(`INSERT INTO ${table} (gateway_order_id, owner, airline_order_id, booking_reference, items, total) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
           ON CONFLICT (gateway_order_id) DO UPDATE SET owner = EXCLUDED.owner, airline_order_id = EXCLUDED.airline_order_id,
@@ -54,20 +58,27 @@ export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): A
     }
     return found;
   };
+  const toLink = (row: LinkRow | undefined): AirlineOrderLink | undefined => {
+    if (!row) return undefined;
+    const items = typeof row.items === 'string' ? JSON.parse(row.items) as Record<string, string> : row.items;
+    const total = typeof row.total === 'string' ? JSON.parse(row.total) as { amount: number; currency: string } : row.total;
+    return Object.freeze({
+      gatewayOrderId: row.gateway_order_id, owner: row.owner, orderId: row.airline_order_id,
+      ...(row.booking_reference !== null ? { bookingReference: row.booking_reference } : {}),
+      items: Object.freeze({ ...items }),
+      ...(total ? { total } : {}),
+    });
+  };
   return {
     async get(gatewayOrderId) {
       const { database, schema } = await sql();
       const { rows } = await database.query<LinkRow>(statementsOf(schema).select, [gatewayOrderId]);
-      const row = rows[0];
-      if (!row) return undefined;
-      const items = typeof row.items === 'string' ? JSON.parse(row.items) as Record<string, string> : row.items;
-      const total = typeof row.total === 'string' ? JSON.parse(row.total) as { amount: number; currency: string } : row.total;
-      return Object.freeze({
-        gatewayOrderId: row.gateway_order_id, owner: row.owner, orderId: row.airline_order_id,
-        ...(row.booking_reference !== null ? { bookingReference: row.booking_reference } : {}),
-        items: Object.freeze({ ...items }),
-        ...(total ? { total } : {}),
-      });
+      return toLink(rows[0]);
+    },
+    async findByAirlineOrderId(airlineOrderId, owner) {
+      const { database, schema } = await sql();
+      const { rows } = await database.query<LinkRow>(statementsOf(schema).byAirline, [airlineOrderId, owner ?? null]);
+      return toLink(rows[0]);
     },
     async put(link) {
       const { database, schema } = await sql();
