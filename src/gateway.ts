@@ -24,7 +24,7 @@ import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
 import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
 import { createCommandQueue, startBullmqWorkers } from './queue/index.ts';
-import { createWorkerHandlers } from './worker/index.ts';
+import { createWorkerHandlers, type WorkerHandlers } from './worker/index.ts';
 import { createSchemaRegistry, createXsdEngine } from './xsd/index.ts';
 
 export interface Gateway {
@@ -43,6 +43,8 @@ export interface Gateway {
   readonly journeys: JourneyService;
   readonly journeyStore: JourneyStore;
   readonly journeyEvents: JourneyEventStream;
+  /** The default action of airline changes left unanswered past their action time limit; a scheduled job runs it. */
+  readonly airlineChangeDefaults: WorkerHandlers['airlineChangeDefaults'];
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -109,7 +111,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     ...(ndc ? { createNdcConnector: ndc.create } : {}),
   });
   const { airline, payment } = downstreams;
-  const { handlers, store } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
+  const { handlers, store, airlineChangeDefaults } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
   // Opens while the rest starts; PGlite takes seconds, and no order should be the first to pay it.
   const storeStarted = store.start();
   const queueOptions = {
@@ -204,6 +206,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     journeys,
     journeyStore,
     journeyEvents,
+    airlineChangeDefaults,
     reloadMappings,
     markStopping() {
       stopping = true;

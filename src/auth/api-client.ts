@@ -16,6 +16,8 @@ export interface ApiClient {
   readonly analytics: boolean;
   /** How much the client may ask of the gateway; left out, nothing but the global cap on requests in flight. */
   readonly limits?: ClientLimits;
+  /** The airlines whose events (changes to flights) the client may send; left out, any airline's. */
+  readonly airlines?: readonly string[];
 }
 
 /** Per-client limits from CLIENTS_FILE; each one left out is no limit. */
@@ -32,4 +34,10 @@ export const ALL_MESSAGES = '*';
 /** Whether `client` may send `message` (a version-neutral name such as `OrderCreateRQ`). */
 export function mayUseMessage(client: ApiClient, message: string): boolean {
   return client.messages.includes(ALL_MESSAGES) || client.messages.includes(message);
+}
+
+/** Whether `client` may speak for airline `owner` (an airline event); without an owner, only a client bound to no airline may. */
+export function maySpeakForAirline(client: ApiClient, owner: string | undefined): boolean {
+  if (client.airlines === undefined) return true;
+  return owner !== undefined && client.airlines.includes(owner);
 }

@@ -19,6 +19,11 @@ export interface ClientEntry {
   readonly analytics?: boolean;
   /** Requests per second and in flight at once; answered 429 beyond them. @defaultValue no limits */
   readonly limits?: ClientLimits;
+  /**
+   * The airlines (designators) this client speaks for when it sends airline events (changes to
+   * flights); set, an event of any other airline is refused. @defaultValue any airline
+   */
+  readonly airlines?: readonly string[];
 }
 
 /** JSON Schema of CLIENTS_FILE: an array of clients. */
@@ -37,6 +42,7 @@ export const CLIENTS_FILE_SCHEMA = {
       admin: { type: 'boolean' },
       monitoring: { type: 'boolean' },
       analytics: { type: 'boolean' },
+      airlines: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[A-Z0-9]{2}$' } },
       limits: {
         type: 'object',
         additionalProperties: false,

@@ -1,5 +1,5 @@
-export { ALL_MESSAGES, mayUseMessage, type ApiClient, type ClientLimits } from './api-client.ts';
+export { ALL_MESSAGES, maySpeakForAirline, mayUseMessage, type ApiClient, type ClientLimits } from './api-client.ts';
 export { digestOfEntry, digestOfKey, hashApiKey, isApiKeyHash, matchesAnyDigest } from './api-key.ts';
 export { CLIENTS_FILE_SCHEMA, ClientsFileError, checkClientEntries, keysInClear, loadClientsFile, type ClientEntry } from './clients-file.ts';
 export { DEMO_API_KEY, DEMO_CLIENT_ENTRY, createClientRegistry, loadClientRegistry, type ClientMode, type ClientRegistry } from './client-registry.ts';
-export { checkMessagePermission } from './message-permission.ts';
+export { checkAirlinePermission, checkMessagePermission } from './message-permission.ts';

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors/index.ts';
-import { mayUseMessage, type ApiClient } from './api-client.ts';
+import { maySpeakForAirline, mayUseMessage, type ApiClient } from './api-client.ts';
 
 /**
  * Pipeline stage right after detection: refuses a message the client may not send. It runs
@@ -10,5 +10,17 @@ import { mayUseMessage, type ApiClient } from './api-client.ts';
 export function checkMessagePermission(client: ApiClient, message: string): void {
   if (!mayUseMessage(client, message)) {
     throw new GatewayError('MESSAGE_NOT_ALLOWED', `Client ${client.id} may not send ${message}`, [{ message: `${message} is not among the messages of client ${client.id}` }]);
+  }
+}
+
+/**
+ * Refuses an airline event (a change to flights) of an airline the client does not speak for
+ * (CLIENTS_FILE `airlines`).
+ * @throws GatewayError MESSAGE_NOT_ALLOWED
+ */
+export function checkAirlinePermission(client: ApiClient, owner: string | undefined): void {
+  if (!maySpeakForAirline(client, owner)) {
+    throw new GatewayError('MESSAGE_NOT_ALLOWED', `Client ${client.id} may not send events of airline ${owner ?? '(none named)'}`,
+      [{ message: `name one of the airlines of client ${client.id}: ${(client.airlines ?? []).join(', ')}`, path: '/owner' }]);
   }
 }

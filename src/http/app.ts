@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.ts';
 import type { OrderStore } from '../orders/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { createAdminRouter, type AdminActions } from './admin.route.ts';
+import { createAirlineEventsRouter } from './airline-events.route.ts';
 import { createAnalyticsRouter, type AnalyticsRouteDeps } from './analytics.route.ts';
 import { createInFlightCap, limitClients, type Refuse } from './admission.ts';
 import { authenticateClient, clientOfCredentials, dropSocketAlias, requirePermission } from './client-auth.ts';
@@ -57,6 +58,8 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders, 
   if (orders) {
     app.use('/api/v1/one-order', capInFlight(refuseJson), limitRest, createOneOrderRouter({ deps, orders, authenticate, mayAdminister: (client) => client.admin }));
   }
+  // Airlines tell of changes to their flights here (JSON); the same change as NDC goes to /api/v1/ndc.
+  app.use('/api/v1/airline/events', capInFlight(refuseJson), limitRest, createAirlineEventsRouter({ deps, authenticate }));
   if (journeys) app.use('/api/v1/journey', capInFlight(refuseJson), limitRest, createJourneyRouter({ deps, journeys, authenticate }));
   if (analytics) {
     const router = createAnalyticsRouter({ ...analytics, clients, metrics: deps.metrics, bodyLimitBytes: deps.config.bodyLimitBytes });
