@@ -48,8 +48,8 @@ export interface AirlineOrderLinks {
   get(gatewayOrderId: string): Promise<AirlineOrderLink | undefined>;
   /** Inserts or replaces the link (items are merged with those already known). */
   put(link: AirlineOrderLink): Promise<void>;
-  /** The link of the airline's own OrderID (of airline `owner` when given): where an airline's notice of a change leads. */
-  findByAirlineOrderId(airlineOrderId: string, owner?: string): Promise<AirlineOrderLink | undefined>;
+  /** The link of the airline's own OrderID: where an airline's notice of a change leads. */
+  findByAirlineOrderId(owner: string, airlineOrderId: string): Promise<AirlineOrderLink | undefined>;
 }
 
 /** The NDC versions an `ndc` airline may speak. */

@@ -12,7 +12,7 @@ export interface AirlinePort {
  * `AirlineOrderLinks` satisfies it).
  */
 export interface AirlineOrderLookup {
-  findByAirlineOrderId(airlineOrderId: string, owner?: string): Promise<{ readonly gatewayOrderId: string } | undefined>;
+  findByAirlineOrderId(owner: string, airlineOrderId: string): Promise<{ readonly gatewayOrderId: string } | undefined>;
 }
 
 /** The payment service calls the order lifecycle needs (the downstream PaymentClient satisfies it). */

@@ -42,7 +42,7 @@ export function createOrderAirlineChangeHandler(deps: ResolvedDeps): AuditedHand
   async function locate(entry: AirlineChangeCommand['orders'][number], owner: string | undefined): Promise<Located | undefined> {
     let orderId = entry.orderId;
     if (orderId === undefined && entry.airlineOrderId !== undefined) {
-      const link = await deps.links?.findByAirlineOrderId(entry.airlineOrderId, owner);
+      const link = owner !== undefined ? await deps.links?.findByAirlineOrderId(owner, entry.airlineOrderId) : undefined;
       orderId = link?.gatewayOrderId ?? entry.airlineOrderId;
     }
     if (orderId === undefined) return undefined;

@@ -19,8 +19,7 @@ export function createMemoryAirlineOrderLinks(): AirlineOrderLinks {
     async put(link) {
       links.set(link.gatewayOrderId, merged(link, links.get(link.gatewayOrderId)));
     },
-    findByAirlineOrderId: async (airlineOrderId, owner) =>
-      [...links.values()].find((link) => link.orderId === airlineOrderId && (owner === undefined || link.owner === owner)),
+    findByAirlineOrderId: async (owner, airlineOrderId) => [...links.values()].find((link) => link.orderId === airlineOrderId && link.owner === owner),
   };
 }
 
@@ -47,7 +46,7 @@ export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): A
       found = {
         select: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items, total FROM ${table} WHERE gateway_order_id = $1`),
         byAirline: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items, total FROM ${table}
-          WHERE airline_order_id = $1 AND ($2::text IS NULL OR owner = $2) ORDER BY updated_at DESC LIMIT 1`),
+          WHERE owner = $1 AND airline_order_id = $2 ORDER BY updated_at DESC LIMIT 1`),
         // Items merge with those already known; owner and ids are those of the latest answer.
         upsert: prepared(`INSERT INTO ${table} (gateway_order_id, owner, airline_order_id, booking_reference, items, total) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
           ON CONFLICT (gateway_order_id) DO UPDATE SET owner = EXCLUDED.owner, airline_order_id = EXCLUDED.airline_order_id,
@@ -75,9 +74,9 @@ export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): A
       const { rows } = await database.query<LinkRow>(statementsOf(schema).select, [gatewayOrderId]);
       return toLink(rows[0]);
     },
-    async findByAirlineOrderId(airlineOrderId, owner) {
+    async findByAirlineOrderId(owner, airlineOrderId) {
       const { database, schema } = await sql();
-      const { rows } = await database.query<LinkRow>(statementsOf(schema).byAirline, [airlineOrderId, owner ?? null]);
+      const { rows } = await database.query<LinkRow>(statementsOf(schema).byAirline, [owner, airlineOrderId]);
       return toLink(rows[0]);
     },
     async put(link) {
