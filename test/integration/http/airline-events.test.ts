@@ -128,6 +128,16 @@ describe('airline events: changes to flights applied to the orders they hit', ()
     expect((await getOrder(gw.url, KEY_A, a1.orderId)).version).toBe(a1.version + 1);
   });
 
+  it('applies two changes of one order sent at once, one version each (the loser of the race reads again)', async () => {
+    const before = (await getOrder(gw.url, KEY_B, b1.orderId)).version as number;
+    const event = (changeId: string, aircraft: string) => ({ changeId, owner: 'XR', kind: 'EQUIPMENT_CHANGE', orders: [{ orderId: b1.orderId }], segments: [{ ...flightOf(b1), aircraft }] });
+    const answers = await Promise.all([postAirlineEvent(gw.url, KEY_XR, event('CHG-P1', '321')), postAirlineEvent(gw.url, KEY_XR, event('CHG-P2', '32N'))]);
+    expect(answers.map((a) => a.body.orders[0].outcome)).toEqual(['APPLIED', 'APPLIED']);
+    expect(answers.map((a) => a.body.orders[0].version).sort()).toEqual([before + 1, before + 2]);
+    const order = await getOrder(gw.url, KEY_B, b1.orderId);
+    expect(order.airlineChanges.map((c: { changeId: string }) => c.changeId).sort()).toEqual(['CHG-1', 'CHG-P1', 'CHG-P2']);
+  });
+
   it('refuses an event of an airline the client does not speak for, a client without the message, and a body that breaks the schema', async () => {
     const event = { changeId: 'CHG-3', owner: 'YY', kind: 'CANCELLATION', orders: [{ orderId: a1.orderId }], segments: [flightOf(a1)] };
     const other = await postAirlineEvent(gw.url, KEY_XR, event);
