@@ -1,4 +1,5 @@
 import { toGatewayError } from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
 import { runAudited, type MessageAudit } from '../orders/audit-trail.ts';
 import type { Order } from '../orders/one-order.ts';
 import { quoteSchema } from '../orders/sql-database.ts';
@@ -26,10 +27,19 @@ const ORIGIN = { message: 'airline-change.default-action', channel: 'job' } as c
  * full (REFUNDED). A scheduled job calls `run` (housekeeping); each order is one versioned write
  * (accept) or one keyed cancellation, so a run repeated after a crash does nothing twice.
  */
-export function createAirlineChangeDefaults(deps: OrchestrationDeps): { run(limit?: number): Promise<AirlineChangeDefaultsReport> } {
+export interface AirlineChangeDefaultsRun {
+  /** The clock the action time limits are compared with. @defaultValue the deps' clock */
+  readonly now?: Date;
+  /** Orders acted on at most; the rest wait for the next run. @defaultValue 100 */
+  readonly limit?: number;
+  /** Carries the run's correlation id. @defaultValue the deps' logger */
+  readonly logger?: Logger;
+}
+
+export function createAirlineChangeDefaults(deps: OrchestrationDeps): { run(options?: AirlineChangeDefaultsRun): Promise<AirlineChangeDefaultsReport> } {
   const resolved = resolveDeps(deps);
   const steps = createDownstreamSteps(resolved);
-  const { store, logger } = resolved;
+  const { store } = resolved;
 
   async function dueOrders(now: string, limit: number): Promise<{ orderId: string; ownerClientId: string }[]> {
     const { database, schema } = await store.sql();
@@ -40,7 +50,7 @@ export function createAirlineChangeDefaults(deps: OrchestrationDeps): { run(limi
     return rows.map((r) => ({ orderId: r.order_id, ownerClientId: r.owner_client_id }));
   }
 
-  async function act(order: Order, now: Date, audit: MessageAudit): Promise<'accepted' | 'refunded' | undefined> {
+  async function act(order: Order, now: Date, audit: MessageAudit, logger: Logger): Promise<'accepted' | 'refunded' | undefined> {
     const due = pendingChanges(order).filter((c) => c.actionTimeLimit !== undefined && Date.parse(c.actionTimeLimit) <= now.getTime());
     if (due.length === 0) return undefined;
     const changeIds = due.map((c) => c.changeId);
@@ -63,17 +73,18 @@ export function createAirlineChangeDefaults(deps: OrchestrationDeps): { run(limi
   }
 
   return {
-    async run(limit = 100) {
-      const now = resolved.now();
+    async run(options = {}) {
+      const now = options.now ?? resolved.now();
+      const logger = options.logger ?? resolved.logger;
       let accepted = 0;
       let refunded = 0;
       let failed = 0;
-      for (const { orderId, ownerClientId } of await dueOrders(now.toISOString(), limit)) {
+      for (const { orderId, ownerClientId } of await dueOrders(now.toISOString(), options.limit ?? 100)) {
         try {
           const done = await runAudited(store, { clientId: ownerClientId, ...ORIGIN, correlationId: `default-action:${orderId}` }, logger, async (audit) => {
             audit.about({ orderId });
             const order = await store.get(orderId, ownerClientId);
-            return order ? act(order, now, audit) : undefined;
+            return order ? act(order, now, audit, logger) : undefined;
           });
           if (done === 'accepted') accepted += 1;
           if (done === 'refunded') refunded += 1;

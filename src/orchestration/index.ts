@@ -26,7 +26,7 @@ export type { OrderHistoryResult } from './order-history.handler.ts';
 export type { OrderReshopResult, RefundQuote, RepriceQuote } from './order-reshop.handler.ts';
 export type { OrderQuoteResult } from './order-quote.handler.ts';
 export { toOrderView } from './order-view.ts';
-export { createAirlineChangeDefaults, type AirlineChangeDefaultsReport } from './airline-change-defaults.ts';
+export { createAirlineChangeDefaults, type AirlineChangeDefaultsReport, type AirlineChangeDefaultsRun } from './airline-change-defaults.ts';
 export { deriveOrderId, requestHash, FinalFailure, runIdempotent } from './idempotent-request.ts';
 export { createStepRunner, withRetries, isTransient, type StepRunner, type CompensationReport } from './step-runner.ts';
 
