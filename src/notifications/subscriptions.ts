@@ -1,4 +1,4 @@
-import type { ClientEntry } from '../auth/clients-file.ts';
+import { loadClientsFile, type ClientEntry } from '../auth/clients-file.ts';
 import type { Config } from '../config/config.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { Logger } from '../log/logger.ts';
@@ -31,6 +31,23 @@ export const SELLER_DEFAULT_EVENTS: readonly NoticeType[] = NOTICE_TYPES.filter(
  */
 export const NDC_SELLER_VERSIONS_WITHOUT_NOTIF: readonly string[] = ['24.4'];
 
+/** Shortest webhook secret the production profile accepts: 32 characters, as many as a SHA-256 key should carry. */
+export const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * What the production profile refuses in a subscription: a short secret (guessable, so signatures
+ * prove nothing), or plain http beyond this machine (the notice, with the order, travels in clear).
+ */
+export function listSubscriptionProblems(what: string, url: string, secret: string): string[] {
+  const problems: string[] = [];
+  if (secret.length < MIN_PRODUCTION_SECRET_LENGTH) problems.push(`${what}: the secret is shorter than ${MIN_PRODUCTION_SECRET_LENGTH} characters`);
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed?.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname)) problems.push(`${what}: ${parsed.origin} is plain http to another machine; use https`);
+  return problems;
+}
+
 /**
  * Resolves the subscriptions of CLIENTS_FILE entries and the accounting settings: `{ env: NAME }`
  * secrets are read (an unset one stops start-up: nothing could be signed), and an NDC version
@@ -39,7 +56,7 @@ export const NDC_SELLER_VERSIONS_WITHOUT_NOTIF: readonly string[] = ['24.4'];
  */
 export function resolveSubscriptions(
   entries: readonly ClientEntry[],
-  config: Pick<Config, 'accountingUrl' | 'accountingFormat' | 'accountingVersion' | 'accountingSecret' | 'environmentSecret'>,
+  config: Pick<Config, 'accountingUrl' | 'accountingFormat' | 'accountingVersion' | 'accountingSecret' | 'environmentSecret' | 'profile'>,
   logger: Logger,
 ): Subscriptions {
   const sellers = new Map<string, Subscription>();
@@ -74,7 +91,19 @@ export function resolveSubscriptions(
       events: new Set<NoticeType>(['order.sales_reported']),
     })
     : undefined;
+  if (config.profile === 'production') {
+    const problems = [
+      ...[...sellers].flatMap(([clientId, s]) => listSubscriptionProblems(`CLIENTS_FILE notifications of client ${clientId}`, s.url, s.secret)),
+      ...(accounting ? listSubscriptionProblems('ACCOUNTING_URL', accounting.url, accounting.secret) : []),
+    ];
+    if (problems.length > 0) throw new ConfigError(`Notifications cannot start in the production profile:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
   return { seller: (clientId) => sellers.get(clientId), accounting };
+}
+
+/** The subscriptions of CLIENTS_FILE (when set) and ACCOUNTING_URL. @throws ClientsFileError, ConfigError */
+export function loadSubscriptions(config: Parameters<typeof resolveSubscriptions>[1] & Pick<Config, 'clientsFile'>, logger: Logger): Subscriptions {
+  return resolveSubscriptions(config.clientsFile ? loadClientsFile(config.clientsFile) : [], config, logger);
 }
 
 /** The subscriptions a notice of `type` on an order owned by `ownerClientId` goes to. */
