@@ -56,11 +56,16 @@ async function readCapped(body: AsyncIterable<Buffer | Uint8Array>): Promise<str
  * One attempt of a delivery: builds the body from the order as it is now, signs it, POSTs it and
  * records the outcome. A 2xx answer (for NDC, one the renderer reads as an acknowledgement) is
  * delivered; anything else is retried with back-off until the delivery's expiry, then dead.
- * Does nothing for a delivery that is no longer pending, so a stray second job cannot send a
- * delivered notice again.
+ * The attempt is claimed first (see DeliveryStore.claim): a delivery that is no longer pending is
+ * left alone, so a stray second job cannot send a delivered notice again, and one that is not due
+ * (another attempt holds it) waits for its time.
  */
 export async function attemptDelivery(deliveryId: string, deps: AttemptDeps): Promise<AttemptOutcome> {
   const { deliveries, logger } = deps;
+  // Long enough for the POST and the bookkeeping around it; a process that dies mid-attempt only delays the next one by this.
+  const claimed = await deliveries.claim(deliveryId, 2 * deps.timeoutMs + 5000);
+  if (claimed === 'none') return undefined;
+  if (claimed !== 'claimed') return { retryInMs: claimed.laterMs };
   const delivery = await deliveries.get(deliveryId);
   if (!delivery || delivery.status !== 'pending') return undefined;
   const log = logger.child({ deliveryId, eventType: delivery.eventType, orderId: delivery.orderId, target: delivery.targetKind });

@@ -115,6 +115,12 @@ export interface DeliveryStore {
    * taken and the ids of the deliveries created.
    */
   dispatch(limit: number, targetsOf: (notice: UndispatchedNotice) => readonly Subscription[], maxAgeMs: number, newId: () => string): Promise<{ notices: number; created: string[] }>;
+  /**
+   * Takes a pending delivery that is due for one attempt: its next attempt moves `leaseMs` ahead,
+   * so nothing else attempts it meanwhile (a second job, a sweep, another process); the outcome of
+   * the attempt then sets it. `later` when it is not due yet, `none` when it is not pending.
+   */
+  claim(deliveryId: string, leaseMs: number): Promise<'claimed' | 'none' | { readonly laterMs: number }>;
   get(deliveryId: string): Promise<DeliveryWithNotice | undefined>;
   list(filter: DeliveryListFilter): Promise<Delivery[]>;
   /** Pending → delivered; false when it was not pending. */
@@ -173,6 +179,20 @@ export function createDeliveryStore(sql: () => Promise<OrderStoreSql>): Delivery
         }
         return { notices: rows.length, created };
       });
+    },
+    async claim(deliveryId, leaseMs) {
+      const { database, deliveries } = await tables();
+      const { rows } = await database.query<{ claimed: boolean; delay_ms: number | string }>(
+        `WITH taken AS (
+           UPDATE ${deliveries} SET next_attempt_at = now() + $2::double precision * interval '1 millisecond'
+           WHERE delivery_id = $1 AND status = 'pending' AND next_attempt_at <= now() RETURNING delivery_id)
+         SELECT EXISTS (SELECT 1 FROM taken) AS claimed, GREATEST(0, EXTRACT(EPOCH FROM (d.next_attempt_at - now())) * 1000) AS delay_ms
+         FROM ${deliveries} d WHERE d.delivery_id = $1 AND d.status = 'pending'`,
+        [deliveryId, leaseMs],
+      );
+      const row = rows[0];
+      if (!row) return 'none';
+      return row.claimed ? 'claimed' : { laterMs: Math.max(1, Math.ceil(Number(row.delay_ms))) };
     },
     async get(deliveryId) {
       const { database, deliveries, notices } = await tables();
