@@ -401,7 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const keyIds = config.personalDataKeys?.map((k) => k.id) ?? [];
   const twice = keyIds.find((id, index) => keyIds.indexOf(id) !== index);
   if (twice !== undefined) throw new ConfigError(`Invalid configuration: PERSONAL_DATA_KEYS names the key id ${twice} twice`);
-  return Object.freeze({
+  const loaded = {
     ...config,
     redisUrl: config.redisUrl,
     airlineUrl: config.airlineUrl,
@@ -415,6 +415,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     personalDataKeys: config.personalDataKeys && Object.freeze(config.personalDataKeys.map((k) => Object.freeze({ ...k }))),
     accountingUrl: config.accountingUrl,
     accountingSecret: config.accountingSecret,
-    environmentSecret: (name: string) => (secretEnv[name] ? secretEnv[name] : undefined),
-  });
+  };
+  // Not enumerable: the configuration stays data (compared, logged) while it can read the secrets it names.
+  Object.defineProperty(loaded, 'environmentSecret', { value: (name: string) => (secretEnv[name] ? secretEnv[name] : undefined), enumerable: false });
+  return Object.freeze(loaded as Config);
 }
