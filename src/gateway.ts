@@ -20,6 +20,7 @@ import { startJourneySweeper } from './journeys/journey-sweeper.ts';
 import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
+import { loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
 import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
@@ -75,6 +76,8 @@ export interface GatewayOptions {
   readonly experiments?: ExperimentSource;
   /** Where journey events go. @defaultValue a Redis Stream with REDIS_URL, else an in-process stream */
   readonly journeyEvents?: JourneyEventStream;
+  /** Builds NDC notification bodies; left out, subscriptions asking for NDC get JSON. */
+  readonly noticeRenderer?: NoticeRenderer;
 }
 
 /**
@@ -90,6 +93,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const started = performance.now();
   // First, so a bad CLIENTS_FILE stops start-up before anything is compiled or connected.
   const clients = loadClientRegistry(config.clientsFile, logger);
+  const subscriptions = loadSubscriptions(config, logger);
   const engine = await createXsdEngine(config.xsdEngine);
   const schemas = createSchemaRegistry({ engine, schemaPath: config.schemaPath, versions: config.versions, messages: [], logger });
   const models = createSchemaModels(schemas, logger);
@@ -151,6 +155,13 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
 
   const prediction = createJourneyPredictionExtension({ sql: analyticsSql, metrics });
 
+  // Notices the order store writes go out from here (and from every worker process): attempts run
+  // where the command workers do.
+  const notifications = await startNotificationService({
+    settings: config, orders: store, subscriptions, logger, runAttempts: !config.redisUrl || config.runWorkers, renderer: options.noticeRenderer,
+  });
+  notifications.metrics.register(metrics.registry);
+
   let stopping = false;
   const app = createApp({
     deps,
@@ -183,6 +194,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
         : undefined),
     } : {}),
     analytics: { sql: analyticsSql, experiments: experimentRegistry, extensions: [prediction] },
+    notifications,
   });
 
   const watcher: MappingWatcher | undefined = config.mappingsWatch
@@ -218,6 +230,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await sweeper.stop();
       await retrainJob.stop();
       await workers?.close();
+      await notifications.close();
       await queue.close();
       await downstreams.close();
       ndc?.dispose();

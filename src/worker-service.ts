@@ -10,6 +10,7 @@ import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning } from '
 import { runHealthChecks } from './health/health-report.ts';
 import { createMonitoringRouter } from './http/monitoring.route.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
+import { loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
 import { getCommandFamily, startBullmqWorkers } from './queue/index.ts';
 import { createWorkerHandlers } from './worker/index.ts';
 
@@ -29,9 +30,10 @@ export interface WorkerService {
  * downstream clients. Ready means every worker runs on a connected Redis, the order store is
  * open and the airline and payment service answer.
  */
-export async function createWorkerService(config: Config, logger: Logger): Promise<WorkerService> {
+export async function createWorkerService(config: Config, logger: Logger, options: { readonly noticeRenderer?: NoticeRenderer } = {}): Promise<WorkerService> {
   const { redisUrl } = config;
   if (!redisUrl) throw new ConfigError('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
+  const subscriptions = loadSubscriptions(config, logger);
   const ndc = config.airlines?.airlines.some((airline) => airline.kind === 'ndc')
     ? createNdcConnectorFactory({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger })
     : undefined;
@@ -55,6 +57,9 @@ export async function createWorkerService(config: Config, logger: Logger): Promi
     logger,
     onJobDone: (command, outcome, seconds) => metrics.observeJob(command, outcome, seconds),
   });
+  // Notices of the orders: dispatched and delivered here too (see docs/notifications.md).
+  const notifications = await startNotificationService({ settings: config, orders: store, subscriptions, logger, renderer: options.noticeRenderer });
+  notifications.metrics.register(metrics.registry);
   const families = [...new Set([...handlers.keys()].map(getCommandFamily))];
   let stopping = false;
   const checks = {
@@ -77,6 +82,7 @@ export async function createWorkerService(config: Config, logger: Logger): Promi
     async close() {
       stopping = true;
       await workers.close();
+      await notifications.close();
       await downstreams.close();
       ndc?.dispose();
       await store.close();

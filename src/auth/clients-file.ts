@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ClientLimits } from './api-client.ts';
+import { NOTICE_TYPES } from '../orders/order-notices.ts';
 import { digestOfEntry, isApiKeyHash } from './api-key.ts';
 
 /** One client as CLIENTS_FILE declares it. */
@@ -24,6 +25,22 @@ export interface ClientEntry {
    * flights); set, an event of any other airline is refused. @defaultValue any airline
    */
   readonly airlines?: readonly string[];
+  /** Where the client wants to hear of its orders (see docs/notifications.md). @defaultValue no notifications */
+  readonly notifications?: NotificationsEntry;
+}
+
+/** A client's notification subscription, as CLIENTS_FILE declares it. */
+export interface NotificationsEntry {
+  /** http(s) URL the notices are POSTed to. */
+  readonly url: string;
+  /** `json`: the JSON webhook body; `ndc`: OrderChangeNotifRQ in `version`. */
+  readonly format: 'json' | 'ndc';
+  /** NDC version of `ndc` bodies. */
+  readonly version?: '17.2' | '21.3' | '24.4' | '26.1';
+  /** HMAC-SHA256 key of the signature: text, or `{ env: NAME }` read from the environment at start-up. */
+  readonly secret: string | { readonly env: string };
+  /** Notice types wanted. @defaultValue every seller notice (all but order.sales_reported) */
+  readonly events?: readonly string[];
 }
 
 /** JSON Schema of CLIENTS_FILE: an array of clients. */
@@ -51,6 +68,25 @@ export const CLIENTS_FILE_SCHEMA = {
           requestsPerSecond: { type: 'integer', minimum: 1, maximum: 100_000 },
           concurrentRequests: { type: 'integer', minimum: 1, maximum: 100_000 },
         },
+      },
+      notifications: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'format', 'secret'],
+        properties: {
+          url: { type: 'string', pattern: '^https?://', maxLength: 2000 },
+          format: { enum: ['json', 'ndc'] },
+          version: { enum: ['17.2', '21.3', '24.4', '26.1'] },
+          secret: {
+            oneOf: [
+              { type: 'string', minLength: 1 },
+              { type: 'object', additionalProperties: false, required: ['env'], properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } } },
+            ],
+          },
+          events: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...NOTICE_TYPES] } },
+        },
+        if: { properties: { format: { const: 'ndc' } } },
+        then: { required: ['version'] },
       },
     },
   },

@@ -146,6 +146,29 @@ export interface Config {
   readonly journeyNdcTracking: boolean;
   /** Approximate length the Redis Stream of journey events is trimmed to (MAXLEN ~); also the cap of the in-process stream. @defaultValue 1000000 */
   readonly journeyEventsMaxLen: number;
+  /** How long a notification is retried, from its creation (or redelivery), before it is dead. @defaultValue 259200000 (72 h) */
+  readonly notifyMaxAgeMs: number;
+  /** Back-off before the first retry of a notification; doubles with each failure, with jitter. @defaultValue 5000 */
+  readonly notifyBackoffBaseMs: number;
+  /** Longest back-off between two attempts of a notification. @defaultValue 3600000 */
+  readonly notifyBackoffMaxMs: number;
+  /** How long one notification attempt waits for the receiver's answer. @defaultValue 10000 */
+  readonly notifyTimeoutMs: number;
+  /** How often undispatched notices are turned into deliveries. @defaultValue 1000 */
+  readonly notifyDispatchMs: number;
+  /** Where `order.sales_reported` notices go (the airline's accounting); unset, they go nowhere. */
+  readonly accountingUrl: string | undefined;
+  /** Body of accounting notifications: JSON, or NDC OrderSalesInformationNotifRQ. @defaultValue 'json' */
+  readonly accountingFormat: 'json' | 'ndc';
+  /** NDC version of accounting notifications when ACCOUNTING_FORMAT=ndc. @defaultValue NDC_DEFAULT_VERSION */
+  readonly accountingVersion: '17.2' | '21.3' | '24.4' | '26.1';
+  /** HMAC secret accounting notifications are signed with; required with ACCOUNTING_URL. */
+  readonly accountingSecret: string | undefined;
+  /**
+   * Reads a `{ env: NAME }` secret of CLIENTS_FILE (webhook secrets) from the environment the
+   * configuration was loaded from; undefined when the variable is unset or empty.
+   */
+  readonly environmentSecret: (name: string) => string | undefined;
 }
 
 /** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
@@ -165,7 +188,8 @@ const schema = {
     'currency', 'airlineDesignator', 'airlineName', 'airlineHubs', 'airlineRegions', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'predictionRetrainMs', 'predictionMinJourneys', 'paymentPort',
     'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort', 'journeyTimeoutS', 'journeyFinalRetentionS',
     'journeyMaxPaymentRetries', 'journeySweepMs', 'journeyNdcTracking',
-    'journeyEventsMaxLen'],
+    'journeyEventsMaxLen', 'notifyMaxAgeMs', 'notifyBackoffBaseMs', 'notifyBackoffMaxMs', 'notifyTimeoutMs', 'notifyDispatchMs',
+    'accountingFormat', 'accountingVersion'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -228,6 +252,15 @@ const schema = {
     journeySweepMs: { type: 'integer', minimum: 10 },
     journeyNdcTracking: { type: 'boolean' },
     journeyEventsMaxLen: { type: 'integer', minimum: 1000 },
+    notifyMaxAgeMs: { type: 'integer', minimum: 1 },
+    notifyBackoffBaseMs: { type: 'integer', minimum: 1 },
+    notifyBackoffMaxMs: { type: 'integer', minimum: 1 },
+    notifyTimeoutMs: { type: 'integer', minimum: 10 },
+    notifyDispatchMs: { type: 'integer', minimum: 10 },
+    accountingUrl: { type: 'string', pattern: '^https?://' },
+    accountingFormat: { enum: ['json', 'ndc'] },
+    accountingVersion: { enum: ['17.2', '21.3', '24.4', '26.1'] },
+    accountingSecret: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -320,7 +353,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     journeySweepMs: int(env.JOURNEY_SWEEP_MS, 5000),
     journeyNdcTracking: bool(env.JOURNEY_NDC_TRACKING, true),
     journeyEventsMaxLen: int(env.JOURNEY_EVENTS_MAXLEN, 1_000_000),
+    notifyMaxAgeMs: int(env.NOTIFY_MAX_AGE_MS, 72 * 3_600_000),
+    notifyBackoffBaseMs: int(env.NOTIFY_BACKOFF_BASE_MS, 5000),
+    notifyBackoffMaxMs: int(env.NOTIFY_BACKOFF_MAX_MS, 3_600_000),
+    notifyTimeoutMs: int(env.NOTIFY_TIMEOUT_MS, 10_000),
+    notifyDispatchMs: int(env.NOTIFY_DISPATCH_MS, 1000),
+    accountingFormat: env.ACCOUNTING_FORMAT || 'json',
+    accountingVersion: env.ACCOUNTING_VERSION || env.NDC_DEFAULT_VERSION || '21.3',
   };
+  if (env.ACCOUNTING_URL) raw.accountingUrl = env.ACCOUNTING_URL;
+  if (env.ACCOUNTING_SECRET) raw.accountingSecret = env.ACCOUNTING_SECRET;
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');
   if (env.CLIENTS_FILE) raw.clientsFile = resolve(cwd, env.CLIENTS_FILE);
@@ -348,10 +390,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
   }
+  if (config.accountingUrl && !config.accountingSecret) {
+    throw new ConfigError('Invalid configuration: ACCOUNTING_URL needs ACCOUNTING_SECRET, since every notification is signed');
+  }
+  if (config.notifyBackoffBaseMs > config.notifyBackoffMaxMs) {
+    throw new ConfigError('Invalid configuration: NOTIFY_BACKOFF_BASE_MS must not be above NOTIFY_BACKOFF_MAX_MS');
+  }
+  // Only the names CLIENTS_FILE gives are read, and only once the file has been read.
+  const secretEnv = { ...env };
   const keyIds = config.personalDataKeys?.map((k) => k.id) ?? [];
   const twice = keyIds.find((id, index) => keyIds.indexOf(id) !== index);
   if (twice !== undefined) throw new ConfigError(`Invalid configuration: PERSONAL_DATA_KEYS names the key id ${twice} twice`);
-  return Object.freeze({
+  const loaded = {
     ...config,
     redisUrl: config.redisUrl,
     airlineUrl: config.airlineUrl,
@@ -363,5 +413,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     airlineHubs: Object.freeze([...config.airlineHubs]),
     airlineRegions: Object.freeze([...config.airlineRegions]),
     personalDataKeys: config.personalDataKeys && Object.freeze(config.personalDataKeys.map((k) => Object.freeze({ ...k }))),
-  });
+    accountingUrl: config.accountingUrl,
+    accountingSecret: config.accountingSecret,
+  };
+  // Not enumerable: the configuration stays data (compared, logged) while it can read the secrets it names.
+  Object.defineProperty(loaded, 'environmentSecret', { value: (name: string) => (secretEnv[name] ? secretEnv[name] : undefined), enumerable: false });
+  return Object.freeze(loaded as Config);
 }

@@ -45,6 +45,8 @@ export const ERROR_TABLE = {
   EXPERIMENT_EXISTS: { httpStatus: 409, iataCode: '911', retryable: false, kind: 'request', message: 'An experiment with this id exists' },
   JOURNEY_EVENTS_NOT_FOUND: { httpStatus: 404, iataCode: '911', retryable: false, kind: 'request', message: 'The analytics tables hold no event of this journey' },
   PREDICTION_MODEL_UNAVAILABLE: { httpStatus: 503, iataCode: '911', retryable: true, kind: 'internal', message: 'No journey outcome model is trained yet; the retrain job trains one once enough journeys have finished' },
+  DELIVERY_NOT_FOUND: { httpStatus: 404, iataCode: '911', retryable: false, kind: 'request', message: 'The notification delivery is unknown or belongs to another client' },
+  DELIVERY_PENDING: { httpStatus: 409, iataCode: '911', retryable: false, kind: 'request', message: 'The notification delivery is still pending: it is being retried, so it cannot be redelivered' },
   GATEWAY_BUSY: { httpStatus: 503, iataCode: '911', retryable: true, kind: 'internal', message: 'The gateway has as many requests in flight as it takes; retry after Retry-After seconds' },
 } as const satisfies Record<string, ErrorDefinition>;
 

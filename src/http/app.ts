@@ -17,6 +17,8 @@ import { createMonitoringRouter, type HealthCheck, type MonitoringAccess } from 
 import { createJourneyRouter } from './journey.route.ts';
 import type { JourneyService } from '../journeys/journey-service.ts';
 import { createNdcRouter, type TrackNdcAnswer } from './ndc.route.ts';
+import type { NotificationService } from '../notifications/index.ts';
+import { createNotificationsRouter } from './notifications.route.ts';
 import { createOneOrderRouter, sendJsonError } from './one-order.route.ts';
 import { createErrorSender } from './send-error.ts';
 
@@ -36,10 +38,12 @@ export interface AppOptions {
   readonly trackNdcAnswer?: TrackNdcAnswer;
   /** The journey analytics tables and experiments; left out, the analytics API under /api/v1/analytics does not exist. */
   readonly analytics?: Pick<AnalyticsRouteDeps, 'sql' | 'experiments' | 'extensions'>;
+  /** Notification delivery; left out, the deliveries API under /api/v1/notifications does not exist. */
+  readonly notifications?: NotificationService;
 }
 
 /** The HTTP edge. Routes only chain stages; the work happens in the pipeline. */
-export function createApp({ deps, logger, healthChecks, clients, admin, orders, journeys, trackNdcAnswer, analytics }: AppOptions): Express {
+export function createApp({ deps, logger, healthChecks, clients, admin, orders, journeys, trackNdcAnswer, analytics, notifications }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -60,6 +64,9 @@ export function createApp({ deps, logger, healthChecks, clients, admin, orders, 
   }
   // Airlines tell of changes to their flights here (JSON); the same change as NDC goes to /api/v1/ndc.
   app.use('/api/v1/airline/events', capInFlight(refuseJson), limitRest, createAirlineEventsRouter({ deps, authenticate }));
+  if (notifications) {
+    app.use('/api/v1/notifications', capInFlight(refuseJson), limitRest, createNotificationsRouter({ notifications, metrics: deps.metrics, authenticate }));
+  }
   if (journeys) app.use('/api/v1/journey', capInFlight(refuseJson), limitRest, createJourneyRouter({ deps, journeys, authenticate }));
   if (analytics) {
     const router = createAnalyticsRouter({ ...analytics, clients, metrics: deps.metrics, bodyLimitBytes: deps.config.bodyLimitBytes });

@@ -1,0 +1,13 @@
+export type { DeliveryTargetKind, NdcRenderTarget, NoticeContent, NoticeRenderer, RenderedNotice } from './notice-renderer.ts';
+export { buildJsonNotice, renderJsonNotice, JSON_CONTENT_TYPE, type JsonNotice } from './json-notice.ts';
+export { signNotification, verifyNotificationSignature, SIGNATURE_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, type SignatureCheck } from './notification-signature.ts';
+export { retryDelayMs, type BackoffSettings } from './retry-backoff.ts';
+export { loadSubscriptions, resolveSubscriptions, listSubscriptionProblems, MIN_PRODUCTION_SECRET_LENGTH, targetsOf, SELLER_DEFAULT_EVENTS, NDC_SELLER_VERSIONS_WITHOUT_NOTIF, type Subscription, type Subscriptions } from './subscriptions.ts';
+export { createDeliveryStore, LAST_ERROR_MAX_CHARS, type Delivery, type DeliveryListFilter, type DeliveryStatus, type DeliveryStore } from './delivery-store.ts';
+export type { AttemptOutcome, DeliveryQueue, RunAttempt } from './delivery-queue.ts';
+export { createInProcessDeliveryQueue } from './in-process-delivery-queue.ts';
+export { createBullmqDeliveryQueue, NOTIFICATIONS_QUEUE, NOTIFICATIONS_DEAD_QUEUE } from './bullmq-delivery-queue.ts';
+export { attemptDelivery } from './delivery-attempt.ts';
+export { recordSalesReported, SALES_REPORTED_EVENT } from './sales-reported.ts';
+export { createNotificationMetrics, type NotificationMetrics } from './notification-metrics.ts';
+export { startNotificationService, type NotificationService, type NotificationServiceOptions, type NotificationSettings } from './notification-service.ts';
