@@ -22,7 +22,10 @@ const MIN_HOLD_MS = 5 * 60_000;
 function admitBooking(state: InventoryState, booking: Booking): void {
   while (state.bookings.size >= state.maxBookings) {
     const oldest = state.bookings.shift();
-    if (oldest) forgetBooking(state, oldest);
+    if (oldest) {
+      forgetBooking(state, oldest);
+      state.journal?.forget(oldest.orderId);
+    }
   }
   state.bookings.set(booking.orderId, booking);
 }
