@@ -132,7 +132,7 @@ function flownBy(booking: Booking, segmentId: string): boolean {
 }
 
 /** The booking's offer with the changed flight in place of the old one; journey durations follow. */
-function withFlight(booking: Booking, flight: DatedFlight): Booking['offer'] {
+function withFlight(booking: Pick<Booking, 'offer'>, flight: DatedFlight): Booking['offer'] {
   const offer = booking.offer;
   const pricedJourneys = offer.pricedJourneys.map((j) => (j.flights.some((f) => f.key === flight.key) ? { ...j, flights: j.flights.map((f) => (f.key === flight.key ? flight : f)) } : j));
   const segments = offer.segments.map((s): Segment => (s.segmentId === flight.key
@@ -146,6 +146,25 @@ function withFlight(booking: Booking, flight: DatedFlight): Booking['offer'] {
     return first && last ? { ...j, durationMinutes: Math.round((last.arrivalUtc - first.departureUtc) / 60_000) } : j;
   });
   return { ...offer, pricedJourneys, segments, journeys };
+}
+
+/**
+ * An offer made before its flights changed, as a new booking takes it: with the flights as they
+ * are now. A cancelled flight is no longer sold (NO_AVAILABILITY).
+ */
+export function offerAsFlownNow(state: InventoryState, offer: Booking['offer']): Booking['offer'] {
+  const changes = state.ctx.network.flightChanges();
+  if (changes.size === 0) return offer;
+  let current = offer;
+  for (const flight of offer.pricedJourneys.flatMap((j) => j.flights)) {
+    if (!changes.has(`${flight.flightNumber}|${flight.date}`)) continue;
+    const now = state.ctx.network.scheduledFlight(flight.flightNumber, flight.date);
+    if (!now || now.cancelled) {
+      throw new GatewayError('NO_AVAILABILITY', `${flight.carrier}${flight.flightNumber} on ${flight.date} is cancelled`, [{ message: 'flight cancelled', path: '/offerId' }]);
+    }
+    current = withFlight({ offer: current }, now.flight);
+  }
+  return current;
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCommandValidator } from '../../../src/commands/command-validator.ts';
 import { COMMAND_SCHEMAS_PATH } from '../../../src/contracts/schema-folders.ts';
 import { createReferenceAirline, type ReferenceAirline } from '../../../src/reference/airline/index.ts';
+import type { OfferShopResult } from '../../../src/contracts/airline/index.ts';
 import type { AirlineChangeEvent } from '../../../src/reference/airline/inventory-flight-change.ts';
 import { TODAY } from '../../unit/airline/airline-test-support.ts';
 import { call, FLIGHT_DATE, holdOrder, offerOn, shopLhrFra, startEventReceiver, waitFor } from './airline-support.ts';
@@ -19,6 +20,7 @@ interface ChangeAnswer {
 }
 
 let shifted: ChangeAnswer['flight'] | undefined;
+let shoppedBefore: OfferShopResult;
 let airline: ReferenceAirline;
 let url: string;
 let receiver: Awaited<ReturnType<typeof startEventReceiver>>;
@@ -33,6 +35,7 @@ beforeAll(async () => {
   url = (await airline.listen(0, '127.0.0.1')).url;
 
   const shop = await shopLhrFra(url);
+  shoppedBefore = shop;
   const onA = offerOn(shop, '101');
   const onB = offerOn(shop, '103');
   for (const orderId of ['A1', 'A2', 'A3', 'A4']) await holdOrder(url, onA, orderId);
@@ -100,6 +103,14 @@ describe('airline-initiated changes', () => {
     expect(shop.segments.map((s) => s.flightNumber)).toContain('101');
     const again = await call<{ error: { code: string } }>(url, 'POST', '/admin/flights/change', { segmentId: segmentOf('103'), kind: 'CANCELLATION' });
     expect(again.status).toBe(422);
+    // An offer shopped before the cancellation can no longer be held.
+    const offer = offerOn(shoppedBefore, '103');
+    const late = await call<{ error: { code: string } }>(url, 'POST', '/v1/inventory.hold', {
+      requestKey: 'B2:hold', orderId: 'B2', offerId: offer.offerId, passengers: [{ id: 'A1', type: 'ADT' }],
+      flights: offer.offerItems.map((item, n) => ({ itemId: `OI${n + 1}`, offerItemId: item.offerItemId })),
+    });
+    expect(late.status).toBe(422);
+    expect(late.body.error.code).toBe('NO_AVAILABILITY');
   });
 
   it('a change hitting no booking changes the schedule and sends nothing', async () => {
