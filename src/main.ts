@@ -4,7 +4,7 @@ import { loadConfig, type Config } from './config/config.ts';
 import { assertDeployable } from './config/deployment-check.ts';
 import { createServiceLogger, type Logger } from './log/logger.ts';
 import { createReferenceAirline } from './reference/airline/index.ts';
-import { ClientsFileError } from './auth/index.ts';
+import { ClientsFileError, DEMO_API_KEY } from './auth/index.ts';
 import { createReferencePaymentService } from './reference/payment/index.ts';
 import { createGateway } from './gateway.ts';
 import { exitOnStartFailure } from './lifecycle/exit-on-start-failure.ts';
@@ -12,6 +12,16 @@ import { stopOnSignal } from './lifecycle/stop-on-signal.ts';
 import { serveClusterMetrics } from './metrics/cluster-metrics.ts';
 import { trackConnections } from './net/drain-connections.ts';
 import { listenNaming, listenServer } from './net/listen.ts';
+
+/**
+ * Where the embedded reference airline sends its change events: AIRLINE_EVENTS_URL, else this
+ * gateway's own event route, with AIRLINE_EVENTS_KEY, else (demo, no CLIENTS_FILE) the demo key.
+ */
+function embeddedAirlineEvents(config: Config): { eventsUrl?: string; eventsKey?: string } {
+  const eventsUrl = config.airlineEventsUrl ?? (config.port > 0 ? `http://127.0.0.1:${config.port}/api/v1/airline/events` : undefined);
+  const eventsKey = config.airlineEventsKey ?? (config.clientsFile ? undefined : DEMO_API_KEY);
+  return { ...(eventsUrl ? { eventsUrl } : {}), ...(eventsKey ? { eventsKey } : {}) };
+}
 
 /** The downstream services the gateway talks to, and what to close of the ones started here. */
 interface Downstreams {
@@ -33,7 +43,12 @@ async function startDownstreams(config: Config, logger: Logger): Promise<Downstr
     ? config.airlines.airlines.find((airline) => airline.kind === 'reference' && !airline.url)
     : { designator: config.airlineDesignator, name: config.airlineName };
   if (!airlineUrl && embedded) {
-    const reference = createReferenceAirline({ designator: embedded.designator, name: embedded.name, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger: logger.child({ component: 'reference-airline' }) });
+    const reference = createReferenceAirline({
+      designator: embedded.designator, name: embedded.name, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger: logger.child({ component: 'reference-airline' }),
+      ...embeddedAirlineEvents(config),
+      ...(config.airlineAdminKey ? { adminKey: config.airlineAdminKey } : {}),
+      ...(config.airlineStateFile ? { stateFile: config.airlineStateFile } : {}),
+    });
     airlineUrl = (await listenNaming(reference.listen(config.airlinePort, '127.0.0.1'), 'AIRLINE_PORT', config.airlinePort, '127.0.0.1')).url;
     started.push(reference);
     logger.info({ url: airlineUrl }, 'reference airline listening');

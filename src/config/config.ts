@@ -83,6 +83,18 @@ export interface Config {
   readonly airlineHubs: readonly string[];
   /** Continents whose commercial airports the built-in reference airline serves. @defaultValue ['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'] */
   readonly airlineRegions: readonly string[];
+  /**
+   * Where the reference airline sends its change events (AIRLINE_EVENTS_URL). Unset: the airline
+   * embedded in the gateway sends them to the gateway itself (`/api/v1/airline/events` on PORT),
+   * a stand-alone one sends none.
+   */
+  readonly airlineEventsUrl: string | undefined;
+  /** Bearer key the reference airline sends with its events (AIRLINE_EVENTS_KEY); the embedded demo uses the demo client's key. */
+  readonly airlineEventsKey: string | undefined;
+  /** Bearer key of the reference airline's `/admin` routes (AIRLINE_ADMIN_KEY); unset lets in loopback callers only. */
+  readonly airlineAdminKey: string | undefined;
+  /** Journal file keeping the reference airline's holds, tickets and schedule changes across restarts (AIRLINE_STATE_FILE); unset keeps them in memory. */
+  readonly airlineStateFile: string | undefined;
   /** pino level. @defaultValue 'info' */
   readonly logLevel: string;
   /** Readable coloured log lines instead of JSON, for development (needs the dev dependency pino-pretty). @defaultValue false */
@@ -220,6 +232,10 @@ const schema = {
     airlineName: { type: 'string', minLength: 1 },
     airlineHubs: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Z]{3}$' }, uniqueItems: true },
     airlineRegions: { type: 'array', minItems: 1, items: { enum: ['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'] }, uniqueItems: true },
+    airlineEventsUrl: { type: 'string', pattern: '^https?://' },
+    airlineEventsKey: { type: 'string', minLength: 8 },
+    airlineAdminKey: { type: 'string', minLength: 8 },
+    airlineStateFile: { type: 'string', minLength: 1 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     logPretty: { type: 'boolean' },
     ci: { type: 'boolean' },
@@ -368,6 +384,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (env.CLIENTS_FILE) raw.clientsFile = resolve(cwd, env.CLIENTS_FILE);
   if (env.REDIS_URL) raw.redisUrl = env.REDIS_URL;
   if (env.AIRLINE_URL) raw.airlineUrl = env.AIRLINE_URL.replace(/\/+$/, '');
+  if (env.AIRLINE_EVENTS_URL) raw.airlineEventsUrl = env.AIRLINE_EVENTS_URL;
+  if (env.AIRLINE_EVENTS_KEY) raw.airlineEventsKey = env.AIRLINE_EVENTS_KEY;
+  if (env.AIRLINE_ADMIN_KEY) raw.airlineAdminKey = env.AIRLINE_ADMIN_KEY;
+  if (env.AIRLINE_STATE_FILE) raw.airlineStateFile = resolve(cwd, env.AIRLINE_STATE_FILE);
   if (env.PERSONAL_DATA_KEYS) raw.personalDataKeys = parsePersonalDataKeys(env.PERSONAL_DATA_KEYS);
 
   if (!validate(raw)) {
@@ -405,6 +425,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ...config,
     redisUrl: config.redisUrl,
     airlineUrl: config.airlineUrl,
+    airlineEventsUrl: config.airlineEventsUrl,
+    airlineEventsKey: config.airlineEventsKey,
+    airlineAdminKey: config.airlineAdminKey,
+    airlineStateFile: config.airlineStateFile,
     airlines,
     databaseUrl: config.databaseUrl,
     paymentUrl: config.paymentUrl,

@@ -8,9 +8,15 @@ import { createReferenceAirline } from './reference-airline.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = (await createServiceLogger(config)).child({ component: 'reference-airline' });
-  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger });
+  const airline = createReferenceAirline({
+    designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger,
+    ...(config.airlineEventsUrl ? { eventsUrl: config.airlineEventsUrl } : {}),
+    ...(config.airlineEventsKey ? { eventsKey: config.airlineEventsKey } : {}),
+    ...(config.airlineAdminKey ? { adminKey: config.airlineAdminKey } : {}),
+    ...(config.airlineStateFile ? { stateFile: config.airlineStateFile } : {}),
+  });
   const { url } = await listenNaming(airline.listen(config.airlinePort, config.host), 'AIRLINE_PORT', config.airlinePort, config.host);
-  logger.info({ url, designator: config.airlineDesignator }, 'reference airline listening');
+  logger.info({ url, designator: config.airlineDesignator, eventsUrl: config.airlineEventsUrl, stateFile: config.airlineStateFile }, 'reference airline listening');
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     void airline.close().then(() => process.exit(0));

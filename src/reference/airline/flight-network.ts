@@ -25,6 +25,18 @@ export interface DatedFlight {
   readonly distanceKm: number;
 }
 
+/**
+ * What the airline changed on one flight of one day. The flight keeps its key (the segment id of
+ * the orders booked on it) and its local departure date; only what is set here differs.
+ */
+export interface FlightChange {
+  /** The flight no longer operates: it is not sold, and orders on it must be rebooked or refunded. */
+  readonly cancelled?: boolean;
+  readonly departureUtc?: number;
+  readonly arrivalUtc?: number;
+  readonly aircraft?: string;
+}
+
 /** The flights that carry a passenger from an origin to a destination. */
 export interface Itinerary {
   readonly flights: readonly DatedFlight[];
@@ -55,6 +67,12 @@ export interface FlightNetwork {
   flightsOn(date: string): readonly DatedFlight[];
   /** Direct flights and connections over one or two hubs, best first (fewest stops, then shortest). */
   findItineraries(origins: readonly string[], destinations: readonly string[], date: string, options?: FindOptions): Itinerary[];
+  /** The flight with that number on that local departure date as it is now (changes applied), and whether it was cancelled; undefined when never scheduled. */
+  scheduledFlight(flightNumber: string, date: string): { readonly flight: DatedFlight; readonly cancelled: boolean } | undefined;
+  /** Applies an airline change to one dated flight, on top of earlier ones; later searches see it. */
+  changeFlight(flightNumber: string, date: string, change: FlightChange): void;
+  /** Every change made, keyed `<flightNumber>|<date>`, e.g. to keep them across a restart. */
+  flightChanges(): ReadonlyMap<string, FlightChange>;
 }
 
 export interface FlightNetworkOptions {
@@ -84,6 +102,9 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
     ? generateNetwork(data.worldAirports, { airports: data.airports, flights: data.schedule.flights }, options.plan)
     : undefined;
   const fixturePairs = new Set(data.schedule.flights.map((f) => `${f.origin}-${f.destination}`));
+  const fixtureByNumber = new Map(data.schedule.flights.map((f) => [f.flightNumber, f]));
+  const changes = new Map<string, FlightChange>();
+  const operates = (f: DatedFlight): boolean => changes.size === 0 || changes.get(`${f.flightNumber}|${f.date}`)?.cancelled !== true;
 
   function anyAirport(code: string): Airport | undefined {
     return airports.get(code) ?? generated?.airport(code);
@@ -100,15 +121,16 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
     const to = mustAirport(flight.destination);
     const distanceKm = Math.round(greatCircleKm(from, to));
     const durationMinutes = blockMinutes(distanceKm, from, to);
-    const departureUtc = localToUtcMs(date, flight.departure, from.timeZone);
-    const arrivalUtc = departureUtc + durationMinutes * 60_000;
+    const change = changes.size === 0 ? undefined : changes.get(`${flight.flightNumber}|${date}`);
+    const departureUtc = change?.departureUtc ?? localToUtcMs(date, flight.departure, from.timeZone);
+    const arrivalUtc = change?.arrivalUtc ?? departureUtc + durationMinutes * 60_000;
     return {
       key: `SEG-${carrier}${flight.flightNumber}-${date.replaceAll('-', '')}`,
-      carrier, flightNumber: flight.flightNumber, origin: flight.origin, destination: flight.destination, aircraft: flight.aircraft, date,
+      carrier, flightNumber: flight.flightNumber, origin: flight.origin, destination: flight.destination, aircraft: change?.aircraft ?? flight.aircraft, date,
       departureUtc, arrivalUtc,
       departureLocal: formatLocalDateTime(departureUtc, from.timeZone),
       arrivalLocal: formatLocalDateTime(arrivalUtc, to.timeZone),
-      durationMinutes, distanceKm,
+      durationMinutes: change ? Math.round((arrivalUtc - departureUtc) / 60_000) : durationMinutes, distanceKm,
     };
   }
 
@@ -119,7 +141,7 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
       cache.set(date, entry);
       return entry;
     }
-    const all = data.schedule.flights.map((f) => dateFlight(f, date));
+    const all = data.schedule.flights.map((f) => dateFlight(f, date)).filter(operates);
     const byOrigin = new Map<string, DatedFlight[]>();
     for (const f of all) {
       const list = byOrigin.get(f.origin) ?? [];
@@ -149,7 +171,7 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
   /** Flights from `from` to `to` departing (local date) on `date`: the fixture's and the generated ones. */
   function legFlights(from: string, to: string, date: string): DatedFlight[] {
     const own = (day(date).byOrigin.get(from) ?? []).filter((f) => f.destination === to);
-    const added = generated?.flights(from, to).map((f) => dateFlight(f, date)) ?? [];
+    const added = generated?.flights(from, to).map((f) => dateFlight(f, date)).filter(operates) ?? [];
     return [...own, ...added];
   }
 
@@ -286,5 +308,20 @@ export function createFlightNetwork(data: AirlineData, options: FlightNetworkOpt
         || (a.flights[0]?.departureUtc ?? 0) - (b.flights[0]?.departureUtc ?? 0));
       return itineraries.slice(0, maxResults);
     },
+
+    scheduledFlight(flightNumber, date) {
+      const flight = fixtureByNumber.get(flightNumber) ?? generated?.flight(flightNumber);
+      if (!flight || !isCalendarDate(date)) return undefined;
+      return { flight: dateFlight(flight, date), cancelled: changes.get(`${flightNumber}|${date}`)?.cancelled === true };
+    },
+
+    changeFlight(flightNumber, date, change) {
+      const key = `${flightNumber}|${date}`;
+      changes.set(key, { ...changes.get(key), ...change });
+      // Dated flights are cached per day, and connections look a day either side.
+      cache.clear();
+    },
+
+    flightChanges: () => changes,
   };
 }

@@ -4,6 +4,7 @@ import { checkCapacity, freeItem, takeItem } from './inventory-seat-counts.ts';
 import {
   bookingOf, fingerprintOf, iso, itemView, nowMs, refuse, type Booking, type HoldRecord, type InventoryState, type StoredItem,
 } from './inventory-state.ts';
+import { offerAsFlownNow } from './inventory-flight-change.ts';
 import { expiryFrom } from './offer-builder.ts';
 import { verifyFlightOffer } from './offer-price.handler.ts';
 import type { StoredFlightOffer } from './offer-store.ts';
@@ -22,7 +23,10 @@ const MIN_HOLD_MS = 5 * 60_000;
 function admitBooking(state: InventoryState, booking: Booking): void {
   while (state.bookings.size >= state.maxBookings) {
     const oldest = state.bookings.shift();
-    if (oldest) forgetBooking(state, oldest);
+    if (oldest) {
+      forgetBooking(state, oldest);
+      state.journal?.forget(oldest.orderId);
+    }
   }
   state.bookings.set(booking.orderId, booking);
 }
@@ -116,9 +120,9 @@ export function hold(state: InventoryState, command: InventoryHoldCommand): Inve
     if (command.offerId === undefined || command.passengers === undefined) {
       throw refuse(`The first hold of order ${command.orderId} names the offerId and the passengers`, '/offerId');
     }
-    const offer = verifyFlightOffer(state.ctx, command.offerId, {
+    const offer = offerAsFlownNow(state, verifyFlightOffer(state.ctx, command.offerId, {
       passengers: command.passengers, ...(command.flights ? { offerItemIds: command.flights.map((f) => f.offerItemId) } : {}),
-    });
+    }));
     booking = { orderId: command.orderId, offer, passengers: command.passengers, items: new Map(), documents: [], holdIds: [] };
   } else if (command.offerId !== undefined && command.offerId !== booking.offer.offerId) {
     throw refuse(`Order ${command.orderId} is booked on offer ${booking.offer.offerId}, not ${command.offerId}`, '/offerId');

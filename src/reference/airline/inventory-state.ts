@@ -50,14 +50,29 @@ export interface NewItem {
   readonly details: StoredItem['details'];
 }
 
+/** A change the airline made to a flight of the booking (see inventory-flight-change.ts). */
+export interface BookingFlightChange {
+  readonly changeId: string;
+  readonly kind: 'SCHEDULE_CHANGE' | 'CANCELLATION' | 'EQUIPMENT_CHANGE';
+  readonly segmentId: string;
+  readonly cancelled: boolean;
+  /** The flight before the change: local times and aircraft. */
+  readonly before: { readonly departure: string; readonly arrival: string; readonly aircraft: string };
+  readonly at: string;
+  readonly reason?: string;
+}
+
 export interface Booking {
   readonly orderId: string;
-  readonly offer: StoredFlightOffer;
+  /** Replaced, never edited, when the airline changes one of its flights: offers share segments. */
+  offer: StoredFlightOffer;
   readonly passengers: readonly Passenger[];
   readonly items: Map<string, StoredItem>;
   readonly documents: InventoryDocument[];
   /** Every hold made for the order; they are forgotten with it. */
   readonly holdIds: string[];
+  /** The airline's changes to the booking's flights, oldest first. */
+  airlineChanges?: BookingFlightChange[];
 }
 
 export interface HoldRecord {
@@ -99,6 +114,13 @@ export interface InventoryState {
   /** The serial of the last document issued. */
   serial: number;
   holdCounter: number;
+  /** Where the bookings are kept across restarts, when the airline has a state file. */
+  journal?: InventoryJournalWriter;
+}
+
+/** What the inventory writes to its journal; see inventory-journal.ts. */
+export interface InventoryJournalWriter {
+  forget(orderId: string): void;
 }
 
 export function createInventoryState(ctx: AirlineContext, options: InventoryStateOptions = {}): InventoryState {

@@ -8,7 +8,9 @@ import type { AirlineContext } from './airline-context.ts';
 import { hold, release } from './inventory-holds.ts';
 import { availability, seats, services, showBooking } from './inventory-queries.ts';
 import { quoteRefund, reprice } from './inventory-quotes.ts';
-import { createInventoryState, type InventoryStateOptions } from './inventory-state.ts';
+import { changeFlight, type FlightChangeOutcome, type FlightChangeRequest } from './inventory-flight-change.ts';
+import { openInventoryJournal, type InventoryJournal } from './inventory-journal.ts';
+import { createInventoryState, type InventoryState, type InventoryStateOptions } from './inventory-state.ts';
 import { cancel, issue, voidIssue } from './inventory-ticketing.ts';
 
 /**
@@ -28,7 +30,13 @@ import { cancel, issue, voidIssue } from './inventory-ticketing.ts';
  * (inventory-queries.ts).
  */
 
-export type InventoryOptions = InventoryStateOptions;
+export interface InventoryOptions extends InventoryStateOptions {
+  /**
+   * A journal file keeping bookings, holds, tickets, replay answers and schedule changes across
+   * restarts (inventory-journal.ts); without it the inventory lives in memory only.
+   */
+  readonly stateFile?: string;
+}
 
 export interface Inventory {
   hold(command: InventoryHoldCommand): InventoryHoldResult;
@@ -42,22 +50,73 @@ export interface Inventory {
   seats(command: InventoryOfferQuery): SeatAvailabilityResult;
   availability(command: InventoryAvailabilityQuery): InventoryAvailabilityResult;
   booking(command: InventoryOrderQuery): InventoryBookingResult;
+  /** An airline-initiated change to one flight: the schedule and the bookings on it change, and the event for the gateway is built. */
+  changeFlight(request: FlightChangeRequest): FlightChangeOutcome;
+  /** Flushes and closes the journal, if any. */
+  close(): void;
 }
 
-/** Builds the inventory over the airline's data and offer store; state lives in this process's memory. */
+/** Writes what a command changed to the journal; without one, nothing. */
+function journalAfter(state: InventoryState, journal: InventoryJournal | undefined, orderId: string): void {
+  const booking = state.bookings.get(orderId);
+  if (journal && booking) journal.saveBooking(booking);
+}
+
+/** Builds the inventory over the airline's data and offer store; state lives in memory, and in `stateFile` when given. */
 export function createInventory(ctx: AirlineContext, options: InventoryOptions = {}): Inventory {
   const state = createInventoryState(ctx, options);
+  const journal = options.stateFile === undefined ? undefined : openInventoryJournal(options.stateFile, state);
+  if (journal) state.journal = journal;
   return {
-    hold: (command) => hold(state, command),
-    release: (command) => release(state, command),
-    issue: (command) => issue(state, command),
-    void: (command) => voidIssue(state, command),
-    cancel: (command) => cancel(state, command),
+    hold(command) {
+      const result = hold(state, command);
+      journalAfter(state, journal, command.orderId);
+      return result;
+    },
+    release(command) {
+      const result = release(state, command);
+      journalAfter(state, journal, command.orderId);
+      return result;
+    },
+    issue(command) {
+      const result = issue(state, command);
+      if (journal && !result.replayed) {
+        journalAfter(state, journal, command.orderId);
+        journal.saveIssue(command.requestKey, state.issues.get(command.requestKey));
+      }
+      return result;
+    },
+    void(command) {
+      const result = voidIssue(state, command);
+      if (journal) {
+        journalAfter(state, journal, command.orderId);
+        journal.saveIssue(command.issueRequestKey, undefined);
+      }
+      return result;
+    },
+    cancel(command) {
+      const result = cancel(state, command);
+      const answer = state.cancels.get(command.requestKey);
+      if (journal && !result.replayed && answer) {
+        journalAfter(state, journal, command.orderId);
+        journal.saveCancel(command.requestKey, answer);
+      }
+      return result;
+    },
     quoteRefund: (command) => quoteRefund(state, command),
     reprice: (command) => reprice(state, command),
     services: (command) => services(state, command),
     seats: (command) => seats(state, command),
     availability: (command) => availability(state, command),
     booking: (command) => showBooking(state, command),
+    changeFlight(request) {
+      const { outcome, changedBookings, flightKey } = changeFlight(state, request);
+      if (journal) {
+        journal.saveFlightChange(flightKey, ctx.network.flightChanges().get(flightKey) ?? {});
+        for (const booking of changedBookings) journal.saveBooking(booking);
+      }
+      return outcome;
+    },
+    close: () => journal?.close(),
   };
 }

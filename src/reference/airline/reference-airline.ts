@@ -14,6 +14,8 @@ import { showSeats } from './seat-availability.handler.ts';
 import { showOrderRules } from './order-rules.handler.ts';
 import type { OfferStore } from './offer-store.ts';
 import { registerInventoryRoutes } from './inventory-routes.ts';
+import { registerAirlineAdminRoutes } from './airline-admin-routes.ts';
+import { createAirlineEventSender } from './airline-event-sender.ts';
 import type { Inventory } from './inventory.handler.ts';
 import type { NetworkPlan } from './world-network.ts';
 
@@ -32,6 +34,21 @@ export interface ReferenceAirlineOptions {
   readonly commandSchemasPath?: string;
   /** Hubs, regions and seed of the generated network. @defaultValue DEFAULT_HUBS, ALL_REGIONS, the designator */
   readonly network?: Partial<NetworkPlan>;
+  /**
+   * Where the airline sends its change events (the gateway's `POST /api/v1/airline/events`);
+   * without it changes are made and listed but not sent.
+   */
+  readonly eventsUrl?: string;
+  /** Bearer key sent with every event (the gateway's key for this airline). */
+  readonly eventsKey?: string;
+  /** Attempts per event, the first included. @defaultValue 6 */
+  readonly eventAttempts?: number;
+  /** Delay before the second attempt of an event; doubles after each. @defaultValue 1000 */
+  readonly eventRetryBaseMs?: number;
+  /** Bearer key of the admin routes (`/admin/...`); without it they answer loopback callers only. */
+  readonly adminKey?: string;
+  /** Journal file keeping bookings, holds, tickets and schedule changes across restarts; without it, memory only. */
+  readonly stateFile?: string;
 }
 
 export interface ReferenceAirline {
@@ -98,7 +115,17 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
   });
 
   // Holds, ticketing and cancellation behind the order lifecycle; before the catch-all command route.
-  const inventory = registerInventoryRoutes(app, ctx, contract);
+  const inventory = registerInventoryRoutes(app, ctx, contract, options.stateFile !== undefined ? { stateFile: options.stateFile } : {});
+
+  // Airline-initiated changes, and the events that tell the gateway about them.
+  const events = createAirlineEventSender({
+    logger,
+    ...(options.eventsUrl !== undefined ? { url: options.eventsUrl } : {}),
+    ...(options.eventsKey !== undefined ? { key: options.eventsKey } : {}),
+    ...(options.eventAttempts !== undefined ? { attempts: options.eventAttempts } : {}),
+    ...(options.eventRetryBaseMs !== undefined ? { retryBaseMs: options.eventRetryBaseMs } : {}),
+  });
+  registerAirlineAdminRoutes(app, { inventory, events, ...(options.adminKey !== undefined ? { adminKey: options.adminKey } : {}) });
 
   app.post('/v1/:command', express.json({ limit: '1mb' }), (req: Request, res: Response) => {
     const name = String(req.params.command);
@@ -142,9 +169,11 @@ export function createReferenceAirline(options: ReferenceAirlineOptions): Refere
     store: ctx.store,
     inventory,
     listen: (port, host) => http.listen(port, host),
-    close() {
+    async close() {
       ctx.store.close();
-      return http.close();
+      events.close();
+      await http.close();
+      inventory.close();
     },
   };
 }

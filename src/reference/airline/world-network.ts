@@ -23,6 +23,8 @@ export interface GeneratedNetwork {
   hubOf(code: string): string | undefined;
   /** Daily flights from `origin` to `destination` that the plan adds (none where the fixture flies the pair). */
   flights(origin: string, destination: string): readonly ScheduledFlight[];
+  /** The added flight with that number, if any. */
+  flight(flightNumber: string): ScheduledFlight | undefined;
   /** Number of scheduled flights added. */
   readonly size: number;
 }
@@ -92,6 +94,7 @@ export function generateNetwork(
   const flown = new Set(fixture.flights.map((f) => `${f.origin}-${f.destination}`));
   let nextNumber = Math.max(FIRST_FLIGHT_NUMBER, ...fixture.flights.map((f) => Number(f.flightNumber) + 1));
   const routes = new Map<string, ScheduledFlight[]>();
+  const byNumber = new Map<string, ScheduledFlight>();
   let size = 0;
   const offset = (a: Airport): number => offsetMinutes(OFFSET_REFERENCE_MS, a.timeZone);
 
@@ -101,6 +104,7 @@ export function generateNetwork(
     const aircraft = aircraftFor(greatCircleKm(from, to));
     const list = departures.map((minutes) => ({ flightNumber: String(nextNumber++), origin: from.code, destination: to.code, departure: hhmm(minutes), aircraft }));
     routes.set(key, list);
+    for (const flight of list) byNumber.set(flight.flightNumber, flight);
     size += list.length;
   }
 
@@ -129,6 +133,7 @@ export function generateNetwork(
     airport: (code) => served.get(code),
     hubOf: (code) => hubOf.get(code),
     flights: (origin, destination) => routes.get(`${origin}-${destination}`) ?? [],
+    flight: (flightNumber) => byNumber.get(flightNumber),
     size,
   };
 }

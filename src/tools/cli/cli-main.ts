@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<{
   schemas: { summary: 'import an IATA schema package, or list what is installed', load: () => import('./schemas.command.ts') },
   mapping: { summary: 'lint, test or scaffold mapping files', load: () => import('./mapping.command.ts') },
   scenario: { summary: 'run request/response scenario suites against a running gateway', load: () => import('./scenario.command.ts') },
+  airline: { summary: 'change a flight at the reference airline (times, cancellation, aircraft)', load: () => import('./airline.command.ts') },
 };
 
 function usage(): string {

@@ -25,6 +25,9 @@ Options of run:
   --header 'Name: value' sent with every request, over the scenarios' own headers (repeatable)
   --timeout MS           deadline of one request (default: ${DEFAULT_STEP_TIMEOUT_MS})
   --schema-path DIR      schema packages as <version>/<files>, for xsdValid (default: NDC_SCHEMA_PATH)
+  --airline-url URL      the reference airline, for airlineChange steps (default: AIRLINE_URL, else
+                         http://127.0.0.1:AIRLINE_PORT)
+  --airline-admin-key K  bearer key of its admin routes (default: AIRLINE_ADMIN_KEY)
   -h, --help             this text
 
 Exit codes: 0 every step passed, 1 a step failed, could not be judged or was skipped,
@@ -39,6 +42,8 @@ const OPTIONS = {
   header: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'schema-path': { type: 'string' },
+  'airline-url': { type: 'string' },
+  'airline-admin-key': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -56,6 +61,8 @@ interface ScenarioArgs {
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number | undefined;
   readonly schemaPath: string | undefined;
+  readonly airlineUrl: string | undefined;
+  readonly airlineAdminKey: string | undefined;
   readonly help: boolean;
 }
 
@@ -97,6 +104,8 @@ function readArgs(args: readonly string[]): ScenarioArgs {
     headers: parseHeaders(values.header ?? []),
     timeoutMs,
     schemaPath: values['schema-path'],
+    airlineUrl: values['airline-url'],
+    airlineAdminKey: values['airline-admin-key'],
     help: values.help,
   };
 }
@@ -148,6 +157,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     headers: options.headers,
     schemaPath: resolve(options.schemaPath ?? config.schemaPath),
     xsdEngine: config.xsdEngine,
+    airlineUrl: options.airlineUrl ?? config.airlineUrl ?? `http://127.0.0.1:${config.airlinePort}`,
+    ...((options.airlineAdminKey ?? config.airlineAdminKey) !== undefined ? { airlineAdminKey: (options.airlineAdminKey ?? config.airlineAdminKey) as string } : {}),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
 

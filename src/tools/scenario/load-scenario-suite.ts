@@ -26,7 +26,9 @@ interface RawScenario {
 
 interface RawStep {
   readonly name: string;
-  readonly request: string;
+  /** Exactly one of request and airlineChange (the schema says so). */
+  readonly request?: string;
+  readonly airlineChange?: Record<string, Scalar>;
   readonly path?: string;
   readonly headers?: Record<string, Scalar>;
   readonly vars?: Record<string, Scalar>;
@@ -271,13 +273,18 @@ export function parseScenarioSource(text: string, file: string, folder: string, 
     const stepKnown = new Set(known);
     const stepVars = compileVars(check, [...at, 'vars'], step.vars, stepKnown);
     const stepHeaders = compileHeaders(check, [...at, 'headers'], step.headers, stepKnown);
-    const template = loadTemplate(folder, step.request, templates);
+    const airlineChange = step.airlineChange === undefined ? undefined : Object.entries(step.airlineChange).flatMap(([field, value]): [string, Template][] => {
+      const template = check.template([...at, 'airlineChange', field], String(value));
+      check.known([...at, 'airlineChange', field], template, stepKnown, `airlineChange ${field}`);
+      return template ? [[field, template]] : [];
+    });
+    const template = step.request === undefined ? compileTemplate('') : loadTemplate(folder, step.request, templates);
     if (isIssue(template)) {
       // A missing file is the step's problem (located at its `request:`); a bad placeholder is the template's.
       if (template.line === undefined) check.add([...at, 'request'], template.message);
       else check.issues.push(template);
     } else {
-      check.known([...at, 'request'], template, stepKnown, `template ${step.request}`);
+      check.known([...at, 'request'], template, stepKnown, `template ${step.request ?? ''}`);
     }
     const expect = compileExpect(check, [...at, 'expect'], step.expect, stepKnown);
     const captures = compileCaptures(check, [...at, 'capture'], step.capture);
@@ -285,7 +292,8 @@ export function parseScenarioSource(text: string, file: string, folder: string, 
     if (!isIssue(template)) {
       steps.push({
         name: step.name,
-        request: step.request,
+        request: step.request ?? 'airlineChange',
+        ...(airlineChange ? { airlineChange } : {}),
         template,
         path: step.path ?? raw.path ?? DEFAULT_NDC_PATH,
         headers: stepHeaders,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createXsdResponseValidator, type XsdResponseValidator } from '../mapping-tools/xsd-response-validator.ts';
 import type { XsdEngineName } from '../../xsd/index.ts';
+import { postFlightChange, type FlightChangeBody } from '../airline-admin/airline-admin-client.ts';
 import { createResponseReader, type ResponseReader, type ScenarioResponse } from './read-response.ts';
 import { renderTemplate, TemplateRenderError, type RenderContext, type Template } from './render-template.ts';
 import { selectValues } from './response-path.ts';
@@ -23,6 +24,10 @@ export interface RunScenariosOptions {
   readonly timeoutMs?: number;
   /** Clock for `{{date+N}}` and `{{datetime}}`. @defaultValue the system clock */
   readonly now?: () => Date;
+  /** Base URL of the reference airline, for `airlineChange` steps. */
+  readonly airlineUrl?: string;
+  /** Bearer key of the airline's admin routes (AIRLINE_ADMIN_KEY), when it has one. */
+  readonly airlineAdminKey?: string;
   /** Called after each step, e.g. for progress output. */
   readonly onStep?: (scenario: Scenario, result: StepResult) => void;
 }
@@ -85,6 +90,32 @@ function describeFetchError(error: unknown, url: string, timeoutMs: number): str
   return `POST ${url} failed: ${error instanceof Error ? error.message : String(error)}${cause}`;
 }
 
+/** A JSON answer (the airline's admin routes) as the assertions see it: its fields are the document's paths. */
+function jsonResponse(answer: { status: number; contentType: string; text: string }, version: string): ScenarioResponse {
+  try {
+    const document = JSON.parse(answer.text) as unknown;
+    if (document !== null && typeof document === 'object' && !Array.isArray(document)) return { ...answer, version, document: document as Record<string, unknown> };
+  } catch {
+    // Reported below as the parse error.
+  }
+  return { ...answer, version, parseError: 'the answer is not a JSON object' };
+}
+
+/** An `airlineChange` step: the change is made at the reference airline, whose JSON answer is judged. */
+async function changeAtAirline(state: RunState, scenario: Scenario, step: ScenarioStep, context: RenderContext): Promise<ScenarioResponse | string> {
+  const { options } = state;
+  if (options.airlineUrl === undefined) return 'an airlineChange step needs the reference airline\'s URL (--airline-url)';
+  const fields: Record<string, string | number> = Object.fromEntries((step.airlineChange ?? []).map(([field, template]) => [field, renderTemplate(template, context, 'text')]));
+  if (fields.shiftMinutes !== undefined) fields.shiftMinutes = Number(fields.shiftMinutes);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  try {
+    const answer = await postFlightChange(options.airlineUrl, fields as unknown as FlightChangeBody, { timeoutMs, ...(options.airlineAdminKey !== undefined ? { adminKey: options.airlineAdminKey } : {}) });
+    return jsonResponse(answer, scenario.version);
+  } catch (error) {
+    return describeFetchError(error, `${options.airlineUrl}/admin/flights/change`, timeoutMs);
+  }
+}
+
 async function runStep(state: RunState, scenario: Scenario, step: ScenarioStep, vars: Map<string, ScenarioValue>): Promise<StepResult> {
   const started = performance.now();
   const { options } = state;
@@ -94,8 +125,10 @@ async function runStep(state: RunState, scenario: Scenario, step: ScenarioStep, 
   const stepVars = new Map(vars);
   let body: string;
   let headers: Record<string, string>;
+  let airlineAnswer: ScenarioResponse | string | undefined;
   try {
     renderVars(step.vars, stepVars, now);
+    if (step.airlineChange) airlineAnswer = await changeAtAirline(state, scenario, step, { vars: stepVars, now });
     const context: RenderContext = { vars: stepVars, now };
     body = renderTemplate(step.template, context, 'xml');
     headers = mergeHeaders(
@@ -109,15 +142,21 @@ async function runStep(state: RunState, scenario: Scenario, step: ScenarioStep, 
     return { ...base, status: 'error', durationMs: elapsed(), failures: [], error: error.message, captured: {} };
   }
 
-  const url = `${options.url.replace(/\/+$/, '')}${step.path}`;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  let answer;
-  try {
-    answer = await post(url, body, headers, timeoutMs);
-  } catch (error) {
-    return { ...base, status: 'error', durationMs: elapsed(), failures: [], error: describeFetchError(error, url, timeoutMs), captured: {} };
+  let response: ScenarioResponse;
+  if (typeof airlineAnswer === 'string') return { ...base, status: 'error', durationMs: elapsed(), failures: [], error: airlineAnswer, captured: {} };
+  if (airlineAnswer) {
+    response = airlineAnswer;
+  } else {
+    const url = `${options.url.replace(/\/+$/, '')}${step.path}`;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+    let answer;
+    try {
+      answer = await post(url, body, headers, timeoutMs);
+    } catch (error) {
+      return { ...base, status: 'error', durationMs: elapsed(), failures: [], error: describeFetchError(error, url, timeoutMs), captured: {} };
+    }
+    response = state.reader.read(answer, scenario.version);
   }
-  const response = state.reader.read(answer, scenario.version);
   const facts = { httpStatus: response.status, ...(response.rootName === undefined ? {} : { responseRoot: response.rootName }) };
 
   if (step.expect.xsdValid && !state.xsd) state.xsd = await createXsdResponseValidator(options.xsdEngine);

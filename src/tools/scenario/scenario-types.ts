@@ -39,8 +39,13 @@ export interface StepExpectations {
 /** One request of a scenario and what its response must be. */
 export interface ScenarioStep {
   readonly name: string;
-  /** Template file as written in the scenario, relative to the suite folder. */
+  /** Template file as written in the scenario, relative to the suite folder; `airlineChange` for such a step. */
   readonly request: string;
+  /**
+   * Set instead of a request template: the fields of a flight change made at the reference airline
+   * (`POST /admin/flights/change` on the run's airline URL), each a template.
+   */
+  readonly airlineChange?: readonly (readonly [string, Template])[];
   readonly template: Template;
   /** Path posted to, appended to the base URL. */
   readonly path: string;

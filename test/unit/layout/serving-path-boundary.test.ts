@@ -55,7 +55,7 @@ describe('the serving path, the reference services and the tools live apart', ()
 
   it('holds the reference services and the tools in their folders, and nothing of theirs at the top', () => {
     expect(readdirSync(REFERENCE).sort()).toEqual(['airline', 'payment']);
-    expect(readdirSync(TOOLS).sort()).toEqual(['cli', 'conformance', 'mapping-tools', 'scenario', 'schemas']);
+    expect(readdirSync(TOOLS).sort()).toEqual(['airline-admin', 'cli', 'conformance', 'mapping-tools', 'scenario', 'schemas']);
     expect(readdirSync(SRC).filter((name) => ['airline', 'payment', 'cli', 'conformance', 'mapping-tools', 'scenario', 'schemas'].includes(name))).toEqual([]);
   });
 });
