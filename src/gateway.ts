@@ -24,7 +24,7 @@ import { loadSubscriptions, startNotificationService, type NoticeRenderer } from
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
 import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
-import { createCommandQueue, startBullmqWorkers } from './queue/index.ts';
+import { createCommandQueue, startBullmqWorkers, type HandlerRegistry } from './queue/index.ts';
 import { createWorkerHandlers, type WorkerHandlers } from './worker/index.ts';
 import { createSchemaRegistry, createXsdEngine } from './xsd/index.ts';
 
@@ -78,6 +78,11 @@ export interface GatewayOptions {
   readonly journeyEvents?: JourneyEventStream;
   /** Builds NDC notification bodies; left out, subscriptions asking for NDC get JSON. */
   readonly noticeRenderer?: NoticeRenderer;
+  /**
+   * Handlers that take the place of the worker's for their commands, in this process: a test
+   * stands in for a handler built elsewhere with them. @defaultValue none
+   */
+  readonly handlers?: HandlerRegistry;
 }
 
 /**
@@ -115,7 +120,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     ...(ndc ? { createNdcConnector: ndc.create } : {}),
   });
   const { airline, payment } = downstreams;
-  const { handlers, store, airlineChangeDefaults } = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
+  const worker = createWorkerHandlers({ config, logger, airline, payment, commands: commands.commands });
+  const { store, airlineChangeDefaults } = worker;
+  const handlers: HandlerRegistry = options.handlers ? new Map([...worker.handlers, ...options.handlers]) : worker.handlers;
   // Opens while the rest starts; PGlite takes seconds, and no order should be the first to pay it.
   const storeStarted = store.start();
   const queueOptions = {

@@ -46,10 +46,13 @@ export interface AirlineOrderLink extends AirlineOrderReference {
 
 export interface AirlineOrderLinks {
   get(gatewayOrderId: string): Promise<AirlineOrderLink | undefined>;
+  /**
+   * The link of the airline's own order: what an airline's notification names (its OrderID and
+   * OwnerCode) leads to the gateway order. Undefined when no gateway order is linked to it.
+   */
+  findByAirlineOrderId(owner: string, airlineOrderId: string): Promise<AirlineOrderLink | undefined>;
   /** Inserts or replaces the link (items are merged with those already known). */
   put(link: AirlineOrderLink): Promise<void>;
-  /** The link of the airline's own OrderID: where an airline's notice of a change leads. */
-  findByAirlineOrderId(owner: string, airlineOrderId: string): Promise<AirlineOrderLink | undefined>;
 }
 
 /** The NDC versions an `ndc` airline may speak. */

@@ -325,7 +325,7 @@ export function compileMappingSpec(spec: MappingSpec, options: CompileOptions): 
   if (issues.length > 0) return { mapping: undefined, issues };
   const base = { file: options.file, description: spec.description, evaluate };
   const mapping: CompiledMapping = direction === 'request'
-    ? { ...base, direction, command: spec.command ?? '', idempotent: spec.idempotent === true }
+    ? { ...base, direction, command: spec.command ?? '', idempotent: spec.idempotent === true, ...(spec.message !== undefined ? { message: spec.message } : {}) }
     : { ...base, direction, message: spec.message ?? '' };
   return { mapping, issues: [] };
 }

@@ -34,7 +34,10 @@ export interface MappingRegistryOptions {
 export interface MappedMessage {
   /** The file-name stem, e.g. `AirShopping`; also the per-message route name. */
   readonly name: string;
-  /** The request message, from the file name: `AirShopping.request.yaml` → `AirShoppingRQ`. */
+  /**
+   * The request message, from the file name: `AirShopping.request.yaml` → `AirShoppingRQ`, or the
+   * request mapping's `message:` for one not named `<Name>RQ` (17.2's `OrderChangeNotif`).
+   */
   readonly request: string;
   /** The response message, from the response mapping's `message:`, e.g. `AirShoppingRS` or `OrderViewRS`. */
   readonly response: string;
@@ -267,8 +270,8 @@ async function buildMappingSet(options: MappingRegistryOptions, transforms: Tran
   return { set: { versions, idempotency, loaded }, issues };
 }
 
-function requestMessageOf(name: string): string {
-  return `${name}RQ`;
+function requestMessageOf(name: string, mapping: CompiledRequestMapping): string {
+  return mapping.message?.replace(/^IATA_/, '') ?? `${name}RQ`;
 }
 
 /** Wraps a loaded set in the read-only view requests use. */
@@ -285,7 +288,7 @@ function toSnapshot(set: MappingSet): MappingSnapshot {
     const list: MappedMessage[] = [];
     for (const [name, entry] of [...messages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!entry.request || !entry.response) continue;
-      list.push(Object.freeze({ name, request: requestMessageOf(name), response: entry.response.message.replace(/^IATA_/, ''), command: entry.request.command }));
+      list.push(Object.freeze({ name, request: requestMessageOf(name, entry.request), response: entry.response.message.replace(/^IATA_/, ''), command: entry.request.command }));
     }
     mapped.set(version, Object.freeze(list));
   }
@@ -315,7 +318,7 @@ function toSnapshot(set: MappingSet): MappingSnapshot {
     find(version: string, message: string) {
       const name = normaliseMessageName(message);
       const found = mapped.get(version)?.find((m) => m.name === name);
-      return found && requestMessageOf(name) === message.replace(/^IATA_/, '') ? found : undefined;
+      return found && found.request === message.replace(/^IATA_/, '') ? found : undefined;
     },
     idempotency(version: string) {
       return set.idempotency.get(version);

@@ -117,6 +117,8 @@ export interface CompiledRequestMapping extends CompiledMappingBase {
   readonly command: string;
   /** The message writes: its command carries an idempotency key (see version.yaml: idempotency). */
   readonly idempotent: boolean;
+  /** The request message read, when it is not `<Name>RQ` (17.2's `OrderChangeNotif`). */
+  readonly message?: string;
 }
 
 /** A response mapping: worker result → NDC response content. */

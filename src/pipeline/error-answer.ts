@@ -47,11 +47,13 @@ export function addressUndetected(config: ErrorAnswerDeps['config'], mappings: P
 
 /**
  * The XML of an error answer: the RS of the addressed response carrying the error when its schema
- * is compiled, schema-valid; else NDC `Errors` in the namespace of the addressed version.
+ * is compiled and it has an Errors element, schema-valid; else NDC `Errors` in the namespace of the
+ * addressed version.
  */
 export function buildErrorAnswer(deps: ErrorAnswerDeps, address: ErrorAddress, error: GatewayError, correlationId: string, logger: Logger): Buffer {
   const { version, response } = address;
-  if (response !== undefined && deps.schemas.has(version, response)) {
+  // A response with no Errors element (an Acknowledgement) cannot carry the error: generic Errors.
+  if (response !== undefined && deps.schemas.has(version, response) && deps.models.get(version, response).root.childOrder.includes('Errors')) {
     try {
       // 17.2 order responses (OrderViewRS, OrderReshopRS, OrderCancelRS) require a Document before Errors.
       const needsDocument = deps.models.get(version, response).root.required.includes('Document');

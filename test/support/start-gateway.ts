@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
 import { createReferenceAirline, type ReferenceAirline } from '../../src/reference/airline/index.ts';
 import { createReferencePaymentService } from '../../src/reference/payment/index.ts';
-import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.ts';
 import { SCHEMA_PATH } from './paths.ts';
 
 /** The real PostgreSQL of the project's machines; each gateway a test starts gets a schema of its own. */
@@ -30,9 +30,10 @@ export interface RunningGateway {
 /**
  * Starts the reference airline, the reference payment service and the gateway in this process on
  * free ports, with a queue prefix and an order-store schema of its own (dropped on close).
- * `env` overrides settings (e.g. REDIS_URL to run the BullMQ path).
+ * `env` overrides settings (e.g. REDIS_URL to run the BullMQ path); `options` adds gateway options
+ * (e.g. `handlers` standing in for a command's handler).
  */
-export async function startGateway(env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream): Promise<RunningGateway> {
+export async function startGateway(env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream, options: Pick<GatewayOptions, 'handlers'> = {}): Promise<RunningGateway> {
   const config = loadConfig({
     NDC_SCHEMA_PATH: SCHEMA_PATH,
     LOG_LEVEL: logDestination ? 'info' : 'silent',
@@ -48,7 +49,7 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
   const { url: airlineUrl } = await airline.listen(0, '127.0.0.1');
   const payment = createReferencePaymentService({ logger });
   const { url: paymentUrl } = await payment.listen(0, '127.0.0.1');
-  const gateway = await createGateway(config, logger, { airlineUrl, paymentUrl });
+  const gateway = await createGateway(config, logger, { ...options, airlineUrl, paymentUrl });
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -76,13 +77,15 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
  * Starts a gateway (as {@link startGateway}) whose CLIENTS_FILE declares `clients`; the file lives
  * in a folder of its own, removed on close.
  */
-export async function startGatewayWithClients(clients: readonly object[], env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream): Promise<RunningGateway> {
+export async function startGatewayWithClients(
+  clients: readonly object[], env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream, options: Pick<GatewayOptions, 'handlers'> = {},
+): Promise<RunningGateway> {
   const folder = mkdtempSync(join(tmpdir(), 'gateway-clients-'));
   const clientsFile = join(folder, 'clients.json');
   writeFileSync(clientsFile, JSON.stringify(clients));
   let gw: RunningGateway;
   try {
-    gw = await startGateway({ ...env, CLIENTS_FILE: clientsFile }, logDestination);
+    gw = await startGateway({ ...env, CLIENTS_FILE: clientsFile }, logDestination, options);
   } catch (error) {
     rmSync(folder, { recursive: true, force: true });
     throw error;

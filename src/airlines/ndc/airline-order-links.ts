@@ -16,10 +16,13 @@ export function createMemoryAirlineOrderLinks(): AirlineOrderLinks {
   const links = new Map<string, AirlineOrderLink>();
   return {
     get: async (gatewayOrderId) => links.get(gatewayOrderId),
+    findByAirlineOrderId: async (owner, airlineOrderId) => [...links.values()].reverse().find((link) => link.owner === owner && link.orderId === airlineOrderId),
     async put(link) {
-      links.set(link.gatewayOrderId, merged(link, links.get(link.gatewayOrderId)));
+      const earlier = links.get(link.gatewayOrderId);
+      // Re-inserted, so the latest put is the last entry, as the SQL lookup prefers the latest update.
+      links.delete(link.gatewayOrderId);
+      links.set(link.gatewayOrderId, merged(link, earlier));
     },
-    findByAirlineOrderId: async (owner, airlineOrderId) => [...links.values()].find((link) => link.orderId === airlineOrderId && link.owner === owner),
   };
 }
 
@@ -32,21 +35,34 @@ interface LinkRow {
   total: { amount: number; currency: string } | string | null;
 }
 
+const COLUMNS = 'gateway_order_id, owner, airline_order_id, booking_reference, items, total';
+
+function toLink(row: LinkRow): AirlineOrderLink {
+  const items = typeof row.items === 'string' ? JSON.parse(row.items) as Record<string, string> : row.items;
+  const total = typeof row.total === 'string' ? JSON.parse(row.total) as { amount: number; currency: string } : row.total;
+  return Object.freeze({
+    gatewayOrderId: row.gateway_order_id, owner: row.owner, orderId: row.airline_order_id,
+    ...(row.booking_reference !== null ? { bookingReference: row.booking_reference } : {}),
+    items: Object.freeze({ ...items }),
+    ...(total ? { total } : {}),
+  });
+}
+
 /**
  * Links in the order store's database (table airline_order_links, migration 0006), so every
  * worker process finds the airline of an order and the airline's ids. `sql` is
  * `OrderStore.sql`: it resolves once the store is open and migrated.
  */
 export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): AirlineOrderLinks {
-  const statements = new Map<string, { select: ReturnType<typeof prepared>; upsert: ReturnType<typeof prepared>; byAirline: ReturnType<typeof prepared> }>();
+  const statements = new Map<string, { select: ReturnType<typeof prepared>; selectByAirline: ReturnType<typeof prepared>; upsert: ReturnType<typeof prepared> }>();
   const statementsOf = (schema: string) => {
     let found = statements.get(schema);
     if (!found) {
       const table = `${quoteSchema(schema)}.airline_order_links`;
       found = {
-        select: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items, total FROM ${table} WHERE gateway_order_id = $1`),
-        byAirline: prepared(`SELECT gateway_order_id, owner, airline_order_id, booking_reference, items, total FROM ${table}
-          WHERE owner = $1 AND airline_order_id = $2 ORDER BY updated_at DESC LIMIT 1`),
+        select: prepared(`SELECT ${COLUMNS} FROM ${table} WHERE gateway_order_id = $1`),
+        // No index: a notification is rare next to bookings, and the table holds one row per order.
+        selectByAirline: prepared(`SELECT ${COLUMNS} FROM ${table} WHERE owner = $1 AND airline_order_id = $2 ORDER BY updated_at DESC LIMIT 1`),
         // Items merge with those already known; owner and ids are those of the latest answer.
         upsert: prepared(`INSERT INTO ${table} (gateway_order_id, owner, airline_order_id, booking_reference, items, total) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
           ON CONFLICT (gateway_order_id) DO UPDATE SET owner = EXCLUDED.owner, airline_order_id = EXCLUDED.airline_order_id,
@@ -57,27 +73,16 @@ export function createSqlAirlineOrderLinks(sql: () => Promise<OrderStoreSql>): A
     }
     return found;
   };
-  const toLink = (row: LinkRow | undefined): AirlineOrderLink | undefined => {
-    if (!row) return undefined;
-    const items = typeof row.items === 'string' ? JSON.parse(row.items) as Record<string, string> : row.items;
-    const total = typeof row.total === 'string' ? JSON.parse(row.total) as { amount: number; currency: string } : row.total;
-    return Object.freeze({
-      gatewayOrderId: row.gateway_order_id, owner: row.owner, orderId: row.airline_order_id,
-      ...(row.booking_reference !== null ? { bookingReference: row.booking_reference } : {}),
-      items: Object.freeze({ ...items }),
-      ...(total ? { total } : {}),
-    });
-  };
   return {
     async get(gatewayOrderId) {
       const { database, schema } = await sql();
       const { rows } = await database.query<LinkRow>(statementsOf(schema).select, [gatewayOrderId]);
-      return toLink(rows[0]);
+      return rows[0] ? toLink(rows[0]) : undefined;
     },
     async findByAirlineOrderId(owner, airlineOrderId) {
       const { database, schema } = await sql();
-      const { rows } = await database.query<LinkRow>(statementsOf(schema).byAirline, [owner, airlineOrderId]);
-      return toLink(rows[0]);
+      const { rows } = await database.query<LinkRow>(statementsOf(schema).selectByAirline, [owner, airlineOrderId]);
+      return rows[0] ? toLink(rows[0]) : undefined;
     },
     async put(link) {
       const { database, schema } = await sql();

@@ -206,7 +206,7 @@ async function lintMappingFile(file: string, context: MappingFileContext): Promi
   for (const version of versions.list) {
     const reporter = createLintReporter(source, text, [version]);
     if (direction === 'request') {
-      const loaded = loadMessageModel(context.schemaPath, version, `${message}RQ`);
+      const loaded = loadMessageModel(context.schemaPath, version, spec.message ?? `${message}RQ`);
       if ('problem' in loaded) reporter.report({ pointer: ['command'], code: 'message-schema', message: loaded.problem });
       else checkRequestPaths(spec, loaded.model.root, reporter);
     } else {

@@ -6,10 +6,10 @@ import { isGatewayError } from '../../errors/index.ts';
 import { applyMapping, type CompiledRequestMapping, type CompiledResponseMapping, type IdempotencyRules } from '../../mapping/index.ts';
 import { NDC_VERSIONS, type NdcVersionInfo } from '../../ndc/ndc-versions.ts';
 import { createMappingContext, type RequestFacts } from '../../pipeline/mapping-context.ts';
-import { loadSchemaModel, parseXml, readRootElement, writeXml, type SchemaModel } from '../../xml/index.ts';
+import { parseXml, readRootElement, writeXml, type SchemaModel } from '../../xml/index.ts';
 import { diffValues, type ValueDifference } from './diff-values.ts';
 import { FIXTURE_FILES, type FixtureCase } from './list-fixture-cases.ts';
-import { findMessageSchema } from './message-schemas.ts';
+import { findMessageSchema, loadPackageModel } from './message-schemas.ts';
 import { addIdempotencyKey } from '../../pipeline/idempotency-key.ts';
 import { tokeniseCardData, type CardTokeniser } from '../../pipeline/tokenise-card-data.ts';
 import { createLogger } from '../../log/logger.ts';
@@ -106,7 +106,7 @@ async function readJson(file: string): Promise<unknown> {
 function modelOf(env: FixtureRunEnvironment, version: string, message: string): { model: SchemaModel; file: string } {
   const file = findMessageSchema(env.config.schemaPath, version, message);
   if (!file) throw new Error(`no XSD for ${message} in ${join(env.config.schemaPath, version)}`);
-  return { model: loadSchemaModel(file), file };
+  return { model: loadPackageModel(env.config.schemaPath, version, file), file };
 }
 
 function outcome(actual: unknown, expected: unknown, differences: readonly ValueDifference[], problems: readonly string[]): FixtureSideOutcome {
