@@ -146,6 +146,17 @@ export interface Config {
   readonly journeyNdcTracking: boolean;
   /** Approximate length the Redis Stream of journey events is trimmed to (MAXLEN ~); also the cap of the in-process stream. @defaultValue 1000000 */
   readonly journeyEventsMaxLen: number;
+  /**
+   * How long a claimed idempotency key stays in progress before a retry may take it over (the
+   * process holding it died). Above REQUEST_TIMEOUT_MS. @defaultValue 60000
+   */
+  readonly idempotencyLeaseMs: number;
+  /** How long the answer of an order write is kept for replays of its idempotency key; at least the lease. @defaultValue 86400000 */
+  readonly idempotencyTtlMs: number;
+  /** How often the housekeeping job `holds.expire` cancels holds past their payment time limit; 0 never. @defaultValue 60000 */
+  readonly holdExpirySweepMs: number;
+  /** How often the housekeeping job `idempotency.purge` deletes expired idempotency keys; 0 never. @defaultValue 60000 */
+  readonly idempotencyPurgeMs: number;
 }
 
 /** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
@@ -165,7 +176,7 @@ const schema = {
     'currency', 'airlineDesignator', 'airlineName', 'airlineHubs', 'airlineRegions', 'logLevel', 'logPretty', 'ci', 'mappingsWatch', 'databaseSchema', 'dataDir', 'predictionRetrainMs', 'predictionMinJourneys', 'paymentPort',
     'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort', 'journeyTimeoutS', 'journeyFinalRetentionS',
     'journeyMaxPaymentRetries', 'journeySweepMs', 'journeyNdcTracking',
-    'journeyEventsMaxLen'],
+    'journeyEventsMaxLen', 'idempotencyLeaseMs', 'idempotencyTtlMs', 'holdExpirySweepMs', 'idempotencyPurgeMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -228,6 +239,10 @@ const schema = {
     journeySweepMs: { type: 'integer', minimum: 10 },
     journeyNdcTracking: { type: 'boolean' },
     journeyEventsMaxLen: { type: 'integer', minimum: 1000 },
+    idempotencyLeaseMs: { type: 'integer', minimum: 1000 },
+    idempotencyTtlMs: { type: 'integer', minimum: 1000 },
+    holdExpirySweepMs: { type: 'integer', minimum: 0 },
+    idempotencyPurgeMs: { type: 'integer', minimum: 0 },
   },
 } as const;
 
@@ -320,6 +335,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     journeySweepMs: int(env.JOURNEY_SWEEP_MS, 5000),
     journeyNdcTracking: bool(env.JOURNEY_NDC_TRACKING, true),
     journeyEventsMaxLen: int(env.JOURNEY_EVENTS_MAXLEN, 1_000_000),
+    idempotencyLeaseMs: int(env.IDEMPOTENCY_LEASE_MS, 60_000),
+    idempotencyTtlMs: int(env.IDEMPOTENCY_TTL_MS, 86_400_000),
+    holdExpirySweepMs: int(env.HOLD_EXPIRY_SWEEP_MS, 60_000),
+    idempotencyPurgeMs: int(env.IDEMPOTENCY_PURGE_MS, 60_000),
   };
   if (env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
   if (env.PAYMENT_URL) raw.paymentUrl = env.PAYMENT_URL.replace(/\/+$/, '');
@@ -347,6 +366,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     : undefined;
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
+  }
+  if (config.idempotencyLeaseMs <= config.requestTimeoutMs) {
+    throw new ConfigError('Invalid configuration: IDEMPOTENCY_LEASE_MS must be above REQUEST_TIMEOUT_MS, or a retry could take over a request still running');
+  }
+  if (config.idempotencyTtlMs < config.idempotencyLeaseMs) {
+    throw new ConfigError('Invalid configuration: IDEMPOTENCY_TTL_MS must be at least IDEMPOTENCY_LEASE_MS, or a running request\'s key could expire under it');
   }
   const keyIds = config.personalDataKeys?.map((k) => k.id) ?? [];
   const twice = keyIds.find((id, index) => keyIds.indexOf(id) !== index);

@@ -27,7 +27,9 @@ export function createWorkerHandlers(deps: {
   readonly commands: readonly string[];
 }): WorkerHandlers {
   const store = createLazyOrderStore(() => createOrderStore(deps.config, deps.logger), { logger: deps.logger });
-  const orders = createOrderHandlers({ store, airline: deps.airline, payment: deps.payment, logger: deps.logger });
+  const orders = createOrderHandlers({
+    store, airline: deps.airline, payment: deps.payment, logger: deps.logger, options: { idempotencyTtlMs: deps.config.idempotencyTtlMs },
+  });
   const ancillaries = createOrderAncillaryHandlers({ store, airline: deps.airline });
   return { handlers: createCommandHandlers({ airline: deps.airline, commands: deps.commands, handlers: new Map([...orders, ...ancillaries]) }), store };
 }
