@@ -19,7 +19,9 @@ import { createJourneyService, type JourneyService } from './journeys/journey-se
 import { startJourneySweeper } from './journeys/journey-sweeper.ts';
 import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
+import { createHousekeepingJobs, createHousekeepingMetrics, startHousekeeping, type HousekeepingRunner } from './housekeeping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
+import { createHoldExpiry } from './orchestration/index.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
 import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
@@ -43,6 +45,8 @@ export interface Gateway {
   readonly journeys: JourneyService;
   readonly journeyStore: JourneyStore;
   readonly journeyEvents: JourneyEventStream;
+  /** The scheduled jobs this process runs (holds.expire, idempotency.purge…); none with Redis and RUN_WORKERS=false. */
+  readonly housekeeping: HousekeepingRunner | undefined;
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -189,6 +193,13 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const onSighup = (): void => void reloadMappings('SIGHUP');
   process.on('SIGHUP', onSighup);
   await storeStarted;
+  // Housekeeping runs where the order commands run: here without Redis or with RUN_WORKERS.
+  const housekeeping: HousekeepingRunner | undefined = !config.redisUrl || config.runWorkers
+    ? await startHousekeeping({
+      jobs: createHousekeepingJobs({ config, store, expireHold: createHoldExpiry({ store, airline, payment, logger, options: { idempotencyTtlMs: config.idempotencyTtlMs } }) }),
+      redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, metrics: createHousekeepingMetrics(metrics.registry),
+    })
+    : undefined;
   const retrainJob = startOutcomeRetrainJob({
     sql: analyticsSql, intervalMs: config.predictionRetrainMs, minJourneys: config.predictionMinJourneys, logger,
   });
@@ -204,6 +215,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     journeys,
     journeyStore,
     journeyEvents,
+    housekeeping,
     reloadMappings,
     markStopping() {
       stopping = true;
@@ -214,6 +226,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await watcher?.close();
       await sweeper.stop();
       await retrainJob.stop();
+      await housekeeping?.close();
       await workers?.close();
       await queue.close();
       await downstreams.close();

@@ -9,7 +9,9 @@ import { createXsdEngine } from './xsd/index.ts';
 import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning } from './health/health-checks.ts';
 import { runHealthChecks } from './health/health-report.ts';
 import { createMonitoringRouter } from './http/monitoring.route.ts';
+import { createHousekeepingJobs, createHousekeepingMetrics, startHousekeeping } from './housekeeping/index.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
+import { createHoldExpiry } from './orchestration/index.ts';
 import { getCommandFamily, startBullmqWorkers } from './queue/index.ts';
 import { createWorkerHandlers } from './worker/index.ts';
 
@@ -24,7 +26,7 @@ export interface WorkerService {
 }
 
 /**
- * What `npm run worker` runs: one BullMQ worker per command family, the order store (opened and
+ * What `npm run worker` runs: one BullMQ worker per command family, one of the housekeeping queue, the order store (opened and
  * migrated before the workers report ready, retried with back-off when it fails) and the
  * downstream clients. Ready means every worker runs on a connected Redis, the order store is
  * open and the airline and payment service answer.
@@ -55,6 +57,16 @@ export async function createWorkerService(config: Config, logger: Logger): Promi
     logger,
     onJobDone: (command, outcome, seconds) => metrics.observeJob(command, outcome, seconds),
   });
+  const housekeeping = await startHousekeeping({
+    jobs: createHousekeepingJobs({
+      config, store,
+      expireHold: createHoldExpiry({ store, airline: downstreams.airline, payment: downstreams.payment, logger, options: { idempotencyTtlMs: config.idempotencyTtlMs } }),
+    }),
+    redisUrl, prefix: config.queuePrefix, logger, metrics: createHousekeepingMetrics(metrics.registry),
+  }).catch(async (error: unknown) => {
+    await workers.close();
+    throw error;
+  });
   const families = [...new Set([...handlers.keys()].map(getCommandFamily))];
   let stopping = false;
   const checks = {
@@ -76,6 +88,7 @@ export async function createWorkerService(config: Config, logger: Logger): Promi
     },
     async close() {
       stopping = true;
+      await housekeeping.close();
       await workers.close();
       await downstreams.close();
       ndc?.dispose();

@@ -32,10 +32,10 @@ export type ExpireHold = (hold: ExpiredHold, scope: HoldExpiryScope) => Promise<
  * Cancels a hold past its payment time limit through the cancellation every order command uses:
  * the decision is written (event `order.hold-expired`, which gives the seller the
  * `order.hold_expired` notice), then the airline gives the seats back. The decision is written
- * only over the version the sweep found, and the key names that version, so of two sweeps that
- * find the same hold exactly one cancels it and releases its seats; the other sees a version
- * conflict and leaves it. A settling cut short (crash) is not retried by a later sweep: the
- * airline's own hold ends at the same time limit.
+ * only over the version the sweep found, under a key of the sweep's own run, so of two sweeps
+ * that find the same hold (two processes, or two overlapping ticks) exactly one cancels it and
+ * releases its seats; the other sees a version conflict and leaves it. A settling cut short
+ * (crash) is not retried by a later sweep: the airline's own hold ends at the same time limit.
  */
 export function createHoldExpiry(deps: OrchestrationDeps): ExpireHold {
   const resolved = resolveDeps(deps);
@@ -49,7 +49,8 @@ export function createHoldExpiry(deps: OrchestrationDeps): ExpireHold {
         return cancelOrderItems(resolved, steps, {
           orderId: hold.orderId,
           clientId: hold.ownerClientId,
-          key: `holds.expire:${hold.orderId}:v${hold.version}`,
+          // A key of this run alone: a run that finds another's decision must not settle it again.
+          key: `holds.expire:${hold.orderId}:${scope.correlationId}`,
           expectedVersion: hold.version,
           correlationId: scope.correlationId,
           deadline: Date.now() + (scope.timeoutMs ?? 30_000),

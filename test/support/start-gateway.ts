@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
-import { createReferenceAirline, type ReferenceAirline } from '../../src/reference/airline/index.ts';
+import { createReferenceAirline, type ReferenceAirline, type ReferenceAirlineOptions } from '../../src/reference/airline/index.ts';
 import { createReferencePaymentService } from '../../src/reference/payment/index.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { SCHEMA_PATH } from './paths.ts';
@@ -30,9 +30,12 @@ export interface RunningGateway {
 /**
  * Starts the reference airline, the reference payment service and the gateway in this process on
  * free ports, with a queue prefix and an order-store schema of its own (dropped on close).
- * `env` overrides settings (e.g. REDIS_URL to run the BullMQ path).
+ * `env` overrides settings (e.g. REDIS_URL to run the BullMQ path); `airlineOptions` the reference
+ * airline's (e.g. its clock).
  */
-export async function startGateway(env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream): Promise<RunningGateway> {
+export async function startGateway(
+  env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream, airlineOptions: Partial<ReferenceAirlineOptions> = {},
+): Promise<RunningGateway> {
   const config = loadConfig({
     NDC_SCHEMA_PATH: SCHEMA_PATH,
     LOG_LEVEL: logDestination ? 'info' : 'silent',
@@ -44,7 +47,7 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
     ...env,
   });
   const logger = createLogger(config.logLevel, logDestination);
-  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger });
+  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger, ...airlineOptions });
   const { url: airlineUrl } = await airline.listen(0, '127.0.0.1');
   const payment = createReferencePaymentService({ logger });
   const { url: paymentUrl } = await payment.listen(0, '127.0.0.1');
