@@ -70,9 +70,11 @@ describe('housekeeping with Redis (BullMQ job schedulers)', () => {
     // About 10 ticks in 2.1 s; three schedules (one per process) would make about 30.
     expect(runs.length).toBeGreaterThanOrEqual(6);
     expect(runs.length).toBeLessThanOrEqual(12);
-    const gaps = runs.slice(1).map((run, i) => run.at - runs[i]!.at);
-    expect(Math.min(...gaps)).toBeGreaterThan(100);
     expect(await withQueue(prefix, (queue) => queue.getJobSchedulersCount())).toBe(1);
+    // Each run is one job of the one schedule, taken by one of the processes.
+    const completed = await withQueue(prefix, (queue) => queue.getCompletedCount());
+    expect(completed).toBeGreaterThanOrEqual(runs.length - 3);
+    expect(completed).toBeLessThanOrEqual(runs.length);
   }, 20_000);
 
   it('keeps the schedule in Redis across a restart: the next process runs it', async () => {
