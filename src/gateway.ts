@@ -19,8 +19,10 @@ import { createJourneyService, type JourneyService } from './journeys/journey-se
 import { startJourneySweeper } from './journeys/journey-sweeper.ts';
 import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
+import { createHousekeepingJobs, createHousekeepingMetrics, startHousekeeping, type HousekeepingRunner } from './housekeeping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
 import { loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
+import { createHoldExpiry } from './orchestration/index.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
 import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
@@ -46,6 +48,8 @@ export interface Gateway {
   readonly journeyEvents: JourneyEventStream;
   /** The default action of airline changes left unanswered past their action time limit; a scheduled job runs it. */
   readonly airlineChangeDefaults: WorkerHandlers['airlineChangeDefaults'];
+  /** The scheduled jobs this process runs (holds.expire, idempotency.purge…); none with Redis and RUN_WORKERS=false. */
+  readonly housekeeping: HousekeepingRunner | undefined;
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -210,6 +214,16 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const onSighup = (): void => void reloadMappings('SIGHUP');
   process.on('SIGHUP', onSighup);
   await storeStarted;
+  // Housekeeping runs where the order commands run: here without Redis or with RUN_WORKERS.
+  const housekeeping: HousekeepingRunner | undefined = !config.redisUrl || config.runWorkers
+    ? await startHousekeeping({
+      jobs: createHousekeepingJobs({
+        config, store, airlineChangeDefaults,
+        expireHold: createHoldExpiry({ store, airline, payment, logger, options: { idempotencyTtlMs: config.idempotencyTtlMs } }),
+      }),
+      redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, metrics: createHousekeepingMetrics(metrics.registry),
+    })
+    : undefined;
   const retrainJob = startOutcomeRetrainJob({
     sql: analyticsSql, intervalMs: config.predictionRetrainMs, minJourneys: config.predictionMinJourneys, logger,
   });
@@ -226,6 +240,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     journeyStore,
     journeyEvents,
     airlineChangeDefaults,
+    housekeeping,
     reloadMappings,
     markStopping() {
       stopping = true;
@@ -236,6 +251,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await watcher?.close();
       await sweeper.stop();
       await retrainJob.stop();
+      await housekeeping?.close();
       await workers?.close();
       await notifications.close();
       await queue.close();

@@ -9,8 +9,10 @@ import { createXsdEngine } from './xsd/index.ts';
 import { checkAirlines, checkDownstreams, checkOrderStore, checkRunning } from './health/health-checks.ts';
 import { runHealthChecks } from './health/health-report.ts';
 import { createMonitoringRouter } from './http/monitoring.route.ts';
+import { createHousekeepingJobs, createHousekeepingMetrics, startHousekeeping } from './housekeeping/index.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
+import { createHoldExpiry } from './orchestration/index.ts';
 import { getCommandFamily, startBullmqWorkers } from './queue/index.ts';
 import { createWorkerHandlers } from './worker/index.ts';
 
@@ -25,7 +27,7 @@ export interface WorkerService {
 }
 
 /**
- * What `npm run worker` runs: one BullMQ worker per command family, the order store (opened and
+ * What `npm run worker` runs: one BullMQ worker per command family, one of the housekeeping queue, the order store (opened and
  * migrated before the workers report ready, retried with back-off when it fails) and the
  * downstream clients. Ready means every worker runs on a connected Redis, the order store is
  * open and the airline and payment service answer.
@@ -42,7 +44,7 @@ export async function createWorkerService(config: Config, logger: Logger, option
     ...(ndc ? { createNdcConnector: ndc.create } : {}),
   });
   const commands = loadCommandValidator(config.commandSchemasPath).commands;
-  const { handlers, store } = createWorkerHandlers({ config, logger, airline: downstreams.airline, payment: downstreams.payment, commands });
+  const { handlers, store, airlineChangeDefaults } = createWorkerHandlers({ config, logger, airline: downstreams.airline, payment: downstreams.payment, commands });
   const storeStarted = store.start();
   const metrics = createWorkerMetrics([...handlers.keys()]);
   downstreams.airlineMetrics?.register(metrics.registry);
@@ -60,6 +62,16 @@ export async function createWorkerService(config: Config, logger: Logger, option
   // Notices of the orders: dispatched and delivered here too (see docs/notifications.md).
   const notifications = await startNotificationService({ settings: config, orders: store, subscriptions, logger, renderer: options.noticeRenderer });
   notifications.metrics.register(metrics.registry);
+  const housekeeping = await startHousekeeping({
+    jobs: createHousekeepingJobs({
+      config, store, airlineChangeDefaults,
+      expireHold: createHoldExpiry({ store, airline: downstreams.airline, payment: downstreams.payment, logger, options: { idempotencyTtlMs: config.idempotencyTtlMs } }),
+    }),
+    redisUrl, prefix: config.queuePrefix, logger, metrics: createHousekeepingMetrics(metrics.registry),
+  }).catch(async (error: unknown) => {
+    await workers.close();
+    throw error;
+  });
   const families = [...new Set([...handlers.keys()].map(getCommandFamily))];
   let stopping = false;
   const checks = {
@@ -81,6 +93,7 @@ export async function createWorkerService(config: Config, logger: Logger, option
     },
     async close() {
       stopping = true;
+      await housekeeping.close();
       await workers.close();
       await notifications.close();
       await downstreams.close();

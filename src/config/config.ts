@@ -181,6 +181,22 @@ export interface Config {
    * configuration was loaded from; undefined when the variable is unset or empty.
    */
   readonly environmentSecret: (name: string) => string | undefined;
+  /**
+   * How long a claimed idempotency key stays in progress before a retry may take it over (the
+   * process holding it died). Above REQUEST_TIMEOUT_MS. @defaultValue 60000
+   */
+  readonly idempotencyLeaseMs: number;
+  /** How long the answer of an order write is kept for replays of its idempotency key; at least the lease. @defaultValue 86400000 */
+  readonly idempotencyTtlMs: number;
+  /** How often the housekeeping job `holds.expire` cancels holds past their payment time limit; 0 never. @defaultValue 60000 */
+  readonly holdExpirySweepMs: number;
+  /** How often the housekeeping job `idempotency.purge` deletes expired idempotency keys; 0 never. @defaultValue 60000 */
+  readonly idempotencyPurgeMs: number;
+  /**
+   * How often the housekeeping job `airline-changes.default` runs the default action of airline
+   * changes left unanswered past their action time limit; 0 never. @defaultValue 60000
+   */
+  readonly airlineChangeSweepMs: number;
 }
 
 /** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
@@ -201,7 +217,8 @@ const schema = {
     'maxRequestsInFlight', 'profile', 'shutdownGraceMs', 'workerPort', 'journeyTimeoutS', 'journeyFinalRetentionS',
     'journeyMaxPaymentRetries', 'journeySweepMs', 'journeyNdcTracking',
     'journeyEventsMaxLen', 'notifyMaxAgeMs', 'notifyBackoffBaseMs', 'notifyBackoffMaxMs', 'notifyTimeoutMs', 'notifyDispatchMs',
-    'accountingFormat', 'accountingVersion'],
+    'accountingFormat', 'accountingVersion', 'idempotencyLeaseMs', 'idempotencyTtlMs', 'holdExpirySweepMs', 'idempotencyPurgeMs',
+    'airlineChangeSweepMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -277,6 +294,11 @@ const schema = {
     accountingFormat: { enum: ['json', 'ndc'] },
     accountingVersion: { enum: ['17.2', '21.3', '24.4', '26.1'] },
     accountingSecret: { type: 'string', minLength: 1 },
+    idempotencyLeaseMs: { type: 'integer', minimum: 1000 },
+    idempotencyTtlMs: { type: 'integer', minimum: 1000 },
+    holdExpirySweepMs: { type: 'integer', minimum: 0 },
+    idempotencyPurgeMs: { type: 'integer', minimum: 0 },
+    airlineChangeSweepMs: { type: 'integer', minimum: 0 },
   },
 } as const;
 
@@ -376,6 +398,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     notifyDispatchMs: int(env.NOTIFY_DISPATCH_MS, 1000),
     accountingFormat: env.ACCOUNTING_FORMAT || 'json',
     accountingVersion: env.ACCOUNTING_VERSION || env.NDC_DEFAULT_VERSION || '21.3',
+    idempotencyLeaseMs: int(env.IDEMPOTENCY_LEASE_MS, 60_000),
+    idempotencyTtlMs: int(env.IDEMPOTENCY_TTL_MS, 86_400_000),
+    holdExpirySweepMs: int(env.HOLD_EXPIRY_SWEEP_MS, 60_000),
+    idempotencyPurgeMs: int(env.IDEMPOTENCY_PURGE_MS, 60_000),
+    airlineChangeSweepMs: int(env.AIRLINE_CHANGE_SWEEP_MS, 60_000),
   };
   if (env.ACCOUNTING_URL) raw.accountingUrl = env.ACCOUNTING_URL;
   if (env.ACCOUNTING_SECRET) raw.accountingSecret = env.ACCOUNTING_SECRET;
@@ -418,6 +445,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   }
   // Only the names CLIENTS_FILE gives are read, and only once the file has been read.
   const secretEnv = { ...env };
+  if (config.idempotencyLeaseMs <= config.requestTimeoutMs) {
+    throw new ConfigError('Invalid configuration: IDEMPOTENCY_LEASE_MS must be above REQUEST_TIMEOUT_MS, or a retry could take over a request still running');
+  }
+  if (config.idempotencyTtlMs < config.idempotencyLeaseMs) {
+    throw new ConfigError('Invalid configuration: IDEMPOTENCY_TTL_MS must be at least IDEMPOTENCY_LEASE_MS, or a running request\'s key could expire under it');
+  }
   const keyIds = config.personalDataKeys?.map((k) => k.id) ?? [];
   const twice = keyIds.find((id, index) => keyIds.indexOf(id) !== index);
   if (twice !== undefined) throw new ConfigError(`Invalid configuration: PERSONAL_DATA_KEYS names the key id ${twice} twice`);

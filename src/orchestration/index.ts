@@ -28,6 +28,7 @@ export type { OrderQuoteResult } from './order-quote.handler.ts';
 export { toOrderView } from './order-view.ts';
 export { createAirlineChangeDefaults, type AirlineChangeDefaultsReport, type AirlineChangeDefaultsRun } from './airline-change-defaults.ts';
 export { deriveOrderId, requestHash, FinalFailure, runIdempotent } from './idempotent-request.ts';
+export { createHoldExpiry, HOLD_EXPIRY_ACTOR, type ExpireHold, type HoldExpiryOutcome, type HoldExpiryScope } from './hold-expiry.ts';
 export { createStepRunner, withRetries, isTransient, type StepRunner, type CompensationReport } from './step-runner.ts';
 
 /** The order commands this module answers; each has a schema pair in schemas/commands/. */

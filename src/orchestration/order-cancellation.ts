@@ -72,6 +72,15 @@ export interface CancellationRequest {
   readonly logger: Logger;
   /** Both writes (the decision, then the settling) carry the request's audit row. */
   readonly audit: MessageAudit;
+  /**
+   * The event type of the decision, which names the notice it produces (see order-notices.ts).
+   * @defaultValue 'order.cancelled'
+   */
+  readonly eventType?: string;
+  /** Who acts, in the events, when it is not the owner (e.g. `housekeeping`). @defaultValue clientId */
+  readonly actor?: string;
+  /** Why, recorded in the decision's event (e.g. `hold-expired`). */
+  readonly reason?: string;
 }
 
 const COMMITTED = 'order.cancelled';
@@ -214,6 +223,8 @@ function readPlan(event: OrderEvent): { orderItemIds: string[]; refunds: RefundL
  */
 export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamSteps, request: CancellationRequest): Promise<CancellationOutcome> {
   const { clientId, logger } = request;
+  const committedType = request.eventType ?? COMMITTED;
+  const actor = request.actor ?? clientId;
   const scope: CallScope = { correlationId: request.correlationId, deadline: request.deadline };
   // Once committed, settling is worth finishing even past the deadline.
   const settleScope = (): CallScope => ({ correlationId: request.correlationId, deadline: Math.max(request.deadline, Date.now() + deps.completionBudgetMs) });
@@ -223,7 +234,7 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
   let order: Order = found;
   const history = await deps.store.history(request.orderId, clientId);
   const mine = history.filter((e) => e.data.idempotencyKey === request.key);
-  const committed = mine.find((e) => e.type === COMMITTED);
+  const committed = mine.find((e) => e.type === committedType);
   const settled = mine.find((e) => SETTLED_TYPES.has(e.type));
 
   let plan: ReturnType<typeof readPlan>;
@@ -246,8 +257,9 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
       // A pending airline change whose flights are now all cancelled was answered with this refund.
       return refundAnsweredChanges(withTotal(next), deps.now().toISOString());
     }, {
-      type: COMMITTED, clientId, correlationId: request.correlationId,
+      type: committedType, clientId: actor, correlationId: request.correlationId,
       data: {
+        ...(request.reason === undefined ? {} : { reason: request.reason }),
         idempotencyKey: request.key, orderItemIds: targets, wholeOrder: request.orderItemIds === undefined,
         penalty: quote.penalty, refundAmount: quote.refundAmount, currency: current.currency,
         refunds: refunds.map((r) => ({ paymentId: r.paymentId, amount: r.amount })),
@@ -279,7 +291,7 @@ export async function cancelOrderItems(deps: ResolvedDeps, steps: DownstreamStep
     ...current,
     payments: current.payments.map((p): OrderPayment => (fullyRefunded.includes(p.paymentId) ? { ...p, status: 'REFUNDED' } : p)),
   }), {
-    type: refunds.length > 0 ? 'order.refunded' : 'order.inventory-released', clientId, correlationId: request.correlationId,
+    type: refunds.length > 0 ? 'order.refunded' : 'order.inventory-released', clientId: actor, correlationId: request.correlationId,
     data: {
       idempotencyKey: request.key, orderItemIds: plan.orderItemIds, releasedItems: released.cancelled.length,
       voidedDocuments, currency: decided.currency,

@@ -31,14 +31,15 @@ export function createConfiguredCipher(config: Pick<Config, 'personalDataKeys'>,
  * embedded PGlite store in DATA_DIR. Call `migrate()` once at start-up before serving.
  */
 export function createOrderStore(
-  config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'dataDir' | 'personalDataKeys'>,
+  config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'dataDir' | 'personalDataKeys'> & Partial<Pick<Config, 'idempotencyLeaseMs'>>,
   logger: Logger,
 ): OrderStore {
   const personalData = createConfiguredCipher(config, logger);
+  const lease = config.idempotencyLeaseMs === undefined ? {} : { idempotencyLeaseMs: config.idempotencyLeaseMs };
   if (config.databaseUrl !== undefined) {
-    return createPgOrderStore({ connectionString: config.databaseUrl, schema: config.databaseSchema, logger, personalData });
+    return createPgOrderStore({ connectionString: config.databaseUrl, schema: config.databaseSchema, logger, personalData, ...lease });
   }
-  return createPgliteOrderStore({ dataDir: config.dataDir, schema: config.databaseSchema, logger, personalData });
+  return createPgliteOrderStore({ dataDir: config.dataDir, schema: config.databaseSchema, logger, personalData, ...lease });
 }
 export { createLazyOrderStore, type LazyOrderStore, type LazyOrderStoreOptions, type OrderStoreOpening } from './lazy-order-store.ts';
 export { quoteSchema, type SqlDatabase, type SqlSession } from './sql-database.ts';

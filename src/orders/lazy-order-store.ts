@@ -116,6 +116,8 @@ export function createLazyOrderStore(open: () => OrderStore, options: LazyOrderS
     async release(key) { return (await store()).release(key); },
     // A store this process never opened has nothing of this process's to purge.
     async purgeExpiredKeys(limit) { return opened ? opened.purgeExpiredKeys(limit) : 0; },
+    // Likewise no holds it could see expire.
+    async expiredHolds(before, limit) { return opened ? opened.expiredHolds(before, limit) : []; },
     async ownerOf(orderId) { return (await store()).ownerOf(orderId); },
     async recordAudit(entry) { return (await store()).recordAudit(entry); },
     async auditTrail(query) { return (await store()).auditTrail(query); },

@@ -58,6 +58,16 @@ export interface OrderListFilter {
   readonly offset?: number;
 }
 
+/** An order held without payment whose payment time limit has passed (see `OrderStore.expiredHolds`). */
+export interface ExpiredHold {
+  readonly orderId: string;
+  readonly ownerClientId: string;
+  /** The version read: cancelling it only over this version keeps two sweeps from both acting. */
+  readonly version: number;
+  /** ISO 8601 instant. */
+  readonly paymentTimeLimit: string;
+}
+
 export interface CreateOrderOptions {
   /** The first event of the order's history, written in the same transaction as the order. */
   readonly event: NewEvent;
@@ -156,9 +166,16 @@ export interface OrderStore {
   /**
    * Deletes up to `limit` idempotency keys whose time to live has passed, oldest first, and
    * returns how many went. A retry after that is a new request, as it was once the key expired;
-   * the order it made stays and is found by its id. The store also does this on a timer.
+   * the order it made stays and is found by its id. The housekeeping job `idempotency.purge`
+   * calls it on its schedule.
    */
   purgeExpiredKeys(limit: number): Promise<number>;
+  /**
+   * Orders of every client that are open, hold no successful payment and no document, and whose
+   * payment time limit is at or before `before` (ISO 8601): holds to release. Oldest limit first,
+   * at most `limit`.
+   */
+  expiredHolds(before: string, limit: number): Promise<ExpiredHold[]>;
   /** The client that owns an order, for operators acting on any client's order; undefined when there is no such order. */
   ownerOf(orderId: string): Promise<string | undefined>;
   /** Adds one row to the audit trail (a message that wrote nothing, or failed). */

@@ -19,8 +19,8 @@ export interface PgOrderStoreOptions {
   readonly poolSize?: number;
   /** @defaultValue 60000 — see SqlOrderStoreOptions.idempotencyLeaseMs */
   readonly idempotencyLeaseMs?: number;
-  /** @defaultValue 60000 — see SqlOrderStoreOptions.keyPurgeIntervalMs */
-  readonly keyPurgeIntervalMs?: number;
+  /** @defaultValue 60000 — see SqlOrderStoreOptions.resealIntervalMs */
+  readonly resealIntervalMs?: number;
   /** @defaultValue the development key — see SqlOrderStoreOptions.personalData */
   readonly personalData?: PersonalDataCipher;
 }
@@ -84,7 +84,7 @@ export function createPgOrderStore(options: PgOrderStoreOptions): OrderStore {
     schema: options.schema,
     logger: options.logger,
     ...(options.idempotencyLeaseMs === undefined ? {} : { idempotencyLeaseMs: options.idempotencyLeaseMs }),
-    ...(options.keyPurgeIntervalMs === undefined ? {} : { keyPurgeIntervalMs: options.keyPurgeIntervalMs }),
+    ...(options.resealIntervalMs === undefined ? {} : { resealIntervalMs: options.resealIntervalMs }),
     ...(options.personalData === undefined ? {} : { personalData: options.personalData }),
   });
 }

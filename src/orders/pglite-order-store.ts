@@ -22,8 +22,8 @@ export interface PgliteOrderStoreOptions {
   readonly logger: Logger;
   /** @defaultValue 60000 — see SqlOrderStoreOptions.idempotencyLeaseMs */
   readonly idempotencyLeaseMs?: number;
-  /** @defaultValue 60000 — see SqlOrderStoreOptions.keyPurgeIntervalMs */
-  readonly keyPurgeIntervalMs?: number;
+  /** @defaultValue 60000 — see SqlOrderStoreOptions.resealIntervalMs */
+  readonly resealIntervalMs?: number;
   /** @defaultValue the development key — see SqlOrderStoreOptions.personalData */
   readonly personalData?: PersonalDataCipher;
 }
@@ -62,7 +62,7 @@ export function createPgliteOrderStore(options: PgliteOrderStoreOptions): OrderS
     logger: options.logger,
     ownsDatabase: options.database === undefined,
     ...(options.idempotencyLeaseMs === undefined ? {} : { idempotencyLeaseMs: options.idempotencyLeaseMs }),
-    ...(options.keyPurgeIntervalMs === undefined ? {} : { keyPurgeIntervalMs: options.keyPurgeIntervalMs }),
+    ...(options.resealIntervalMs === undefined ? {} : { resealIntervalMs: options.resealIntervalMs }),
     ...(options.personalData === undefined ? {} : { personalData: options.personalData }),
   });
 }

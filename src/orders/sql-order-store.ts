@@ -11,6 +11,7 @@ import { openRecord, sealRecord, type StoredRecord } from './sealed-record.ts';
 import type {
   ClaimResult,
   CreateOrderOptions,
+  ExpiredHold,
   JsonValue,
   NewEvent,
   OrderEvent,
@@ -35,14 +36,15 @@ export interface SqlOrderStoreOptions {
   /** Closes `database` on `close()`; false when the caller shares it. @defaultValue true */
   readonly ownsDatabase?: boolean;
   /**
-   * How often expired idempotency keys are deleted, once the store is migrated; 0 never.
-   * Each key holds the whole answer of its request, so without it the table grows with every write.
+   * How often records sealed with an older personal-data key are sealed again with the current
+   * one, once the store is migrated; 0 never. (Expired idempotency keys are deleted by the
+   * housekeeping job `idempotency.purge`, once per tick across processes.)
    * @defaultValue 60000
    */
-  readonly keyPurgeIntervalMs?: number;
+  readonly resealIntervalMs?: number;
   /**
    * Seals contacts, identity documents and stored answers. Records sealed with an older key it
-   * holds are sealed again with its current key on the purge timer.
+   * holds are sealed again with its current key on the reseal timer.
    * @defaultValue the published development key (see DEVELOPMENT_KEY)
    */
   readonly personalData?: PersonalDataCipher;
@@ -50,13 +52,11 @@ export interface SqlOrderStoreOptions {
 
 const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_LIST_LIMIT = 50;
+const MAX_EXPIRED_HOLDS = 1000;
 const MAX_LIST_LIMIT = 500;
 /** Attempts at drawing a free booking reference before giving up. */
 const BOOKING_REFERENCE_ATTEMPTS = 5;
 const UNIQUE_VIOLATION = '23505';
-/** Keys deleted per statement, and statements per purge at most, so a purge never holds a connection long. */
-const PURGE_BATCH = 1000;
-const PURGE_BATCHES = 20;
 /** Records sealed again per statement pair, and per timer tick at most. */
 const RESEAL_BATCH = 200;
 const RESEAL_BATCHES = 10;
@@ -299,6 +299,15 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     purgeKeys: prepared(`DELETE FROM ${s}.idempotency_keys WHERE key IN (
         SELECT key FROM ${s}.idempotency_keys WHERE expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
       RETURNING key`),
+    // The partial index of migration 0009 holds exactly the open orders with a time limit.
+    expiredHolds: prepared(`SELECT order_id, owner_client_id, version, record->>'paymentTimeLimit' AS payment_time_limit
+      FROM ${s}.orders
+      WHERE status = 'OPENED' AND record ? 'paymentTimeLimit'
+        AND (record->>'paymentTimeLimit')::timestamptz <= $1::timestamptz
+        AND jsonb_array_length(COALESCE(record->'documents', '[]'::jsonb)) = 0
+        AND NOT COALESCE(record->'payments', '[]'::jsonb) @> '[{"status": "SUCCESSFUL"}]'::jsonb
+      ORDER BY (record->>'paymentTimeLimit')::timestamptz, order_id
+      LIMIT $2`),
     selectOwner: prepared(`SELECT owner_client_id FROM ${s}.orders WHERE order_id = $1`),
     insertAudit: prepared(`INSERT INTO ${s}.audit_trail (at, client_id, message, channel, order_id, order_version, outcome, correlation_id, detail)
       VALUES (now(), $1, $2, $3, $4, $5, $6, $7, $8::jsonb)`),
@@ -309,21 +318,14 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
       WHERE o.order_id = r.order_id AND o.version = r.version
       RETURNING o.order_id`),
   };
-  let purgeTimer: NodeJS.Timeout | undefined;
+  let resealTimer: NodeJS.Timeout | undefined;
 
   async function purgeExpiredKeys(limit: number): Promise<number> {
     const { rows } = await db.query(sql.purgeKeys, [limit]);
     return rows.length;
   }
 
-  async function purgeOnTimer(): Promise<void> {
-    let purged = 0;
-    for (let batch = 0; batch < PURGE_BATCHES; batch++) {
-      const count = await purgeExpiredKeys(PURGE_BATCH);
-      purged += count;
-      if (count < PURGE_BATCH) break;
-    }
-    if (purged > 0) logger.debug({ purged }, 'expired idempotency keys deleted');
+  async function resealOnTimer(): Promise<void> {
     let resealed = 0;
     for (let batch = 0; batch < RESEAL_BATCHES; batch++) {
       const count = await resealPersonalData(RESEAL_BATCH);
@@ -402,12 +404,12 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
   return {
     async migrate() {
       await applyMigrations(db, options.schema, logger);
-      const every = options.keyPurgeIntervalMs ?? 60_000;
-      if (every > 0 && purgeTimer === undefined) {
-        purgeTimer = setInterval(() => {
-          purgeOnTimer().catch((err: unknown) => logger.warn({ err }, 'could not delete expired idempotency keys'));
+      const every = options.resealIntervalMs ?? 60_000;
+      if (every > 0 && resealTimer === undefined) {
+        resealTimer = setInterval(() => {
+          resealOnTimer().catch((err: unknown) => logger.warn({ err }, 'could not seal personal data again with the current key'));
         }, every);
-        purgeTimer.unref();
+        resealTimer.unref();
       }
     },
 
@@ -520,6 +522,12 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
 
     purgeExpiredKeys,
 
+    async expiredHolds(before, limit) {
+      const { rows } = await db.query<{ order_id: string; owner_client_id: string; version: number; payment_time_limit: string }>(
+        sql.expiredHolds, [before, Math.min(Math.max(Math.trunc(limit), 1), MAX_EXPIRED_HOLDS)]);
+      return rows.map((row) => ({ orderId: row.order_id, ownerClientId: row.owner_client_id, version: row.version, paymentTimeLimit: row.payment_time_limit }));
+    },
+
     async ownerOf(orderId) {
       const { rows } = await db.query<{ owner_client_id: string }>(sql.selectOwner, [orderId]);
       return rows[0]?.owner_client_id;
@@ -561,7 +569,7 @@ export function createSqlOrderStore(options: SqlOrderStoreOptions): OrderStore {
     },
 
     async close() {
-      clearInterval(purgeTimer);
+      clearInterval(resealTimer);
       if (ownsDatabase) await db.close();
     },
   };

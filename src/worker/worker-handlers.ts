@@ -32,7 +32,9 @@ export function createWorkerHandlers(deps: {
   const store = createLazyOrderStore(() => createOrderStore(deps.config, deps.logger), { logger: deps.logger });
   // Airline notices of changes name the airline's OrderID; the links lead it to the gateway's order.
   const links = createSqlAirlineOrderLinks(() => store.sql());
-  const orchestration = { store, airline: deps.airline, payment: deps.payment, logger: deps.logger, links };
+  const orchestration = {
+    store, airline: deps.airline, payment: deps.payment, logger: deps.logger, links, options: { idempotencyTtlMs: deps.config.idempotencyTtlMs },
+  };
   const orders = createOrderHandlers(orchestration);
   const ancillaries = createOrderAncillaryHandlers({ store, airline: deps.airline });
   return {

@@ -7,10 +7,17 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
-import { createReferenceAirline, type ReferenceAirline } from '../../src/reference/airline/index.ts';
+import { createReferenceAirline, type ReferenceAirline, type ReferenceAirlineOptions } from '../../src/reference/airline/index.ts';
 import { createReferencePaymentService } from '../../src/reference/payment/index.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.ts';
 import { SCHEMA_PATH } from './paths.ts';
+import { freePort } from './ports.ts';
+
+/** What {@link startGateway} passes on to the reference airline and the gateway. */
+export type StartGatewayOptions = Partial<ReferenceAirlineOptions> & Pick<GatewayOptions, 'handlers'> & {
+  /** The key the airline sends its change events to this gateway with (a client of CLIENTS_FILE). */
+  readonly airlineEventsKey?: string;
+};
 
 /** The real PostgreSQL of the project's machines; each gateway a test starts gets a schema of its own. */
 export const TEST_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -30,10 +37,14 @@ export interface RunningGateway {
 /**
  * Starts the reference airline, the reference payment service and the gateway in this process on
  * free ports, with a queue prefix and an order-store schema of its own (dropped on close).
- * `env` overrides settings (e.g. REDIS_URL to run the BullMQ path); `options` adds gateway options
- * (e.g. `handlers` standing in for a command's handler).
+ * `env` overrides settings (e.g. REDIS_URL to run the BullMQ path); `options` the reference
+ * airline's (e.g. its clock) and gateway options (`handlers` standing in for a command's handler).
+ * With `airlineEventsKey`, the airline sends its change events to this gateway with that key.
  */
-export async function startGateway(env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream, options: Pick<GatewayOptions, 'handlers'> = {}): Promise<RunningGateway> {
+export async function startGateway(
+  env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream, options: StartGatewayOptions = {},
+): Promise<RunningGateway> {
+  const { handlers, airlineEventsKey, ...airlineOptions } = options;
   const config = loadConfig({
     NDC_SCHEMA_PATH: SCHEMA_PATH,
     LOG_LEVEL: logDestination ? 'info' : 'silent',
@@ -45,13 +56,16 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
     ...env,
   });
   const logger = createLogger(config.logLevel, logDestination);
-  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger });
+  // The airline must know where to send events before the gateway listens: the port is picked first.
+  const gatewayPort = airlineEventsKey !== undefined ? await freePort() : 0;
+  if (airlineEventsKey !== undefined) Object.assign(airlineOptions, { eventsUrl: `http://127.0.0.1:${gatewayPort}/api/v1/airline/events`, eventsKey: airlineEventsKey });
+  const airline = createReferenceAirline({ designator: config.airlineDesignator, name: config.airlineName, network: { hubs: config.airlineHubs, regions: config.airlineRegions }, logger, ...airlineOptions });
   const { url: airlineUrl } = await airline.listen(0, '127.0.0.1');
   const payment = createReferencePaymentService({ logger });
   const { url: paymentUrl } = await payment.listen(0, '127.0.0.1');
-  const gateway = await createGateway(config, logger, { ...options, airlineUrl, paymentUrl });
+  const gateway = await createGateway(config, logger, { ...(handlers ? { handlers } : {}), airlineUrl, paymentUrl });
   const server: Server = await new Promise((resolve) => {
-    const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = gateway.app.listen(gatewayPort, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -78,7 +92,7 @@ export async function startGateway(env: Record<string, string> = {}, logDestinat
  * in a folder of its own, removed on close.
  */
 export async function startGatewayWithClients(
-  clients: readonly object[], env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream, options: Pick<GatewayOptions, 'handlers'> = {},
+  clients: readonly object[], env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream, options: StartGatewayOptions = {},
 ): Promise<RunningGateway> {
   const folder = mkdtempSync(join(tmpdir(), 'gateway-clients-'));
   const clientsFile = join(folder, 'clients.json');

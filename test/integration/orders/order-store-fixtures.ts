@@ -21,7 +21,7 @@ export interface StoreHarness {
 
 export interface StoreOptions {
   readonly idempotencyLeaseMs?: number;
-  readonly keyPurgeIntervalMs?: number;
+  readonly resealIntervalMs?: number;
   readonly personalData?: PersonalDataCipher;
 }
 

@@ -90,6 +90,9 @@ describe.each<[string, HarnessFactory]>([
         expect.objectContaining({ version: 5, name: 'journey_outcome_models' }),
         expect.objectContaining({ version: 6, name: 'airline_order_links' }),
         expect.objectContaining({ version: 7, name: 'order_notices' }),
+        // 0008 is the notification deliveries' migration.
+        expect.objectContaining({ version: 8 }),
+        expect.objectContaining({ version: 9, name: 'open_holds_index' }),
       ]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
     });
@@ -101,7 +104,7 @@ describe.each<[string, HarnessFactory]>([
 
       await Promise.all([first.migrate(), second.migrate()]);
 
-      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }, { version: 8 }]);
+      expect(await harness.sql(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }, { version: 8 }, { version: 9 }]);
       const order = await second.create(buildNewOrder(owner), { event: created() });
       expect(await first.get(order.orderId, owner)).toEqual(order);
     });
@@ -482,7 +485,7 @@ describe.each<[string, HarnessFactory]>([
     });
 
     it('expired keys are deleted, oldest first and never a live one; the order of a deleted key is still found', async () => {
-      const own = open(uniqueSchema(), { keyPurgeIntervalMs: 0 });
+      const own = open(uniqueSchema());
       await own.migrate();
       const [old, older, live] = [key(), key(), key()];
       await own.claim(older, owner, 'hash-1', 40);
@@ -500,16 +503,31 @@ describe.each<[string, HarnessFactory]>([
       expect(await own.claim(live, owner, 'hash-1')).toEqual({ state: 'in-progress' });
       expect(await own.claim(older, owner, 'hash-1', undefined, order.orderId)).toEqual({ state: 'claimed', order });
     });
+  });
 
-    it('deletes expired keys on its own timer once migrated', async () => {
-      const own = open(uniqueSchema(), { keyPurgeIntervalMs: 30 });
+  describe('expired holds', () => {
+    it('finds open unpaid holds of every client past their payment time limit, oldest first, and nothing else', async () => {
+      const own = open(uniqueSchema());
       await own.migrate();
-      const k = key();
-      await own.claim(k, owner, 'hash-1', 20);
-      await sleep(200);
+      const other = `client-${randomUUID()}`;
+      const hold = (client: string, limit: string, overrides: Parameters<typeof buildNewOrder>[1] = {}) =>
+        own.create(buildNewOrder(client, { payments: [], paymentTimeLimit: limit, ...overrides }), { event: created(client) });
+      const later = await hold(owner, '2026-03-01T10:00:00Z');
+      const earlier = await hold(other, '2026-03-01T08:00:00+01:00');
+      await hold(owner, '2026-03-01T12:00:01Z');
+      await hold(owner, '2026-03-01T09:00:00Z', { payments: buildNewOrder(owner).payments });
+      await hold(owner, '2026-03-01T09:00:00Z', { documents: [{ type: 'ET', number: '1234567890123', paxId: 'PAX1', orderItemIds: ['ITEM1'], issuedAt: '2026-02-01T09:00:00Z' }] });
+      await hold(owner, '2026-03-01T09:00:00Z', { status: 'CLOSED', items: buildNewOrder(owner).items.map((item) => ({ ...item, status: 'CANCELLED' as const })) });
+      const { paymentTimeLimit: _none, ...noLimit } = buildNewOrder(owner, { payments: [] });
+      await own.create(noLimit, { event: created() });
 
-      expect(await own.purgeExpiredKeys(10)).toBe(0);
-      expect(await own.claim(k, owner, 'hash-2')).toEqual({ state: 'claimed' });
+      const found = await own.expiredHolds('2026-03-01T12:00:00Z', 10);
+
+      expect(found).toEqual([
+        { orderId: earlier.orderId, ownerClientId: other, version: 1, paymentTimeLimit: '2026-03-01T08:00:00+01:00' },
+        { orderId: later.orderId, ownerClientId: owner, version: 1, paymentTimeLimit: '2026-03-01T10:00:00Z' },
+      ]);
+      expect(await own.expiredHolds('2026-03-01T12:00:00Z', 1)).toEqual([found[0]]);
     });
   });
 
@@ -663,11 +681,11 @@ describe.each<[string, HarnessFactory]>([
 
     it('after a rotation reads records of the older key, seals them again with the new one, and then needs the old key no more', async () => {
       const rotated = uniqueSchema();
-      const before = open(rotated, { personalData: createPersonalDataCipher([keyOf('k2024')]), keyPurgeIntervalMs: 0 });
+      const before = open(rotated, { personalData: createPersonalDataCipher([keyOf('k2024')]), resealIntervalMs: 0 });
       await before.migrate();
       const order = await before.create(buildNewOrder(owner), { event: created() });
       const newKeyOnly = open(rotated, { personalData: createPersonalDataCipher([keyOf('k2025')]) });
-      const after = open(rotated, { personalData: createPersonalDataCipher([keyOf('k2025'), keyOf('k2024')]), keyPurgeIntervalMs: 0 });
+      const after = open(rotated, { personalData: createPersonalDataCipher([keyOf('k2025'), keyOf('k2024')]), resealIntervalMs: 0 });
 
       const unknown = await newKeyOnly.get(order.orderId, owner).catch((e: unknown) => e);
       expect(unknown).toBeInstanceOf(GatewayError);

@@ -87,3 +87,26 @@ describe('loadConfig: AIRLINE_HUBS and AIRLINE_REGIONS', () => {
     expect(() => loadConfig({ AIRLINE_REGIONS: 'EUROPE' })).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: housekeeping and idempotency', () => {
+  it('defaults to a 60 s lease, a 24 h retention, and both jobs every minute', () => {
+    const config = loadConfig({});
+    expect([config.idempotencyLeaseMs, config.idempotencyTtlMs, config.holdExpirySweepMs, config.idempotencyPurgeMs])
+      .toEqual([60_000, 86_400_000, 60_000, 60_000]);
+  });
+
+  it('takes them as set, 0 turning a job off', () => {
+    const config = loadConfig({ IDEMPOTENCY_LEASE_MS: '30000', IDEMPOTENCY_TTL_MS: '3600000', HOLD_EXPIRY_SWEEP_MS: '0', IDEMPOTENCY_PURGE_MS: '5000' });
+    expect([config.idempotencyLeaseMs, config.idempotencyTtlMs, config.holdExpirySweepMs, config.idempotencyPurgeMs])
+      .toEqual([30_000, 3_600_000, 0, 5000]);
+  });
+
+  it('refuses a lease not above the request deadline, a retention below the lease, and what is no interval', () => {
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_MS: '10000' })).toThrow(/IDEMPOTENCY_LEASE_MS must be above REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ IDEMPOTENCY_TTL_MS: '59999' })).toThrow(/IDEMPOTENCY_TTL_MS must be at least IDEMPOTENCY_LEASE_MS/);
+    for (const name of ['IDEMPOTENCY_LEASE_MS', 'IDEMPOTENCY_TTL_MS', 'HOLD_EXPIRY_SWEEP_MS', 'IDEMPOTENCY_PURGE_MS']) {
+      expect(() => loadConfig({ [name]: '-1' }), name).toThrow(ConfigError);
+      expect(() => loadConfig({ [name]: '1m' }), name).toThrow(ConfigError);
+    }
+  });
+});

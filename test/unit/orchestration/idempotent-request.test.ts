@@ -32,7 +32,7 @@ function keyStore(): OrderStore & { rows: Map<string, { owner: string; hash: str
       else rows.delete(key);
     },
     migrate: unused, create: unused, get: unused, findByBookingReference: unused, update: unused, updateFrom: unused, list: unused, history: unused,
-    purgeExpiredKeys: unused, ownerOf: unused, recordAudit: unused, auditTrail: unused, resealPersonalData: unused, sql: unused, close: async () => {},
+    purgeExpiredKeys: unused, expiredHolds: unused, ownerOf: unused, recordAudit: unused, auditTrail: unused, resealPersonalData: unused, sql: unused, close: async () => {},
   };
 }
 
