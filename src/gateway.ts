@@ -21,7 +21,7 @@ import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createHousekeepingJobs, createHousekeepingMetrics, startHousekeeping, type HousekeepingRunner } from './housekeeping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
-import { loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
+import { createConfiguredNoticeRenderer, loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
 import { createHoldExpiry } from './orchestration/index.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
@@ -168,8 +168,9 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
 
   // Notices the order store writes go out from here (and from every worker process): attempts run
   // where the command workers do.
+  const notices = options.noticeRenderer ? undefined : await createConfiguredNoticeRenderer(config, engine, logger);
   const notifications = await startNotificationService({
-    settings: config, orders: store, subscriptions, logger, runAttempts: !config.redisUrl || config.runWorkers, renderer: options.noticeRenderer,
+    settings: config, orders: store, subscriptions, logger, runAttempts: !config.redisUrl || config.runWorkers, renderer: options.noticeRenderer ?? notices?.renderer,
   });
   notifications.metrics.register(metrics.registry);
 
@@ -254,6 +255,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
       await housekeeping?.close();
       await workers?.close();
       await notifications.close();
+      notices?.dispose();
       await queue.close();
       await downstreams.close();
       ndc?.dispose();

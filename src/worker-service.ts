@@ -11,7 +11,7 @@ import { runHealthChecks } from './health/health-report.ts';
 import { createMonitoringRouter } from './http/monitoring.route.ts';
 import { createHousekeepingJobs, createHousekeepingMetrics, startHousekeeping } from './housekeeping/index.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
-import { loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
+import { createConfiguredNoticeRenderer, loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
 import { createHoldExpiry } from './orchestration/index.ts';
 import { getCommandFamily, startBullmqWorkers } from './queue/index.ts';
 import { createWorkerHandlers } from './worker/index.ts';
@@ -60,7 +60,8 @@ export async function createWorkerService(config: Config, logger: Logger, option
     onJobDone: (command, outcome, seconds) => metrics.observeJob(command, outcome, seconds),
   });
   // Notices of the orders: dispatched and delivered here too (see docs/notifications.md).
-  const notifications = await startNotificationService({ settings: config, orders: store, subscriptions, logger, renderer: options.noticeRenderer });
+  const notices = options.noticeRenderer ? undefined : await createConfiguredNoticeRenderer(config, await createXsdEngine(config.xsdEngine), logger);
+  const notifications = await startNotificationService({ settings: config, orders: store, subscriptions, logger, renderer: options.noticeRenderer ?? notices?.renderer });
   notifications.metrics.register(metrics.registry);
   const housekeeping = await startHousekeeping({
     jobs: createHousekeepingJobs({
@@ -96,6 +97,7 @@ export async function createWorkerService(config: Config, logger: Logger, option
       await housekeeping.close();
       await workers.close();
       await notifications.close();
+      notices?.dispose();
       await downstreams.close();
       ndc?.dispose();
       await store.close();
