@@ -33,7 +33,9 @@ export interface WorkerService {
 export async function createWorkerService(config: Config, logger: Logger, options: { readonly noticeRenderer?: NoticeRenderer } = {}): Promise<WorkerService> {
   const { redisUrl } = config;
   if (!redisUrl) throw new ConfigError('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
-  const subscriptions = loadSubscriptions(config, logger);
+  // Without CLIENTS_FILE this process knows no subscriber: its dispatcher would take notices and make no deliveries.
+  const subscriptions = config.clientsFile ? loadSubscriptions(config, logger) : undefined;
+  if (!subscriptions) logger.warn('CLIENTS_FILE is not set: this worker leaves notifications to the processes that have it');
   const ndc = config.airlines?.airlines.some((airline) => airline.kind === 'ndc')
     ? createNdcConnectorFactory({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger })
     : undefined;
@@ -58,8 +60,10 @@ export async function createWorkerService(config: Config, logger: Logger, option
     onJobDone: (command, outcome, seconds) => metrics.observeJob(command, outcome, seconds),
   });
   // Notices of the orders: dispatched and delivered here too (see docs/notifications.md).
-  const notifications = await startNotificationService({ settings: config, orders: store, subscriptions, logger, renderer: options.noticeRenderer });
-  notifications.metrics.register(metrics.registry);
+  const notifications = subscriptions
+    ? await startNotificationService({ settings: config, orders: store, subscriptions, logger, renderer: options.noticeRenderer })
+    : undefined;
+  notifications?.metrics.register(metrics.registry);
   const families = [...new Set([...handlers.keys()].map(getCommandFamily))];
   let stopping = false;
   const checks = {
@@ -82,7 +86,7 @@ export async function createWorkerService(config: Config, logger: Logger, option
     async close() {
       stopping = true;
       await workers.close();
-      await notifications.close();
+      await notifications?.close();
       await downstreams.close();
       ndc?.dispose();
       await store.close();
