@@ -35,7 +35,9 @@ export interface WorkerService {
 export async function createWorkerService(config: Config, logger: Logger, options: { readonly noticeRenderer?: NoticeRenderer } = {}): Promise<WorkerService> {
   const { redisUrl } = config;
   if (!redisUrl) throw new ConfigError('npm run worker needs REDIS_URL: without Redis the gateway runs its commands in-process');
-  const subscriptions = loadSubscriptions(config, logger);
+  // Without CLIENTS_FILE this process knows no subscriber: its dispatcher would take notices and make no deliveries.
+  const subscriptions = config.clientsFile ? loadSubscriptions(config, logger) : undefined;
+  if (!subscriptions) logger.warn('CLIENTS_FILE is not set: this worker leaves notifications to the processes that have it');
   const ndc = config.airlines?.airlines.some((airline) => airline.kind === 'ndc')
     ? createNdcConnectorFactory({ engine: await createXsdEngine(config.xsdEngine), schemaPath: config.schemaPath, mappingsPath: config.mappingsPath, logger })
     : undefined;
@@ -60,9 +62,11 @@ export async function createWorkerService(config: Config, logger: Logger, option
     onJobDone: (command, outcome, seconds) => metrics.observeJob(command, outcome, seconds),
   });
   // Notices of the orders: dispatched and delivered here too (see docs/notifications.md).
-  const notices = options.noticeRenderer ? undefined : await createConfiguredNoticeRenderer(config, await createXsdEngine(config.xsdEngine), logger);
-  const notifications = await startNotificationService({ settings: config, orders: store, subscriptions, logger, renderer: options.noticeRenderer ?? notices?.renderer });
-  notifications.metrics.register(metrics.registry);
+  const notices = subscriptions && !options.noticeRenderer ? await createConfiguredNoticeRenderer(config, await createXsdEngine(config.xsdEngine), logger) : undefined;
+  const notifications = subscriptions
+    ? await startNotificationService({ settings: config, orders: store, subscriptions, logger, renderer: options.noticeRenderer ?? notices?.renderer })
+    : undefined;
+  notifications?.metrics.register(metrics.registry);
   const housekeeping = await startHousekeeping({
     jobs: createHousekeepingJobs({
       config, store, airlineChangeDefaults,
@@ -96,7 +100,7 @@ export async function createWorkerService(config: Config, logger: Logger, option
       stopping = true;
       await housekeeping.close();
       await workers.close();
-      await notifications.close();
+      await notifications?.close();
       notices?.dispose();
       await downstreams.close();
       ndc?.dispose();

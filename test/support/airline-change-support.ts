@@ -68,3 +68,19 @@ export async function getOrder(gatewayUrl: string, key: string, orderId: string)
 export function laterLocal(time: string, minutes: number): string {
   return new Date(Date.parse(`${time}Z`) + minutes * 60_000).toISOString().slice(0, 19);
 }
+
+/** What the reference airline's admin route answers to a flight change. */
+export interface FlightChangeAnswer {
+  readonly changeId: string;
+  readonly orderIds: readonly string[];
+  readonly delivery: { readonly status: string; readonly attempts: number; readonly lastStatus?: number } | null;
+  readonly [key: string]: unknown;
+}
+
+/** Changes a flight at the reference airline (`POST /admin/flights/change`, loopback caller). */
+export async function changeFlight(airlineUrl: string, change: object): Promise<FlightChangeAnswer> {
+  const response = await fetch(`${airlineUrl}/admin/flights/change`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(change) });
+  const body = await response.json() as FlightChangeAnswer;
+  expect(response.status, JSON.stringify(body).slice(0, 800)).toBe(200);
+  return body;
+}

@@ -17,6 +17,8 @@ import { freePort } from './ports.ts';
 export type StartGatewayOptions = Partial<ReferenceAirlineOptions> & Pick<GatewayOptions, 'handlers'> & {
   /** The key the airline sends its change events to this gateway with (a client of CLIENTS_FILE). */
   readonly airlineEventsKey?: string;
+  /** Leaves the order-store schema on close, for a gateway started again on it (DATABASE_SCHEMA in `env`). */
+  readonly keepSchema?: boolean;
 };
 
 /** The real PostgreSQL of the project's machines; each gateway a test starts gets a schema of its own. */
@@ -44,7 +46,7 @@ export interface RunningGateway {
 export async function startGateway(
   env: Record<string, string> = {}, logDestination?: NodeJS.WritableStream, options: StartGatewayOptions = {},
 ): Promise<RunningGateway> {
-  const { handlers, airlineEventsKey, ...airlineOptions } = options;
+  const { handlers, airlineEventsKey, keepSchema, ...airlineOptions } = options;
   const config = loadConfig({
     NDC_SCHEMA_PATH: SCHEMA_PATH,
     LOG_LEVEL: logDestination ? 'info' : 'silent',
@@ -82,7 +84,7 @@ export async function startGateway(
       await gateway.close();
       await airline.close();
       await payment.close();
-      if (config.databaseUrl) await dropSchema(config.databaseUrl, config.databaseSchema);
+      if (config.databaseUrl && !keepSchema) await dropSchema(config.databaseUrl, config.databaseSchema);
     },
   };
 }

@@ -90,8 +90,7 @@ describe.each<[string, HarnessFactory]>([
         expect.objectContaining({ version: 5, name: 'journey_outcome_models' }),
         expect.objectContaining({ version: 6, name: 'airline_order_links' }),
         expect.objectContaining({ version: 7, name: 'order_notices' }),
-        // 0008 is the notification deliveries' migration.
-        expect.objectContaining({ version: 8 }),
+        expect.objectContaining({ version: 8, name: 'notification_deliveries' }),
         expect.objectContaining({ version: 9, name: 'open_holds_index' }),
       ]);
       expect(await harness.sql(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).toEqual(before);
