@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,18 @@ describe('reference airline state file', () => {
     const lines = readFileSync(stateFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((line) => 'booking' in line)).toHaveLength(4);
     expect(lines.filter((line) => 'flight' in line)).toHaveLength(1);
+  });
+
+  it('skips a last line cut short by a crash', async () => {
+    appendFileSync(stateFile, '{"booking":{"orderId":"CUT","offer":');
+    const { airline, url } = await open();
+    try {
+      expect((await call(url, 'POST', '/v1/inventory.booking', { orderId: 'T1' })).status).toBe(200);
+      expect((await call(url, 'POST', '/v1/inventory.booking', { orderId: 'CUT' })).status).toBe(422);
+    } finally {
+      await airline.close();
+    }
+    expect(readFileSync(stateFile, 'utf8')).not.toContain('CUT');
   });
 
   it('without a state file the airline starts empty', async () => {
