@@ -11,5 +11,5 @@ export { attemptDelivery } from './delivery-attempt.ts';
 export { recordSalesReported, SALES_REPORTED_EVENT } from './sales-reported.ts';
 export { createNotificationMetrics, type NotificationMetrics } from './notification-metrics.ts';
 export { startNotificationService, type NotificationService, type NotificationServiceOptions, type NotificationSettings } from './notification-service.ts';
-export { createNdcNoticeRenderer, isAcknowledgement, noticeMappingName, NDC_XML_CONTENT_TYPE, type NdcNoticeRendererOptions } from './ndc-notice-renderer.ts';
 export { createConfiguredNoticeRenderer } from './configured-notice-renderer.ts';
+export { createNdcNoticeRenderer, isAcknowledgement, noticeMappingName, NDC_XML_CONTENT_TYPE, NOTICE_MAPPINGS_FOLDER, type NdcNoticeRendererOptions } from './ndc-notice-renderer.ts';
