@@ -7,8 +7,8 @@ import { startGateway, TEST_DATABASE_URL, type RunningGateway } from '../../supp
 import { waitFor } from '../../support/wait-for.ts';
 
 /**
- * `holds.expire` in a running gateway (BullMQ scheduler on Redis, PostgreSQL order store, the
- * reference airline): an unpaid order past its payment time limit is cancelled, its seat released
+ * `holds.expire` in a running gateway (a BullMQ job scheduler with Redis, a timer without; the
+ * PostgreSQL order store; the reference airline): an unpaid order past its payment time limit is cancelled, its seat released
  * at the airline so the flight's last seat can be held again, and the seller's notice written.
  *
  * The airline's clock runs 25 hours behind the gateway's. A hold lasts 24 hours at the airline, so
@@ -22,7 +22,10 @@ const SWEEP_MS = 250;
 
 interface Answer { status: number; body: Record<string, any> }
 
-describe('holds.expire through the gateway', () => {
+describe.each([
+  ['with Redis: a BullMQ job scheduler', { REDIS_URL }, 'bullmq'],
+  ['without Redis: a timer of the gateway process', {}, 'timers'],
+])('holds.expire through the gateway, %s', (_name, env: Record<string, string>, transport) => {
   let gw: RunningGateway;
   let db: pg.Pool;
   let schema: string;
@@ -69,8 +72,9 @@ describe('holds.expire through the gateway', () => {
   }
 
   beforeAll(async () => {
-    gw = await startGateway({ NDC_VERSIONS: '21.3', REDIS_URL, HOLD_EXPIRY_SWEEP_MS: String(SWEEP_MS) }, undefined,
+    gw = await startGateway({ NDC_VERSIONS: '21.3', ...env, HOLD_EXPIRY_SWEEP_MS: String(SWEEP_MS) }, undefined,
       { now: () => new Date(Date.now() - AIRLINE_BEHIND_MS) });
+    expect(gw.gateway.housekeeping?.transport).toBe(transport);
     schema = gw.config.databaseSchema;
     db = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
   }, 60_000);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHoldExpiryJob, startHousekeeping, type HousekeepingRunner } from '../../../src/housekeeping/index.ts';
 import { createHoldExpiry, type OrderCreateResult } from '../../../src/orchestration/index.ts';
 import { availabilityOf, send, shop, silentLogger, startHarness, type Harness } from '../orchestration/orchestration-fixtures.ts';
+import { buildNewOrder } from '../../unit/orders/order-fixtures.ts';
 
 /**
  * Two processes sweeping expired holds at once, each with its own order store over the same
@@ -30,7 +31,7 @@ function runner(now: () => Date): Promise<HousekeepingRunner> {
 }
 
 describe('holds.expire with two runners at once', () => {
-  it('cancels each hold once and releases its seats once', async () => {
+  it('cancels each hold once and releases its seats once, and leaves a paid order past its limit', async () => {
     const client = `client-${randomUUID()}`;
     const holds: OrderCreateResult['order'][] = [];
     for (let i = 0; i < 3; i++) {
@@ -41,6 +42,8 @@ describe('holds.expire with two runners at once', () => {
       expect(order.paymentTimeLimit).toBeDefined();
       holds.push(order);
     }
+    // Paid, though its time limit passed long ago: not a hold to release.
+    const paid = await h.store.create(buildNewOrder(client, { paymentTimeLimit: '2026-01-01T00:00:00Z' }), { event: { type: 'order.created', clientId: client } });
     const before = await Promise.all(holds.map((o) => availabilityOf(h.airline, { orderId: o.orderId })));
     const latest = Math.max(...holds.map((o) => Date.parse(o.paymentTimeLimit!)));
     const later = (): Date => new Date(latest + 60_000);
@@ -61,6 +64,7 @@ describe('holds.expire with two runners at once', () => {
         expect(segment.available).toBe(before[index]![n]!.available + 1);
       }
     }
+    expect((await h.store.get(paid.orderId, client))?.version).toBe(1);
     // Nothing left for a later sweep.
     expect(await first!.runNow('holds.expire')).toEqual({ expired: 0, changed: 0, failed: 0 });
     await first!.close();
