@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../../src/auth/index.ts';
 import { parseXml } from '../../../src/xml/index.ts';
-import { bookOrder, getOrder, laterLocal, postAirlineEvent, shopOffer, type BookedOrder } from '../../support/airline-change-support.ts';
+import { bookOrder, changeFlight, getOrder, laterLocal, shopOffer, type BookedOrder } from '../../support/airline-change-support.ts';
 import { expectValidAnswer } from '../../support/expect-valid-answer.ts';
 import { asList, attr, text, type Doc } from '../../support/ndc-doc.ts';
 import { postXml, startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 
 /**
- * The seller's answer to an airline's change, in NDC 21.3 and 17.2: the order view shows the new
+ * The seller's answer to an airline's change, in NDC 21.3 and 17.2, end to end: the reference
+ * airline's operations move or cancel the flight (`POST /admin/flights/change`), the airline tells
+ * the gateway (`POST /api/v1/airline/events`), and the order view shows the new
  * times and a Warning for the change waiting for an answer; OrderChangeRQ accepts it (21.3
  * ChangeOrderChoice/AcceptChange, 17.2 Query/ActionContext 8); or OrderReshopRQ quotes the
  * refund, in full although the fare (ECOLIGHT) keeps its base fare when the passenger cancels,
@@ -74,23 +76,22 @@ describe('the seller answers an airline change in NDC 21.3 and 17.2', () => {
     return { doc, xml: answer.text };
   }
 
-  /** A paid ECOLIGHT order whose flight the airline then changed (times +2 h) or cancelled. */
+  /** A paid ECOLIGHT order whose flight the airline's operations then moved (+2 h) or cancelled (admin route). */
   async function changedOrder(kind: 'SCHEDULE_CHANGE' | 'CANCELLATION'): Promise<BookedOrder> {
     day += 1;
     const booked = await bookOrder(gw.url, DEMO_API_KEY, await shopOffer(gw.airlineUrl, { origin: 'LHR', destination: 'FRA' }, day), `answers-${randomUUID()}`);
-    const segment = booked.segments[0]!;
-    const flight = { carrier: segment.carrier, flightNumber: segment.flightNumber, departureDate: segment.departure.slice(0, 10) };
-    const { body } = await postAirlineEvent(gw.url, DEMO_API_KEY, {
-      changeId: `CHG-${randomUUID()}`, owner: 'XR', kind, orders: [{ orderId: booked.orderId }],
-      segments: [kind === 'CANCELLATION' ? flight : { ...flight, departure: laterLocal(segment.departure, 120), arrival: laterLocal(segment.arrival, 120) }],
-      actionTimeLimit: new Date(Date.now() + 3_600_000).toISOString(),
-    });
-    expect(body.orders[0].outcome).toBe('APPLIED');
+    const segmentId = booked.segments[0]!.segmentId;
+    const answer = await changeFlight(gw.airlineUrl, kind === 'CANCELLATION'
+      ? { segmentId, kind, reason: 'Aircraft unserviceable' }
+      : { segmentId, kind, shiftMinutes: 120, reason: 'Slot moved by the airport' });
+    expect(answer.orderIds).toEqual([booked.orderId]);
+    expect(answer.delivery).toMatchObject({ status: 'DELIVERED' });
+    expect((await getOrder(gw.url, DEMO_API_KEY, booked.orderId)).airlineChanges).toHaveLength(1);
     return booked;
   }
 
   beforeAll(async () => {
-    gw = await startGateway({ NDC_VERSIONS: '21.3,17.2' });
+    gw = await startGateway({ NDC_VERSIONS: '21.3,17.2' }, undefined, { airlineEventsKey: DEMO_API_KEY });
   }, 90_000);
 
   afterAll(async () => {
