@@ -24,3 +24,17 @@ export function checkAirlinePermission(client: ApiClient, owner: string | undefi
       [{ message: `name one of the airlines of client ${client.id}: ${(client.airlines ?? []).join(', ')}`, path: '/owner' }]);
   }
 }
+
+/** The command an airline sends of its own changes: the airlines a client speaks for bound it. */
+export const AIRLINE_EVENT_COMMAND = 'order.airline-change';
+
+/**
+ * Refuses an airline's change (command `order.airline-change`, from the JSON event route or an
+ * NDC OrderChangeNotifRQ) whose `owner` the client does not speak for; other commands pass.
+ * @throws GatewayError MESSAGE_NOT_ALLOWED
+ */
+export function checkCommandAirline(client: ApiClient, command: string, payload: unknown): void {
+  if (command !== AIRLINE_EVENT_COMMAND) return;
+  const owner = payload !== null && typeof payload === 'object' ? (payload as { owner?: unknown }).owner : undefined;
+  checkAirlinePermission(client, typeof owner === 'string' ? owner : undefined);
+}

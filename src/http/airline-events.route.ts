@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { checkAirlinePermission, checkMessagePermission, type ApiClient } from '../auth/index.ts';
+import { checkCommandAirline, checkMessagePermission, type ApiClient } from '../auth/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { PipelineDeps } from '../pipeline/ndc-pipeline.ts';
 import { runCommand } from '../pipeline/run-command.ts';
@@ -41,8 +41,7 @@ export function createAirlineEventsRouter({ deps, authenticate }: AirlineEventsR
     const client = clientOf(req);
     checkMessagePermission(client, AIRLINE_EVENT_MESSAGE);
     const body: unknown = req.body;
-    const owner = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { owner?: unknown }).owner : undefined;
-    checkAirlinePermission(client, typeof owner === 'string' ? owner : undefined);
+    checkCommandAirline(client, 'order.airline-change', body);
     const result = await runCommand(deps, { client, clientId: client.id, correlationId: req.correlationId, logger: req.log }, AIRLINE_EVENTS_VERSION, 'order.airline-change', AIRLINE_EVENT_MESSAGE, body);
     res.status(200).json(result);
   }));

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.ts';
-import { checkMessagePermission, type ApiClient } from '../auth/index.ts';
+import { checkCommandAirline, checkMessagePermission, type ApiClient } from '../auth/index.ts';
 import { GatewayError, toGatewayError, type ErrorDetail } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -169,6 +169,8 @@ async function runMessage(
     });
     const tokenised = await stage(metrics, 'tokenise-card', () => tokeniseCardData(keyed, { payment: deps.payment, correlationId: request.correlationId, deadline, logger: request.logger }));
     deps.commands.validateCommand(commandName, tokenised);
+    // An airline's change must be of an airline the client speaks for (CLIENTS_FILE `airlines`).
+    if (request.client) checkCommandAirline(request.client, commandName, tokenised);
     return tokenised;
   });
 

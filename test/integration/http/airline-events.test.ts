@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../src/auth/index.ts';
 import { quoteSchema } from '../../../src/orders/index.ts';
 import { bookOrder, getOrder, laterLocal, postAirlineEvent, shopOffer, type BookedOrder } from '../../support/airline-change-support.ts';
-import { startGatewayWithClients, type RunningGateway } from '../../support/start-gateway.ts';
+import { postXml, startGatewayWithClients, type RunningGateway } from '../../support/start-gateway.ts';
 
 /**
  * The airline's JSON event of a change to its flights (`POST /api/v1/airline/events`), applied by
@@ -153,6 +154,13 @@ describe('airline events: changes to flights applied to the orders they hit', ()
     const broken = await postAirlineEvent(gw.url, KEY_XR, { changeId: 'CHG-4', owner: 'XR', orders: [{ orderId: a1.orderId }], segments: [flightOf(a1)] });
     expect(broken.status).toBe(400);
     expect(broken.body.error.code).toBe('INVALID_COMMAND');
+  });
+
+  it('refuses an NDC OrderChangeNotifRQ of an airline the client does not speak for, as it refuses the JSON event', async () => {
+    const xml = readFileSync('fixtures/mapping/21.3/order-change-notif-schedule-change/request.xml', 'utf8');
+    const answer = await postXml(`${gw.url}/api/v1/ndc`, xml, { 'x-api-key': KEY_YY });
+    expect(answer.status, answer.text.slice(0, 800)).toBe(403);
+    expect(answer.text).toContain('MESSAGE_NOT_ALLOWED');
   });
 
   it('lets the seller accept the change (order.change acceptAirlineChange): ACCEPTED, with its answer time', async () => {
