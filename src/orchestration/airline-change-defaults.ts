@@ -61,13 +61,14 @@ export function createAirlineChangeDefaults(deps: OrchestrationDeps): { run(opti
       if (active.length > 0) {
         await cancelOrderItems(resolved, steps, {
           orderId: order.orderId, clientId: order.ownerClientId, key: `airline-change.default:${changeIds.join(',')}`, orderItemIds: active,
+          actor: 'housekeeping', reason: 'airline-change-default-action',
           correlationId, deadline: Date.now() + resolved.completionBudgetMs, logger: logger.child({ orderId: order.orderId }), audit,
         });
         return 'refunded';
       }
     }
     await audit.write((stamp) => store.updateFrom(order, (current) => answerChanges(current, 'ACCEPTED', now.toISOString(), changeIds), {
-      type: AIRLINE_CHANGE_ACCEPTED_EVENT, clientId: order.ownerClientId, correlationId, data: { changeIds, by: 'default-action' },
+      type: AIRLINE_CHANGE_ACCEPTED_EVENT, clientId: 'housekeeping', correlationId, data: { changeIds, by: 'default-action' },
     }, { audit: stamp }));
     return 'accepted';
   }
@@ -81,7 +82,7 @@ export function createAirlineChangeDefaults(deps: OrchestrationDeps): { run(opti
       let failed = 0;
       for (const { orderId, ownerClientId } of await dueOrders(now.toISOString(), options.limit ?? 100)) {
         try {
-          const done = await runAudited(store, { clientId: ownerClientId, ...ORIGIN, correlationId: `default-action:${orderId}` }, logger, async (audit) => {
+          const done = await runAudited(store, { clientId: 'housekeeping', ...ORIGIN, correlationId: `default-action:${orderId}` }, logger, async (audit) => {
             audit.about({ orderId });
             const order = await store.get(orderId, ownerClientId);
             return order ? act(order, now, audit, logger) : undefined;

@@ -6,6 +6,7 @@ import { bookOrder, changeFlight, getOrder, laterLocal, shopOffer, type BookedOr
 import { expectValidAnswer } from '../../support/expect-valid-answer.ts';
 import { asList, attr, text, type Doc } from '../../support/ndc-doc.ts';
 import { postXml, startGateway, type RunningGateway } from '../../support/start-gateway.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 /**
  * The seller's answer to an airline's change, in NDC 21.3 and 17.2, end to end: the reference
@@ -91,7 +92,7 @@ describe('the seller answers an airline change in NDC 21.3 and 17.2', () => {
   }
 
   beforeAll(async () => {
-    gw = await startGateway({ NDC_VERSIONS: '21.3,17.2' }, undefined, { airlineEventsKey: DEMO_API_KEY });
+    gw = await startGateway({ NDC_VERSIONS: '21.3,17.2', AIRLINE_CHANGE_SWEEP_MS: '200' }, undefined, { airlineEventsKey: DEMO_API_KEY });
   }, 90_000);
 
   afterAll(async () => {
@@ -165,6 +166,21 @@ describe('the seller answers an airline change in NDC 21.3 and 17.2', () => {
       const order = await getOrder(gw.url, DEMO_API_KEY, booked.orderId);
       expect(order.airlineChanges[0]).toMatchObject({ status: 'REFUNDED' });
       expect(order.payments[0].status).toBe('REFUNDED');
+    });
+  });
+
+  describe('without an answer', () => {
+    it('the housekeeping job applies the default action at the action time limit: ACCEPT keeps the new times', async () => {
+      day += 1;
+      const booked = await bookOrder(gw.url, DEMO_API_KEY, await shopOffer(gw.airlineUrl, { origin: 'LHR', destination: 'FRA' }, day), `answers-${randomUUID()}`);
+      await changeFlight(gw.airlineUrl, {
+        segmentId: booked.segments[0]!.segmentId, kind: 'SCHEDULE_CHANGE', shiftMinutes: 45, defaultAction: 'ACCEPT', actionTimeLimit: new Date(Date.now() + 1500).toISOString(),
+      });
+      expect((await getOrder(gw.url, DEMO_API_KEY, booked.orderId)).airlineChanges[0].status).toBe('PENDING');
+      await waitFor(async () => (await getOrder(gw.url, DEMO_API_KEY, booked.orderId)).airlineChanges[0].status === 'ACCEPTED', 100);
+      const order = await getOrder(gw.url, DEMO_API_KEY, booked.orderId);
+      expect(order.segments[0].departure).toBe(laterLocal(booked.segments[0]!.departure, 45));
+      expect(order.status).toBe('OPENED');
     });
   });
 });
