@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.ts';
 import type { MessageAudit } from '../orders/audit-trail.ts';
 import type { Order } from '../orders/one-order.ts';
 import { AIRLINE_CHANGE_EVENT } from '../orders/order-notices.ts';
+import { assertOrderChangeable } from '../orders/one-order-rules.ts';
 import { applyAirlineChange, isOrderOfAirline, type AirlineChangeCommand } from './airline-change.ts';
 import type { AuditedHandler } from './audited-handler.ts';
 import { requireClient } from './idempotent-request.ts';
@@ -33,7 +34,7 @@ interface Located {
  * order.airline-change (the airline's JSON event, or OrderChangeNotifRQ from an airline): each
  * order named gets one new version that moves or cancels its flights and records the change as
  * PENDING, with event `order.airline-change` (whose notice tells the seller). An order that
- * cannot take it (unknown, another airline's, none of its flights named) is answered FAILED with
+ * cannot take it (unknown, another airline's, closed, none of its flights named) is answered FAILED with
  * its error and does not stop the others; the same changeId again is ALREADY_APPLIED and writes
  * nothing. A write that loses a race is read and tried again.
  */
@@ -60,6 +61,8 @@ export function createOrderAirlineChangeHandler(deps: ResolvedDeps): AuditedHand
       if (order.airlineChanges?.some((c) => c.changeId === command.changeId)) {
         return { orderId: order.orderId, outcome: 'ALREADY_APPLIED', version: order.version };
       }
+      // A closed order (flown, or cancelled) is a record of what happened: a later change does not reach it.
+      assertOrderChangeable(order);
       const applied = applyAirlineChange(order, command, deps.now().toISOString());
       try {
         const updated = await audit.write((stamp) => deps.store.updateFrom(order, () => applied.order, {

@@ -205,5 +205,8 @@ describe('airline events: changes to flights applied to the orders they hit', ()
     // ECOLIGHT keeps its base fare when the passenger cancels; the airline cancelled, so nothing is kept.
     expect(committed.data).toMatchObject({ penalty: 0, refundAmount: c1.total });
     expect(await gw.gateway.airlineChangeDefaults.run()).toEqual({ accepted: 0, refunded: 0, failed: 0 });
+    // The order is closed now: a later change of its flight does not reach it.
+    const later = await postAirlineEvent(gw.url, KEY_XR, { changeId: 'CHG-LATE', owner: 'XR', kind: 'EQUIPMENT_CHANGE', orders: [{ orderId: c1.orderId }], segments: [{ ...flightOf(c1), aircraft: '789' }] });
+    expect(later.body.orders).toEqual([{ orderId: c1.orderId, outcome: 'FAILED', error: { code: 'ORDER_NOT_CHANGEABLE', message: expect.any(String) } }]);
   });
 });
