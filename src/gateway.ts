@@ -20,7 +20,7 @@ import { startJourneySweeper } from './journeys/journey-sweeper.ts';
 import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
-import { loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
+import { loadSubscriptions, startNotificationService, type NoticeRenderer, type NotificationService } from './notifications/index.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
 import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
@@ -44,6 +44,8 @@ export interface Gateway {
   readonly journeys: JourneyService;
   readonly journeyStore: JourneyStore;
   readonly journeyEvents: JourneyEventStream;
+  /** Notification delivery: the deliveries of the order notices (see docs/notifications.md). */
+  readonly notifications: NotificationService;
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -216,6 +218,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     journeys,
     journeyStore,
     journeyEvents,
+    notifications,
     reloadMappings,
     markStopping() {
       stopping = true;
