@@ -21,7 +21,7 @@ import { createNdcJourneyTracker } from './journeys/ndc-journey-tracker.ts';
 import { loadMappingRegistry, watchMappings, type MappingWatcher } from './mapping/index.ts';
 import { createHousekeepingJobs, createHousekeepingMetrics, startHousekeeping, type HousekeepingRunner } from './housekeeping/index.ts';
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
-import { createConfiguredNoticeRenderer, loadSubscriptions, startNotificationService, type NoticeRenderer } from './notifications/index.ts';
+import { createConfiguredNoticeRenderer, loadSubscriptions, startNotificationService, type NoticeRenderer, type NotificationService } from './notifications/index.ts';
 import { createHoldExpiry } from './orchestration/index.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
@@ -50,6 +50,8 @@ export interface Gateway {
   readonly airlineChangeDefaults: WorkerHandlers['airlineChangeDefaults'];
   /** The scheduled jobs this process runs (holds.expire, idempotency.purge…); none with Redis and RUN_WORKERS=false. */
   readonly housekeeping: HousekeepingRunner | undefined;
+  /** Notification delivery: the deliveries of the order notices (see docs/notifications.md). */
+  readonly notifications: NotificationService;
   /**
    * The first step of a shutdown: readiness fails from now on, so load balancers send no more
    * work, while everything keeps serving what is in flight until `close()`.
@@ -242,6 +244,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     journeyEvents,
     airlineChangeDefaults,
     housekeeping,
+    notifications,
     reloadMappings,
     markStopping() {
       stopping = true;

@@ -6,7 +6,7 @@ import type { DeliveryQueue, RunAttempt } from './delivery-queue.ts';
  * process stops; the deliveries table still says they are pending, and the sweep of the next
  * start enqueues them again.
  */
-export function createInProcessDeliveryQueue(run: RunAttempt | undefined, logger: Logger): DeliveryQueue {
+export function createInProcessDeliveryQueue(run: RunAttempt, logger: Logger): DeliveryQueue {
   const jobs = new Map<string, NodeJS.Timeout | 'running'>();
   const dead: string[] = [];
   const running = new Set<Promise<void>>();
@@ -16,7 +16,7 @@ export function createInProcessDeliveryQueue(run: RunAttempt | undefined, logger
     const timer = setTimeout(() => {
       jobs.set(deliveryId, 'running');
       const attempt = (async () => {
-        const outcome = await run!(deliveryId).catch((err: unknown) => {
+        const outcome = await run(deliveryId).catch((err: unknown) => {
           logger.error({ err, deliveryId }, 'notification attempt failed unexpectedly');
           return undefined;
         });
@@ -32,7 +32,7 @@ export function createInProcessDeliveryQueue(run: RunAttempt | undefined, logger
   return {
     transport: 'in-process',
     async enqueue(deliveryId, delayMs) {
-      if (closed || !run || jobs.has(deliveryId)) return;
+      if (closed || jobs.has(deliveryId)) return;
       schedule(deliveryId, delayMs);
     },
     async deadLetter(deliveryId) {

@@ -43,7 +43,10 @@ export interface NotificationService {
    * @throws GatewayError DELIVERY_NOT_FOUND, DELIVERY_PENDING
    */
   redeliver(deliveryId: string): Promise<Delivery>;
-  /** Runs the dispatcher now, until no undispatched notice is left; returns the deliveries created. */
+  /**
+   * Runs the dispatcher now, until it finds no undispatched notice it can take (one another
+   * dispatcher holds is skipped: that one dispatches it); returns the deliveries created.
+   */
   dispatchNow(): Promise<number>;
   /** Enqueues the pending deliveries due soon (what the timer does); returns how many. */
   sweepNow(): Promise<number>;

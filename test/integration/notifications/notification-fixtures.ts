@@ -15,15 +15,18 @@ export interface Received {
   readonly body: string;
 }
 
-/** A webhook receiver on loopback; `answer(n)` gives the status of its n-th request (1-based). */
+/** The status of an answer, or the status and the body. */
+export type Answer = number | { readonly status: number; readonly body: string };
+
+/** A webhook receiver on loopback; `answer(n)` gives the answer to its n-th request (1-based). */
 export interface Receiver {
   readonly url: string;
   readonly received: Received[];
-  answer: (n: number, received: Received) => number;
+  answer: (n: number, received: Received) => Answer;
   close(): Promise<void>;
 }
 
-export async function startReceiver(answer: (n: number, received: Received) => number = () => 204): Promise<Receiver> {
+export async function startReceiver(answer: (n: number, received: Received) => Answer = () => 204): Promise<Receiver> {
   const received: Received[] = [];
   const receiver: Receiver = {
     url: '',
@@ -40,8 +43,9 @@ export async function startReceiver(answer: (n: number, received: Received) => n
     req.on('end', () => {
       const got = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(got);
-      res.statusCode = receiver.answer(received.length, got);
-      res.end(res.statusCode >= 400 ? 'receiver says no' : '');
+      const answer = receiver.answer(received.length, got);
+      res.statusCode = typeof answer === 'number' ? answer : answer.status;
+      res.end(typeof answer === 'number' ? (answer >= 400 ? 'receiver says no' : '') : answer.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
