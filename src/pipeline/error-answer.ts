@@ -45,15 +45,20 @@ export function addressUndetected(config: ErrorAnswerDeps['config'], mappings: P
   return route ? { version, response: route.response } : { version };
 }
 
+/** 17.2 responses hold `Errors`, 21.3 and later `Error` elements right below the root. */
+function canCarryErrors(children: readonly string[]): boolean {
+  return children.includes('Errors') || children.includes('Error');
+}
+
 /**
  * The XML of an error answer: the RS of the addressed response carrying the error when its schema
- * is compiled and it has an Errors element, schema-valid; else NDC `Errors` in the namespace of the
+ * is compiled and it has a place for errors, schema-valid; else NDC `Errors` in the namespace of the
  * addressed version.
  */
 export function buildErrorAnswer(deps: ErrorAnswerDeps, address: ErrorAddress, error: GatewayError, correlationId: string, logger: Logger): Buffer {
   const { version, response } = address;
-  // A response with no Errors element (an Acknowledgement) cannot carry the error: generic Errors.
-  if (response !== undefined && deps.schemas.has(version, response) && deps.models.get(version, response).root.childOrder.includes('Errors')) {
+  // A response with no place for errors (an Acknowledgement) cannot carry the error: generic Errors.
+  if (response !== undefined && deps.schemas.has(version, response) && canCarryErrors(deps.models.get(version, response).root.childOrder)) {
     try {
       // 17.2 order responses (OrderViewRS, OrderReshopRS, OrderCancelRS) require a Document before Errors.
       const needsDocument = deps.models.get(version, response).root.required.includes('Document');
