@@ -17,7 +17,7 @@ export function createHoldExpiryJob(deps: { readonly store: OrderStore; readonly
     everyMs: deps.everyMs,
     async run({ logger, correlationId, now }) {
       const holds = await deps.store.expiredHolds(now().toISOString(), HOLDS_PER_RUN);
-      const counts = { expired: 0, changed: 0, failed: 0 };
+      const counts = { expired: 0, changed: 0, kept: 0, failed: 0 };
       for (const hold of holds) {
         try {
           counts[await deps.expireHold(hold, { correlationId, logger })] += 1;

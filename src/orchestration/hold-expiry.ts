@@ -2,10 +2,11 @@ import { toGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { runAudited } from '../orders/audit-trail.ts';
 import type { Order } from '../orders/one-order.ts';
+import { cancelOrderItem } from '../orders/one-order-rules.ts';
 import { HOLD_EXPIRED_EVENT } from '../orders/order-notices.ts';
 import type { ExpiredHold } from '../orders/order-store.ts';
 import { createDownstreamSteps } from './downstream-steps.ts';
-import { cancelOrderItems } from './order-cancellation.ts';
+import { cancelOrderItems, resolveCancellation } from './order-cancellation.ts';
 import { resolveDeps, type OrchestrationDeps } from './orchestration-deps.ts';
 
 /** Who releases expired holds, in the order's events and the audit trail. */
@@ -16,7 +17,9 @@ export type HoldExpiryOutcome =
   /** Cancelled and its seats released at the airline. */
   | 'expired'
   /** Somebody changed the order since it was found (paid it, cancelled it, or another sweep won): left alone. */
-  | 'changed';
+  | 'changed'
+  /** The order cannot be cancelled as it stands (e.g. a service of it was delivered): left to its seller. */
+  | 'kept';
 
 export interface HoldExpiryScope {
   readonly correlationId: string;
@@ -40,8 +43,26 @@ export type ExpireHold = (hold: ExpiredHold, scope: HoldExpiryScope) => Promise<
 export function createHoldExpiry(deps: OrchestrationDeps): ExpireHold {
   const resolved = resolveDeps(deps);
   const steps = createDownstreamSteps(resolved);
+  /** Whether cancelling every active item would be refused, tried on the order as read (pure rules, no write). */
+  const refused = (order: Order): boolean => {
+    try {
+      let next = order;
+      for (const id of resolveCancellation(order, undefined)) next = cancelOrderItem(next, id);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+
   return async (hold, scope) => {
     const logger = scope.logger.child({ orderId: hold.orderId });
+    // Settled before any write, so an order that stays as it is leaves no audit row at every tick.
+    const current = await resolved.store.get(hold.orderId, hold.ownerClientId);
+    if (current?.version !== hold.version) return 'changed';
+    if (refused(current)) {
+      logger.debug('expired hold cannot be cancelled as it stands; left to its seller');
+      return 'kept';
+    }
     const origin = { clientId: HOLD_EXPIRY_ACTOR, message: 'holds.expire', channel: 'housekeeping', correlationId: scope.correlationId };
     try {
       await runAudited<Order>(resolved.store, origin, logger, (audit) => {
@@ -63,7 +84,7 @@ export function createHoldExpiry(deps: OrchestrationDeps): ExpireHold {
       }, (order) => ({ orderId: order.orderId, orderVersion: order.version }));
     } catch (error) {
       const { code } = toGatewayError(error);
-      if (code === 'ORDER_VERSION_CONFLICT' || code === 'ORDER_NOT_CHANGEABLE') {
+      if (code === 'ORDER_VERSION_CONFLICT') {
         logger.debug({ code }, 'expired hold changed meanwhile; left alone');
         return 'changed';
       }

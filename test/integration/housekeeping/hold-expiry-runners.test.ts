@@ -66,7 +66,7 @@ describe('holds.expire with two runners at once', () => {
     }
     expect((await h.store.get(paid.orderId, client))?.version).toBe(1);
     // Nothing left for a later sweep.
-    expect(await first!.runNow('holds.expire')).toEqual({ expired: 0, changed: 0, failed: 0 });
+    expect(await first!.runNow('holds.expire')).toEqual({ expired: 0, changed: 0, kept: 0, failed: 0 });
     await first!.close();
     await second!.close();
   }, 60_000);
@@ -79,8 +79,25 @@ describe('holds.expire with two runners at once', () => {
     }, client);
     const sweep = await runner(() => new Date(Date.parse(order.paymentTimeLimit!) - 1000));
 
-    expect(await sweep.runNow('holds.expire')).toEqual({ expired: 0, changed: 0, failed: 0 });
+    expect(await sweep.runNow('holds.expire')).toEqual({ expired: 0, changed: 0, kept: 0, failed: 0 });
     expect((await h.store.get(order.orderId, client))?.version).toBe(order.version);
+    await sweep.close();
+  }, 30_000);
+
+  it('keeps, without writing or auditing anything, an expired hold that cannot be cancelled as it stands', async () => {
+    const client = `client-${randomUUID()}`;
+    const built = buildNewOrder(client, { payments: [], paymentTimeLimit: '2026-01-01T00:00:00Z' });
+    const delivered = built.items.map((item, i) => (i === 2
+      ? { ...item, services: item.services.map((service) => ({ ...service, delivery: { status: 'DELIVERED' as const } })) }
+      : item));
+    const order = await h.store.create({ ...built, items: delivered }, { event: { type: 'order.created', clientId: client } });
+    const sweep = await runner(() => new Date('2026-01-02T00:00:00Z'));
+
+    const counts = await sweep.runNow('holds.expire');
+
+    expect(counts.kept).toBeGreaterThanOrEqual(1);
+    expect((await h.store.get(order.orderId, client))?.version).toBe(1);
+    expect(await h.sql(`SELECT 1 FROM "${h.schema}".audit_trail WHERE order_id = $1`, [order.orderId])).toEqual([]);
     await sweep.close();
   }, 30_000);
 });
