@@ -8,10 +8,11 @@ const logger = createLogger('silent');
 describe('the housekeeping registry', () => {
   it('holds each job once, named, at the interval its setting gives', () => {
     const jobs = createHousekeepingJobs({
-      config: { holdExpirySweepMs: 1234, idempotencyPurgeMs: 0 }, store: {} as OrderStore, expireHold: async () => 'expired',
+      config: { holdExpirySweepMs: 1234, idempotencyPurgeMs: 0, airlineChangeSweepMs: 5678 }, store: {} as OrderStore, expireHold: async () => 'expired',
+      airlineChangeDefaults: { run: async () => ({ accepted: 0, refunded: 0, failed: 0 }) },
     });
 
-    expect(jobs.map((job) => [job.name, job.everyMs])).toEqual([['holds.expire', 1234], ['idempotency.purge', 0]]);
+    expect(jobs.map((job) => [job.name, job.everyMs])).toEqual([['holds.expire', 1234], ['idempotency.purge', 0], ['airline-changes.default', 5678]]);
   });
 
   it('refuses two jobs of one name, which would share one schedule', async () => {
