@@ -127,6 +127,8 @@ describe('reloading mappings on file changes while requests are in flight', () =
     // process slowed single airline calls past the default 3 s, and answers came back 504.
     gw = await startGateway({
       MAPPINGS_PATH: mappings, NDC_VERSIONS: '21.3', MAPPINGS_WATCH: 'true', REQUEST_TIMEOUT_MS: '120000', DOWNSTREAM_TIMEOUT_MS: '60000',
+      // The idempotency lease must outlast a request.
+      IDEMPOTENCY_LEASE_MS: '180000',
     }, logs.stream);
   });
 
