@@ -1,25 +1,13 @@
+import type { FlightChangeRequest } from '../../reference/airline/inventory-flight-change.ts';
+
 /**
  * The reference airline's admin routes as the tools call them (`ndc-gateway airline` and the
  * `airlineChange` scenario step): `POST /admin/flights/change` and `GET /admin/events`, with the
  * admin key as a bearer key when one is set.
  */
 
-/** The body of `POST /admin/flights/change` (see docs/airline-changes.md). */
-export interface FlightChangeBody {
-  readonly carrier?: string;
-  readonly flightNumber?: string;
-  readonly date?: string;
-  readonly segmentId?: string;
-  readonly kind: 'SCHEDULE_CHANGE' | 'CANCELLATION' | 'EQUIPMENT_CHANGE';
-  readonly departure?: string;
-  readonly arrival?: string;
-  readonly shiftMinutes?: number;
-  readonly aircraft?: string;
-  readonly reason?: string;
-  readonly actionTimeLimit?: string;
-  readonly defaultAction?: 'ACCEPT' | 'CANCEL';
-  readonly changeId?: string;
-}
+/** The body of `POST /admin/flights/change` (see docs/airline-changes.md): the airline's own request type, as it reads it. */
+export type FlightChangeBody = FlightChangeRequest;
 
 export interface AdminAnswer {
   readonly status: number;
