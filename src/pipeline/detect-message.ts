@@ -103,7 +103,8 @@ export function detectMessage(
   const info = NDC_VERSIONS[version]!;
   const message = info.messageOf(root.localName);
   const servedMessage = catalog.find(version, message);
-  if (!servedMessage || info.rootName(message) !== root.localName) {
+  // The catalog forgives an `IATA_` prefix; a root must still be the version's own name (no 21.3 root in the 17.2 namespace).
+  if (!servedMessage || servedMessage.request !== message || info.rootName(message) !== root.localName) {
     const servedList = { message: `Served messages: ${catalog.mapped(version).map((m) => info.rootName(m.request)).join(', ')}`, ...where };
     const replacement = info.rootName(message) === root.localName ? info.replacedMessages[message] : undefined;
     if (replacement) {
