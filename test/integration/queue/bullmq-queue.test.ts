@@ -155,6 +155,8 @@ describe('BullMQ command queue', () => {
 
     await expect(sender.send(buildEnvelope('offer.shop', {}))).rejects.toMatchObject({ code: 'NO_AVAILABILITY', message: 'Nothing on XR1' });
 
+    // The reply reaches the sender before BullMQ moves the job to the failed set.
+    await waitFor(async () => (await raw.getFailedCount()) > 0);
     const [failed] = await raw.getFailed();
     expect(decodeFailure(failed?.failedReason ?? '')?.code).toBe('NO_AVAILABILITY');
   });
