@@ -24,6 +24,8 @@ export interface ElementInfo {
   readonly required: readonly string[];
   /** Local names of the attributes the element may carry. */
   readonly attributes: readonly string[];
+  /** `{namespace}Name` of an attribute's named type (`{http://www.w3.org/2001/XMLSchema}ID`); undefined when anonymous or unknown. */
+  attributeType(name: string): string | undefined;
   /** Whether the element carries character data (simple type, simpleContent or mixed content). */
   readonly hasText: boolean;
   /** Whether the content model holds an `xs:any` wildcard. */
@@ -104,19 +106,22 @@ interface TypeModel {
   readonly childOrder: readonly string[];
   readonly required: readonly string[];
   readonly attributes: readonly string[];
+  readonly attributeTypes: ReadonlyMap<string, string>;
   readonly hasText: boolean;
   readonly anyElement: boolean;
   readonly anyAttribute: boolean;
 }
 
+const NO_ATTRIBUTE_TYPES: ReadonlyMap<string, string> = new Map();
+
 const EMPTY_MAP: ReadonlyMap<string, ElementInfo> = new Map();
 
 const SIMPLE_TYPE: TypeModel = Object.freeze({
-  children: EMPTY_MAP, childOrder: [], required: [], attributes: [], hasText: true, anyElement: false, anyAttribute: false,
+  children: EMPTY_MAP, childOrder: [], required: [], attributes: [], attributeTypes: NO_ATTRIBUTE_TYPES, hasText: true, anyElement: false, anyAttribute: false,
 });
 
 const ANY_TYPE: TypeModel = Object.freeze({
-  children: EMPTY_MAP, childOrder: [], required: [], attributes: [], hasText: true, anyElement: true, anyAttribute: true,
+  children: EMPTY_MAP, childOrder: [], required: [], attributes: [], attributeTypes: NO_ATTRIBUTE_TYPES, hasText: true, anyElement: true, anyAttribute: true,
 });
 
 const MAX_REMEMBERED_PATHS = 20_000;
@@ -363,6 +368,7 @@ class ElementDeclaration implements ElementInfo {
   get childOrder(): readonly string[] { return this.type.childOrder; }
   get required(): readonly string[] { return this.type.required; }
   get attributes(): readonly string[] { return this.type.attributes; }
+  attributeType(name: string): string | undefined { return this.type.attributeTypes.get(name); }
   get hasText(): boolean { return this.type.hasText; }
   get anyElement(): boolean { return this.type.anyElement; }
   get anyAttribute(): boolean { return this.type.anyAttribute; }
@@ -401,6 +407,7 @@ class ContentBuilder {
   readonly counts: Counts = new Map();
   readonly required = new Set<string>();
   readonly attributes = new Set<string>();
+  readonly attributeTypes = new Map<string, string>();
   hasText = false;
   anyElement = false;
   anyAttribute = false;
@@ -420,9 +427,14 @@ class ContentBuilder {
       counts.set(name, info.repeated ? 2 : 1);
     }
     addCounts(this.counts, counts);
-    for (const attribute of model.attributes) this.attributes.add(attribute);
+    this.inheritAttributes(model);
     this.anyElement ||= model.anyElement;
     this.anyAttribute ||= model.anyAttribute;
+  }
+
+  inheritAttributes(model: TypeModel): void {
+    for (const attribute of model.attributes) this.attributes.add(attribute);
+    for (const [name, type] of model.attributeTypes) this.attributeTypes.set(name, type);
   }
 
   toModel(): TypeModel {
@@ -441,6 +453,7 @@ class ContentBuilder {
       childOrder: Object.freeze(childOrder),
       required: Object.freeze(childOrder.filter((name) => this.required.has(name))),
       attributes: Object.freeze([...this.attributes]),
+      attributeTypes: this.attributeTypes.size === 0 ? NO_ATTRIBUTE_TYPES : new Map([...this.attributeTypes].filter(([name]) => this.attributes.has(name))),
       hasText: this.hasText,
       anyElement: this.anyElement,
       anyAttribute: this.anyAttribute,
@@ -568,7 +581,7 @@ class ModelCompiler {
       const base = derivation.attrs.base;
       if (base) {
         const baseModel = this.namedType(this.resolveQName(base, doc), doc);
-        for (const attribute of baseModel.attributes) content.attributes.add(attribute);
+        content.inheritAttributes(baseModel);
         content.anyAttribute ||= baseModel.anyAttribute;
       }
       for (const child of derivation.children) this.attributeUse(child, doc, content);
@@ -589,7 +602,7 @@ class ModelCompiler {
         }
       } else if (baseModel !== ANY_TYPE) {
         // Restriction restates the particles; attributes are inherited unless prohibited.
-        for (const attribute of baseModel.attributes) content.attributes.add(attribute);
+        content.inheritAttributes(baseModel);
         content.anyAttribute ||= baseModel.anyAttribute;
       }
       for (const child of derivation.children) this.particleOrAttribute(child, doc, content);
@@ -686,8 +699,16 @@ class ModelCompiler {
       case 'attribute': {
         const name = node.attrs.name ?? (node.attrs.ref ? this.resolveQName(node.attrs.ref, doc).local : undefined);
         if (!name) break;
-        if (node.attrs.use === 'prohibited') content.attributes.delete(name);
-        else content.attributes.add(name);
+        if (node.attrs.use === 'prohibited') {
+          content.attributes.delete(name);
+        } else {
+          content.attributes.add(name);
+          const type = node.attrs.type;
+          if (type) {
+            const { namespace, local } = this.resolveQName(type, doc);
+            content.attributeTypes.set(name, qnameKey(namespace, local));
+          }
+        }
         break;
       }
       case 'attributeGroup': {
