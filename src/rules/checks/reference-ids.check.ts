@@ -1,3 +1,4 @@
+import type { SchemaModel } from '../../xml/index.ts';
 import type { CheckFunction, DocNode } from '../rule-types.ts';
 import { schemaElementNames } from './schema-names.ts';
 import { stringOption } from './read-field.ts';
@@ -5,18 +6,33 @@ import { stringOption } from './read-field.ts';
 /**
  * The pairs `<X>RefID` → `<X>ID` of one message, derived from its schema: every element name
  * ending in `refSuffix` whose target name (`idSuffix` instead) the same message schema declares.
+ * The pairs of a message are the same for every document, so they are derived once per model.
  * A reference whose target the message cannot hold (an OfferRefID where the schema has no
  * OfferID) points into another message and is not checked. Without a model, the names present in
  * the document stand in for the schema's.
  */
 function referencePairs(names: Iterable<string>, refSuffix: string, idSuffix: string): Map<string, string> {
-  const all = new Set(names);
+  // Compared without case: the schemas spell a few of them `DatedMarketingSegmentRefId` / `...Id`.
+  const byLowerCase = new Map<string, string>();
+  for (const name of names) byLowerCase.set(name.toLowerCase(), name);
+  const suffix = refSuffix.toLowerCase();
   const pairs = new Map<string, string>();
-  for (const name of all) {
-    if (!name.endsWith(refSuffix) || name === refSuffix) continue;
-    const target = `${name.slice(0, -refSuffix.length)}${idSuffix}`;
-    if (all.has(target)) pairs.set(name, target);
+  for (const [lower, name] of byLowerCase) {
+    if (!lower.endsWith(suffix) || lower === suffix) continue;
+    const target = byLowerCase.get(`${lower.slice(0, -suffix.length)}${idSuffix.toLowerCase()}`);
+    if (target !== undefined) pairs.set(name, target);
   }
+  return pairs;
+}
+
+const pairsByModel = new WeakMap<SchemaModel, Map<string, Map<string, string>>>();
+
+function pairsOfModel(model: SchemaModel, refSuffix: string, idSuffix: string): Map<string, string> {
+  let byOptions = pairsByModel.get(model);
+  if (!byOptions) pairsByModel.set(model, (byOptions = new Map()));
+  const key = `${refSuffix}/${idSuffix}`;
+  let pairs = byOptions.get(key);
+  if (!pairs) byOptions.set(key, (pairs = referencePairs(schemaElementNames(model), refSuffix, idSuffix)));
   return pairs;
 }
 
@@ -29,8 +45,9 @@ function referencePairs(names: Iterable<string>, refSuffix: string, idSuffix: st
 export const referenceIds: CheckFunction = (context, options) => {
   const refSuffix = stringOption(options, 'refSuffix', 'RefID');
   const idSuffix = stringOption(options, 'idSuffix', 'ID');
-  const names = context.model ? schemaElementNames(context.model) : new Set(context.nodes.map((node) => node.name));
-  const pairs = referencePairs(names, refSuffix, idSuffix);
+  const pairs = context.model
+    ? pairsOfModel(context.model, refSuffix, idSuffix)
+    : referencePairs(new Set(context.nodes.map((node) => node.name)), refSuffix, idSuffix);
   if (pairs.size === 0) return;
   const targets = new Set(pairs.values());
   const ids = new Map<string, Set<string>>();
