@@ -25,6 +25,7 @@ import { createConfiguredNoticeRenderer, loadSubscriptions, startNotificationSer
 import { createHoldExpiry } from './orchestration/index.ts';
 import type { PipelineDeps } from './pipeline/ndc-pipeline.ts';
 import { createSchemaModels } from './pipeline/schema-models.ts';
+import { createRuleChecker } from './rules/index.ts';
 import { listServedMessages, prepareServedMessages, type MappingReloadReport, type ServedMessageDeps } from './pipeline/served-messages.ts';
 import { createCommandQueue, startBullmqWorkers, type HandlerRegistry } from './queue/index.ts';
 import { createWorkerHandlers, type WorkerHandlers } from './worker/index.ts';
@@ -144,7 +145,8 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     : undefined;
   const metrics = createGatewayMetrics(() => queue.depth());
   downstreams.airlineMetrics?.register(metrics.registry);
-  const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics, payment };
+  const rules = createRuleChecker(config.requestRulesConfig);
+  const deps: PipelineDeps = { config, schemas, models, mappings, commands, queue, metrics, payment, rules };
 
   // The analytics tables live in the order store's database (with PGlite, the one instance it owns).
   const analyticsSql = () => store.sql();

@@ -18,6 +18,8 @@ export interface ApiClient {
   readonly limits?: ClientLimits;
   /** The airlines whose events (changes to flights) the client may send; left out, any airline's. */
   readonly airlines?: readonly string[];
+  /** What business rules do to the client's requests; left out, the gateway's REQUEST_RULES decides. */
+  readonly rules?: 'off' | 'warn' | 'refuse';
 }
 
 /** Per-client limits from CLIENTS_FILE; each one left out is no limit. */

@@ -45,6 +45,7 @@ export function createClientRegistry(entries: readonly ClientEntry[], mode: Clie
       id: entry.id, name: entry.name, messages: Object.freeze([...entry.messages]), admin: entry.admin ?? false, monitoring: entry.monitoring ?? false, analytics: entry.analytics ?? false,
       ...(entry.limits ? { limits: Object.freeze({ ...entry.limits }) } : {}),
       ...(entry.airlines ? { airlines: Object.freeze([...entry.airlines]) } : {}),
+      ...(entry.rules ? { rules: entry.rules } : {}),
     }) as ApiClient,
     digests: entry.apiKeys.map(digestOfEntry),
   }));

@@ -27,6 +27,8 @@ export interface ClientEntry {
   readonly airlines?: readonly string[];
   /** Where the client wants to hear of its orders (see docs/notifications.md). @defaultValue no notifications */
   readonly notifications?: NotificationsEntry;
+  /** What business rules do to the client's requests (see REQUEST_RULES). @defaultValue the gateway's REQUEST_RULES */
+  readonly rules?: 'off' | 'warn' | 'refuse';
 }
 
 /** A client's notification subscription, as CLIENTS_FILE declares it. */
@@ -60,6 +62,7 @@ export const CLIENTS_FILE_SCHEMA = {
       monitoring: { type: 'boolean' },
       analytics: { type: 'boolean' },
       airlines: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[A-Z0-9]{2}$' } },
+      rules: { enum: ['off', 'warn', 'refuse'] },
       limits: {
         type: 'object',
         additionalProperties: false,

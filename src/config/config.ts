@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { loadAirlinesFile, type AirlinesSetup } from '../airlines/airlines-file.ts';
+import { loadRulesConfig } from '../rules/rules-config.ts';
+import type { RulesConfig } from '../rules/rule-types.ts';
 import { ConfigError } from './config-error.ts';
 
 /**
@@ -197,7 +199,18 @@ export interface Config {
    * changes left unanswered past their action time limit; 0 never. @defaultValue 60000
    */
   readonly airlineChangeSweepMs: number;
+  /**
+   * What the business rules (src/rules) do to a request that passed its XSD, for clients whose
+   * CLIENTS_FILE entry says nothing: `off` skips them, `warn` answers as usual with an NDC
+   * `Warning` per finding, `refuse` answers an error finding with BUSINESS_RULE_VIOLATION. @defaultValue 'warn'
+   */
+  readonly requestRules: RulesMode;
+  /** REQUEST_RULES_CONFIG, read and checked at start-up: rules switched off or given another severity, as `validate --rules-config` takes them. @defaultValue every rule as defined */
+  readonly requestRulesConfig: RulesConfig;
 }
+
+/** How the gateway treats requests that break business rules (REQUEST_RULES, CLIENTS_FILE `rules`). */
+export type RulesMode = 'off' | 'warn' | 'refuse';
 
 /** One key of PERSONAL_DATA_KEYS (`<id>:<base64 of 32 bytes>`). */
 export interface PersonalDataKeySetting {
@@ -218,7 +231,7 @@ const schema = {
     'journeyMaxPaymentRetries', 'journeySweepMs', 'journeyNdcTracking',
     'journeyEventsMaxLen', 'notifyMaxAgeMs', 'notifyBackoffBaseMs', 'notifyBackoffMaxMs', 'notifyTimeoutMs', 'notifyDispatchMs',
     'accountingFormat', 'accountingVersion', 'idempotencyLeaseMs', 'idempotencyTtlMs', 'holdExpirySweepMs', 'idempotencyPurgeMs',
-    'airlineChangeSweepMs'],
+    'airlineChangeSweepMs', 'requestRules'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -299,6 +312,7 @@ const schema = {
     holdExpirySweepMs: { type: 'integer', minimum: 0 },
     idempotencyPurgeMs: { type: 'integer', minimum: 0 },
     airlineChangeSweepMs: { type: 'integer', minimum: 0 },
+    requestRules: { enum: ['off', 'warn', 'refuse'] },
   },
 } as const;
 
@@ -403,6 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     holdExpirySweepMs: int(env.HOLD_EXPIRY_SWEEP_MS, 60_000),
     idempotencyPurgeMs: int(env.IDEMPOTENCY_PURGE_MS, 60_000),
     airlineChangeSweepMs: int(env.AIRLINE_CHANGE_SWEEP_MS, 60_000),
+    requestRules: env.REQUEST_RULES || 'warn',
   };
   if (env.ACCOUNTING_URL) raw.accountingUrl = env.ACCOUNTING_URL;
   if (env.ACCOUNTING_SECRET) raw.accountingSecret = env.ACCOUNTING_SECRET;
@@ -434,6 +449,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const airlines = env.AIRLINES_FILE
     ? loadAirlinesFile(resolve(cwd, env.AIRLINES_FILE), { env, defaultRetries: config.downstreamRetries })
     : undefined;
+  const requestRulesConfig = env.REQUEST_RULES_CONFIG ? loadRulesConfig(resolve(cwd, env.REQUEST_RULES_CONFIG)) : Object.freeze({});
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
   }
@@ -463,6 +479,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     airlineAdminKey: config.airlineAdminKey,
     airlineStateFile: config.airlineStateFile,
     airlines,
+    requestRulesConfig,
     databaseUrl: config.databaseUrl,
     paymentUrl: config.paymentUrl,
     clientsFile: config.clientsFile,

@@ -29,6 +29,7 @@ export const ERROR_TABLE = {
   AIRLINE_UNKNOWN: { httpStatus: 200, iataCode: '304', retryable: false, kind: 'business', message: 'The owner code names no airline this gateway sells' },
   UNPROCESSABLE_REQUEST: { httpStatus: 200, iataCode: '304', retryable: false, kind: 'business', message: 'The request is valid NDC but cannot be processed as asked' },
   INVALID_BUSINESS_DATA: { httpStatus: 200, iataCode: '304', retryable: false, kind: 'business', message: 'The request cannot be fulfilled as asked' },
+  BUSINESS_RULE_VIOLATION: { httpStatus: 200, iataCode: '304', retryable: false, kind: 'business', message: 'The request breaks a business rule of NDC (see docs/rules.md); each error names the rule' },
   OFFER_PRICE_CHANGED: { httpStatus: 200, iataCode: '722', retryable: false, kind: 'business', message: 'The offer price has changed; price it again' },
   ORDER_NOT_FOUND: { httpStatus: 200, iataCode: '730', retryable: false, kind: 'business', message: 'The order is unknown' },
   ORDER_VERSION_CONFLICT: { httpStatus: 200, iataCode: '731', retryable: false, kind: 'business', message: 'The order has changed since the version the request was based on' },

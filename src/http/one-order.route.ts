@@ -38,6 +38,7 @@ type BusinessCode = { [K in ErrorCode]: (typeof ERROR_TABLE)[K]['kind'] extends 
  * | NO_AVAILABILITY | 409 | the seats are gone |
  * | UNKNOWN_LOCATION, INVALID_BUSINESS_DATA, AIRLINE_UNKNOWN | 422 | well-formed, but cannot be done as asked |
  * | AIRLINE_REFUSED | 422 | the owning airline refused it (its text in the message) |
+ * | BUSINESS_RULE_VIOLATION | 422 | an NDC request broke a business rule (REST requests are not rule-checked) |
  */
 export const REST_BUSINESS_STATUS: Readonly<Record<BusinessCode, number>> = {
   ORDER_NOT_FOUND: 404,
@@ -53,6 +54,7 @@ export const REST_BUSINESS_STATUS: Readonly<Record<BusinessCode, number>> = {
   INVALID_BUSINESS_DATA: 422,
   UNPROCESSABLE_REQUEST: 422,
   AIRLINE_REFUSED: 422,
+  BUSINESS_RULE_VIOLATION: 422,
 };
 
 /** The HTTP status of an error over REST. */

@@ -6,6 +6,8 @@ export interface GatewayMetrics {
   observeRequest(labels: { message: string; version: string; outcome: string }, seconds: number): void;
   observeStage(stage: string, seconds: number): void;
   countValidationFailure(labels: { message: string; version: string; direction: 'request' | 'response' }): void;
+  /** One business rule finding in a request, by what the gateway did with it (`warn`, `refuse`). */
+  countRuleFinding(labels: { rule: string; message: string; version: string; action: 'warn' | 'refuse' }): void;
 }
 
 /**
@@ -63,6 +65,12 @@ export function createGatewayMetrics(queueDepth: () => Promise<Record<string, nu
     labelNames: ['message', 'version', 'direction'] as const,
     registers: [registry],
   });
+  const ruleFindings = new Counter({
+    name: 'ndc_rule_findings_total',
+    help: 'Business rule findings in requests by rule, message, version and action (warn, refuse)',
+    labelNames: ['rule', 'message', 'version', 'action'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'ndc_queue_depth',
     help: 'Commands waiting or running, per queue family',
@@ -82,6 +90,7 @@ export function createGatewayMetrics(queueDepth: () => Promise<Record<string, nu
   const requestLabels = boundLabelSets<{ message: string; version: string; outcome: string }>(MAX_LABEL_SETS);
   const stageLabels = boundLabelSets<{ stage: string }>(MAX_LABEL_SETS);
   const failureLabels = boundLabelSets<{ message: string; version: string; direction: string }>(MAX_LABEL_SETS);
+  const ruleLabels = boundLabelSets<{ rule: string; message: string; version: string; action: string }>(MAX_LABEL_SETS);
   return {
     registry,
     observeRequest(labels, seconds) {
@@ -94,6 +103,9 @@ export function createGatewayMetrics(queueDepth: () => Promise<Record<string, nu
     },
     countValidationFailure(labels) {
       validationFailures.inc(failureLabels(labels));
+    },
+    countRuleFinding(labels) {
+      ruleFindings.inc(ruleLabels(labels));
     },
   };
 }

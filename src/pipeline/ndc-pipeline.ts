@@ -12,11 +12,14 @@ import type { SchemaRegistry } from '../xsd/index.ts';
 import { parseXml, readRootElement } from '../xml/index.ts';
 import { decodeUtf8 } from '../xml/xml-text.ts';
 import { NDC_VERSIONS } from '../ndc/ndc-versions.ts';
+import { addWarningsContent, type WarningEntry } from '../ndc/warnings-content.ts';
+import type { RuleChecker } from '../rules/index.ts';
 import { soapContentType, unwrapSoapEnvelope, wrapSoapEnvelope, type SoapVersion } from '../http/soap-envelope.ts';
 import { createMappingContext } from './mapping-context.ts';
 import { detectMessage, type DetectedMessage, type DetectionHints, type RootElement } from './detect-message.ts';
 import { addressUndetected, buildErrorAnswer, type ErrorAddress } from './error-answer.ts';
 import { addIdempotencyKey } from './idempotency-key.ts';
+import { checkRequestRules } from './request-rules.ts';
 import { tokeniseCardData, type CardTokeniser } from './tokenise-card-data.ts';
 import type { SchemaModels } from './schema-models.ts';
 import { writeResponse } from './write-response.ts';
@@ -35,6 +38,8 @@ export interface PipelineDeps {
   readonly metrics: GatewayMetrics;
   /** Exchanges card data in commands for tokens before they are queued. */
   readonly payment: CardTokeniser;
+  /** The business rules requests are checked against after their XSD (REQUEST_RULES_CONFIG applied). */
+  readonly rules: RuleChecker;
 }
 
 export interface NdcRequest {
@@ -153,6 +158,9 @@ async function runMessage(
     metrics.countValidationFailure({ message, version, direction: 'request' });
     throw new GatewayError('XSD_INVALID', undefined, issues);
   }
+  const rulesMode = request.client?.rules ?? config.requestRules;
+  const warnings = await stage(metrics, 'rules-request', () =>
+    checkRequestRules(deps.rules, rulesMode, { parsed, model: requestModel, xml, version, message }, metrics));
 
   const facts = { correlationId: request.correlationId, version, message, now: new Date().toISOString() };
   const requestMapping = mappings.request(version, message);
@@ -190,8 +198,9 @@ async function runMessage(
 
   const responseMapping = mappings.response(version, message);
   const responseRoot = NDC_VERSIONS[version]!.rootName(response);
-  const content = await stage(metrics, 'map-response', () => applyMapping(responseMapping, result, createMappingContext(config, facts, responseRoot)));
-  const responseXml = await stage(metrics, 'build', () => writeResponse(deps.models, version, response, content as Record<string, unknown>));
+  const mapped = await stage(metrics, 'map-response', () => applyMapping(responseMapping, result, createMappingContext(config, facts, responseRoot)));
+  const content = withRuleWarnings(deps, request, detected, mapped as Record<string, unknown>, warnings);
+  const responseXml = await stage(metrics, 'build', () => writeResponse(deps.models, version, response, content));
   await checkResponse(deps, request, detected, responseXml);
   return {
     status: 200,
@@ -202,6 +211,17 @@ async function runMessage(
     outcome: 'ok',
     command: trace,
   };
+}
+
+/** The RS content with a `Warning` per rule finding; an RS with no place for warnings is sent without them, and the log says so. */
+function withRuleWarnings(
+  deps: PipelineDeps, request: NdcRequest, detected: DetectedMessage, content: Record<string, unknown>, warnings: readonly WarningEntry[],
+): Record<string, unknown> {
+  if (warnings.length === 0) return content;
+  const added = addWarningsContent(deps.models.get(detected.version, detected.response), content, warnings);
+  if (added) return added;
+  request.logger.info({ rules: warnings.slice(0, 10).map((w) => w.code), response: detected.response }, 'request breaks business rules, and its RS has no place for warnings');
+  return content;
 }
 
 /**
