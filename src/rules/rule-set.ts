@@ -48,7 +48,7 @@ export const RULES: readonly RuleDefinition[] = Object.freeze([
     message: 'Sequence numbers start at 1 and follow each other without gaps',
     versions: ['17.2'],
     check: 'ordinalSequence',
-    options: { field: '@SequenceNumber' },
+    options: { field: '@SequenceNumber', scope: 'Participants' },
   },
   {
     id: 'currency-decimals',
