@@ -48,7 +48,7 @@ export const RULES: readonly RuleDefinition[] = Object.freeze([
     message: 'Sequence numbers start at 1 and follow each other without gaps',
     versions: ['17.2'],
     check: 'ordinalSequence',
-    options: { field: '@SequenceNumber' },
+    options: { field: '@SequenceNumber', scope: 'Participants' },
   },
   {
     id: 'currency-decimals',
@@ -122,8 +122,10 @@ export const RULES: readonly RuleDefinition[] = Object.freeze([
     id: 'offer-item-required',
     severity: 'error',
     message: 'Every offer holds at least one offer item',
+    // In requests an Offer names an offer to look at (ServiceListRQ) and rightly lists no items.
+    messages: ['*RS'],
     check: 'childRequired',
-    options: { parent: 'Offer', child: 'OfferItem' },
+    options: { parent: 'Offer', children: ['OfferItem', 'AddedOfferItem', 'DeleteOrderItem'] },
   },
   {
     id: 'offer-item-required',
@@ -131,6 +133,6 @@ export const RULES: readonly RuleDefinition[] = Object.freeze([
     message: 'Every selected offer selects at least one offer item',
     versions: OFFERS_AND_ORDERS_VERSIONS,
     check: 'childRequired',
-    options: { parent: 'SelectedOffer', child: 'SelectedOfferItem' },
+    options: { parent: 'SelectedOffer', children: ['SelectedOfferItem'] },
   },
 ]);

@@ -20,14 +20,13 @@ export class RulesConfigError extends ConfigError {
 /** Ids of the rules of the set, each once. */
 export const RULE_IDS: readonly string[] = Object.freeze([...new Set(RULES.map((rule) => rule.id))]);
 
-/** JSON Schema of a rules configuration file: `rules: { <rule id>: off | warning | error }`. */
+/** JSON Schema of a rules configuration file: `rules: { <rule id>: off | warning | error }`; rule ids are checked apart, to name the unknown one where it stands. */
 export const RULES_CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
     rules: {
       type: 'object',
-      propertyNames: { enum: RULE_IDS },
       additionalProperties: { enum: ['off', 'warning', 'error'] },
     },
   },
@@ -43,8 +42,15 @@ export function parseRulesConfig(text: string, file: string): RulesConfig {
   const source = parseSource(text, file);
   if (source.issues.length > 0) throw new RulesConfigError(source.issues);
   const value = source.value ?? {};
-  if (!validate(value)) {
-    const issues = validateSource(source, validate);
+  const issues = validate(value) ? [] : validateSource(source, validate);
+  const settings = (value as { rules?: unknown }).rules;
+  if (typeof settings === 'object' && settings !== null) {
+    for (const id of Object.keys(settings)) {
+      if (!RULE_IDS.includes(id)) issues.push(source.issue(['rules', id], `no rule is called '${id}' (rules: ${RULE_IDS.join(', ')})`, { key: true }));
+    }
+  }
+  if (issues.length > 0 || !validate(value)) {
+    issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     throw new RulesConfigError(issues.length > 0 ? issues : [{ file, message: 'does not match the rules configuration schema' }]);
   }
   return Object.freeze({ ...(value.rules ? { rules: Object.freeze({ ...value.rules }) } : {}) });

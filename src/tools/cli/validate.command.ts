@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/config.ts';
+import { createRuleChecker, loadRulesConfig, RulesConfigError, type RuleChecker, type RulesConfig } from '../../rules/index.ts';
 import type { ConformanceEngine } from '../conformance/conformance-engine.ts';
 import type { ConformanceReport, FileResult } from '../conformance/conformance-types.ts';
 import { createConformanceEngines, parseEngineChoice } from '../conformance/create-conformance-engines.ts';
@@ -15,9 +16,10 @@ import { formatSummary, isReportFormat, REPORTERS } from './reporters/index.ts';
 
 const USAGE = `Usage: ndc-gateway validate <files|folders|globs...> [options]
 
-Validates NDC messages against the installed IATA XSDs. Each file's message comes from its root
-element and its version from the namespace (17.2, 19.2), else PayloadAttributes/VersionNumber,
-else the default version (21.3, 24.4, 26.1 share one namespace).
+Validates NDC messages against the installed IATA XSDs, and with --rules against IATA's business
+rules beyond the XSD (docs/rules.md). Each file's message comes from its root element and its
+version from the namespace (17.2, 19.2), else PayloadAttributes/VersionNumber, else the default
+version (21.3, 24.4, 26.1 share one namespace).
 
 Options:
   --ndc-version V        validate every file as version V (e.g. 24.4)
@@ -26,6 +28,10 @@ Options:
   --format F             text (default), json or junit
   --output FILE          write the report to FILE and print only the summary
   --max-errors N         issues kept per file and engine (default: XSD_MAX_ERRORS, 50)
+  --rules                also check the business rules; findings carry a rule id, and a
+                         finding of severity error makes the file invalid (warnings do not)
+  --rules-only           check the business rules and skip the XSD
+  --rules-config FILE    YAML or JSON: rules: { <rule id>: off | warning | error }; implies --rules
   --schema-path DIR      schema packages as <version>/<files> (default: NDC_SCHEMA_PATH)
   -h, --help             this text
 
@@ -40,6 +46,9 @@ const OPTIONS = {
   output: { type: 'string' },
   'max-errors': { type: 'string' },
   'schema-path': { type: 'string' },
+  rules: { type: 'boolean', default: false },
+  'rules-only': { type: 'boolean', default: false },
+  'rules-config': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -51,6 +60,9 @@ interface ValidateArgs {
   readonly output: string | undefined;
   readonly maxErrors: number | undefined;
   readonly schemaPath: string | undefined;
+  /** `xsd+rules`, `rules` (no XSD) or `xsd`. */
+  readonly checks: 'xsd' | 'xsd+rules' | 'rules';
+  readonly rulesConfig: string | undefined;
   readonly help: boolean;
 }
 
@@ -72,6 +84,8 @@ function readArgs(args: readonly string[]): ValidateArgs {
     output: values.output,
     maxErrors,
     schemaPath: values['schema-path'],
+    checks: values['rules-only'] ? 'rules' : values.rules || values['rules-config'] !== undefined ? 'xsd+rules' : 'xsd',
+    rulesConfig: values['rules-config'],
     help: values.help,
   };
 }
@@ -116,7 +130,19 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
 
-  const engines: ConformanceEngine[] = await createConformanceEngines(options.engines);
+  let rules: RuleChecker | undefined;
+  if (options.checks !== 'xsd') {
+    let rulesConfig: RulesConfig = {};
+    try {
+      if (options.rulesConfig !== undefined) rulesConfig = loadRulesConfig(resolve(options.rulesConfig));
+    } catch (error) {
+      if (!(error instanceof RulesConfigError)) throw error;
+      io.stderr.write(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    rules = createRuleChecker(rulesConfig, { schemaPath });
+  }
+  const engines: ConformanceEngine[] = options.checks === 'rules' ? [] : await createConformanceEngines(options.engines);
   const progress = await startProgress(io, files.length);
   let report: ConformanceReport;
   try {
@@ -125,6 +151,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       engines,
       defaultVersion: config.defaultVersion,
       maxErrors: options.maxErrors ?? config.xsdMaxErrors,
+      ...(rules ? { rules } : {}),
       ...(options.version === undefined ? {} : { version: options.version }),
       onProgress: (done, _total, result) => progress.update(done, result),
     });

@@ -1,3 +1,4 @@
+import type { RuleFinding } from '../../rules/rule-types.ts';
 import type { XsdIssue } from '../../xsd/xsd-types.ts';
 
 /**
@@ -39,6 +40,16 @@ export interface EngineVerdict {
 
 export type FileStatus = 'valid' | 'invalid' | 'error';
 
+/**
+ * The business rules' verdict on one file (`validate --rules`): findings with rule id, line and
+ * column, or `error` when the rules could not read the file (not well-formed XML).
+ */
+export interface RulesVerdict {
+  readonly findings: readonly RuleFinding[];
+  readonly durationMs: number;
+  readonly error?: FileError;
+}
+
 export interface FileResult {
   /** As found: relative to the working directory when below it. */
   readonly file: string;
@@ -57,6 +68,17 @@ export interface FileResult {
   readonly verdicts: readonly EngineVerdict[];
   /** Engines judged the file differently (one valid, another invalid). */
   readonly disagreement: boolean;
+  /** Present when the run checked the business rules. A finding of severity `error` makes the file invalid; warnings do not. */
+  readonly rules?: RulesVerdict;
+}
+
+/** Findings of one rule over a run. */
+export interface RuleSummary {
+  readonly ruleId: string;
+  readonly errors: number;
+  readonly warnings: number;
+  /** Files with at least one finding of the rule. */
+  readonly files: number;
 }
 
 export interface ConformanceSummary {
@@ -68,11 +90,16 @@ export interface ConformanceSummary {
   readonly setupErrors: number;
   readonly disagreements: number;
   readonly durationMs: number;
+  /** Per rule, in rule id order, every rule in force listed (zero counts included); present when the run checked the rules. */
+  readonly rules?: readonly RuleSummary[];
 }
 
 export interface ConformanceReport {
   readonly schemaPath: string;
+  /** Empty with `--rules-only`: no XSD engine ran. */
   readonly engines: readonly ConformanceEngineName[];
+  /** Ids of the rules in force, when the run checked the rules. */
+  readonly rules?: readonly string[];
   readonly startedAt: string;
   readonly files: readonly FileResult[];
   readonly summary: ConformanceSummary;

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { GatewayError } from '../../errors/index.ts';
+import type { RuleChecker } from '../../rules/rule-checker.ts';
 import { XercesUnavailableError } from '../../xsd/xerces-validator.ts';
 import { DEFAULT_MAX_ERRORS } from '../../xsd/xsd-issues.ts';
 import { findDisagreement } from './compare-engines.ts';
 import type { ConformanceEngine } from './conformance-engine.ts';
-import type { ConformanceReport, EngineVerdict, FileError, FileResult } from './conformance-types.ts';
+import type { ConformanceReport, EngineVerdict, FileError, FileResult, FileStatus, RulesVerdict } from './conformance-types.ts';
 import { detectFileMessage, schemaFileOf, type DetectedFile } from './detect-file-message.ts';
 import { createSchemaCache, type SchemaCache } from './schema-cache.ts';
 import { summariseResults } from './summarise-results.ts';
@@ -25,6 +27,11 @@ export interface ConformanceOptions {
   readonly concurrency?: number;
   /** File names in the report are relative to this folder when below it. @defaultValue process.cwd() */
   readonly cwd?: string;
+  /**
+   * Also checks the business rules on every file (`--rules`). With no engines (`--rules-only`)
+   * only the rules run, and a message whose XSD is not installed is checked without its schema model.
+   */
+  readonly rules?: RuleChecker;
   /** Called after each file, in completion order. */
   readonly onProgress?: (done: number, total: number, result: FileResult) => void;
 }
@@ -74,6 +81,33 @@ async function judge(engine: ConformanceEngine, cache: SchemaCache, xsd: string,
   }
 }
 
+/** The rules' verdict; a document the parser refuses is a NOT_XML error, located like the parser locates it. */
+function checkRulesOf(checker: RuleChecker, xml: Buffer, detected: DetectedFile): RulesVerdict {
+  const started = performance.now();
+  const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10;
+  try {
+    const findings = checker.check({ xml, version: detected.version, message: detected.message });
+    return { findings, durationMs: elapsed() };
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    const detail = error.details[0];
+    const fileError: FileError = {
+      code: 'NOT_XML',
+      message: detail?.message ?? error.message,
+      ...(detail?.line === undefined ? {} : { line: detail.line }),
+      ...(detail?.column === undefined ? {} : { column: detail.column }),
+    };
+    return { findings: [], durationMs: elapsed(), error: fileError };
+  }
+}
+
+function statusOf(verdicts: readonly EngineVerdict[], rules: RulesVerdict | undefined): FileStatus {
+  if (verdicts.length === 0 && rules?.error) return 'error';
+  const xsdValid = verdicts.every((v) => v.valid);
+  const rulesPass = !rules || (!rules.error && rules.findings.every((f) => f.severity !== 'error'));
+  return xsdValid && rulesPass ? 'valid' : 'invalid';
+}
+
 async function checkFile(path: string, options: ConformanceOptions, cache: SchemaCache, cwd: string): Promise<FileResult> {
   const file = displayName(path, cwd);
   let xml: Buffer;
@@ -100,15 +134,20 @@ async function checkFile(path: string, options: ConformanceOptions, cache: Schem
   const detected = detection.file;
   const schemaFile = schemaFileOf(options.schemaPath, detected.version, detected.rootName);
   const described = { file, ...detected, schemaFile };
-  if (!existsSync(schemaFile)) {
+  const rulesOnly = options.engines.length === 0 && options.rules !== undefined;
+  if (!existsSync(schemaFile) && !rulesOnly) {
     return { ...described, status: 'error', error: missingSchemaError(options.schemaPath, detected, schemaFile), verdicts: [], disagreement: false };
   }
   const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
   const verdicts: EngineVerdict[] = [];
   for (const engine of options.engines) verdicts.push(await judge(engine, cache, schemaFile, xml, path, maxErrors));
   const failed = verdicts.find((v) => v.error !== undefined);
-  const status = failed ? 'error' : verdicts.every((v) => v.valid) ? 'valid' : 'invalid';
-  return { ...described, status, ...(failed?.error ? { error: failed.error } : {}), verdicts, disagreement: findDisagreement(verdicts) };
+  const rules = options.rules && !failed ? checkRulesOf(options.rules, xml, detected) : undefined;
+  const status = failed ? 'error' : statusOf(verdicts, rules);
+  const error = failed?.error ?? (status === 'error' ? rules?.error : undefined);
+  return {
+    ...described, status, ...(error ? { error } : {}), verdicts, disagreement: findDisagreement(verdicts), ...(rules ? { rules } : {}),
+  };
 }
 
 /**
@@ -139,11 +178,13 @@ export async function runConformance(files: readonly string[], options: Conforma
   } finally {
     await cache.dispose();
   }
+  const ruleIds = options.rules ? [...new Set(options.rules.rules.map((rule) => rule.id))].sort() : undefined;
   return {
     schemaPath: options.schemaPath,
     engines: options.engines.map((e) => e.name),
+    ...(ruleIds ? { rules: ruleIds } : {}),
     startedAt,
     files: results,
-    summary: summariseResults(results, performance.now() - started),
+    summary: summariseResults(results, performance.now() - started, ruleIds),
   };
 }
