@@ -24,7 +24,10 @@ export interface ElementInfo {
   readonly required: readonly string[];
   /** Local names of the attributes the element may carry. */
   readonly attributes: readonly string[];
-  /** `{namespace}Name` of an attribute's named type (`{http://www.w3.org/2001/XMLSchema}ID`); undefined when anonymous or unknown. */
+  /**
+   * `{namespace}Name` of an attribute's named type (`{http://www.w3.org/2001/XMLSchema}ID`); a simple
+   * type restricting xs:ID, xs:IDREF or xs:IDREFS gives that XSD type. Undefined when anonymous or unknown.
+   */
   attributeType(name: string): string | undefined;
   /** Whether the element carries character data (simple type, simpleContent or mixed content). */
   readonly hasText: boolean;
@@ -32,7 +35,7 @@ export interface ElementInfo {
   readonly anyElement: boolean;
   /** Whether the element accepts any attribute (`xs:anyAttribute`). */
   readonly anyAttribute: boolean;
-  /** `{namespace}Name` of the element's named type; absent for anonymous types. */
+  /** `{namespace}Name` of the element's named type (xs:ID, xs:IDREF or xs:IDREFS for types restricting them); absent for anonymous types. */
   readonly typeName?: string;
   /** The child declaration for a local name, or undefined when the schema does not allow it here. */
   child(name: string): ElementInfo | undefined;
@@ -63,6 +66,8 @@ export interface LoadSchemaModelOptions {
 }
 
 const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
+/** The XSD types of identity constraints by ID, as `{namespace}Name`. */
+const IDENTITY_TYPES: ReadonlySet<string> = new Set(['ID', 'IDREF', 'IDREFS'].map((local) => `{${XSD_NS}}${local}`));
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /** One XSD element node, with its local name in the XSD namespace; annotations are dropped at read time. */
@@ -505,7 +510,26 @@ class ModelCompiler {
     const type = node.attrs.type;
     if (!type) return undefined;
     const { namespace, local } = this.resolveQName(type, doc);
-    return qnameKey(namespace, local);
+    return this.identityType(qnameKey(namespace, local));
+  }
+
+  /**
+   * xs:ID, xs:IDREF or xs:IDREFS when a named simple type restricts one of them (17.2's
+   * KeyIdentifier restricts xs:ID), so references are known whatever the schema calls their type;
+   * any other type keeps its own name.
+   */
+  identityType(key: string): string {
+    let current = key;
+    for (let depth = 0; depth < 20; depth++) {
+      if (IDENTITY_TYPES.has(current)) return current;
+      const component = this.registry.types.get(current);
+      if (component?.node.tag !== 'simpleType') return key;
+      const restriction = component.node.children.find((child) => child.tag === 'restriction');
+      if (!restriction?.attrs.base) return key;
+      const base = this.resolveQName(restriction.attrs.base, component.doc);
+      current = qnameKey(base.namespace, base.local);
+    }
+    return key;
   }
 
   /** The type of an element declaration: @type, an anonymous type, the substitution group head's type, or anyType. */
@@ -706,7 +730,7 @@ class ModelCompiler {
           const type = node.attrs.type;
           if (type) {
             const { namespace, local } = this.resolveQName(type, doc);
-            content.attributeTypes.set(name, qnameKey(namespace, local));
+            content.attributeTypes.set(name, this.identityType(qnameKey(namespace, local)));
           }
         }
         break;

@@ -349,3 +349,18 @@ describe.skipIf(!has('17.2', 'AirShoppingRQ.xsd'))('loadSchemaModel on IATA 17.2
     expect(total?.attributes).toEqual(['Code', 'Taxable']);
   });
 });
+
+describe.skipIf(!has('17.2', 'AirShoppingRS.xsd'))('17.2 keys typed KeyIdentifier are IDs (reference-integrity reported every 17.2 FlightRefs and ODRef as dangling)', () => {
+  const model = (): SchemaModel => loadSchemaModel(join(SCHEMA_PATH, '17.2', 'AirShoppingRS.xsd'));
+  const XSD = '{http://www.w3.org/2001/XMLSchema}';
+
+  it('gives xs:ID for an attribute whose simple type restricts xs:ID', () => {
+    const flight = model().element(['AirShoppingRS', 'DataLists', 'FlightList', 'Flight'])!;
+    expect(flight.attributeType('FlightKey')).toBe(`${XSD}ID`);
+  });
+
+  it('keeps the name of a type that is no identity type', () => {
+    const total = model().element(['AirShoppingRS', 'OffersGroup', 'AirlineOffers', 'Offer', 'TotalPrice', 'DetailCurrencyPrice', 'Total'])!;
+    expect(total.typeName).toMatch(/Amount/);
+  });
+});
