@@ -7,6 +7,7 @@ import type { CommandHandler } from '../../../src/queue/index.ts';
 import { startGateway, postXml, type RunningGateway } from '../../support/start-gateway.ts';
 import { listSamples, moveDatesIntoFuture, schemaFileOf } from '../../support/samples.ts';
 import { xmllintFile, xmllintText } from '../../support/xmllint.ts';
+import { unexpectedRuleFindings } from '../../support/response-rules.ts';
 
 const VERSIONS = ['21.3', '17.2'];
 // The mappings decide which messages are served; replay the samples of exactly those.
@@ -63,6 +64,8 @@ describe('replaying the shared NDC request samples through the HTTP app', () => 
       expect(ours, answer.text.slice(0, 2000)).toEqual([]);
       const lint = xmllintText(schemaFileOf(sample.version, response), answer.text);
       expect(lint.valid, lint.output).toBe(true);
+      // What the gateway builds passes the business rules too, error answers included.
+      expect(unexpectedRuleFindings(sample.version, answer.text)).toEqual([]);
     });
 
     if (sample.message === 'AirShoppingRQ' && reference.valid) {
@@ -73,6 +76,7 @@ describe('replaying the shared NDC request samples through the HTTP app', () => 
         expect(answer.text).not.toMatch(/<(?:\w+:)?Errors?\b[\s>]/);
         const lint = xmllintText(schemaFileOf(sample.version, response), answer.text);
         expect(lint.valid, lint.output).toBe(true);
+        expect(unexpectedRuleFindings(sample.version, answer.text)).toEqual([]);
       });
     }
   });

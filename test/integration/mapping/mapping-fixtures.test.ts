@@ -11,6 +11,7 @@ import { buildXml, loadSchemaModel, parseXml, readRootElement } from '../../../s
 import { SCHEMA_PATH } from '../../support/paths.ts';
 import { schemaFileOf } from '../../support/samples.ts';
 import { xmllintText } from '../../support/xmllint.ts';
+import { unexpectedRuleFindings } from '../../support/response-rules.ts';
 
 /**
  * Table-driven mapping suite. Each folder fixtures/mapping/<version>/<case>/ holds:
@@ -57,6 +58,11 @@ describe('mapping fixtures', () => {
       // The XML the gateway built, not the stored expected.xml, is what must satisfy xmllint.
       const lint = xmllintText(schemaFileOf(testCase.version, outcome.response ?? ''), outcome.xml ?? '');
       expect(lint.valid, lint.output).toBe(true);
+    });
+
+    it('builds a response that passes every business rule (src/rules)', async () => {
+      const { xml } = await runFixtureResponse(testCase, env);
+      expect(unexpectedRuleFindings(testCase.version, xml ?? '')).toEqual([]);
     });
 
     it('writes with the compiled writer the bytes the reference builder writes', async () => {
