@@ -56,9 +56,14 @@ export function fromMinorUnits(minor: number, currency: string): number {
   return Number((minor / 10 ** decimals).toFixed(decimals));
 }
 
-/** Whether the amount has no more decimals than its currency allows (12.345 EUR: no; 12.345 KWD: yes). */
+/**
+ * Whether the amount has no more decimals than its currency allows (12.345 EUR: no; 12.345 KWD:
+ * yes). Binary noise of a sum (0.1 + 0.2) is not a decimal the sender meant, so it passes.
+ */
 export function hasCurrencyDecimals(amount: number, currency: string): boolean {
-  return Number.isFinite(amount) && decimalPlaces(amount) <= currencyDecimals(currency);
+  if (!Number.isFinite(amount)) return false;
+  const rounded = roundDecimal(amount, currencyDecimals(currency));
+  return Math.abs(rounded - amount) <= 8 * Number.EPSILON * Math.max(1, Math.abs(amount));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createInsertionOrderedMap } from '../../collections/insertion-ordered-map.ts';
+import { currencyDecimals, formatMoney, fromMinorUnits, hasCurrencyDecimals, isKnownCurrency, toMinorUnits } from '../../money/index.ts';
 import type { CardVault } from './card-vault.ts';
 import { PaymentApiError } from './payment-api-error.ts';
 import type { Authorisation, AuthorisationRequest, AuthorisationStatus, DeclineReason, Refund, RefundRequest } from '../../contracts/payment/payment-types.ts';
@@ -62,16 +63,19 @@ interface LedgerEntry {
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 
-/** Amounts are kept in minor units (2 decimals) so partial refunds add up exactly. */
-function toMinor(amount: number, path: string): number {
-  const minor = Math.round(amount * 100);
-  if (Math.abs(minor - amount * 100) > 1e-6 || minor <= 0) {
-    throw new PaymentApiError('INVALID_AMOUNT', 'Amounts are positive with at most 2 decimals', [{ message: 'more than 2 decimals', path }]);
+/** Amounts are kept in minor units of their currency (ISO 4217: JPY none, EUR 2, KWD 3) so partial refunds add up exactly. */
+function toMinor(amount: number, currency: string, path: string): number {
+  if (!isKnownCurrency(currency)) {
+    throw new PaymentApiError('INVALID_AMOUNT', `${currency} is not an ISO 4217 currency`, [{ message: 'unknown currency', path: '/currency' }]);
   }
-  return minor;
+  if (!hasCurrencyDecimals(amount, currency) || amount <= 0) {
+    const decimals = currencyDecimals(currency);
+    throw new PaymentApiError('INVALID_AMOUNT', `Amounts in ${currency} are positive with at most ${decimals} decimals`, [{ message: `more than ${decimals} decimals`, path }]);
+  }
+  return toMinorUnits(amount, currency);
 }
 
-const toMajor = (minor: number): number => minor / 100;
+const toMajor = (minor: number, currency: string): number => fromMinorUnits(minor, currency);
 
 const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
 
@@ -87,20 +91,19 @@ function view(record: LedgerEntry): Authorisation {
     status: record.status,
     ...(record.declineReason ? { declineReason: record.declineReason } : {}),
     ...(record.authorisationCode ? { authorisationCode: record.authorisationCode } : {}),
-    amount: toMajor(record.amountMinor),
+    amount: toMajor(record.amountMinor, record.currency),
     currency: record.currency,
     reference: record.reference,
     maskedNumber: record.maskedNumber,
     brand: record.brand,
-    capturedAmount: toMajor(record.capturedMinor),
-    refundedAmount: toMajor(record.refundedMinor),
+    capturedAmount: toMajor(record.capturedMinor, record.currency),
+    refundedAmount: toMajor(record.refundedMinor, record.currency),
     createdAt: record.createdAt,
   };
 }
 
 export function createAuthorisationLedger(options: AuthorisationLedgerOptions): AuthorisationLedger {
   const now = options.now ?? (() => new Date());
-  const limitMinor = Math.round(options.amountLimit * 100);
   const maxEntries = options.maxEntries ?? 100_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   const records = createInsertionOrderedMap<string, LedgerEntry>();
@@ -128,20 +131,20 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
   }
 
   /** The decline reason, if any; a processing-error card throws so that nothing is recorded. */
-  function decide(amountMinor: number, expiry: string, pan: string): DeclineReason | undefined {
+  function decide(amountMinor: number, currency: string, expiry: string, pan: string): DeclineReason | undefined {
     const outcome = options.testCards.outcomeOf(pan);
     if (outcome?.outcome === 'PROCESSING_ERROR') {
       throw new PaymentApiError('PROCESSING_ERROR', 'The card network did not complete the authorisation; nothing was charged, try again later');
     }
     if (expiry < now().toISOString().slice(0, 7)) return 'EXPIRED_CARD';
     if (outcome?.outcome === 'DECLINE') return outcome.declineReason;
-    if (amountMinor > limitMinor) return 'AMOUNT_LIMIT_EXCEEDED';
+    if (amountMinor > toMinorUnits(options.amountLimit, currency)) return 'AMOUNT_LIMIT_EXCEEDED';
     return undefined;
   }
 
   return {
     authorise(request) {
-      const amountMinor = toMinor(request.amount, '/amount');
+      const amountMinor = toMinor(request.amount, request.currency, '/amount');
       const fingerprint = JSON.stringify([request.token, amountMinor, request.currency, request.reference]);
       const earlier = authorisationKeys.get(request.idempotencyKey);
       if (earlier) {
@@ -152,7 +155,7 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
       }
       const card = options.vault.reveal(request.token);
       if (!card) throw new PaymentApiError('TOKEN_NOT_FOUND', 'The card token is unknown or has expired', [{ message: 'unknown token', path: '/token' }]);
-      const declineReason = decide(amountMinor, card.expiry, card.pan);
+      const declineReason = decide(amountMinor, request.currency, card.expiry, card.pan);
       const record: LedgerEntry = {
         authorisationId: newId('auth'),
         idempotencyKey: request.idempotencyKey,
@@ -193,8 +196,8 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
     },
 
     refund(request) {
-      const amountMinor = toMinor(request.amount, '/amount');
-      const fingerprint = JSON.stringify([request.authorisationId, amountMinor]);
+      // The currency is the authorisation's, known once it is found; the key compares the amount as sent.
+      const fingerprint = JSON.stringify([request.authorisationId, request.amount]);
       if (request.idempotencyKey !== undefined) {
         const earlier = refunds.get(request.idempotencyKey);
         if (earlier) {
@@ -206,14 +209,15 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
       }
       const record = find(request.authorisationId);
       if (record.status !== 'CAPTURED') throw wrongState(record, 'refunded');
+      const amountMinor = toMinor(request.amount, record.currency, '/amount');
       const left = record.capturedMinor - record.refundedMinor;
       if (amountMinor > left) {
-        throw new PaymentApiError('REFUND_EXCEEDS_CAPTURED', `At most ${toMajor(left)} ${record.currency} can still be refunded`, [{ message: 'over the captured amount not yet refunded', path: '/amount' }]);
+        throw new PaymentApiError('REFUND_EXCEEDS_CAPTURED', `At most ${formatMoney(toMajor(left, record.currency), record.currency)} ${record.currency} can still be refunded`, [{ message: 'over the captured amount not yet refunded', path: '/amount' }]);
       }
       record.refundedMinor += amountMinor;
       if (record.refundedMinor === record.capturedMinor) record.status = 'REFUNDED';
       const refund: Refund = {
-        refundId: newId('rf'), authorisationId: record.authorisationId, amount: toMajor(amountMinor), currency: record.currency, status: 'REFUNDED', createdAt: now().toISOString(),
+        refundId: newId('rf'), authorisationId: record.authorisationId, amount: toMajor(amountMinor, record.currency), currency: record.currency, status: 'REFUNDED', createdAt: now().toISOString(),
       };
       if (request.idempotencyKey !== undefined) {
         while (refunds.size >= maxEntries) refunds.shift();

@@ -41,6 +41,8 @@ describe('rounding, once, half away from zero', () => {
     expect(hasCurrencyDecimals(12.345, 'EUR')).toBe(false);
     expect(hasCurrencyDecimals(1500.5, 'JPY')).toBe(false);
     expect(hasCurrencyDecimals(1500, 'JPY')).toBe(true);
+    expect(hasCurrencyDecimals(0.1 + 0.2, 'EUR')).toBe(true);
+    expect(hasCurrencyDecimals(10.001, 'EUR')).toBe(false);
   });
 
   it('adds decimal amounts exactly, with no currency and no rounding', () => {
