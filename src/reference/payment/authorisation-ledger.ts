@@ -9,7 +9,11 @@ import type { TestCards } from './test-cards.ts';
 export interface AuthorisationLedgerOptions {
   readonly vault: CardVault;
   readonly testCards: TestCards;
-  /** Amounts above this many major units are declined with AMOUNT_LIMIT_EXCEEDED, in any currency. */
+  /**
+   * Amounts above this many major units of a two-decimal currency are declined with
+   * AMOUNT_LIMIT_EXCEEDED. The service has no exchange rates, so every currency gets the same
+   * count of minor units: 10,000 → 10,000.00 EUR, 1,000,000 JPY, 1,000.000 KWD.
+   */
   readonly amountLimit: number;
   readonly now?: () => Date;
   /**
@@ -104,6 +108,7 @@ function view(record: LedgerEntry): Authorisation {
 
 export function createAuthorisationLedger(options: AuthorisationLedgerOptions): AuthorisationLedger {
   const now = options.now ?? (() => new Date());
+  const limitMinor = Math.round(options.amountLimit * 100);
   const maxEntries = options.maxEntries ?? 100_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   const records = createInsertionOrderedMap<string, LedgerEntry>();
@@ -131,14 +136,14 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
   }
 
   /** The decline reason, if any; a processing-error card throws so that nothing is recorded. */
-  function decide(amountMinor: number, currency: string, expiry: string, pan: string): DeclineReason | undefined {
+  function decide(amountMinor: number, expiry: string, pan: string): DeclineReason | undefined {
     const outcome = options.testCards.outcomeOf(pan);
     if (outcome?.outcome === 'PROCESSING_ERROR') {
       throw new PaymentApiError('PROCESSING_ERROR', 'The card network did not complete the authorisation; nothing was charged, try again later');
     }
     if (expiry < now().toISOString().slice(0, 7)) return 'EXPIRED_CARD';
     if (outcome?.outcome === 'DECLINE') return outcome.declineReason;
-    if (amountMinor > toMinorUnits(options.amountLimit, currency)) return 'AMOUNT_LIMIT_EXCEEDED';
+    if (amountMinor > limitMinor) return 'AMOUNT_LIMIT_EXCEEDED';
     return undefined;
   }
 
@@ -155,7 +160,7 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
       }
       const card = options.vault.reveal(request.token);
       if (!card) throw new PaymentApiError('TOKEN_NOT_FOUND', 'The card token is unknown or has expired', [{ message: 'unknown token', path: '/token' }]);
-      const declineReason = decide(amountMinor, request.currency, card.expiry, card.pan);
+      const declineReason = decide(amountMinor, card.expiry, card.pan);
       const record: LedgerEntry = {
         authorisationId: newId('auth'),
         idempotencyKey: request.idempotencyKey,
