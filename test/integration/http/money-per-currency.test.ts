@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currencyDecimals } from '../../../src/money/index.ts';
 import { parseXml } from '../../../src/xml/index.ts';
 import { expectValidAnswer } from '../../support/expect-valid-answer.ts';
-import { expectAmountsInCurrency, expectPricesAddUp } from '../../support/money-checks.ts';
+import { expectAmountsInCurrency, expectJsonAmounts, expectPricesAddUp } from '../../support/money-checks.ts';
 import { asList, attr, dayFromToday, message213, refs, text, type Doc } from '../../support/ndc-doc.ts';
 import { postXml, startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 
@@ -12,7 +12,10 @@ import { postXml, startGateway, type RunningGateway } from '../../support/start-
  * For each, through NDC 21.3 and 17.2: AirShoppingRQ asking for the currency → OfferPriceRQ →
  * OrderCreateRQ paid by card in it → OrderRetrieveRQ. Every amount of every answer is written with
  * exactly the currency's decimals, base + taxes = total and the tax breakdown adds up to the
- * taxes, in whole minor units; the order costs what the offer was priced at.
+ * taxes, in whole minor units; the order costs what the offer was priced at. Through the REST
+ * APIs: a journey searching in the currency, pricing, paying and confirming (journey API), and an
+ * order created and read by the ONE Order API; JSON numbers cannot keep trailing zeros, so there
+ * every amount has at most the currency's decimals and base + taxes = total.
  */
 
 const CURRENCIES = ['JPY', 'EUR', 'KWD'] as const;
@@ -244,6 +247,71 @@ describe('money with its currency\'s decimals, end to end', () => {
     it('retrieves the order with the same amounts', async () => {
       const { doc } = await send('17.2', orderRetrieve172(orderId), 'OrderViewRS', currency);
       expect(text(asList<Doc>(doc.Response.Order)[0]!.TotalOrderPrice.DetailCurrencyPrice.Total)).toBe(total);
+    });
+  });
+
+  /** A JSON call to the REST APIs as the demo client; the answer body parsed. */
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${gw.url}${path}`, {
+      method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? {} : JSON.parse(text) };
+  }
+
+  describe.each(CURRENCIES)('REST in %s', (currency) => {
+    const card = { number: APPROVED_CARD, expiry: '12/35', cvv: '123', holderName: 'AIKO SATO' };
+
+    it('shops, prices, pays and confirms a journey in the currency', async () => {
+      const started = await call('POST', '/api/v1/journey/shopping/init', { channel: 'web' });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      const j = { journeyId: started.body.journeyId, resumeToken: started.body.resumeToken };
+      const step = async (method: string, path: string, body: object = {}) => {
+        const answer = await call(method, `/api/v1/journey${path}`, { ...j, ...body });
+        expect(answer.status, JSON.stringify(answer.body).slice(0, 2000)).toBe(200);
+        return answer.body;
+      };
+      const searched = await step('POST', '/shopping/search', { origin: 'LHR', destination: 'FRA', date: OUTBOUND, returnDate: INBOUND, passengers: { adults: 1, children: 1 }, currency });
+      expect(searched.page.offers.length).toBeGreaterThan(0);
+      expect(expectJsonAmounts(searched, currency)).toBeGreaterThan(0);
+      const offer = searched.page.offers[0];
+      const priced = await step('POST', '/booking/start', { offerId: offer.offerId });
+      expect(priced.priced).toMatchObject({ offerId: offer.offerId, currency, total: offer.total });
+      expectJsonAmounts(priced, currency);
+      await step('PUT', '/booking/customer', {
+        passengers: [
+          { givenName: 'Aiko', surname: 'Sato', birthdate: '1984-02-10', gender: 'FEMALE' },
+          { givenName: 'Ren', surname: 'Sato', birthdate: '2016-06-01' },
+        ],
+        contact: { email: 'aiko.sato@example.com', phone: { countryDialingCode: '+81', number: '3 1234 5678' } },
+      });
+      const paid = await step('POST', '/booking/payment', { card });
+      const confirmed = await step('POST', '/booking/confirm');
+      expect(confirmed.orderId).toBe(paid.orderId);
+      const order = await call('GET', `/api/v1/one-order/${encodeURIComponent(confirmed.orderId)}`);
+      expect(order.status, JSON.stringify(order.body).slice(0, 2000)).toBe(200);
+      expect(expectJsonAmounts(order.body, currency)).toBeGreaterThan(0);
+      expect(order.body.order.totalPrice).toMatchObject({ total: offer.total, currency });
+    });
+
+    it('creates and reads an order through the ONE Order API in the currency', async () => {
+      const shop = await send('21.3', airShopping213(currency), 'AirShoppingRS', currency);
+      const offer = asList<Doc>(asList<Doc>(shop.doc.Response.OffersGroup.CarrierOffers)[0]?.Offer)[0]!;
+      const shopped = Number(text(offer.TotalPrice.TotalAmount));
+      const created = await call('POST', '/api/v1/one-order/create', {
+        offerId: offer.OfferID,
+        offerItemIds: asList<Doc>(offer.OfferItem).map((item) => item.OfferItemID),
+        passengers: PAX.map((p) => ({ paxId: p.id, ptc: p.ptc, givenName: p.given, surname: p.surname })),
+        payment: { card },
+      }, { 'idempotency-key': `money-${randomUUID()}` });
+      expect(created.status, JSON.stringify(created.body).slice(0, 2000)).toBe(201);
+      expect(expectJsonAmounts(created.body, currency)).toBeGreaterThan(0);
+      expect(created.body.order.totalPrice).toMatchObject({ total: shopped, currency });
+      const read = await call('GET', `/api/v1/one-order/${encodeURIComponent(created.body.order.orderId)}`);
+      expect(read.status).toBe(200);
+      expectJsonAmounts(read.body, currency);
+      expect(read.body.order.totalPrice).toEqual(created.body.order.totalPrice);
     });
   });
 });
