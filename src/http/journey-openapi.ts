@@ -123,6 +123,7 @@ function schemas(): Record<string, JsonObject> {
     SearchRequest: withStep(['origin', 'destination', 'date'], {
       origin: { type: 'string', pattern: '^[A-Z]{3}$' }, destination: { type: 'string', pattern: '^[A-Z]{3}$' },
       date: { type: 'string', format: 'date' }, returnDate: { type: 'string', format: 'date' }, cabin: CABIN,
+      currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code to price the offers in; amounts have its decimals (JPY 0, EUR 2, KWD 3). Default: the gateway currency.' },
       passengers: object([], { adults: { type: 'integer', minimum: 1 }, children: { type: 'integer', minimum: 0 }, infants: { type: 'integer', minimum: 0 } }, { description: 'Default: one adult. At most 9, no more infants than adults.' }),
     }, 'A search through offer.shop. Journey_Init → Shopping; in Shopping it replaces the offers.'),
     SearchAnswer: object(['journey', 'page'], { journey: ref('JourneyStatus'), page: ref('OfferPage') }),

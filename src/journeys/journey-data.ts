@@ -14,6 +14,8 @@ export interface SearchCriteria {
   readonly date: string;
   readonly returnDate?: string;
   readonly cabin?: string;
+  /** ISO 4217 code the offers are priced in; without it, the gateway's default currency. */
+  readonly currency?: string;
   readonly passengers: readonly SearchPassenger[];
 }
 

@@ -1,4 +1,5 @@
 import { GatewayError, type ErrorDetail } from '../errors/index.ts';
+import { isKnownCurrency } from '../money/index.ts';
 import type { CardInput, JourneyRef } from './journey-service.ts';
 import type { SearchCriteria } from './journey-data.ts';
 import { ABANDON_REASONS, JOURNEY_CHANNELS, type AbandonReason, type JourneyChannel } from './journey-states.ts';
@@ -58,7 +59,7 @@ export function parseInit(body: Record<string, unknown>): { channel: JourneyChan
 export type SearchInput = Omit<SearchCriteria, 'passengers'> & { passengers: { adults: number; children: number; infants: number } };
 
 export function parseSearch(body: Record<string, unknown>): SearchInput {
-  refuseUnknown(body, ['origin', 'destination', 'date', 'returnDate', 'passengers', 'cabin']);
+  refuseUnknown(body, ['origin', 'destination', 'date', 'returnDate', 'passengers', 'cabin', 'currency']);
   const problems: ErrorDetail[] = [];
   for (const key of ['origin', 'destination'] as const) {
     if (typeof body[key] !== 'string' || !LOCATION.test(body[key] as string)) problems.push({ message: `${key} must be a three-letter IATA code`, path: `/${key}` });
@@ -68,6 +69,7 @@ export function parseSearch(body: Record<string, unknown>): SearchInput {
   }
   if (typeof body.returnDate === 'string' && typeof body.date === 'string' && body.returnDate < body.date) problems.push({ message: 'returnDate is before date', path: '/returnDate' });
   if (body.cabin !== undefined && !CABINS.includes(body.cabin as string)) problems.push({ message: `cabin must be one of ${CABINS.join(', ')}`, path: '/cabin' });
+  if (body.currency !== undefined && !(typeof body.currency === 'string' && isKnownCurrency(body.currency))) problems.push({ message: 'currency must be an ISO 4217 code, e.g. EUR', path: '/currency' });
   const raw = body.passengers ?? { adults: 1 };
   const counts = { adults: 0, children: 0, infants: 0 };
   if (!isObject(raw)) {
@@ -88,6 +90,7 @@ export function parseSearch(body: Record<string, unknown>): SearchInput {
     origin: body.origin as string, destination: body.destination as string, date: body.date as string,
     ...(typeof body.returnDate === 'string' ? { returnDate: body.returnDate } : {}),
     ...(typeof body.cabin === 'string' ? { cabin: body.cabin } : {}),
+    ...(typeof body.currency === 'string' ? { currency: body.currency } : {}),
     passengers: counts,
   };
 }

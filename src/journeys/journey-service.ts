@@ -245,7 +245,7 @@ export function createJourneyService(options: JourneyServiceOptions) {
       let result: ShopResult;
       try {
         result = await runJourneyCommand(deps, callerOf(context, record), 'offer.shop', STEP_MESSAGES.search, {
-          journeys, passengers, ...(search.cabin ? { cabin: search.cabin } : {}),
+          journeys, passengers, ...(search.cabin ? { cabin: search.cabin } : {}), ...(search.currency ? { currency: search.currency } : {}),
         }) as ShopResult;
       } catch (error) {
         await publishCommand(record, context, 'offer.shop', started, toGatewayError(error).code);

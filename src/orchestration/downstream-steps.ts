@@ -1,6 +1,7 @@
 import type { InventoryCommandName, InventoryCommands, OfferPriceCommand, OfferPriceResult } from '../contracts/airline/index.ts';
 import { CARD_BRAND_CODES, type CardBrand } from '../security/card-data.ts';
 import { GatewayError } from '../errors/index.ts';
+import { formatMoney, fromMinorUnits, toMinorUnits } from '../money/index.ts';
 import type { OrderPayment } from '../orders/one-order.ts';
 import type { Authorisation } from '../contracts/payment/payment-types.ts';
 import { sha256, stableJson } from './idempotent-request.ts';
@@ -68,7 +69,7 @@ export function createDownstreamSteps(deps: ResolvedDeps): DownstreamSteps {
         // An earlier attempt of this request was undone; its key answers that for good, so charge under the next one.
         if (authorisation.status === 'VOIDED' || authorisation.status === 'REFUNDED') continue;
         if (authorisation.status === 'DECLINED') {
-          throw new GatewayError('PAYMENT_DECLINED', `Payment of ${request.amount.toFixed(2)} ${request.currency} was declined (${authorisation.declineReason ?? 'no reason given'})`);
+          throw new GatewayError('PAYMENT_DECLINED', `Payment of ${formatMoney(request.amount, request.currency)} ${request.currency} was declined (${authorisation.declineReason ?? 'no reason given'})`);
         }
         return authorisation;
       }
@@ -84,7 +85,7 @@ export function createDownstreamSteps(deps: ResolvedDeps): DownstreamSteps {
       if (authorisation.status === 'AUTHORISED') {
         await retrying(scope, () => deps.payment.void(authorisationId, scope));
       } else if (authorisation.status === 'CAPTURED') {
-        const left = Math.round((authorisation.capturedAmount - authorisation.refundedAmount) * 100) / 100;
+        const left = fromMinorUnits(toMinorUnits(authorisation.capturedAmount, authorisation.currency) - toMinorUnits(authorisation.refundedAmount, authorisation.currency), authorisation.currency);
         if (left > 0) {
           await retrying(scope, () => deps.payment.refund({ authorisationId, amount: left, idempotencyKey: `${key}:undo:${authorisationId}` }, scope));
         }

@@ -7,7 +7,7 @@ import { assertOrderChangeable, cancelOrderItem } from '../orders/one-order-rule
 import type { JsonValue, NewEvent, OrderEvent } from '../orders/order-store.ts';
 import { involuntaryItemIds, refundAnsweredChanges } from './airline-change.ts';
 import type { CallScope, DownstreamSteps } from './downstream-steps.ts';
-import { fromCents, isItemPaid, toCents } from './order-money.ts';
+import { fromMinor, isItemPaid, toMinor } from './order-money.ts';
 import { withTotal } from './order-items.ts';
 import type { ResolvedDeps } from './orchestration-deps.ts';
 
@@ -130,14 +130,14 @@ export async function quoteCancellation(steps: DownstreamSteps, order: Order, or
     const paid = item !== undefined && isItemPaid(item);
     const waived = involuntary.has(id);
     const itemPenalty = paid && !waived ? Math.min(line?.penalty ?? 0, total) : 0;
-    const refundAmount = paid ? fromCents(toCents(total) - toCents(itemPenalty)) : 0;
-    penalty += toCents(itemPenalty);
-    refund += toCents(refundAmount);
+    const refundAmount = paid ? fromMinor(toMinor(total, order.currency) - toMinor(itemPenalty, order.currency), order.currency) : 0;
+    penalty += toMinor(itemPenalty, order.currency);
+    refund += toMinor(refundAmount, order.currency);
     return { orderItemId: id, total, paid, penalty: itemPenalty, refundAmount, ...(waived ? { involuntary: true } : {}) };
   });
   const waivedAny = items.some((i) => i.involuntary === true);
   return {
-    orderItemIds: [...orderItemIds], currency: order.currency, items, penalty: fromCents(penalty), refundAmount: fromCents(refund),
+    orderItemIds: [...orderItemIds], currency: order.currency, items, penalty: fromMinor(penalty, order.currency), refundAmount: fromMinor(refund, order.currency),
     fareFamily: quote.fareFamily,
     description: waivedAny ? `${quote.description} The airline changed the flights: involuntary, refunded in full.` : quote.description,
   };
@@ -175,17 +175,17 @@ async function planRefunds(
   const captured = order.payments.filter((p) => p.status === 'SUCCESSFUL');
   const remaining = new Map<string, number>();
   const left = async (paymentId: string): Promise<number> => {
-    let cents = remaining.get(paymentId);
-    if (cents === undefined) {
+    let minor = remaining.get(paymentId);
+    if (minor === undefined) {
       const authorisation = await steps.getAuthorisation(paymentId, scope);
-      cents = toCents(authorisation.capturedAmount) - toCents(authorisation.refundedAmount);
-      remaining.set(paymentId, cents);
+      minor = toMinor(authorisation.capturedAmount, order.currency) - toMinor(authorisation.refundedAmount, order.currency);
+      remaining.set(paymentId, minor);
     }
-    return cents;
+    return minor;
   };
   const planned = new Map<string, number>();
-  const take = async (paymentId: string, cents: number): Promise<number> => {
-    const taken = Math.max(0, Math.min(cents, await left(paymentId)));
+  const take = async (paymentId: string, minor: number): Promise<number> => {
+    const taken = Math.max(0, Math.min(minor, await left(paymentId)));
     if (taken > 0) {
       remaining.set(paymentId, (remaining.get(paymentId) ?? 0) - taken);
       planned.set(paymentId, (planned.get(paymentId) ?? 0) + taken);
@@ -194,17 +194,17 @@ async function planRefunds(
   };
   let unassigned = 0;
   for (const item of items) {
-    const cents = toCents(item.refundAmount);
-    if (cents <= 0) continue;
+    const minor = toMinor(item.refundAmount, order.currency);
+    if (minor <= 0) continue;
     const payer = paidBy.get(item.orderItemId);
-    unassigned += payer !== undefined && captured.some((p) => p.paymentId === payer) ? cents - await take(payer, cents) : cents;
+    unassigned += payer !== undefined && captured.some((p) => p.paymentId === payer) ? minor - await take(payer, minor) : minor;
   }
   for (const payment of [...captured].reverse()) {
     if (unassigned <= 0) break;
     unassigned -= await take(payment.paymentId, unassigned);
   }
-  if (unassigned > 0) logger.warn({ orderId: order.orderId, unrefunded: fromCents(unassigned) }, 'refund larger than what the payments have left');
-  return captured.filter((p) => planned.has(p.paymentId)).map((p) => ({ paymentId: p.paymentId, amount: fromCents(planned.get(p.paymentId) ?? 0) }));
+  if (unassigned > 0) logger.warn({ orderId: order.orderId, unrefunded: fromMinor(unassigned, order.currency) }, 'refund larger than what the payments have left');
+  return captured.filter((p) => planned.has(p.paymentId)).map((p) => ({ paymentId: p.paymentId, amount: fromMinor(planned.get(p.paymentId) ?? 0, order.currency) }));
 }
 
 function readPlan(event: OrderEvent): { orderItemIds: string[]; refunds: RefundLine[]; penalty: number; refundAmount: number } {

@@ -12,7 +12,8 @@ import { requireClient, runIdempotent } from './idempotent-request.ts';
 import { cancelOrderItems, type CancellationOutcome } from './order-cancellation.ts';
 import type { OrderChangeCommand, PaymentInput } from './order-commands.ts';
 import { applyDelivery, countersAfter, planItems, toOrderItems, upsertContacts, withTotal } from './order-items.ts';
-import { fromCents, toCents, unpaidItems } from './order-money.ts';
+import { formatMoney } from '../money/index.ts';
+import { fromMinor, toMinor, unpaidItems } from './order-money.ts';
 import { toOrderView, type OrderView } from './order-view.ts';
 import type { ResolvedDeps } from './orchestration-deps.ts';
 import { createStepRunner } from './step-runner.ts';
@@ -133,12 +134,12 @@ export function createOrderChangeHandler(deps: ResolvedDeps, steps: DownstreamSt
       }
       const added = hold ? toOrderItems(hold.items, undefined, counters, plan) : [];
       const toSettle = paying ? [...unpaidBefore, ...added] : [];
-      const due = fromCents(toSettle.reduce((sum, i) => sum + toCents(i.price.total), 0));
+      const due = fromMinor(toSettle.reduce((sum, i) => sum + toMinor(i.price.total, order.currency), 0), order.currency);
       if (command.payment && toSettle.length === 0) {
         throw new GatewayError('INVALID_BUSINESS_DATA', `Order ${order.orderId} has nothing to pay`, [{ message: 'nothing due', path: '/payment' }]);
       }
-      if (command.payment?.amount !== undefined && toCents(command.payment.amount) !== toCents(due)) {
-        throw new GatewayError('OFFER_PRICE_CHANGED', `The change costs ${due.toFixed(2)} ${order.currency}, not ${command.payment.amount.toFixed(2)} ${order.currency}`,
+      if (command.payment?.amount !== undefined && toMinor(command.payment.amount, order.currency) !== toMinor(due, order.currency)) {
+        throw new GatewayError('OFFER_PRICE_CHANGED', `The change costs ${formatMoney(due, order.currency)} ${order.currency}, not ${formatMoney(command.payment.amount, order.currency)} ${order.currency}`,
           [{ message: 'payment amount differs from what is due', path: '/payment/amount' }]);
       }
 

@@ -11,7 +11,8 @@ import { toOrderPayment } from './downstream-steps.ts';
 import { deriveOrderId, FinalFailure, requireClient, runIdempotent } from './idempotent-request.ts';
 import type { OrderCreateCommand } from './order-commands.ts';
 import { applyDelivery, countersAfter, planItems, toOrderItems, type ItemPlan } from './order-items.ts';
-import { orderTotal, toCents } from './order-money.ts';
+import { formatMoney } from '../money/index.ts';
+import { fromMinor, orderTotal, toMinor } from './order-money.ts';
 import { toOrderView, type OrderView } from './order-view.ts';
 import type { ResolvedDeps } from './orchestration-deps.ts';
 import { createStepRunner, type StepRunner } from './step-runner.ts';
@@ -39,7 +40,7 @@ interface Created {
   readonly stored?: OrderCreateResult;
 }
 
-const money = (amount: number, currency: string): string => `${amount.toFixed(2)} ${currency}`;
+const money = (amount: number, currency: string): string => `${formatMoney(amount, currency)} ${currency}`;
 
 const answerOf = (order: Order): OrderCreateResult => ({ order: toOrderView(order) });
 
@@ -92,7 +93,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     const now = offer.totalPrice;
     if (command.expectedTotal) {
       const expected = command.expectedTotal;
-      if (expected.currency !== now.currency || toCents(expected.total) !== toCents(now.total)) {
+      if (expected.currency !== now.currency || toMinor(expected.total, now.currency) !== toMinor(now.total, now.currency)) {
         throw new GatewayError('OFFER_PRICE_CHANGED', `Offer ${command.offerId} now costs ${money(now.total, now.currency)}, not ${money(expected.total, expected.currency)}`,
           [{ message: `price changed from ${money(expected.total, expected.currency)} to ${money(now.total, now.currency)}`, path: '/expectedTotal' }]);
       }
@@ -217,12 +218,12 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
       () => steps.inventory('inventory.release', { orderId: run.orderId, requestKey: holdKey }, undoScope(run)),
       { undoEvenIfFailed: true });
 
-    const heldFlights = hold.items.filter((i) => i.kind === 'FLIGHT').reduce((sum, i) => sum + toCents(i.price.total), 0);
-    if (heldFlights !== toCents(offer.totalPrice.total)) {
-      throw new GatewayError('OFFER_PRICE_CHANGED', `Offer ${command.offerId} was held at ${money(heldFlights / 100, priced.currency)}, priced at ${money(offer.totalPrice.total, priced.currency)}`);
+    const heldFlights = hold.items.filter((i) => i.kind === 'FLIGHT').reduce((sum, i) => sum + toMinor(i.price.total, priced.currency), 0);
+    if (heldFlights !== toMinor(offer.totalPrice.total, priced.currency)) {
+      throw new GatewayError('OFFER_PRICE_CHANGED', `Offer ${command.offerId} was held at ${money(fromMinor(heldFlights, priced.currency), priced.currency)}, priced at ${money(offer.totalPrice.total, priced.currency)}`);
     }
     const total = orderTotal({ currency: priced.currency, items: toOrderItems(hold.items, command.offerId, countersAfter(undefined), plan) });
-    if (command.payment?.amount !== undefined && toCents(command.payment.amount) !== toCents(total.total)) {
+    if (command.payment?.amount !== undefined && toMinor(command.payment.amount, total.currency) !== toMinor(total.total, total.currency)) {
       throw new GatewayError('OFFER_PRICE_CHANGED', `The order costs ${money(total.total, total.currency)}, not ${money(command.payment.amount, total.currency)}`,
         [{ message: 'payment amount differs from the order total', path: '/payment/amount' }]);
     }

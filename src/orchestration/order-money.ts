@@ -1,21 +1,22 @@
 import type { Price } from '../contracts/airline/index.ts';
+import { fromMinorUnits, toMinorUnits } from '../money/index.ts';
 import type { ItemPrice, Money, Order, OrderItem } from '../orders/one-order.ts';
 
 /**
- * Money as the order keeps it: decimal amounts with at most 2 decimals (the command contract's
- * rule), added in cents so sums never drift.
+ * Money as the order keeps it: decimal amounts with their currency's ISO 4217 decimals (JPY none,
+ * KWD three), added in whole minor units so sums never drift.
  */
-export const toCents = (amount: number): number => Math.round(amount * 100);
-export const fromCents = (cents: number): number => cents / 100;
+export const toMinor = toMinorUnits;
+export const fromMinor = fromMinorUnits;
 
 export function sumMoney(currency: string, prices: readonly Money[]): Money {
   let base = 0;
   let taxes = 0;
   for (const p of prices) {
-    base += toCents(p.base);
-    taxes += toCents(p.taxes);
+    base += toMinor(p.base, currency);
+    taxes += toMinor(p.taxes, currency);
   }
-  return { base: fromCents(base), taxes: fromCents(taxes), total: fromCents(base + taxes), currency };
+  return { base: fromMinor(base, currency), taxes: fromMinor(taxes, currency), total: fromMinor(base + taxes, currency), currency };
 }
 
 /** The airline's price as an order item's price (tax descriptions only when given). */
@@ -39,7 +40,7 @@ export function unpaidItems(order: Order): OrderItem[] {
 }
 
 export function amountDue(order: Order): number {
-  return fromCents(unpaidItems(order).reduce((sum, i) => sum + toCents(i.price.total), 0));
+  return fromMinor(unpaidItems(order).reduce((sum, i) => sum + toMinor(i.price.total, order.currency), 0), order.currency);
 }
 
 /** The order total: what its active items cost; cancelled items no longer count. */

@@ -7,7 +7,7 @@ import type { CallScope, DownstreamSteps } from './downstream-steps.ts';
 import { requireClient } from './idempotent-request.ts';
 import { quoteCancellation, resolveCancellation, type CancellationQuoteItem } from './order-cancellation.ts';
 import type { OrderReshopCommand } from './order-commands.ts';
-import { fromCents, toCents } from './order-money.ts';
+import { fromMinor, toMinor } from './order-money.ts';
 import type { ResolvedDeps } from './orchestration-deps.ts';
 
 export interface RefundQuote {
@@ -52,7 +52,7 @@ export async function repriceOrder(steps: DownstreamSteps, order: Order, scope: 
   return {
     previousTotal: quote.previousTotal,
     currentTotal: quote.currentTotal,
-    difference: fromCents(toCents(quote.currentTotal) - toCents(quote.previousTotal)),
+    difference: fromMinor(toMinor(quote.currentTotal, order.currency) - toMinor(quote.previousTotal, order.currency), order.currency),
     priceChanged: quote.priceChanged,
     items: quote.items.map((i) => ({ orderItemId: i.itemId, previousTotal: i.previous.total, currentTotal: i.current.total })),
   };

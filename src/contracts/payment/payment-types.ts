@@ -27,7 +27,7 @@ export interface CardToken {
 
 export interface AuthorisationRequest {
   readonly token: string;
-  /** Major units, at most 2 decimals. */
+  /** Major units, with at most the currency's ISO 4217 decimals. */
   readonly amount: number;
   readonly currency: string;
   /** The order id. */

@@ -1,3 +1,4 @@
+import { addDecimals } from '../../money/index.ts';
 import { defineTransform, requireText } from './transform-types.ts';
 
 function prepareSeparator(name: string) {
@@ -60,16 +61,13 @@ export const countTransform = defineTransform({
 
 export const sumTransform = defineTransform({
   name: 'sum',
-  description: 'Adds up a list of numbers (or decimal texts), to 2 decimals: absent → 0, a single value stays as it is.',
+  description: 'Adds up a list of numbers (or decimal texts) exactly, keeping the most decimals among them: absent → 0, a single value stays as it is.',
   input: 'source',
   apply: (value) => {
     const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-    let cents = 0;
-    for (const entry of list) {
-      const number = typeof entry === 'number' ? entry : typeof entry === 'string' && entry.trim() !== '' ? Number(entry) : Number.NaN;
-      if (!Number.isFinite(number)) throw new Error(`'${String(entry)}' is not a number`);
-      cents += Math.round(number * 100);
-    }
-    return cents / 100;
+    return addDecimals(list.map((entry) => {
+      if (typeof entry !== 'number' && typeof entry !== 'string') throw new Error(`'${String(entry)}' is not a number`);
+      return entry;
+    }));
   },
 });

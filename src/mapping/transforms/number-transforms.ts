@@ -1,3 +1,4 @@
+import { decimalPlaces, formatMoney, roundDecimal } from '../../money/index.ts';
 import { parsePath, type CompiledPath } from '../mapping-path.ts';
 import { defineTransform, describeValue } from './transform-types.ts';
 
@@ -7,27 +8,6 @@ function toNumber(value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value.trim());
   throw new Error(`expected a number, got ${describeValue(value)}`);
-}
-
-/** Whether the shortest decimal text of the number has at most `decimals` digits after the point. */
-function hasAtMostDecimals(value: number, decimals: number): boolean {
-  const text = String(value);
-  if (text.includes('e')) return false;
-  const point = text.indexOf('.');
-  return point < 0 || text.length - point - 1 <= decimals;
-}
-
-/** Rounds half away from zero on the decimal representation, so 1.005 → 1.01 as a person expects. */
-function roundDecimal(value: number, decimals: number): number {
-  // Most amounts already have their currency's decimals; only the others need the decimal round trip.
-  if (hasAtMostDecimals(value, decimals)) return value;
-  const sign = value < 0 ? -1 : 1;
-  const magnitude = Math.abs(value);
-  // Shifting the decimal point is done on the text; exponent notation (1e-7) is written out first.
-  const digits = String(magnitude).includes('e') ? magnitude.toFixed(20) : String(magnitude);
-  const rounded = sign * Number(`${Math.round(Number(`${digits}e${decimals}`))}e-${decimals}`);
-  if (!Number.isFinite(rounded)) throw new Error(`cannot round ${value} to ${decimals} decimals`);
-  return rounded;
 }
 
 export const numberTransform = defineTransform({
@@ -59,25 +39,26 @@ export const booleanTransform = defineTransform({
   },
 });
 
-export const moneyTransform = defineTransform<number>({
+export const moneyTransform = defineTransform<CompiledPath>({
   name: 'money',
-  description: 'Formats an amount as text with a fixed number of decimals (args: decimals, default 2).',
+  description: "Formats an amount as text with its currency's ISO 4217 decimals (JPY 0, EUR 2, KWD 3), rounded half away from zero; args: the path of the currency code over the current item, e.g. { name: money, args: currency }.",
   input: 'scalar',
   prepare: (args) => {
-    if (args === undefined) return 2;
-    if (typeof args !== 'number' || !Number.isInteger(args) || args < 0 || args > 6) {
-      throw new Error('money takes the number of decimals, a whole number from 0 to 6');
-    }
-    return args;
+    // The decimals depend on the currency, so a fixed count would be wrong for JPY or KWD.
+    if (typeof args !== 'string' || args === '') throw new Error("money takes the path of the currency code, e.g. { name: money, args: currency }");
+    return parsePath(args);
   },
-  apply: (value, decimals) => roundDecimal(toNumber(value), decimals).toFixed(decimals),
+  apply: (value, path, ctx) => {
+    const currency = textOf(ctx.read(path));
+    if (typeof currency !== 'string' || currency === '') throw new Error('the amount has no currency code');
+    return formatMoney(toNumber(value), currency);
+  },
 });
 
-/** Digits after the decimal point of a number's text (`'307.00'` → 2). */
-function decimalsOf(value: unknown): number {
-  const text = String(value).trim();
-  const point = text.indexOf('.');
-  return point < 0 ? 0 : text.length - point - 1;
+/** The text of an attribute-bearing element as the parser gives it (`{ '#text': 'EUR', ... }`) or the value itself. */
+function textOf(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && '#text' in value) return (value as Record<string, unknown>)['#text'];
+  return value;
 }
 
 export const subtractTransform = defineTransform<CompiledPath>({
@@ -89,10 +70,9 @@ export const subtractTransform = defineTransform<CompiledPath>({
     return parsePath(args);
   },
   apply: (value, path, ctx) => {
-    let other = ctx.read(path);
-    if (other !== null && typeof other === 'object' && !Array.isArray(other) && '#text' in other) other = (other as Record<string, unknown>)['#text'];
+    const other = textOf(ctx.read(path));
     if (other === undefined || other === null || other === '') return toNumber(value);
     // Decimal amounts: the difference keeps the decimals of its operands, not binary floating-point noise.
-    return roundDecimal(toNumber(value) - toNumber(other), Math.max(decimalsOf(value), decimalsOf(other)));
+    return roundDecimal(toNumber(value) - toNumber(other), Math.max(decimalPlaces(String(value)), decimalPlaces(String(other))));
   },
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Cabin } from '../../contracts/airline/index.ts';
+import { isKnownCurrency } from '../../money/index.ts';
 import type { WorldAirportRow } from './world-airports.source.ts';
 
 /** An airport served. Times in the schedule are local to `timeZone`. */
@@ -95,7 +96,8 @@ export interface TaxRule {
 
 export interface CurrencyTable {
   readonly base: string;
-  readonly currencies: Readonly<Record<string, { readonly rate: number; readonly decimals: number }>>;
+  /** Exchange rates only: a currency's decimals come from ISO 4217 (src/money), not from this table. */
+  readonly currencies: Readonly<Record<string, { readonly rate: number }>>;
 }
 
 /** Prices for one passenger by haul; currencies not listed are converted from EUR. */
@@ -278,7 +280,7 @@ const FILE_SCHEMAS: Record<string, object> = {
       base: code3,
       currencies: {
         type: 'object', propertyNames: code3,
-        additionalProperties: { type: 'object', required: ['rate', 'decimals'], properties: { rate: { type: 'number', exclusiveMinimum: 0 }, decimals: { type: 'integer', minimum: 0, maximum: 3 } } },
+        additionalProperties: { type: 'object', required: ['rate'], properties: { rate: { type: 'number', exclusiveMinimum: 0 } } },
       },
     },
   },
@@ -379,6 +381,9 @@ function checkConsistency(data: AirlineData): void {
     numbers.add(f.flightNumber);
   }
   if (!data.currencies.currencies[data.currencies.base]) problems.push(`currencies: base ${data.currencies.base} has no entry`);
+  for (const code of Object.keys(data.currencies.currencies)) {
+    if (!isKnownCurrency(code)) problems.push(`currencies: ${code} is not an ISO 4217 currency code`);
+  }
   if (!data.passengerTypes.types[data.passengerTypes.pricedAs]) problems.push(`passenger types: ${data.passengerTypes.pricedAs} has no entry`);
   if (problems.length > 0) throw new AirlineDataError(`Airline data: ${problems.slice(0, 20).join('; ')}`);
 }

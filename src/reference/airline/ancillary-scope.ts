@@ -5,6 +5,7 @@ import type { HaulPrices } from './airline-data.ts';
 import type { DatedFlight } from './flight-network.ts';
 import { verifyFlightOffer } from './offer-price.handler.ts';
 import type { StoredFlightOffer } from './offer-store.ts';
+import { toMinorUnits } from '../../money/index.ts';
 
 /** What service.list and seat.availability act on: the offer, and the flights and passengers asked about. */
 export interface AncillaryScope {
@@ -49,7 +50,7 @@ export function resolveAncillaryScope(command: PostShoppingCommand, ctx: Airline
 export function haulPriceMinor(ctx: AirlineContext, prices: HaulPrices, long: boolean, currency: string): number {
   const table = long ? prices.long : prices.short;
   const listed = table[currency];
-  if (listed !== undefined) return Math.round(listed * 10 ** ctx.converter.decimals(currency));
+  if (listed !== undefined) return toMinorUnits(listed, currency);
   const eur = table.EUR ?? 0;
   return ctx.converter.toMinor(eur / ctx.converter.rate('EUR'), currency);
 }

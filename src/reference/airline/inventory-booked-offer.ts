@@ -4,6 +4,7 @@ import type { AirlineContext } from './airline-context.ts';
 import type { FareFamilyData } from './airline-data.ts';
 import type { InventoryState } from './inventory-state.ts';
 import type { OfferStore, StoredFlightOffer } from './offer-store.ts';
+import { toMinorUnits } from '../../money/index.ts';
 
 /** The flight offer an order was booked on, as the inventory prices against it after the sale. */
 
@@ -34,8 +35,7 @@ export function familyOf(state: InventoryState, offer: StoredFlightOffer): FareF
 }
 
 export function scalePrice(state: InventoryState, price: Price, count: number): Price {
-  const decimals = state.ctx.converter.decimals(price.currency);
-  const scale = (amount: number): number => state.ctx.converter.toMajor(Math.round(amount * 10 ** decimals) * count, price.currency);
+  const scale = (amount: number): number => state.ctx.converter.toMajor(toMinorUnits(amount, price.currency) * count, price.currency);
   const taxBreakdown = price.taxBreakdown.map((t) => ({ ...t, amount: scale(t.amount) }));
   return { base: scale(price.base), taxes: scale(price.taxes), total: scale(price.total), currency: price.currency, taxBreakdown };
 }

@@ -3,6 +3,7 @@ import { familyOf } from './inventory-booked-offer.ts';
 import { expireHolds } from './inventory-holds.ts';
 import { bookingOf, selectedItems, type InventoryState } from './inventory-state.ts';
 import { priceOfferItems } from './offer-builder.ts';
+import { toMinorUnits } from '../../money/index.ts';
 
 /** inventory.refund-quote and inventory.reprice: what cancelling would give back, and what the flights cost today. Neither changes anything. */
 
@@ -11,8 +12,7 @@ export function quoteRefund(state: InventoryState, command: InventoryOrderQuery)
   const booking = bookingOf(state, command.orderId);
   const family = booking.offer.fareFamily;
   const currency = booking.offer.currency;
-  const decimals = state.ctx.converter.decimals(currency);
-  const minor = (amount: number): number => Math.round(amount * 10 ** decimals);
+  const minor = (amount: number): number => toMinorUnits(amount, currency);
   const items = selectedItems(booking, command.itemIds).map((item): RefundQuoteItem => {
     // A non-refundable fare keeps its base fare and gives back the taxes; ancillaries not yet used are given back.
     const penalty = item.kind === 'FLIGHT' && !family.refundable ? item.price.base : 0;
@@ -32,8 +32,7 @@ export function reprice(state: InventoryState, command: InventoryOrderQuery): In
   const booking = bookingOf(state, command.orderId);
   const { offer } = booking;
   const current = priceOfferItems(state.ctx, offer.offerId, offer.pricedJourneys, familyOf(state, offer), offer.passengers, offer.currency);
-  const decimals = state.ctx.converter.decimals(offer.currency);
-  const minor = (amount: number): number => Math.round(amount * 10 ** decimals);
+  const minor = (amount: number): number => toMinorUnits(amount, offer.currency);
   let previousMinor = 0;
   let currentMinor = 0;
   const items: RepriceQuoteItem[] = [];

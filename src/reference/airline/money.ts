@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/index.ts';
+import { currencyDecimals, fromMinorUnits, toMinorUnits } from '../../money/index.ts';
 import type { CurrencyTable } from './airline-data.ts';
 import type { Price, TaxAmount } from '../../contracts/airline/index.ts';
 
@@ -30,10 +31,10 @@ export interface CurrencyConverter {
 
 /** Builds the converter from the currency table. */
 export function createCurrencyConverter(table: CurrencyTable): CurrencyConverter {
-  const entry = (currency: string): { rate: number; decimals: number } => {
+  const rateOf = (currency: string): number => {
     const found = table.currencies[currency];
     if (!found) throw new GatewayError('INVALID_BUSINESS_DATA', `Currency ${currency} is not offered`);
-    return found;
+    return found.rate;
   };
   return {
     base: table.base,
@@ -44,16 +45,18 @@ export function createCurrencyConverter(table: CurrencyTable): CurrencyConverter
           [{ message: `unsupported currency ${currency}`, ...(path ? { path } : {}) }]);
       }
     },
-    decimals: (currency) => entry(currency).decimals,
-    rate: (currency) => entry(currency).rate / entry(table.base).rate,
+    decimals: (currency) => {
+      rateOf(currency);
+      return currencyDecimals(currency);
+    },
+    rate: (currency) => rateOf(currency) / rateOf(table.base),
     toMinor(amountInBase, currency) {
-      const { rate, decimals } = entry(currency);
-      const exact = (amountInBase * rate / entry(table.base).rate) * 10 ** decimals;
-      return Math.round(exact + 1e-9);
+      // A converted amount has binary noise beyond the rate's digits; the one rounding is in src/money.
+      return toMinorUnits(amountInBase * rateOf(currency) / rateOf(table.base), currency);
     },
     toMajor(minor, currency) {
-      const decimals = entry(currency).decimals;
-      return Number((minor / 10 ** decimals).toFixed(decimals));
+      rateOf(currency);
+      return fromMinorUnits(minor, currency);
     },
   };
 }

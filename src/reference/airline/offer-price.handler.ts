@@ -4,6 +4,7 @@ import type { Offer, OfferPriceCommand, OfferPriceResult } from '../../contracts
 import { expiryFrom, priceOfferItems, toFareFamily } from './offer-builder.ts';
 import { verifyOffer, type StoredFlightOffer } from './offer-store.ts';
 import { sumPrices, toPrice, totalMinor } from './money.ts';
+import { toMinorUnits } from '../../money/index.ts';
 
 /** Resolves an offer id to a stored flight offer, or throws the business error that says why not. */
 export function verifyFlightOffer(ctx: AirlineContext, offerId: string, options: { offerItemIds?: readonly string[]; passengers?: OfferPriceCommand['passengers'] } = {}): StoredFlightOffer {
@@ -34,7 +35,7 @@ export function priceOffer(command: OfferPriceCommand, ctx: AirlineContext): Off
 
   const now = ctx.now();
   const repriced = priceOfferItems(ctx, stored.offerId, stored.pricedJourneys, family, stored.passengers, stored.currency);
-  const previousMinor = Math.round(stored.totalPrice.total * 10 ** ctx.converter.decimals(stored.currency));
+  const previousMinor = toMinorUnits(stored.totalPrice.total, stored.currency);
   const priceChanged = totalMinor(repriced.total) !== previousMinor;
   const inCurrency = currency === stored.currency ? repriced : priceOfferItems(ctx, stored.offerId, stored.pricedJourneys, family, stored.passengers, currency);
 

@@ -3,6 +3,7 @@ import type { AirlineContext } from './airline-context.ts';
 import type { Cabin, FareFamily, OrderRulesCommand, OrderRulesResult, Penalty } from '../../contracts/airline/index.ts';
 import { groupByPtc, priceOfferItems } from './offer-builder.ts';
 import { verifyFlightOffer } from './offer-price.handler.ts';
+import { formatMoney } from '../../money/index.ts';
 
 /**
  * Change fee per passenger with a seat, in EUR, for fare families that are changeable but not
@@ -42,7 +43,7 @@ export function showOrderRules(command: OrderRulesCommand, ctx: AirlineContext):
 
   const money = (minor: number): { amount: number; text: string } => {
     const amount = ctx.converter.toMajor(minor, currency);
-    return { amount, text: `${amount.toFixed(ctx.converter.decimals(currency))} ${currency}` };
+    return { amount, text: `${formatMoney(amount, currency)} ${currency}` };
   };
   const seated = stored.passengers.filter((p) => ctx.pricer.pricingType(p.type).data.seat).length;
   const feeMinor = ctx.converter.toMinor(CHANGE_FEE_EUR[family.cabin] / ctx.converter.rate('EUR'), currency);

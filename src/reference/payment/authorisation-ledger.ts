@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createInsertionOrderedMap } from '../../collections/insertion-ordered-map.ts';
+import { currencyDecimals, formatMoney, fromMinorUnits, hasCurrencyDecimals, isKnownCurrency, toMinorUnits } from '../../money/index.ts';
 import type { CardVault } from './card-vault.ts';
 import { PaymentApiError } from './payment-api-error.ts';
 import type { Authorisation, AuthorisationRequest, AuthorisationStatus, DeclineReason, Refund, RefundRequest } from '../../contracts/payment/payment-types.ts';
@@ -8,7 +9,11 @@ import type { TestCards } from './test-cards.ts';
 export interface AuthorisationLedgerOptions {
   readonly vault: CardVault;
   readonly testCards: TestCards;
-  /** Amounts above this many major units are declined with AMOUNT_LIMIT_EXCEEDED, in any currency. */
+  /**
+   * Amounts above this many major units of a two-decimal currency are declined with
+   * AMOUNT_LIMIT_EXCEEDED. The service has no exchange rates, so every currency gets the same
+   * count of minor units: 10,000 → 10,000.00 EUR, 1,000,000 JPY, 1,000.000 KWD.
+   */
   readonly amountLimit: number;
   readonly now?: () => Date;
   /**
@@ -62,16 +67,19 @@ interface LedgerEntry {
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 
-/** Amounts are kept in minor units (2 decimals) so partial refunds add up exactly. */
-function toMinor(amount: number, path: string): number {
-  const minor = Math.round(amount * 100);
-  if (Math.abs(minor - amount * 100) > 1e-6 || minor <= 0) {
-    throw new PaymentApiError('INVALID_AMOUNT', 'Amounts are positive with at most 2 decimals', [{ message: 'more than 2 decimals', path }]);
+/** Amounts are kept in minor units of their currency (ISO 4217: JPY none, EUR 2, KWD 3) so partial refunds add up exactly. */
+function toMinor(amount: number, currency: string, path: string): number {
+  if (!isKnownCurrency(currency)) {
+    throw new PaymentApiError('INVALID_AMOUNT', `${currency} is not an ISO 4217 currency`, [{ message: 'unknown currency', path: '/currency' }]);
   }
-  return minor;
+  if (!hasCurrencyDecimals(amount, currency) || amount <= 0) {
+    const decimals = currencyDecimals(currency);
+    throw new PaymentApiError('INVALID_AMOUNT', `Amounts in ${currency} are positive with at most ${decimals} decimals`, [{ message: `more than ${decimals} decimals`, path }]);
+  }
+  return toMinorUnits(amount, currency);
 }
 
-const toMajor = (minor: number): number => minor / 100;
+const toMajor = (minor: number, currency: string): number => fromMinorUnits(minor, currency);
 
 const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
 
@@ -87,13 +95,13 @@ function view(record: LedgerEntry): Authorisation {
     status: record.status,
     ...(record.declineReason ? { declineReason: record.declineReason } : {}),
     ...(record.authorisationCode ? { authorisationCode: record.authorisationCode } : {}),
-    amount: toMajor(record.amountMinor),
+    amount: toMajor(record.amountMinor, record.currency),
     currency: record.currency,
     reference: record.reference,
     maskedNumber: record.maskedNumber,
     brand: record.brand,
-    capturedAmount: toMajor(record.capturedMinor),
-    refundedAmount: toMajor(record.refundedMinor),
+    capturedAmount: toMajor(record.capturedMinor, record.currency),
+    refundedAmount: toMajor(record.refundedMinor, record.currency),
     createdAt: record.createdAt,
   };
 }
@@ -141,7 +149,7 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
 
   return {
     authorise(request) {
-      const amountMinor = toMinor(request.amount, '/amount');
+      const amountMinor = toMinor(request.amount, request.currency, '/amount');
       const fingerprint = JSON.stringify([request.token, amountMinor, request.currency, request.reference]);
       const earlier = authorisationKeys.get(request.idempotencyKey);
       if (earlier) {
@@ -193,8 +201,8 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
     },
 
     refund(request) {
-      const amountMinor = toMinor(request.amount, '/amount');
-      const fingerprint = JSON.stringify([request.authorisationId, amountMinor]);
+      // The currency is the authorisation's, known once it is found; the key compares the amount as sent.
+      const fingerprint = JSON.stringify([request.authorisationId, request.amount]);
       if (request.idempotencyKey !== undefined) {
         const earlier = refunds.get(request.idempotencyKey);
         if (earlier) {
@@ -206,14 +214,15 @@ export function createAuthorisationLedger(options: AuthorisationLedgerOptions): 
       }
       const record = find(request.authorisationId);
       if (record.status !== 'CAPTURED') throw wrongState(record, 'refunded');
+      const amountMinor = toMinor(request.amount, record.currency, '/amount');
       const left = record.capturedMinor - record.refundedMinor;
       if (amountMinor > left) {
-        throw new PaymentApiError('REFUND_EXCEEDS_CAPTURED', `At most ${toMajor(left)} ${record.currency} can still be refunded`, [{ message: 'over the captured amount not yet refunded', path: '/amount' }]);
+        throw new PaymentApiError('REFUND_EXCEEDS_CAPTURED', `At most ${formatMoney(toMajor(left, record.currency), record.currency)} ${record.currency} can still be refunded`, [{ message: 'over the captured amount not yet refunded', path: '/amount' }]);
       }
       record.refundedMinor += amountMinor;
       if (record.refundedMinor === record.capturedMinor) record.status = 'REFUNDED';
       const refund: Refund = {
-        refundId: newId('rf'), authorisationId: record.authorisationId, amount: toMajor(amountMinor), currency: record.currency, status: 'REFUNDED', createdAt: now().toISOString(),
+        refundId: newId('rf'), authorisationId: record.authorisationId, amount: toMajor(amountMinor, record.currency), currency: record.currency, status: 'REFUNDED', createdAt: now().toISOString(),
       };
       if (request.idempotencyKey !== undefined) {
         while (refunds.size >= maxEntries) refunds.shift();

@@ -17,7 +17,7 @@ export interface ReferencePaymentServiceOptions {
   readonly logger?: Logger;
   /** Clock; tests inject one to expire cards and tokens. */
   readonly now?: () => Date;
-  /** Amounts above this many major units are declined (AMOUNT_LIMIT_EXCEEDED), in any currency. @defaultValue 10000 */
+  /** Amounts above this many major units of a two-decimal currency, as the same count of minor units in any currency, are declined (AMOUNT_LIMIT_EXCEEDED). @defaultValue 10000 */
   readonly amountLimit?: number;
   /** @defaultValue the repository's fixtures/payment/test-cards.json */
   readonly testCards?: TestCards;

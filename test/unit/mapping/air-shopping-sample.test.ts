@@ -119,7 +119,7 @@ describe('a response mapping over a large result', () => {
       '                      Price:',
       '                        map:',
       '                          TotalAmount:',
-      "                            map: { '@CurCode': { path: price.currency }, '#text': { path: price.total, transform: money } }",
+      "                            map: { '@CurCode': { path: price.currency }, '#text': { path: price.total, transform: { name: money, args: price.currency } } }",
       '                      PaxRefID: { path: paxIds }',
       '                      Cabin: { path: cabin, lookup: cabinToNdc }',
     ].join('\n'), 'air-shopping.response.yaml', { codeTables });

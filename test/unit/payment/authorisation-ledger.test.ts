@@ -179,11 +179,28 @@ describe('authorisation ledger', () => {
     expect(refusal(() => ledger.authorise({ ...request, idempotencyKey: key() })).code).toBe('TOKEN_NOT_FOUND');
   });
 
-  it('refuses amounts with more than 2 decimals', () => {
+  it('refuses amounts with more decimals than their currency has (ISO 4217) and unknown currencies', () => {
     const { vault, ledger } = setup();
     const { token } = vault.tokenise(CARD);
-    expect(refusal(() => ledger.authorise({ token, amount: 10.001, currency: 'EUR', reference: 'R', idempotencyKey: key() })).code).toBe('INVALID_AMOUNT');
-    expect(ledger.authorise({ token, amount: 0.1 + 0.2, currency: 'EUR', reference: 'R', idempotencyKey: key() }).value.amount).toBe(0.3);
+    const authorise = (amount: number, currency: string) => ledger.authorise({ token, amount, currency, reference: 'R', idempotencyKey: key() });
+    expect(refusal(() => authorise(10.001, 'EUR')).code).toBe('INVALID_AMOUNT');
+    expect(refusal(() => authorise(1500.5, 'JPY')).code).toBe('INVALID_AMOUNT');
+    expect(refusal(() => authorise(10.0001, 'KWD')).code).toBe('INVALID_AMOUNT');
+    expect(refusal(() => authorise(10, 'ABC')).code).toBe('INVALID_AMOUNT');
+    expect(authorise(0.1 + 0.2, 'EUR').value.amount).toBe(0.3);
+    expect(authorise(1500, 'JPY').value.amount).toBe(1500);
+    expect(authorise(12.345, 'KWD').value.amount).toBe(12.345);
+  });
+
+  it('refunds a KWD capture in parts down to the last fils', () => {
+    const { vault, ledger } = setup();
+    const { token } = vault.tokenise(CARD);
+    const { authorisationId } = ledger.authorise({ token, amount: 10.001, currency: 'KWD', reference: 'R', idempotencyKey: key() }).value;
+    ledger.capture(authorisationId);
+    ledger.refund({ authorisationId, amount: 0.001 });
+    expect(refusal(() => ledger.refund({ authorisationId, amount: 10.001 })).code).toBe('REFUND_EXCEEDS_CAPTURED');
+    expect(ledger.refund({ authorisationId, amount: 10 }).value.amount).toBe(10);
+    expect(ledger.get(authorisationId)).toMatchObject({ status: 'REFUNDED', capturedAmount: 10.001, refundedAmount: 10.001 });
   });
 
   it('voids an authorisation once, and answers a second void with the same state', () => {
