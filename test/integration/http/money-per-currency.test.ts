@@ -4,6 +4,7 @@ import { currencyDecimals } from '../../../src/money/index.ts';
 import { parseXml } from '../../../src/xml/index.ts';
 import { expectValidAnswer } from '../../support/expect-valid-answer.ts';
 import { expectAmountsInCurrency, expectJsonAmounts, expectPricesAddUp } from '../../support/money-checks.ts';
+import { unexpectedRuleFindings } from '../../support/response-rules.ts';
 import { asList, attr, dayFromToday, message213, refs, text, type Doc } from '../../support/ndc-doc.ts';
 import { postXml, startGateway, type RunningGateway } from '../../support/start-gateway.ts';
 
@@ -174,6 +175,8 @@ describe('money with its currency\'s decimals, end to end', () => {
     expect(version === '21.3' ? doc.Error : doc.Errors, answer.text.slice(0, 3000)).toBeUndefined();
     expect(answer.status).toBe(200);
     expectAmountsInCurrency(answer.text, currency);
+    // The business rules (currency-decimals among them) hold for the answer in every currency.
+    expect(unexpectedRuleFindings(version, answer.text)).toEqual([]);
     expect(expectPricesAddUp(doc, currency), `prices checked in ${response}`).toBeGreaterThan(0);
     return { xml: answer.text, doc };
   }
