@@ -38,7 +38,7 @@ const HEADER = `
   </Party>`;
 
 const FAMILY = `
-      <Passenger PassengerID="PAX1"><PTC>ADT</PTC></Passenger>
+      <Passenger PassengerID="PAX1"><PTC>ADT</PTC><InfantRef>PAX4</InfantRef></Passenger>
       <Passenger PassengerID="PAX2"><PTC>ADT</PTC></Passenger>
       <Passenger PassengerID="PAX3"><PTC>CHD</PTC><Age>8</Age></Passenger>
       <Passenger PassengerID="PAX4"><PTC>INF</PTC></Passenger>`;

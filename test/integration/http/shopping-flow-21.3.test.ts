@@ -47,17 +47,18 @@ const FAMILY_PAX = [
   { id: 'PAX1', ptc: 'ADT' },
   { id: 'PAX2', ptc: 'ADT' },
   { id: 'PAX3', ptc: 'CHD' },
-  { id: 'PAX4', ptc: 'INF' },
+  // The infant names the adult it travels with, as the business rule infant-with-adult asks.
+  { id: 'PAX4', ptc: 'INF', adult: 'PAX1' },
 ];
 
-function paxList(pax: readonly { id: string; ptc?: string }[]): string {
-  return `<c:PaxList>${pax.map((p) => `<c:Pax><c:PaxID>${p.id}</c:PaxID>${p.ptc ? `<c:PTC>${p.ptc}</c:PTC>` : ''}</c:Pax>`).join('')}</c:PaxList>`;
+function paxList(pax: readonly { id: string; ptc?: string; adult?: string }[]): string {
+  return `<c:PaxList>${pax.map((p) => `<c:Pax><c:PaxID>${p.id}</c:PaxID>${p.adult ? `<c:PaxRefID>${p.adult}</c:PaxRefID>` : ''}${p.ptc ? `<c:PTC>${p.ptc}</c:PTC>` : ''}</c:Pax>`).join('')}</c:PaxList>`;
 }
 
 interface ShoppingOptions {
   readonly version?: string | undefined;
   readonly journeys?: string;
-  readonly pax?: readonly { id: string; ptc?: string }[] | null;
+  readonly pax?: readonly { id: string; ptc?: string; adult?: string }[] | null;
   readonly currency?: string;
   readonly relatedCriteria?: string;
 }
