@@ -487,10 +487,12 @@ class ModelCompiler {
     this.#builtinBases.set(key, undefined); // a type that derives from itself ends here
     const component = this.registry.types.get(key);
     let base: string | undefined;
-    // a simple type's restriction, or the extension or restriction of a complex type's simpleContent (text plus attributes)
+    // a simple type's restriction, or the base of a complex type: text plus attributes (simpleContent),
+    // or such a type extended again (17.2 SimpleCurrencyPriceType extends CurrencyAmountOptType by complexContent)
     const derivation = component?.node.tag === 'simpleType'
       ? component.node.children.find((child) => child.tag === 'restriction')
-      : component?.node.children.find((child) => child.tag === 'simpleContent')?.children.find((child) => child.tag === 'extension' || child.tag === 'restriction');
+      : component?.node.children.find((child) => child.tag === 'simpleContent' || child.tag === 'complexContent')
+        ?.children.find((child) => child.tag === 'extension' || child.tag === 'restriction');
     const baseName = derivation?.attrs.base;
     if (component && baseName) {
       const { namespace, local } = this.resolveQName(baseName, component.doc);
