@@ -64,8 +64,8 @@ export const RULES: readonly RuleDefinition[] = Object.freeze([
     message: "Every amount has an ISO 4217 currency code and that currency's number of decimals",
     versions: ['17.2'],
     check: 'currencyAmount',
-    // 17.2 names many code attributes `Code`; amounts are the types named ...Amount...
-    options: { currencyAttribute: 'Code', typePattern: 'Amount' },
+    // 17.2 names many code attributes `Code`; an amount is a number with one
+    options: { currencyAttribute: 'Code' },
   },
   {
     id: 'no-empty-element',

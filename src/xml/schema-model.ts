@@ -25,8 +25,9 @@ export interface ElementInfo {
   /** Local names of the attributes the element may carry. */
   readonly attributes: readonly string[];
   /**
-   * `{namespace}Name` of an attribute's named type (`{http://www.w3.org/2001/XMLSchema}ID`); a simple
-   * type restricting xs:ID, xs:IDREF or xs:IDREFS gives that XSD type. Undefined when anonymous or unknown.
+   * `{namespace}Name` of an attribute's type: the XML Schema built-in type it restricts, through
+   * named simple types (17.2's `KeyIdentifier` gives `{http://www.w3.org/2001/XMLSchema}ID`), else
+   * its named type; undefined when anonymous or not declared.
    */
   attributeType(name: string): string | undefined;
   /** Whether the element carries character data (simple type, simpleContent or mixed content). */
@@ -35,8 +36,10 @@ export interface ElementInfo {
   readonly anyElement: boolean;
   /** Whether the element accepts any attribute (`xs:anyAttribute`). */
   readonly anyAttribute: boolean;
-  /** `{namespace}Name` of the element's named type (xs:ID, xs:IDREF or xs:IDREFS for types restricting them); absent for anonymous types. */
+  /** `{namespace}Name` of the element's named type; absent for anonymous types. */
   readonly typeName?: string;
+  /** For a named type with text: the XML Schema built-in type of the text, through named simple types and simpleContent (`{http://www.w3.org/2001/XMLSchema}IDREFS`). */
+  readonly builtinType?: string;
   /** The child declaration for a local name, or undefined when the schema does not allow it here. */
   child(name: string): ElementInfo | undefined;
 }
@@ -66,8 +69,6 @@ export interface LoadSchemaModelOptions {
 }
 
 const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
-/** The XSD types of identity constraints by ID, as `{namespace}Name`. */
-const IDENTITY_TYPES: ReadonlySet<string> = new Set(['ID', 'IDREF', 'IDREFS'].map((local) => `{${XSD_NS}}${local}`));
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /** One XSD element node, with its local name in the XSD namespace; annotations are dropped at read time. */
@@ -346,6 +347,7 @@ function parseOccurs(value: string | undefined, fallback: number): number {
 /** One element declaration at one place of a content model. Its type is resolved on first use. */
 class ElementDeclaration implements ElementInfo {
   readonly typeName?: string;
+  readonly builtinType?: string;
   #type: TypeModel | undefined;
   #resolveType: (() => TypeModel) | undefined;
 
@@ -357,9 +359,11 @@ class ElementDeclaration implements ElementInfo {
     readonly repeated: boolean,
     resolveType: () => TypeModel,
     typeName: string | undefined,
+    builtinType: string | undefined,
   ) {
     this.#resolveType = resolveType;
     if (typeName !== undefined) this.typeName = typeName;
+    if (builtinType !== undefined) this.builtinType = builtinType;
   }
 
   private get type(): TypeModel {
@@ -384,7 +388,7 @@ class ElementDeclaration implements ElementInfo {
 
   /** Same declaration at another place (a different particle), sharing the resolved type. */
   withOccurs(minOccurs: number, maxOccurs: number, repeated: boolean): ElementDeclaration {
-    return new ElementDeclaration(this.name, this.namespace, minOccurs, maxOccurs, repeated, () => this.type, this.typeName);
+    return new ElementDeclaration(this.name, this.namespace, minOccurs, maxOccurs, repeated, () => this.type, this.typeName, this.builtinType);
   }
 }
 
@@ -472,8 +476,31 @@ class ModelCompiler {
   readonly #anonymousTypes = new WeakMap<XsdNode, TypeModel>();
   readonly #globalElements = new Map<string, ElementDeclaration>();
   readonly #inProgress = new Set<string | XsdNode>();
+  readonly #builtinBases = new Map<string, string | undefined>();
 
   constructor(readonly registry: Registry) {}
+
+  /** The built-in XML Schema type a named simple type, or the text of a simpleContent type, derives from (itself for a built-in); undefined for element content, lists and unions. */
+  builtinBase(key: string): string | undefined {
+    if (key.startsWith(`{${XSD_NS}}`)) return key;
+    if (this.#builtinBases.has(key)) return this.#builtinBases.get(key);
+    this.#builtinBases.set(key, undefined); // a type that derives from itself ends here
+    const component = this.registry.types.get(key);
+    let base: string | undefined;
+    // a simple type's restriction, or the base of a complex type: text plus attributes (simpleContent),
+    // or such a type extended again (17.2 SimpleCurrencyPriceType extends CurrencyAmountOptType by complexContent)
+    const derivation = component?.node.tag === 'simpleType'
+      ? component.node.children.find((child) => child.tag === 'restriction')
+      : component?.node.children.find((child) => child.tag === 'simpleContent' || child.tag === 'complexContent')
+        ?.children.find((child) => child.tag === 'extension' || child.tag === 'restriction');
+    const baseName = derivation?.attrs.base;
+    if (component && baseName) {
+      const { namespace, local } = this.resolveQName(baseName, component.doc);
+      base = this.builtinBase(qnameKey(namespace, local));
+    }
+    this.#builtinBases.set(key, base);
+    return base;
+  }
 
   resolveQName(value: string, doc: SchemaDoc): { namespace: string; local: string } {
     const colon = value.indexOf(':');
@@ -501,35 +528,22 @@ class ModelCompiler {
       local, doc.targetNamespace, 1, 1, false,
       () => this.elementType(node, doc),
       this.typeNameOf(node, doc),
+      this.builtinTypeOf(node, doc),
     );
     this.#globalElements.set(key, declaration);
     return declaration;
+  }
+
+  builtinTypeOf(node: XsdNode, doc: SchemaDoc): string | undefined {
+    const typeName = this.typeNameOf(node, doc);
+    return typeName === undefined ? undefined : this.builtinBase(typeName);
   }
 
   typeNameOf(node: XsdNode, doc: SchemaDoc): string | undefined {
     const type = node.attrs.type;
     if (!type) return undefined;
     const { namespace, local } = this.resolveQName(type, doc);
-    return this.identityType(qnameKey(namespace, local));
-  }
-
-  /**
-   * xs:ID, xs:IDREF or xs:IDREFS when a named simple type restricts one of them (17.2's
-   * KeyIdentifier restricts xs:ID), so references are known whatever the schema calls their type;
-   * any other type keeps its own name.
-   */
-  identityType(key: string): string {
-    let current = key;
-    for (let depth = 0; depth < 20; depth++) {
-      if (IDENTITY_TYPES.has(current)) return current;
-      const component = this.registry.types.get(current);
-      if (component?.node.tag !== 'simpleType') return key;
-      const restriction = component.node.children.find((child) => child.tag === 'restriction');
-      if (!restriction?.attrs.base) return key;
-      const base = this.resolveQName(restriction.attrs.base, component.doc);
-      current = qnameKey(base.namespace, base.local);
-    }
-    return key;
+    return qnameKey(namespace, local);
   }
 
   /** The type of an element declaration: @type, an anonymous type, the substitution group head's type, or anyType. */
@@ -715,6 +729,7 @@ class ModelCompiler {
       name, qualified ? doc.targetNamespace : '', minOccurs, maxOccurs, repeated,
       () => this.elementType(node, doc),
       this.typeNameOf(node, doc),
+      this.builtinTypeOf(node, doc),
     );
   }
 
@@ -730,7 +745,8 @@ class ModelCompiler {
           const type = node.attrs.type;
           if (type) {
             const { namespace, local } = this.resolveQName(type, doc);
-            content.attributeTypes.set(name, this.identityType(qnameKey(namespace, local)));
+            const key = qnameKey(namespace, local);
+            content.attributeTypes.set(name, this.builtinBase(key) ?? key);
           }
         }
         break;

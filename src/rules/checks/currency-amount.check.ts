@@ -4,16 +4,18 @@ import { stringOption } from './read-field.ts';
 
 const DECIMAL = /^[+-]?(\d+)(?:\.(\d*))?$/;
 
+const XSD = '{http://www.w3.org/2001/XMLSchema}';
+const NUMBER_TYPES = new Set(['decimal', 'integer', 'nonNegativeInteger', 'positiveInteger', 'long', 'int', 'double', 'float'].map((name) => `${XSD}${name}`));
+
 /**
- * Whether a node is an amount: the schema gives its type text content and the currency attribute
- * (and, where `typePattern` is set, a type name that matches it: 17.2 calls many code attributes
- * `Code`). Without a schema model, an element with the attribute and a decimal text counts.
+ * Whether a node is an amount: the schema gives it a number as text (through its named types) and
+ * the currency attribute. Without a schema model, an element with the attribute and a decimal
+ * text counts.
  */
-function isAmount(node: DocNode, attribute: string, typePattern: RegExp | undefined): boolean {
+function isAmount(node: DocNode, attribute: string): boolean {
   const { info } = node;
   if (!info) return node.attributes[attribute] !== undefined && DECIMAL.test(node.text);
-  if (!info.hasText || !info.attributes.includes(attribute)) return false;
-  return typePattern === undefined || typePattern.test(info.typeName ?? '');
+  return info.builtinType !== undefined && NUMBER_TYPES.has(info.builtinType) && info.attributes.includes(attribute);
 }
 
 /**
@@ -22,9 +24,8 @@ function isAmount(node: DocNode, attribute: string, typePattern: RegExp | undefi
  */
 export const currencyAmount: CheckFunction = (context, options) => {
   const attribute = stringOption(options, 'currencyAttribute');
-  const pattern = typeof options.typePattern === 'string' ? new RegExp(options.typePattern) : undefined;
   for (const node of context.nodes) {
-    if (!isAmount(node, attribute, pattern)) continue;
+    if (!isAmount(node, attribute)) continue;
     const currency = node.attributes[attribute];
     if (currency === undefined || currency.trim() === '') {
       context.report(node, `amount ${node.text} of ${node.name} has no currency code (${attribute})`);

@@ -6,6 +6,12 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{
 const TIME = /^\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
 const UTC_ZONES = new Set(['Z', '+00:00', '-00:00']);
 
+/** Cheap test before the regular expressions: `YYYY-MM-DDT…` or `hh:mm…`; most texts are neither. */
+function mayBeTime(value: string): boolean {
+  return (value.length >= 16 && value.charCodeAt(4) === 0x2d && value.charCodeAt(10) === 0x54)
+    || (value.length >= 5 && value.length <= 21 && value.charCodeAt(2) === 0x3a);
+}
+
 function underAny(node: DocNode, names: ReadonlySet<string>): boolean {
   for (let at = node.parent; at; at = at.parent) if (names.has(at.name)) return true;
   return false;
@@ -22,6 +28,7 @@ export const dateTimeZone: CheckFunction = (context, options) => {
   const zone = stringOption(options, 'zone');
   const segments = new Set(listOption(options, 'segmentElements'));
   const look = (node: DocNode, value: string, attribute?: string): void => {
+    if (!mayBeTime(value)) return;
     const inSegment = underAny(node, segments);
     if (zone === 'local') {
       if (!inSegment) return;

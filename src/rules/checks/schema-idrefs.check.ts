@@ -5,8 +5,8 @@ const ID = `${XSD}ID`;
 const REFERENCES = new Set([`${XSD}IDREF`, `${XSD}IDREFS`]);
 
 /**
- * Every reference the schema types xs:IDREF or xs:IDREFS (elements and attributes, NDC 17.2) names
- * an attribute typed xs:ID in the message. An XSD validator checks this too; the rule keeps the
+ * Every reference the schema types xs:IDREF or xs:IDREFS (elements and attributes, NDC 17.2;
+ * directly or through a named simple type) names an attribute typed xs:ID in the message. An XSD validator checks this too; the rule keeps the
  * check when only the rules run, and gives it a rule id. Needs the schema model: without it no
  * type is known and nothing is checked.
  */
@@ -17,7 +17,7 @@ export const schemaIdrefs: CheckFunction = (context) => {
   for (const node of context.nodes) {
     const { info } = node;
     if (!info) continue;
-    if (info.typeName !== undefined && REFERENCES.has(info.typeName)) refs.push({ node, value: node.text });
+    if (info.builtinType !== undefined && REFERENCES.has(info.builtinType)) refs.push({ node, value: node.text });
     for (const [name, value] of Object.entries(node.attributes)) {
       const type = info.attributeType(name);
       if (type === ID) ids.add(value);

@@ -12,6 +12,8 @@ const CURRENCY_FAIL = join(RULES, 'currency-decimals', 'fail.xml');
 const CURRENCY_PASS = join(RULES, 'currency-decimals', 'pass.xml');
 const INFANT_FAIL = join(RULES, 'infant-with-adult', 'fail.xml');
 const TIMESTAMP_FAIL = join(RULES, 'timestamp-utc', 'fail.xml');
+/** Fails the XSD as well: 21.3 requires the distribution chain of an OrderRetrieveRQ. */
+const CHAIN_FAIL = join(RULES, 'distribution-chain', 'fail.xml');
 /** A real sample that the XSD accepts. */
 const VALID_SAMPLE = join(SAMPLES_PATH, '21.3', 'AirShoppingRQ__VS__airshopping_airshoppingrq_with_corpID.xml');
 
@@ -37,15 +39,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('ndc-gateway validate --rules', () => {
   it('reports rule findings beside the XSD issues, with line, column, path and rule id, and a summary per rule', async () => {
-    const { code, stdout } = await validate(['--rules', CURRENCY_FAIL]);
+    const { code, stdout } = await validate(['--rules', CHAIN_FAIL, CURRENCY_FAIL]);
     expect(code).toBe(1);
-    // the XSD still runs: the fixture is a small message, not a schema-valid one
-    expect(stdout).toMatch(/Element 'OffersGroup': This element is not expected/);
-    expect(stdout).toContain('    12:15  /IATA_AirShoppingRS/Response/OffersGroup/CarrierOffers/Offer/OfferItem/Price/BaseAmount\n'
+    expect(stdout).toMatch(/Element 'Request': This element is not expected/);
+    expect(stdout).toContain('    3:1  /IATA_OrderRetrieveRQ\n      distribution-chain (error): IATA_OrderRetrieveRQ has no DistributionChain');
+    expect(stdout).toContain('    22:15  /IATA_AirShoppingRS/Response/OffersGroup/CarrierOffers/Offer/OfferItem/Price/BaseAmount\n'
       + '      currency-decimals (error): amount 12000.00 JPY of BaseAmount has 2 decimals; JPY has 0');
     expect(stdout).toMatch(/^ {2}currency-decimals +3 errors, 0 warnings in 1 file$/m);
+    expect(stdout).toMatch(/^ {2}distribution-chain +1 error, 0 warnings in 1 file$/m);
     expect(stdout).toMatch(/^ {2}infant-with-adult +0 errors, 0 warnings in 0 files$/m);
-    expect(stdout).toContain('1 file: 0 valid, 1 invalid, 0 errors, rules: 3 errors, 0 warnings (engines: libxml2;');
+    expect(stdout).toContain('2 files: 0 valid, 2 invalid, 0 errors, rules: 4 errors, 0 warnings (engines: libxml2;');
   });
 
   it('keeps a schema-valid file that breaks no rule valid', async () => {
@@ -57,12 +60,13 @@ describe('ndc-gateway validate --rules', () => {
 
 describe('ndc-gateway validate --rules-only', () => {
   it('skips the XSD and checks only the rules', async () => {
-    const { code, stdout } = await validate(['--rules-only', CURRENCY_PASS, INFANT_FAIL]);
+    const { code, stdout } = await validate(['--rules-only', CURRENCY_PASS, INFANT_FAIL, CHAIN_FAIL]);
     expect(code).toBe(1);
     expect(stdout).not.toContain('This element is not expected');
     expect(stdout).toMatch(/^PASS {3}21\.3 AirShoppingRS +\S*currency-decimals\/pass\.xml$/m);
-    expect(stdout).toMatch(/^FAIL {3}21\.3 OrderCreateRQ +\S*infant-with-adult\/fail\.xml$/m);
-    expect(stdout).toContain('    19:33  /IATA_OrderCreateRQ/Request/DataLists/PaxList/Pax[3]/PaxRefID\n      infant-with-adult (error): ');
+    expect(stdout).toMatch(/^FAIL {3}21\.3 AirShoppingRQ +\S*infant-with-adult\/fail\.xml$/m);
+    expect(stdout).toContain('    19:31  /IATA_AirShoppingRQ/Request/PaxList/Pax[3]/PaxRefID\n      infant-with-adult (error): ');
+    expect(stdout).toContain('      distribution-chain (error): ');
     expect(stdout).toContain('(rules only, no XSD;');
   });
 
@@ -114,14 +118,17 @@ describe('ndc-gateway validate --rules: report formats', () => {
     const { stdout } = await validate(['--rules', '--format', 'json', CURRENCY_FAIL, INFANT_FAIL]);
     const report = JSON.parse(stdout) as {
       rules: string[];
-      files: { file: string; status: string; rules: { findings: { ruleId: string; severity: string; line: number; column: number; path: string }[] } }[];
+      files: { file: string; status: string; verdicts: { engine: string; valid: boolean }[]; rules: { findings: { ruleId: string; severity: string; line: number; column: number; path: string }[] } }[];
       summary: { rules: { ruleId: string; errors: number; warnings: number; files: number }[] };
     };
     expect(report.rules).toContain('reference-integrity');
     const infant = report.files.find((file) => file.file.endsWith('infant-with-adult/fail.xml'));
     expect(infant?.rules.findings).toEqual([expect.objectContaining({
-      ruleId: 'infant-with-adult', severity: 'error', line: 19, column: 33, path: '/IATA_OrderCreateRQ/Request/DataLists/PaxList/Pax[3]/PaxRefID',
+      ruleId: 'infant-with-adult', severity: 'error', line: 19, column: 31, path: '/IATA_AirShoppingRQ/Request/PaxList/Pax[3]/PaxRefID',
     })]);
+    // schema-valid, and invalid by the rules alone
+    expect(infant?.verdicts).toEqual([expect.objectContaining({ engine: 'libxml2', valid: true })]);
+    expect(infant?.status).toBe('invalid');
     expect(report.summary.rules.find((rule) => rule.ruleId === 'currency-decimals')).toEqual({ ruleId: 'currency-decimals', errors: 3, warnings: 0, files: 1 });
   });
 
@@ -132,12 +139,12 @@ describe('ndc-gateway validate --rules: report formats', () => {
       testsuites: { tests: string; failures: string; testsuite: { name: string; testcase: { name: string; failure?: { type: string; '#text': string }; 'system-out'?: string }[] }[] };
     };
     const suites = parsed.testsuites.testsuite;
-    const fileCase = suites.find((s) => s.name === '21.3 OrderCreateRQ')?.testcase[0];
+    const fileCase = suites.find((s) => s.name === '21.3 AirShoppingRQ')?.testcase.find((c) => c.name.endsWith('infant-with-adult/fail.xml'));
     expect(fileCase?.failure?.type).toBe('business-rules');
-    expect(fileCase?.failure?.['#text']).toContain('19:33 /IATA_OrderCreateRQ/Request/DataLists/PaxList/Pax[3]/PaxRefID [infant-with-adult error]');
+    expect(fileCase?.failure?.['#text']).toContain('19:31 /IATA_AirShoppingRQ/Request/PaxList/Pax[3]/PaxRefID [infant-with-adult error]');
     const rules = suites.find((s) => s.name === 'business rules');
     const infantRule = rules?.testcase.find((c) => c.name === 'infant-with-adult');
-    expect(infantRule?.failure?.['#text']).toMatch(/infant-with-adult\/fail\.xml:19:33 /);
+    expect(infantRule?.failure?.['#text']).toMatch(/infant-with-adult\/fail\.xml:19:31 /);
     const utcRule = rules?.testcase.find((c) => c.name === 'timestamp-utc');
     expect(utcRule?.failure).toBeUndefined();
     expect(utcRule?.['system-out']).toContain('0 errors, 1 warnings in 1 files');

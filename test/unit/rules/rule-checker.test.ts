@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { createRuleChecker, parseRulesConfig, RulesConfigError } from '../../../src/rules/index.ts';
+import { loadSchemaModel, parseXml } from '../../../src/xml/index.ts';
 import { SCHEMA_PATH } from '../../support/paths.ts';
 
 const NS = 'http://www.iata.org/IATA/2015/EASD/00/IATA_OffersAndOrdersMessage';
@@ -45,5 +47,23 @@ describe('createRuleChecker', () => {
   it('refuses a configuration naming an unknown rule, with file, line and column', () => {
     expect(() => parseRulesConfig('rules:\n  distribution-chain: warning\n  no-such-rule: off\n', 'rules.yaml')).toThrow(RulesConfigError);
     expect(() => parseRulesConfig('rules:\n  distribution-chain: loud\n', 'rules.yaml')).toThrow(/rules\.yaml:2:\d+/);
+  });
+
+  it('checks a document parsed already, adding line and column only when given the source', () => {
+    const xml = orderCreate('<Pax><PaxID>P1</PaxID><PTC>INF</PTC></Pax>');
+    const model = loadSchemaModel(join(SCHEMA_PATH, '21.3', 'IATA_OrderCreateRQ.xsd'));
+    const parsed = parseXml(xml, { model });
+    const checker = createRuleChecker();
+    const input = { parsed, model, version: '21.3', message: 'OrderCreateRQ' };
+    expect(checker.checkParsed(input)).toEqual([{
+      ruleId: 'infant-with-adult', severity: 'error', message: 'infant P1 names no adult (PaxRefID)', path: '/IATA_OrderCreateRQ/Request/DataLists/PaxList/Pax',
+    }]);
+    expect(checker.checkParsed({ ...input, source: xml })).toEqual([expect.objectContaining({ path: '/IATA_OrderCreateRQ/Request/DataLists/PaxList/Pax', line: 6, column: 16 })]);
+  });
+
+  it('applies a rule only to its versions and messages', () => {
+    const xml = orderCreate('<Pax><PaxID>P1</PaxID><PTC>ADT</PTC></Pax>', '').replace(/OrderCreateRQ/g, 'AirShoppingRQ');
+    // distribution-chain is for order requests only
+    expect(createRuleChecker().check({ xml, version: '21.3', message: 'AirShoppingRQ' })).toEqual([]);
   });
 });
