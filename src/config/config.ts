@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { loadAirlinesFile, type AirlinesSetup } from '../airlines/airlines-file.ts';
+import { isKnownCurrency } from '../money/index.ts';
 import { loadRulesConfig } from '../rules/rules-config.ts';
 import type { RulesConfig } from '../rules/rule-types.ts';
 import { ConfigError } from './config-error.ts';
@@ -452,6 +453,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const requestRulesConfig = env.REQUEST_RULES_CONFIG ? loadRulesConfig(resolve(cwd, env.REQUEST_RULES_CONFIG)) : Object.freeze({});
   if (config.queueWaitMs >= config.requestTimeoutMs) {
     throw new ConfigError('Invalid configuration: QUEUE_WAIT_MS must be below REQUEST_TIMEOUT_MS');
+  }
+  if (!isKnownCurrency(config.currency)) {
+    // Every amount is written with its currency's ISO 4217 decimals; an unknown default would fail each answer instead.
+    throw new ConfigError(`Invalid configuration: DEFAULT_CURRENCY ${config.currency} is not an ISO 4217 currency code`);
   }
   if (config.accountingUrl && !config.accountingSecret) {
     throw new ConfigError('Invalid configuration: ACCOUNTING_URL needs ACCOUNTING_SECRET, since every notification is signed');

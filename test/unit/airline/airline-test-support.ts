@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { loadAirlineContract, type AirlineContract, type Price } from '../../../src/contracts/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { SAMPLES_PATH } from '../../support/paths.ts';
+import { toMinorUnits } from '../../../src/money/index.ts';
 
 /** A fixed "today" so dates in tests mean the same thing on every run. */
 export const TODAY = new Date('2026-12-01T09:00:00Z');
@@ -38,9 +39,10 @@ export function expectValidResult(command: string, result: unknown): void {
 
 /** base + taxes = total and taxes = sum of the breakdown, to the cent. */
 export function expectConsistentPrice(price: Price): void {
-  const cents = (n: number): number => Math.round(n * 100);
-  expect(cents(price.base) + cents(price.taxes)).toBe(cents(price.total));
-  expect(price.taxBreakdown.reduce((sum, t) => sum + cents(t.amount), 0)).toBe(cents(price.taxes));
+  // Whole minor units of the price's currency: cents would hide a wrong third decimal of KWD.
+  const minor = (n: number): number => toMinorUnits(n, price.currency);
+  expect(minor(price.base) + minor(price.taxes)).toBe(minor(price.total));
+  expect(price.taxBreakdown.reduce((sum, t) => sum + minor(t.amount), 0)).toBe(minor(price.taxes));
 }
 
 const LOCATION_ELEMENT = /<(?:[\w-]+:)?(IATA_LocationCode|AirportCode|CityCode|LocationCode|OriginCode|DestCode)>\s*([A-Z]{3})\s*</g;

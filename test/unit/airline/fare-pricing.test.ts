@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createAirlineContext, loadAirlineData, shopOffers } from '../../../src/reference/airline/index.ts';
 import type { OfferShopCommand, OfferShopResult } from '../../../src/contracts/airline/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
+import { decimalPlaces } from '../../../src/money/index.ts';
 import { dayAfterToday, expectConsistentPrice, expectValidResult, TODAY } from './airline-test-support.ts';
 
 const data = loadAirlineData();
@@ -73,6 +74,19 @@ describe('fare pricing', () => {
     expect(usd?.totalPrice.base).toBeCloseTo((eur?.totalPrice.base ?? 0) * rate, 1);
     expect(usd?.totalPrice.taxes).toBeCloseTo((eur?.totalPrice.taxes ?? 0) * rate, 0);
     expect(usd?.totalPrice.total).not.toBe(eur?.totalPrice.total);
+  });
+
+  it('prices KWD with up to three decimals, the ISO 4217 minor unit, adding up exactly', () => {
+    const offers = shop({ currency: 'KWD', passengers: [{ id: 'A1', type: 'ADT' }, { id: 'C1', type: 'CHD' }] }).offers;
+    expect(offers.length).toBeGreaterThan(0);
+    const amounts = offers.flatMap((o) => [o.totalPrice.total, o.totalPrice.base, ...o.totalPrice.taxBreakdown.map((t) => t.amount)]);
+    for (const amount of amounts) expect(decimalPlaces(amount)).toBeLessThanOrEqual(3);
+    // Converted at 0.333 KWD per EUR, some amount needs the third decimal.
+    expect(amounts.some((amount) => decimalPlaces(amount) === 3)).toBe(true);
+    for (const offer of offers) {
+      expectConsistentPrice(offer.totalPrice);
+      for (const item of offer.offerItems) expectConsistentPrice(item.unitPrice);
+    }
   });
 
   it('rounds currencies without minor units to whole amounts', () => {

@@ -110,3 +110,10 @@ describe('loadConfig: housekeeping and idempotency', () => {
     }
   });
 });
+
+describe('loadConfig: DEFAULT_CURRENCY', () => {
+  it('takes an ISO 4217 code and refuses one the list does not have, since amounts need its decimals', () => {
+    expect(loadConfig({ DEFAULT_CURRENCY: 'KWD' }).currency).toBe('KWD');
+    expect(() => loadConfig({ DEFAULT_CURRENCY: 'ABC' })).toThrow(/DEFAULT_CURRENCY ABC is not an ISO 4217 currency code/);
+  });
+});
