@@ -68,6 +68,10 @@ export async function startGateway(
   const gateway = await createGateway(config, logger, { ...(handlers ? { handlers } : {}), airlineUrl, paymentUrl });
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(gatewayPort, '127.0.0.1', () => resolve(s));
+    // As src/net/listen.ts serves: with Node's 5 s default, a test that spends longer checking an
+    // answer (xmllint on a busy machine) sends its next request on a socket the server is closing,
+    // and fetch fails with ECONNRESET.
+    s.keepAliveTimeout = 65_000;
   });
   const { port } = server.address() as AddressInfo;
   return {
