@@ -86,12 +86,14 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
     timers.add(timer);
   };
 
-  /** The ready upstreams, starting at the next in turn; every upstream when none is ready, as a last try. */
+  /**
+   * The ready upstreams, starting at the next in turn, then the others as a last try: one that
+   * came back since the last check (its peer stopping now) takes the request rather than a 502.
+   */
   const candidates = (): Upstream[] => {
     const start = next++ % pool.length;
     const ordered = [...pool.slice(start), ...pool.slice(0, start)];
-    const ready = ordered.filter((upstream) => upstream.ready);
-    return ready.length > 0 ? ready : ordered;
+    return [...ordered.filter((upstream) => upstream.ready), ...ordered.filter((upstream) => !upstream.ready)];
   };
 
   /** Sends the request to `upstream`: its answer, or the error that came before any byte of one. */

@@ -123,6 +123,16 @@ describe('startBalancer', () => {
     expect(balancer.stats()).toEqual({ forwarded: 8, failed: 0 });
   });
 
+  it('tries an upstream not ready at the last check when the ready ones refuse, rather than answering 502', async () => {
+    const a = await startUpstream('a');
+    const b = await startUpstream('b');
+    b.ready = false;
+    const balancer = await started([a, b], 60_000);
+    await a.close();
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => post(balancer.url, '/x', `${i}`)));
+    expect(answers.map((r) => [r.status, r.upstream])).toEqual(Array(4).fill([201, 'b']));
+  });
+
   it('sends a request whose connection was reset before any answer to the next upstream', async () => {
     const a = await startUpstream('a');
     const b = await startUpstream('b');
