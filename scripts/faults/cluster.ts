@@ -144,7 +144,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   async function stopAll(): Promise<void> {
     for (const process of [...processes].reverse()) await process.stop().catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    // FAULTS_KEEP_LOGS keeps the processes' logs and data folders to look into a failed run.
+    if (ownDir && !process.env.FAULTS_KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
   }
 
   try {
