@@ -52,6 +52,22 @@ const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 20_000;
 const OUTPUT_CHARS = 8000;
 
+/**
+ * Every process the harness runs, killed when this process exits however it ends (a test that
+ * timed out included), so none outlives its run holding ports and shared queues.
+ */
+const live = new Set<ChildProcess>();
+const killLive = (): void => {
+  for (const child of live) child.kill('SIGKILL');
+};
+process.once('exit', killLive);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killLive();
+    process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
+  });
+}
+
 function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of NOT_INHERITED) delete env[key];
@@ -102,6 +118,8 @@ export function managedNodeProcess(spec: NodeProcessSpec): ManagedProcess {
       log ??= createWriteStream(spec.logFile, { flags: 'a' });
       const started = spawn(process.execPath, [spec.script], { env: { ...baseEnv(), ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
+      live.add(started);
+      started.once('exit', () => live.delete(started));
       started.stdout!.on('data', keep);
       started.stderr!.on('data', keep);
       started.once('exit', (code, signal) => keep(Buffer.from(`\n[${spec.name} exited: ${code ?? signal}]\n`)));
