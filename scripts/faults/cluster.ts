@@ -48,7 +48,8 @@ const SHARED_DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@1
 const SCHEMA_PATH = resolve(process.env.NDC_SCHEMA_PATH ?? resolve(process.cwd(), '../shared/iata-ndc'));
 /** Settings of the caller's environment that would point the processes elsewhere than this cluster. */
 const NOT_INHERITED = ['DATABASE_URL', 'DATABASE_SCHEMA', 'REDIS_URL', 'AIRLINE_URL', 'PAYMENT_URL', 'CLIENTS_FILE', 'AIRLINES_FILE', 'DATA_DIR', 'NODE_ENV', 'QUEUE_PREFIX', 'PORT', 'WORKER_PORT'];
-const START_TIMEOUT_MS = 90_000;
+// Generous: on a busy machine a gateway compiling its schemas can take over a minute to be ready.
+const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
 const OUTPUT_CHARS = 8000;
 
