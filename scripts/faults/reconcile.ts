@@ -85,8 +85,12 @@ export async function reconcile(load: Pick<LoadReport, 'creates'>, sources: Reco
       lacking = true;
       problems.push(`${label}: order ${order.orderId} has no capture (authorisations: ${charges.map((a) => a.status).join(', ') || 'none'})`);
     }
+    // A second hold on the card for the same order: the customer's money is held twice.
     const open = charges.filter((a) => a.status === 'AUTHORISED');
-    if (open.length > 0) problems.push(`${label}: order ${order.orderId} left ${open.length} authorisation(s) open`);
+    if (open.length > 0) {
+      duplicate = true;
+      problems.push(`${label}: order ${order.orderId} left ${open.length} authorisation(s) open besides its capture`);
+    }
     if (order.payments.filter((p) => p.status === 'SUCCESSFUL').length !== 1) {
       lacking = true;
       problems.push(`${label}: order ${order.orderId} records payments ${order.payments.map((p) => p.status).join(', ') || 'none'}`);

@@ -116,7 +116,7 @@ export interface Reconciliation {
   readonly ordersExpected: number;
   /** Distinct markers with at least one order in the store. */
   readonly ordersFound: number;
-  /** Markers with more than one order, orders with more than one capture, or with tickets issued more than once. */
+  /** Markers with more than one order, orders with more than one capture (or an authorisation left open besides it), or with tickets issued more than once. */
   readonly duplicates: number;
   /** Answered OrderCreates whose order is missing, or has no capture or no tickets. */
   readonly missing: number;

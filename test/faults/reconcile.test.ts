@@ -11,8 +11,9 @@ import { TEST_DATABASE_URL } from '../support/start-gateway.ts';
 /**
  * Reconciliation must see what a fault can break: a second order for one request, an answered
  * order the store lost, an order made for a refused request, a second capture, a second set of
- * tickets, and money held for no order. Each is laid out here in a store schema and in stand-ins
- * of the airline's and payment service's admin listings.
+ * tickets, a second hold on the card for one order, and money held for no order. Each is laid
+ * out here in a store schema and in stand-ins of the airline's and payment service's admin
+ * listings.
  */
 
 const schema = `test_reconcile_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -30,16 +31,18 @@ const ORDERS: [string, string, string[]][] = [
   ['O-REFUSED', 'REFUSED', []],
   ['O-CAPTURED2', 'CAPTUREDTWICE', ['0004']],
   ['O-TICKETED2', 'TICKETEDTWICE', ['0005']],
+  ['O-HELD2', 'HELDTWICE', ['0007']],
 ];
 const BOOKINGS = [
   { orderId: 'O-CLEAN', items: [{ itemId: 'I1', status: 'ISSUED' }], documents: [ticket('O-CLEAN', '0001')] },
   { orderId: 'O-TWICE-1', items: [], documents: [ticket('O-TWICE-1', '0002')] },
   { orderId: 'O-CAPTURED2', items: [], documents: [ticket('O-CAPTURED2', '0004')] },
   { orderId: 'O-TICKETED2', items: [], documents: [ticket('O-TICKETED2', '0005'), ticket('O-TICKETED2', '0006')] },
+  { orderId: 'O-HELD2', items: [], documents: [ticket('O-HELD2', '0007')] },
 ];
 const AUTHORISATIONS = [
   capture('A1', 'O-CLEAN'), capture('A2', 'O-TWICE-1'), capture('A3', 'O-CAPTURED2'), capture('A4', 'O-CAPTURED2'),
-  capture('A5', 'O-TICKETED2'), capture('A6', 'O-NOWHERE', 'AUTHORISED'),
+  capture('A5', 'O-TICKETED2'), capture('A6', 'O-NOWHERE', 'AUTHORISED'), capture('A7', 'O-HELD2'), capture('A8', 'O-HELD2', 'AUTHORISED'),
 ];
 
 const create = (marker: string, orderId?: string, refusedCode?: string): CreateOutcome => ({
@@ -73,12 +76,12 @@ describe('reconciliation', () => {
     const result = await reconcile({
       creates: [
         create('CLEAN', 'O-CLEAN'), create('TWICE', 'O-TWICE-1'), create('LOST', 'O-LOST'), create('REFUSED', undefined, 'OFFER_EXPIRED'),
-        create('CAPTUREDTWICE', 'O-CAPTURED2'), create('TICKETEDTWICE', 'O-TICKETED2'),
+        create('CAPTUREDTWICE', 'O-CAPTURED2'), create('TICKETEDTWICE', 'O-TICKETED2'), create('HELDTWICE', 'O-HELD2'),
       ],
     }, { databaseUrl: TEST_DATABASE_URL, schema, airlineUrl: url, paymentUrl: url });
-    expect(result.ordersExpected).toBe(5);
-    expect(result.ordersFound).toBe(4);
-    expect(result.duplicates).toBe(3);
+    expect(result.ordersExpected).toBe(6);
+    expect(result.ordersFound).toBe(5);
+    expect(result.duplicates).toBe(4);
     expect(result.missing).toBe(1);
     // The refused request's order, and the authorisation held for an order that does not exist.
     expect(result.orphans).toBe(2);
@@ -89,6 +92,7 @@ describe('reconciliation', () => {
     expect(text).toContain('O-CAPTURED2 captured 2 times');
     expect(text).toContain('O-TICKETED2 has tickets issued more than once');
     expect(text).toContain('A6 AUTHORISED for O-NOWHERE');
+    expect(text).toContain('O-HELD2 left 1 authorisation(s) open besides its capture');
     expect(text).not.toContain('O-CLEAN');
   });
 });
