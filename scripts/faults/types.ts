@@ -44,7 +44,8 @@ export interface TcpProxy {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
-  mode(mode: ProxyMode): void;
+  /** Switches mode; resolves once the listener is in its new state (listening again after `refuse`). */
+  mode(mode: ProxyMode): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -115,7 +116,7 @@ export interface Reconciliation {
   readonly ordersExpected: number;
   /** Distinct markers with at least one order in the store. */
   readonly ordersFound: number;
-  /** Markers with more than one order, orders with more than one capture, or with tickets issued more than once. */
+  /** Markers with more than one order, orders with more than one capture (or an authorisation left open besides it), or with tickets issued more than once. */
   readonly duplicates: number;
   /** Answered OrderCreates whose order is missing, or has no capture or no tickets. */
   readonly missing: number;
@@ -164,6 +165,8 @@ export interface FaultContext {
   log(message: string): void;
   /** Answers to requests sent at or after `since` (Date.now()). */
   answersSince(since: number): readonly AnswerRecord[];
+  /** When each request of `message` (e.g. OrderCreateRQ) still waiting for its answer was sent (Date.now()): to inject while one is in flight. */
+  inFlight(message: string): readonly number[];
 }
 
 /** A kind of fault, as data: the runner repeats `inject` under load, then reconciles. */
