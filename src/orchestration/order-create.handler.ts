@@ -14,7 +14,7 @@ import { applyDelivery, countersAfter, planItems, toOrderItems, type ItemPlan } 
 import { orderTotal, toCents } from './order-money.ts';
 import { toOrderView, type OrderView } from './order-view.ts';
 import type { ResolvedDeps } from './orchestration-deps.ts';
-import { createStepRunner, type StepRunner } from './step-runner.ts';
+import { createStepRunner, isTransient, type StepRunner } from './step-runner.ts';
 
 export interface OrderCreateResult {
   readonly order: OrderView;
@@ -37,6 +37,26 @@ interface CreateRun {
 interface Created {
   readonly order: Order;
   readonly stored?: OrderCreateResult;
+}
+
+/**
+ * A transient failure after the order was written: nothing is undone and the key is released
+ * (it keeps its link to the order), so a retry of the same request finishes the order.
+ */
+class LeftToFinish extends Error {
+  readonly error: GatewayError;
+
+  constructor(error: GatewayError) {
+    super(error.message);
+    this.name = 'LeftToFinish';
+    this.error = error;
+  }
+}
+
+/** How a failure after the order was written ends the attempt: left for the retry when transient, else cancelled for good. */
+function afterWritten(error: unknown): LeftToFinish | FinalFailure {
+  const failure = toGatewayError(error);
+  return isTransient(failure) ? new LeftToFinish(failure) : new FinalFailure(failure);
 }
 
 const money = (amount: number, currency: string): string => `${amount.toFixed(2)} ${currency}`;
@@ -63,10 +83,13 @@ const answerOf = (order: Order): OrderCreateResult => ({ order: toOrderView(orde
  *
  * A failure undoes the finished steps in reverse (documents voided, hold released, authorisation
  * voided) and frees the key, so nothing is left half-made. Once the order was written (step 5),
- * a failure to issue cancels the order, with the reason in its history, and that error becomes
- * the request's stored answer: the database keeps the cancelled order as the audit record, never
- * an order that looks bookable but is not. A crash (no code left to compensate) rolls forward
- * instead: the re-run finds the order through the key and finishes issuing it.
+ * a refusal to issue or capture cancels the order, with the reason in its history, and that error
+ * becomes the request's stored answer: the database keeps the cancelled order as the audit record,
+ * never an order that looks bookable but is not. A crash (no code left to compensate) rolls
+ * forward instead: the re-run finds the order through the key and finishes issuing it. So does a
+ * transient failure then (a service unreachable or too slow, its circuit open): the order is kept
+ * as written and the key released with its link to it, so the sender's retry of the 502/504 it
+ * got carries on from the order instead of replaying that 5xx for good.
  *
  * The handler's abort signal is not passed on: each call has its deadline, and a request given up
  * by its sender still ends whole or undone, its answer kept for the replay.
@@ -255,8 +278,9 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     try {
       return await deliver(run, order, payment);
     } catch (error) {
-      failure = toGatewayError(error);
-      throw new FinalFailure(failure);
+      const ending = afterWritten(error);
+      failure = ending.error;
+      throw ending;
     }
   }
 
@@ -284,8 +308,9 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     try {
       return await deliver(run, order, payment);
     } catch (error) {
-      failure = toGatewayError(error);
-      throw new FinalFailure(failure);
+      const ending = afterWritten(error);
+      failure = ending.error;
+      throw ending;
     }
   }
 
@@ -305,6 +330,10 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         logger.info({ orderId, bookingReference: order.bookingReference, status: order.status }, 'order created');
         return { result: stored ?? answerOf(order), orderId, answered: stored !== undefined };
       } catch (error) {
+        if (error instanceof LeftToFinish) {
+          logger.warn({ orderId, code: error.error.code }, 'order written but not finished; the retry of the request finishes it');
+          throw error.error;
+        }
         await run.runner.compensate(error instanceof FinalFailure ? error.error : error);
         throw error;
       }
