@@ -43,6 +43,7 @@ describe('downstream faults under load', () => {
     await buildDist();
   }, 180_000);
 
+  // Six minutes each: a payment fault takes longest, since only OrderCreate needs the payment service, so its breaker sees fewer calls and opens later.
   it.each([
     ['the airline slowed beyond the timeout', airlineSlow],
     ['the airline refusing and dropping connections', airlineDown],
@@ -51,6 +52,5 @@ describe('downstream faults under load', () => {
   ])('%s five times: the breaker opens, answers fast errors, closes again, and every answered OrderCreate has exactly one order', async (_fault, definition) => {
     const report = await runFault(definition, { times: INJECTIONS, seed: 7 });
     expectConverged(report, INJECTIONS);
-    // The payment faults take longest: OrderCreate alone needs the payment service, so its breaker sees fewer calls and opens later.
   }, 360_000);
 });
