@@ -189,7 +189,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
       () => steps.inventory('inventory.void', { orderId: run.orderId, issueRequestKey: issueKey }, undoScope(run)),
       { undoEvenIfFailed: true });
     const captured = await run.runner.run('capture-payment', () => steps.capture(payment.paymentId, scope));
-    return run.runner.run('record-delivery', async (): Promise<Created> => {
+    const created = await run.runner.run('record-delivery', async (): Promise<Created> => {
       let stored: OrderCreateResult | undefined;
       try {
         const delivered = await run.audit.write((audit) => deps.store.updateFrom(order, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
@@ -217,6 +217,12 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         throw error;
       }
     });
+    // An earlier attempt whose authorisation answer was lost left that authorisation open (the retry's
+    // new card token made a new one): released here, once the order is paid. Best effort: the order stands.
+    await steps.voidOtherAuthorisations(captured, scope).then(
+      (voided) => { if (voided.length > 0) run.logger.info({ voided }, 'authorisations of earlier attempts voided'); },
+      (error: unknown) => run.logger.warn({ err: toGatewayError(error) }, 'authorisations of earlier attempts not checked; they expire at the payment service'));
+    return created;
   }
 
   async function createFresh(run: CreateRun): Promise<Created> {

@@ -217,6 +217,34 @@ describe('order.create after a failure between steps', () => {
   });
 });
 
+describe('order.create retried after an authorisation answer was lost', () => {
+  // Found by the fault harness (payment slowed beyond its timeout): the authorisation was made but
+  // its answer never came, the seller's retry was tokenised again, and its new token made a second
+  // payment key and a second authorisation; the first stayed open on the card until it expired.
+  it('voids the open authorisation of the earlier attempt once the order is paid', async () => {
+    const client = `client-${randomUUID()}`;
+    const { command } = await createCommand();
+    const answerLost: PaymentPort = {
+      ...h.payment,
+      authorise: async (request, options) => {
+        await h.payment.authorise(request, options);
+        throw new GatewayError('DEADLINE_EXCEEDED', 'The payment service did not answer within 3000 ms');
+      },
+    };
+    expect(await codeOf(send(h.handlersWith({ payment: answerLost }), 'order.create', command, client))).toBe('DEADLINE_EXCEEDED');
+    const orderId = deriveOrderId(client, command.idempotencyKey as string);
+    expect(h.paymentService.authorisations().filter((a) => a.reference === orderId).map((a) => a.status)).toEqual(['AUTHORISED']);
+
+    // The retry's card is tokenised again by the edge: same card, new token.
+    const retried = { ...command, payment: { card: await h.card() } };
+    const result = await send<OrderCreateResult>(h.handlers, 'order.create', retried, client);
+    expect(result.order.payments.map((p) => p.status)).toEqual(['SUCCESSFUL']);
+    const charges = h.paymentService.authorisations().filter((a) => a.reference === orderId);
+    expect(charges.map((a) => a.status).sort()).toEqual(['CAPTURED', 'VOIDED']);
+    expect(charges.find((a) => a.status === 'CAPTURED')?.authorisationId).toBe(result.order.payments[0]?.paymentId);
+  });
+});
+
 describe('order.create under concurrency', () => {
   it('ten identical requests at once make exactly one order and one authorisation', async () => {
     const client = `client-${randomUUID()}`;
