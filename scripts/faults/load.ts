@@ -42,6 +42,8 @@ export interface LoadOptions {
 export interface Load {
   /** Answers to requests sent at or after `since` (Date.now()). */
   answersSince(since: number): readonly AnswerRecord[];
+  /** When each request of `message` still waiting for its answer was sent. */
+  inFlight(message: string): readonly number[];
   /** Resolves with the first OrderCreate sent at or after `since` that ended in an order: when it was answered (Date.now()); undefined after `timeoutMs`. */
   firstOrderAfter(since: number, timeoutMs: number): Promise<number | undefined>;
   /** Every OrderCreate in flight ends (final answer or deadline), then the report. */
@@ -172,6 +174,7 @@ export function startLoad(url: string, options: LoadOptions = {}): Load {
   const creates: CreateOutcome[] = [];
   const byMessage: Record<string, number> = {};
   let failedAttempts = 0;
+  const pending = new Set<{ readonly message: string; readonly at: number }>();
   let stopping = false;
   const waiters = new Set<() => void>();
 
@@ -180,6 +183,8 @@ export function startLoad(url: string, options: LoadOptions = {}): Load {
     byMessage[message] = (byMessage[message] ?? 0) + 1;
     let status = 0;
     let text = '';
+    const entry = { message, at };
+    pending.add(entry);
     try {
       const res = await request(`${url}/api/v1/ndc`, {
         method: 'POST',
@@ -193,6 +198,8 @@ export function startLoad(url: string, options: LoadOptions = {}): Load {
       status = res.statusCode;
     } catch {
       status = 0; // refused, reset, or no answer in time
+    } finally {
+      pending.delete(entry);
     }
     if (status === 0 || status >= 500) failedAttempts += 1;
     const errorCode = status === 0 ? undefined : errorCodeOf(text);
@@ -261,6 +268,7 @@ export function startLoad(url: string, options: LoadOptions = {}): Load {
 
   return {
     answersSince: (since) => answers.filter((a) => a.at >= since),
+    inFlight: (message) => [...pending].filter((p) => p.message === message).map((p) => p.at),
     async firstOrderAfter(since, timeoutMs) {
       const found = (): number | undefined => {
         const answer = answers.find((a) => a.message === 'OrderCreateRQ' && a.at >= since && (a.status === 200 || a.status === 201) && !a.errorCode);

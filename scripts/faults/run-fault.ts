@@ -74,6 +74,7 @@ export async function runFault(definition: FaultDefinition, options: RunFaultOpt
       const context: FaultContext = {
         cluster, injection, random, log: say,
         answersSince: (since) => load.answersSince(since),
+        inFlight: (message) => load.inFlight(message),
       };
       await definition.inject(context);
       const recovered = await load.firstOrderAfter(started, RECOVERY_TIMEOUT_MS);

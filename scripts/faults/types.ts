@@ -165,6 +165,8 @@ export interface FaultContext {
   log(message: string): void;
   /** Answers to requests sent at or after `since` (Date.now()). */
   answersSince(since: number): readonly AnswerRecord[];
+  /** When each request of `message` (e.g. OrderCreateRQ) still waiting for its answer was sent (Date.now()): to inject while one is in flight. */
+  inFlight(message: string): readonly number[];
 }
 
 /** A kind of fault, as data: the runner repeats `inject` under load, then reconciles. */

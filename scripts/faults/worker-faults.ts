@@ -10,6 +10,18 @@ import type { FaultContext, FaultDefinition, ManagedProcess } from './types.ts';
 
 /** Longer than the balancer's readiness check (200 ms), so a gateway back up gets traffic again before the next kill. */
 const BALANCER_SETTLE_MS = 600;
+/** An OrderCreate in flight this long has passed the gateway's edge and waits for its worker's answer. */
+const IN_FLIGHT_MS = 50;
+
+/** Waits (at most `timeoutMs`) until some OrderCreate has been waiting for its answer for IN_FLIGHT_MS. */
+async function orderCreateInFlight(context: FaultContext, timeoutMs: number, forMs = IN_FLIGHT_MS): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (context.inFlight('OrderCreateRQ').some((at) => Date.now() - at >= forMs)) return true;
+    await sleep(10);
+  }
+  return false;
+}
 
 function pick(context: FaultContext, processes: readonly ManagedProcess[]): ManagedProcess {
   const running = processes.filter((p) => p.running());
@@ -23,11 +35,13 @@ export const workerKill: FaultDefinition = {
   cluster: { workers: 2, gateways: 1 },
   intervalMs: 3000,
   async inject(context) {
-    // The runner's jitter before each injection makes the moment random: within a job or between jobs.
+    // A random moment within an order's work (holding seats, authorising, writing, ticketing,
+    // capturing), on whichever worker has it: an OrderCreate in flight for a random time.
+    const inFlight = await orderCreateInFlight(context, 5000, Math.floor(context.random() * 400));
     const worker = pick(context, context.cluster.workers);
     const pid = worker.pid();
     await worker.kill();
-    context.log(`injection ${context.injection}: SIGKILL ${worker.name} (pid ${pid})`);
+    context.log(`injection ${context.injection}: SIGKILL ${worker.name} (pid ${pid})${inFlight ? ' with an OrderCreate in flight' : ''}`);
     await sleep(Math.floor(context.random() * 1000));
     await worker.start();
   },
@@ -39,10 +53,12 @@ export const gatewayKill: FaultDefinition = {
   cluster: { gateways: 2, workers: 2 },
   intervalMs: 3000,
   async inject(context) {
+    // With an OrderCreate in flight: its answer may be lost, so the seller must retry it with its key.
+    const inFlight = await orderCreateInFlight(context, 5000);
     const gateway = pick(context, context.cluster.gateways);
     const pid = gateway.pid();
     await gateway.kill();
-    context.log(`injection ${context.injection}: SIGKILL ${gateway.name} (pid ${pid})`);
+    context.log(`injection ${context.injection}: SIGKILL ${gateway.name} (pid ${pid})${inFlight ? ' with an OrderCreate in flight' : ''}`);
     await sleep(Math.floor(context.random() * 1000));
     await gateway.start();
     await sleep(BALANCER_SETTLE_MS);

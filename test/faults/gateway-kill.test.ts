@@ -21,5 +21,5 @@ describe('gateway-kill', () => {
   it('a gateway SIGKILLed five times under load: every answered OrderCreate has exactly one order, captured and ticketed once, and none is lost', async () => {
     const report = await runFault(gatewayKill, { times: INJECTIONS, seed: 12 });
     expectConverged(report, INJECTIONS);
-  }, 300_000);
+  }, 900_000);
 });

@@ -21,5 +21,5 @@ describe('worker-kill', () => {
   it('a worker SIGKILLed five times under load: every answered OrderCreate has exactly one order, captured and ticketed once, and none is lost', async () => {
     const report = await runFault(workerKill, { times: INJECTIONS, seed: 12 });
     expectConverged(report, INJECTIONS);
-  }, 300_000);
+  }, 600_000);
 });
