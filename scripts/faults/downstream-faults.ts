@@ -73,17 +73,20 @@ export function answerProblem(answer: AnswerRecord): string | undefined {
 
 /**
  * Polls the sellers' answers until the last OPEN_IN_A_ROW answers (by time sent) to messages that
- * need the downstream are fast DOWNSTREAM_UNAVAILABLE: the breaker is open. Resolves with the time
- * the first of them was sent.
+ * need the downstream are fast DOWNSTREAM_UNAVAILABLE, and a process logged its breaker open: a
+ * refused connection fails fast with or without the breaker, which opens only once failures
+ * outweigh the successes still in its window. Resolves with the time the first of them was sent.
  */
 async function waitForOpenBreaker(context: FaultContext, downstream: Downstream, since: number): Promise<number> {
   const until = since + OPEN_WITHIN_MS;
   for (;;) {
     const answers = context.answersSince(since).filter((a) => downstream.messages.has(a.message)).sort((a, b) => a.at - b.at);
     const last = answers.slice(-OPEN_IN_A_ROW);
-    if (last.length === OPEN_IN_A_ROW && last.every(isFastOpen)) return last[0]!.at;
+    const logged = processesThatOpened(context.cluster, downstream, since, Date.now());
+    if (last.length === OPEN_IN_A_ROW && last.every(isFastOpen) && logged?.length !== 0) return last[0]!.at;
     if (Date.now() > until) {
-      throw new Error(`${downstream.label}'s breaker did not open within ${OPEN_WITHIN_MS} ms: the last answers were ${last.map((a) => describeAnswer(a, since)).join('; ') || 'none'}`);
+      throw new Error(`${downstream.label}'s breaker did not open within ${OPEN_WITHIN_MS} ms (${logged?.length === 0 ? 'no process logged it open' : 'logged open'}): `
+        + `the last answers were ${last.map((a) => describeAnswer(a, since)).join('; ') || 'none'}`);
     }
     await sleep(200);
   }
