@@ -40,6 +40,8 @@ export interface PaymentClient {
   /** Retried only when the request carries an idempotency key. */
   refund(request: RefundRequest, options?: PaymentCallOptions): Promise<Refund>;
   getAuthorisation(authorisationId: string, options?: PaymentCallOptions): Promise<Authorisation>;
+  /** The authorisations made with `reference` (an order id), e.g. to find one whose answer was lost. */
+  listAuthorisations(reference: string, options?: PaymentCallOptions): Promise<Authorisation[]>;
   /** GET /health answered 200 within a second (bypasses the breaker). */
   isReachable(): Promise<boolean>;
   close(): Promise<void>;
@@ -93,6 +95,13 @@ export function createPaymentClient(options: PaymentClientOptions): PaymentClien
   const readToken = reader<CardToken>('tokenise', 'token');
   const readAuthorisation = (operation: string): ((answer: DownstreamAnswer) => Authorisation) => reader<Authorisation>(operation, 'authorisation');
   const readRefund = reader<Refund>('refund', 'refund');
+  const readOne = readAuthorisation('list authorisations');
+  const readList = (answer: DownstreamAnswer): Authorisation[] => {
+    const { authorisations } = (answer.body ?? {}) as { authorisations?: unknown };
+    if (answer.status === 200 && Array.isArray(authorisations)) return authorisations.map((body: unknown) => readOne({ ...answer, body }));
+    readOne(answer); // a refusal throws as it does for any call
+    throw new GatewayError('INTERNAL_ERROR', 'Payment service answered list authorisations without a list');
+  };
   const authorisationPath = (id: string, action = ''): string => `/v1/authorisations/${encodeURIComponent(id)}${action}`;
 
   return {
@@ -113,6 +122,9 @@ export function createPaymentClient(options: PaymentClientOptions): PaymentClien
     },
     getAuthorisation(authorisationId, callOptions = {}) {
       return transport.send({ ...callOptions, method: 'GET', path: authorisationPath(authorisationId), operation: 'get authorisation', idempotent: true, read: readAuthorisation('get authorisation') });
+    },
+    listAuthorisations(reference, callOptions = {}) {
+      return transport.send({ ...callOptions, method: 'GET', path: `/v1/authorisations?reference=${encodeURIComponent(reference)}`, operation: 'list authorisations', idempotent: true, read: readList });
     },
     isReachable: () => transport.isReachable(),
     close: () => transport.close(),

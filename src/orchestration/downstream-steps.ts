@@ -33,6 +33,13 @@ export interface DownstreamSteps {
   releasePayment(authorisationId: string, key: string, scope: CallScope): Promise<void>;
   refund(authorisationId: string, amount: number, key: string, scope: CallScope): Promise<{ refundId: string; amount: number }>;
   getAuthorisation(authorisationId: string, scope: CallScope): Promise<Authorisation>;
+  /**
+   * Voids the authorisations of the order, for the same amount, other than `kept`, still open: made
+   * by an earlier attempt of the request whose answer was lost, then retried under a new card token
+   * (the edge tokenises the card again for every attempt, so the payment key differs). Returns the
+   * ids voided; a payment service without the listing voids nothing.
+   */
+  voidOtherAuthorisations(kept: Pick<Authorisation, 'authorisationId' | 'amount' | 'currency' | 'reference'>, scope: CallScope): Promise<string[]>;
 }
 
 export interface AuthoriseRequest {
@@ -99,6 +106,16 @@ export function createDownstreamSteps(deps: ResolvedDeps): DownstreamSteps {
 
     getAuthorisation(authorisationId, scope) {
       return retrying(scope, () => deps.payment.getAuthorisation(authorisationId, scope));
+    },
+
+    async voidOtherAuthorisations(kept, scope) {
+      const list = deps.payment.listAuthorisations;
+      if (!list) return [];
+      const all = await retrying(scope, () => list(kept.reference, scope));
+      const others = all.filter((a) => a.status === 'AUTHORISED' && a.authorisationId !== kept.authorisationId
+        && a.currency === kept.currency && Math.round(a.amount * 100) === Math.round(kept.amount * 100));
+      for (const other of others) await retrying(scope, () => deps.payment.void(other.authorisationId, scope));
+      return others.map((a) => a.authorisationId);
     },
   };
 }

@@ -16,7 +16,7 @@ export interface AirlineOrderLookup {
 }
 
 /** The payment service calls the order lifecycle needs (the downstream PaymentClient satisfies it). */
-export type PaymentPort = Pick<PaymentClient, 'authorise' | 'capture' | 'void' | 'refund' | 'getAuthorisation'>;
+export type PaymentPort = Pick<PaymentClient, 'authorise' | 'capture' | 'void' | 'refund' | 'getAuthorisation'> & Partial<Pick<PaymentClient, 'listAuthorisations'>>;
 
 export interface OrchestrationOptions {
   /**

@@ -15,7 +15,7 @@ import { formatMoney } from '../money/index.ts';
 import { fromMinor, orderTotal, toMinor } from './order-money.ts';
 import { toOrderView, type OrderView } from './order-view.ts';
 import type { ResolvedDeps } from './orchestration-deps.ts';
-import { createStepRunner, type StepRunner } from './step-runner.ts';
+import { createStepRunner, isTransient, type StepRunner } from './step-runner.ts';
 
 export interface OrderCreateResult {
   readonly order: OrderView;
@@ -38,6 +38,26 @@ interface CreateRun {
 interface Created {
   readonly order: Order;
   readonly stored?: OrderCreateResult;
+}
+
+/**
+ * A transient failure after the order was written: nothing is undone and the key is released
+ * (it keeps its link to the order), so a retry of the same request finishes the order.
+ */
+class LeftToFinish extends Error {
+  readonly error: GatewayError;
+
+  constructor(error: GatewayError) {
+    super(error.message);
+    this.name = 'LeftToFinish';
+    this.error = error;
+  }
+}
+
+/** How a failure after the order was written ends the attempt: left for the retry when transient, else cancelled for good. */
+function afterWritten(error: unknown): LeftToFinish | FinalFailure {
+  const failure = toGatewayError(error);
+  return isTransient(failure) ? new LeftToFinish(failure) : new FinalFailure(failure);
 }
 
 const money = (amount: number, currency: string): string => `${formatMoney(amount, currency)} ${currency}`;
@@ -64,10 +84,13 @@ const answerOf = (order: Order): OrderCreateResult => ({ order: toOrderView(orde
  *
  * A failure undoes the finished steps in reverse (documents voided, hold released, authorisation
  * voided) and frees the key, so nothing is left half-made. Once the order was written (step 5),
- * a failure to issue cancels the order, with the reason in its history, and that error becomes
- * the request's stored answer: the database keeps the cancelled order as the audit record, never
- * an order that looks bookable but is not. A crash (no code left to compensate) rolls forward
- * instead: the re-run finds the order through the key and finishes issuing it.
+ * a refusal to issue or capture cancels the order, with the reason in its history, and that error
+ * becomes the request's stored answer: the database keeps the cancelled order as the audit record,
+ * never an order that looks bookable but is not. A crash (no code left to compensate) rolls
+ * forward instead: the re-run finds the order through the key and finishes issuing it. So does a
+ * transient failure then (a service unreachable or too slow, its circuit open): the order is kept
+ * as written and the key released with its link to it, so the sender's retry of the 502/504 it
+ * got carries on from the order instead of replaying that 5xx for good.
  *
  * The handler's abort signal is not passed on: each call has its deadline, and a request given up
  * by its sender still ends whole or undone, its answer kept for the replay.
@@ -167,7 +190,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
       () => steps.inventory('inventory.void', { orderId: run.orderId, issueRequestKey: issueKey }, undoScope(run)),
       { undoEvenIfFailed: true });
     const captured = await run.runner.run('capture-payment', () => steps.capture(payment.paymentId, scope));
-    return run.runner.run('record-delivery', async (): Promise<Created> => {
+    const created = await run.runner.run('record-delivery', async (): Promise<Created> => {
       let stored: OrderCreateResult | undefined;
       try {
         const delivered = await run.audit.write((audit) => deps.store.updateFrom(order, (current) => applyDelivery(current, issue, new Date().toISOString(), [payment.paymentId]), {
@@ -195,6 +218,12 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         throw error;
       }
     });
+    // An earlier attempt whose authorisation answer was lost left that authorisation open (the retry's
+    // new card token made a new one): released here, once the order is paid. Best effort: the order stands.
+    await steps.voidOtherAuthorisations(captured, scope).then(
+      (voided) => { if (voided.length > 0) run.logger.info({ voided }, 'authorisations of earlier attempts voided'); },
+      (error: unknown) => run.logger.warn({ err: toGatewayError(error) }, 'authorisations of earlier attempts not checked; they expire at the payment service'));
+    return created;
   }
 
   async function createFresh(run: CreateRun): Promise<Created> {
@@ -256,8 +285,9 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     try {
       return await deliver(run, order, payment);
     } catch (error) {
-      failure = toGatewayError(error);
-      throw new FinalFailure(failure);
+      const ending = afterWritten(error);
+      failure = ending.error;
+      throw ending;
     }
   }
 
@@ -285,8 +315,9 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     try {
       return await deliver(run, order, payment);
     } catch (error) {
-      failure = toGatewayError(error);
-      throw new FinalFailure(failure);
+      const ending = afterWritten(error);
+      failure = ending.error;
+      throw ending;
     }
   }
 
@@ -306,6 +337,10 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         logger.info({ orderId, bookingReference: order.bookingReference, status: order.status }, 'order created');
         return { result: stored ?? answerOf(order), orderId, answered: stored !== undefined };
       } catch (error) {
+        if (error instanceof LeftToFinish) {
+          logger.warn({ orderId, code: error.error.code }, 'order written but not finished; the retry of the request finishes it');
+          throw error.error;
+        }
         await run.runner.compensate(error instanceof FinalFailure ? error.error : error);
         throw error;
       }

@@ -125,6 +125,14 @@ export function createReferencePaymentService(options: ReferencePaymentServiceOp
     res.status(replayed ? 200 : 201).json(value);
   }));
 
+  // The authorisations of one reference (an order): a caller whose answer to an authorisation was
+  // lost, and who retried with a new token, finds the one it cannot name by id and voids it.
+  app.get('/v1/authorisations', handle((req, res) => {
+    const reference = typeof req.query.reference === 'string' ? req.query.reference : undefined;
+    if (!reference) throw new PaymentApiError('INVALID_REQUEST', 'Name the reference: GET /v1/authorisations?reference=…', [{ message: 'reference is required', path: '/reference' }]);
+    res.json({ authorisations: ledger.list().filter((a) => a.reference === reference) });
+  }));
+
   app.get('/v1/authorisations/:id', handle((req, res) => {
     res.json(ledger.get(String(req.params.id)));
   }));

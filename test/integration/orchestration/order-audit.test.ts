@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PaymentServiceError } from '../../../src/downstream/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import { deriveOrderId, type OrderCreateResult, type PaymentPort } from '../../../src/orchestration/index.ts';
 import type { AuditEntry } from '../../../src/orders/index.ts';
@@ -96,18 +97,19 @@ describe('the audit trail of order commands', () => {
   it('an order created and then cancelled because issuing failed: the cancelling write carries the failure, and no row is lost or doubled', async () => {
     const client = `client-${randomUUID()}`;
     const command = await createCommand();
-    const captureDown: PaymentPort = {
+    // A refusal: a transient failure (service unreachable) would leave the order for the retry instead.
+    const captureRefused: PaymentPort = {
       ...h.payment,
-      capture: async () => { throw new GatewayError('DOWNSTREAM_UNAVAILABLE', 'payment capture unavailable'); },
+      capture: async () => { throw new PaymentServiceError('INVALID_STATE', 'payment capture refused'); },
     };
 
-    const { result } = await run(h.handlersWith({ payment: captureDown }), 'order.create', command, client, 'OrderCreateRQ');
+    const { result } = await run(h.handlersWith({ payment: captureRefused }), 'order.create', command, client, 'OrderCreateRQ');
 
-    expect((result as GatewayError).code).toBe('DOWNSTREAM_UNAVAILABLE');
+    expect((result as GatewayError).code).toBe('INVALID_BUSINESS_DATA');
     const orderId = deriveOrderId(client, command.idempotencyKey as string);
     expect(brief(await rows(orderId))).toEqual([
       [client, 'OrderCreateRQ', '21.3', 1, 'ok'],
-      [client, 'OrderCreateRQ', '21.3', 2, 'DOWNSTREAM_UNAVAILABLE'],
+      [client, 'OrderCreateRQ', '21.3', 2, 'INVALID_BUSINESS_DATA'],
     ]);
   });
 

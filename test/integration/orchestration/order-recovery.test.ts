@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeatAvailabilityResult } from '../../../src/contracts/airline/index.ts';
+import { PaymentServiceError } from '../../../src/downstream/index.ts';
 import { GatewayError } from '../../../src/errors/index.ts';
 import {
   deriveOrderId, type AirlinePort, type OrderChangeResult, type OrderCreateResult, type OrderHistoryResult, type OrderListResult, type PaymentPort,
@@ -52,10 +53,21 @@ function faultyAirline(command: string, fault: Fault, when: 'before' | 'after'):
   };
 }
 
-function faultyPayment(operation: 'authorise' | 'capture', fault: Fault | 'unavailable'): PaymentPort {
+/** The airline, timing out on every `command` (as behind a proxy slower than the gateway's timeout). */
+function timingOutAirline(command: string): AirlinePort {
+  return {
+    async call(name, payload, options) {
+      if (name === command) throw new GatewayError('DEADLINE_EXCEEDED', `The airline did not answer ${command} in time`);
+      return h.airline.call(name, payload, options);
+    },
+  };
+}
+
+function faultyPayment(operation: 'authorise' | 'capture', fault: Fault | 'unavailable' | 'refused'): PaymentPort {
   const real = h.payment;
   const wrap = <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     if (name === operation && fault === 'unavailable') throw new GatewayError('DOWNSTREAM_UNAVAILABLE', `payment ${name} unavailable`);
+    if (name === operation && fault === 'refused') throw new PaymentServiceError('INVALID_STATE', `payment ${name} refused`);
     const result = await fn(...args);
     if (name === operation) {
       if (fault === 'hang') return dead();
@@ -139,8 +151,8 @@ describe('order.create after a failure between steps', () => {
     const { command, offerId } = await createCommand();
     const before = await availabilityOf(h.airline, { offerId });
 
-    const error = await errorOf(send(h.handlersWith({ payment: faultyPayment('capture', 'unavailable') }), 'order.create', command, client));
-    expect(error.code).toBe('DOWNSTREAM_UNAVAILABLE');
+    const error = await errorOf(send(h.handlersWith({ payment: faultyPayment('capture', 'refused') }), 'order.create', command, client));
+    expect(error.code).toBe('INVALID_BUSINESS_DATA');
 
     const orderId = deriveOrderId(client, command.idempotencyKey as string);
     const order = await h.store.get(orderId, client);
@@ -149,15 +161,42 @@ describe('order.create after a failure between steps', () => {
     expect(order?.payments.map((p) => p.status)).toEqual(['VOIDED']);
     const history = await send<OrderHistoryResult>(h.handlers, 'order.history', { orderId }, client);
     expect(history.events.map((e) => e.type)).toEqual(['order.created', 'order.cancelled']);
-    expect(history.events[1]?.data).toEqual(expect.objectContaining({ reason: 'creation-failed', code: 'DOWNSTREAM_UNAVAILABLE' }));
+    expect(history.events[1]?.data).toEqual(expect.objectContaining({ reason: 'creation-failed', code: 'INVALID_BUSINESS_DATA' }));
     expect(h.paymentService.authorisations().filter((a) => a.reference === orderId).map((a) => a.status)).toEqual(['VOIDED']);
     expect(await availabilityOf(h.airline, { offerId })).toEqual(before);
     const booking = await h.airline.call('inventory.booking', { orderId }, { correlationId: 'booking' });
     expect(booking.documents.every((d) => d.status === 'VOIDED')).toBe(true);
     expect(booking.items.every((i) => i.status === 'RELEASED')).toBe(true);
 
-    expect(await codeOf(send(h.handlers, 'order.create', command, client))).toBe('DOWNSTREAM_UNAVAILABLE');
+    expect(await codeOf(send(h.handlers, 'order.create', command, client))).toBe('INVALID_BUSINESS_DATA');
     expect((await send<OrderListResult>(h.handlers, 'order.list', {}, client)).orders).toHaveLength(1);
+  });
+
+  // Found by the fault harness (payment slowed beyond its timeout under load): the written order
+  // was cancelled and its 502/504 stored as the final answer, so the sender's retries of that 5xx
+  // got it back for good and the request never converged to an order.
+  it.each([
+    ['the payment service is unreachable at capture', 'DOWNSTREAM_UNAVAILABLE', (): Partial<Parameters<Harness['handlersWith']>[0]> => ({ payment: faultyPayment('capture', 'unavailable') })],
+    ['the airline times out issuing', 'DEADLINE_EXCEEDED', (): Partial<Parameters<Harness['handlersWith']>[0]> => ({ airline: timingOutAirline('inventory.issue') })],
+  ])('keeps the written order when %s, and the retry with the same key finishes exactly one order', async (_fault, code, faults) => {
+    const client = `client-${randomUUID()}`;
+    const { command, offerId } = await createCommand();
+    const before = await availabilityOf(h.airline, { offerId });
+
+    expect(await codeOf(send(h.handlersWith(faults()), 'order.create', command, client))).toBe(code);
+    const orderId = deriveOrderId(client, command.idempotencyKey as string);
+    const kept = await h.store.get(orderId, client);
+    expect(kept?.status).toBe('OPENED');
+    expect(kept?.payments.map((p) => p.status)).toEqual(['PENDING']);
+    expect(h.paymentService.authorisations().filter((a) => a.reference === orderId).map((a) => a.status)).toEqual(['AUTHORISED']);
+
+    const result = await send<OrderCreateResult>(h.handlers, 'order.create', command, client);
+    expect(result.order.orderId).toBe(orderId);
+    expect(result.order.payments[0]?.status).toBe('SUCCESSFUL');
+    await expectOneIssuedOrder(client, orderId, offerId, before);
+    const history = await send<OrderHistoryResult>(h.handlers, 'order.history', { orderId }, client);
+    expect(history.events.map((e) => e.type)).toEqual(['order.created', 'order.delivered']);
+    expect(await send(h.handlers, 'order.create', command, client)).toEqual(result);
   });
 
   it('a re-run that cannot finish issuing the order a crashed attempt wrote cancels it and undoes everything', async () => {
@@ -167,14 +206,42 @@ describe('order.create after a failure between steps', () => {
 
     void send(h.handlersWith({ store: shortLease, airline: faultyAirline('inventory.issue', 'hang', 'after') }), 'order.create', command, client);
     await sleep(150 + LEASE_MS);
-    const error = await errorOf(send(h.handlersWith({ store: shortLease, payment: faultyPayment('capture', 'unavailable') }), 'order.create', command, client));
+    const error = await errorOf(send(h.handlersWith({ store: shortLease, payment: faultyPayment('capture', 'refused') }), 'order.create', command, client));
 
-    expect(error.code).toBe('DOWNSTREAM_UNAVAILABLE');
+    expect(error.code).toBe('INVALID_BUSINESS_DATA');
     const orderId = deriveOrderId(client, command.idempotencyKey as string);
     expect((await h.store.get(orderId, client))?.status).toBe('CLOSED');
     expect(h.paymentService.authorisations().filter((a) => a.reference === orderId).map((a) => a.status)).toEqual(['VOIDED']);
     expect(await availabilityOf(h.airline, { offerId })).toEqual(before);
-    expect(await codeOf(send(h.handlers, 'order.create', command, client))).toBe('DOWNSTREAM_UNAVAILABLE');
+    expect(await codeOf(send(h.handlers, 'order.create', command, client))).toBe('INVALID_BUSINESS_DATA');
+  });
+});
+
+describe('order.create retried after an authorisation answer was lost', () => {
+  // Found by the fault harness (payment slowed beyond its timeout): the authorisation was made but
+  // its answer never came, the seller's retry was tokenised again, and its new token made a second
+  // payment key and a second authorisation; the first stayed open on the card until it expired.
+  it('voids the open authorisation of the earlier attempt once the order is paid', async () => {
+    const client = `client-${randomUUID()}`;
+    const { command } = await createCommand();
+    const answerLost: PaymentPort = {
+      ...h.payment,
+      authorise: async (request, options) => {
+        await h.payment.authorise(request, options);
+        throw new GatewayError('DEADLINE_EXCEEDED', 'The payment service did not answer within 3000 ms');
+      },
+    };
+    expect(await codeOf(send(h.handlersWith({ payment: answerLost }), 'order.create', command, client))).toBe('DEADLINE_EXCEEDED');
+    const orderId = deriveOrderId(client, command.idempotencyKey as string);
+    expect(h.paymentService.authorisations().filter((a) => a.reference === orderId).map((a) => a.status)).toEqual(['AUTHORISED']);
+
+    // The retry's card is tokenised again by the edge: same card, new token.
+    const retried = { ...command, payment: { card: await h.card() } };
+    const result = await send<OrderCreateResult>(h.handlers, 'order.create', retried, client);
+    expect(result.order.payments.map((p) => p.status)).toEqual(['SUCCESSFUL']);
+    const charges = h.paymentService.authorisations().filter((a) => a.reference === orderId);
+    expect(charges.map((a) => a.status).sort()).toEqual(['CAPTURED', 'VOIDED']);
+    expect(charges.find((a) => a.status === 'CAPTURED')?.authorisationId).toBe(result.order.payments[0]?.paymentId);
   });
 });
 

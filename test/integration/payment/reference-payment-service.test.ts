@@ -167,6 +167,19 @@ describe('reference payment service', () => {
     }
   });
 
+  it('lists the authorisations of one reference, so a caller can find one whose answer it lost', async () => {
+    const first = await payments.tokenise(card(VISA));
+    const second = await payments.tokenise(card(VISA));
+    const a = await payments.authorise({ token: first.token, amount: 77, currency: 'EUR', reference: 'ORD-BY-REF', idempotencyKey: key() });
+    const b = await payments.authorise({ token: second.token, amount: 77, currency: 'EUR', reference: 'ORD-BY-REF', idempotencyKey: key() });
+    await payments.authorise({ token: second.token, amount: 77, currency: 'EUR', reference: 'ORD-OTHER-REF', idempotencyKey: key() });
+    expect((await payments.listAuthorisations('ORD-BY-REF')).map((x) => x.authorisationId).sort()).toEqual([a.authorisationId, b.authorisationId].sort());
+    expect(await payments.listAuthorisations('ORD-NONE')).toEqual([]);
+    const unnamed = await request(`${url}/v1/authorisations`);
+    expect(unnamed.statusCode).toBe(400);
+    expect(await unnamed.body.json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+  });
+
   it('answers the processing-error card with 503, records nothing, and the client gives up after its retries', async () => {
     const { token } = await payments.tokenise(card(PROCESSING_ERROR));
     const before = service.authorisations().length;
