@@ -48,9 +48,26 @@ const SHARED_DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@1
 const SCHEMA_PATH = resolve(process.env.NDC_SCHEMA_PATH ?? resolve(process.cwd(), '../shared/iata-ndc'));
 /** Settings of the caller's environment that would point the processes elsewhere than this cluster. */
 const NOT_INHERITED = ['DATABASE_URL', 'DATABASE_SCHEMA', 'REDIS_URL', 'AIRLINE_URL', 'PAYMENT_URL', 'CLIENTS_FILE', 'AIRLINES_FILE', 'DATA_DIR', 'NODE_ENV', 'QUEUE_PREFIX', 'PORT', 'WORKER_PORT'];
-const START_TIMEOUT_MS = 90_000;
+// Generous: on a busy machine a gateway compiling its schemas can take over a minute to be ready.
+const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
 const OUTPUT_CHARS = 8000;
+
+/**
+ * Every process the harness runs, killed when this process exits however it ends (a test that
+ * timed out included), so none outlives its run holding ports and shared queues.
+ */
+const live = new Set<ChildProcess>();
+const killLive = (): void => {
+  for (const child of live) child.kill('SIGKILL');
+};
+process.once('exit', killLive);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killLive();
+    process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
+  });
+}
 
 function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -102,6 +119,8 @@ export function managedNodeProcess(spec: NodeProcessSpec): ManagedProcess {
       log ??= createWriteStream(spec.logFile, { flags: 'a' });
       const started = spawn(process.execPath, [spec.script], { env: { ...baseEnv(), ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
+      live.add(started);
+      started.once('exit', () => live.delete(started));
       started.stdout!.on('data', keep);
       started.stderr!.on('data', keep);
       started.once('exit', (code, signal) => keep(Buffer.from(`\n[${spec.name} exited: ${code ?? signal}]\n`)));
@@ -144,7 +163,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   async function stopAll(): Promise<void> {
     for (const process of [...processes].reverse()) await process.stop().catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    // FAULTS_KEEP_LOGS keeps the processes' logs and data folders to look into a failed run.
+    if (ownDir && !process.env.FAULTS_KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
   }
 
   try {

@@ -134,6 +134,20 @@ describe('airline-initiated changes', () => {
   });
 });
 
+describe('bookings listing', () => {
+  it('GET /admin/bookings lists every order the airline holds, with its items and the tickets issued', async () => {
+    const answer = await call<{ bookings: { orderId: string; items: { status: string }[]; documents: { type: string; status: string; paxId: string }[] }[] }>(url, 'GET', '/admin/bookings');
+    expect(answer.status).toBe(200);
+    const byOrder = new Map(answer.body.bookings.map((b) => [b.orderId, b]));
+    expect([...byOrder.keys()]).toEqual(expect.arrayContaining(['A1', 'A2', 'A3', 'A4', 'B1']));
+    expect(byOrder.get('A1')!.items.map((i) => i.status)).toEqual(['HELD']);
+    expect(byOrder.get('A1')!.documents).toEqual([]);
+    expect(byOrder.get('A2')!.items.map((i) => i.status)).toEqual(['ISSUED']);
+    expect(byOrder.get('A2')!.documents.map((d) => [d.type, d.status, d.paxId])).toEqual([['ET', 'ISSUED', 'A1']]);
+    expect(byOrder.get('A4')!.items.map((i) => i.status)).not.toContain('HELD');
+  });
+});
+
 describe('admin key', () => {
   it('with AIRLINE_ADMIN_KEY set the admin routes need it as a bearer key', async () => {
     const guarded = createReferenceAirline({ designator: 'XR', name: 'Reference Air', now: () => TODAY, adminKey: 'admin-key-123456' });
@@ -142,6 +156,8 @@ describe('admin key', () => {
       const body = { flightNumber: '105', date: FLIGHT_DATE, kind: 'SCHEDULE_CHANGE', shiftMinutes: 15 };
       expect((await call(guardedUrl, 'POST', '/admin/flights/change', body)).status).toBe(401);
       expect((await call(guardedUrl, 'GET', '/admin/events', undefined, { authorization: 'Bearer wrong-key-123456' })).status).toBe(401);
+      expect((await call(guardedUrl, 'GET', '/admin/bookings')).status).toBe(401);
+      expect((await call(guardedUrl, 'GET', '/admin/bookings', undefined, { authorization: 'Bearer admin-key-123456' })).status).toBe(200);
       expect((await call(guardedUrl, 'POST', '/admin/flights/change', body, { authorization: 'Bearer admin-key-123456' })).status).toBe(200);
     } finally {
       await guarded.close();

@@ -217,6 +217,36 @@ describe('reference payment service', () => {
     expect(await post('/v1/charges', '{}')).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
   });
 
+  it('lists every authorisation and where it stands on GET /admin/authorisations, without card data, to loopback callers', async () => {
+    const { token } = await payments.tokenise(card(VISA));
+    const captured = await payments.authorise({ token, amount: 99.5, currency: 'EUR', reference: 'ORD-LISTED', idempotencyKey: key() });
+    await payments.capture(captured.authorisationId);
+    const open = await payments.authorise({ token, amount: 12, currency: 'EUR', reference: 'ORD-LISTED-2', idempotencyKey: key() });
+    const response = await request(`${url}/admin/authorisations`);
+    const text = await response.body.text();
+    expect(response.statusCode).toBe(200);
+    const listed = (JSON.parse(text) as { authorisations: { authorisationId: string; reference: string; status: string; capturedAmount: number }[] }).authorisations;
+    expect(listed.find((a) => a.authorisationId === captured.authorisationId)).toMatchObject({ reference: 'ORD-LISTED', status: 'CAPTURED', capturedAmount: 99.5 });
+    expect(listed.find((a) => a.authorisationId === open.authorisationId)).toMatchObject({ reference: 'ORD-LISTED-2', status: 'AUTHORISED', capturedAmount: 0 });
+    expect(listed).toHaveLength(service.authorisations().length);
+    expect(text).not.toContain('maskedNumber');
+    expect(text).not.toContain('1111');
+  });
+
+  it('with an admin key, GET /admin/authorisations needs it as a bearer key', async () => {
+    const guarded = createReferencePaymentService({ adminKey: 'payment-admin-key-1234' });
+    const { url: guardedUrl } = await guarded.listen(0, '127.0.0.1');
+    try {
+      expect((await request(`${guardedUrl}/admin/authorisations`)).statusCode).toBe(401);
+      expect((await request(`${guardedUrl}/admin/authorisations`, { headers: { authorization: 'Bearer wrong-key-123456789' } })).statusCode).toBe(401);
+      const allowed = await request(`${guardedUrl}/admin/authorisations`, { headers: { authorization: 'Bearer payment-admin-key-1234' } });
+      expect(allowed.statusCode).toBe(200);
+      expect(await allowed.body.json()).toEqual({ authorisations: [] });
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('never writes a card number or a CVV to the logs of the whole run', () => {
     const lines = logText.trim().split('\n');
     expect(lines.length).toBeGreaterThan(40);
