@@ -42,4 +42,4 @@ export function createOrderStore(
   return createPgliteOrderStore({ dataDir: config.dataDir, schema: config.databaseSchema, logger, personalData, ...lease });
 }
 export { createLazyOrderStore, type LazyOrderStore, type LazyOrderStoreOptions, type OrderStoreOpening } from './lazy-order-store.ts';
-export { isConnectionLost, quoteSchema, type SqlDatabase, type SqlSession } from './sql-database.ts';
+export { quoteSchema, type SqlDatabase, type SqlSession } from './sql-database.ts';
