@@ -1,9 +1,10 @@
 /** Every fault the harness knows, by name: what the CLI and the README's Reliability table run. */
 import type { FaultDefinition } from './types.ts';
+import { postgresRestart, redisRestart } from './data-faults.ts';
 import { airlineDown, airlineSlow, paymentDown, paymentSlow } from './downstream-faults.ts';
 import { gatewayKill, workerKill } from './worker-faults.ts';
 
-export const FAULTS: readonly FaultDefinition[] = [workerKill, gatewayKill, airlineSlow, airlineDown, paymentSlow, paymentDown];
+export const FAULTS: readonly FaultDefinition[] = [workerKill, gatewayKill, redisRestart, postgresRestart, airlineSlow, airlineDown, paymentSlow, paymentDown];
 
 export function faultNamed(name: string): FaultDefinition {
   const fault = FAULTS.find((f) => f.name === name);

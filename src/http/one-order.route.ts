@@ -239,10 +239,13 @@ export function createOneOrderRouter(route: OneOrderRouteDeps): Router {
     const body = bodyObject(req);
     refuseSupplied(body, { idempotencyKey: 'the Idempotency-Key header' });
     const idempotencyKey = idempotencyKeyOf(client, header);
-    // A replay answers from the order the first request made. It is not run again: its card would
-    // be tokenised anew, and the new token would make the same request look like another one.
+    // A replay of a finished request answers from the order it made, without tokenising the card
+    // again. An order still being made (an attempt stopped before its delivery was recorded) or
+    // cancelled while being made goes through the command: it finishes the order, says the request
+    // is in progress, or answers the stored error, never the half-made order as if it were booked.
     const replayed = deriveOrderId(client.id, idempotencyKey);
-    if (await orders.get(replayed, client.id)) {
+    const made = await orders.get(replayed, client.id);
+    if (made && made.status === 'OPENED' && !made.payments.some((payment) => payment.status === 'PENDING')) {
       sendOrder(res, 200, await retrieve(route, req, replayed));
       return;
     }

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.ts';
 import type { MessageAudit } from '../orders/audit-trail.ts';
 import type { NewOrder, Order, OrderPayment, OrderSegment } from '../orders/one-order.ts';
 import { cancelOrder } from '../orders/one-order-rules.ts';
+import { isConnectionLost } from '../orders/sql-database.ts';
 import type { HandlerContext } from '../queue/command-queue.ts';
 import type { AuditedHandler } from './audited-handler.ts';
 import type { CallScope, DownstreamSteps } from './downstream-steps.ts';
@@ -32,6 +33,23 @@ interface CreateRun {
   readonly runner: StepRunner;
   /** Every write of the order carries the request's audit row. */
   readonly audit: MessageAudit;
+}
+
+/**
+ * The order was ticketed and paid, and only the record of it could not be written because the
+ * order store was away: nothing is undone (voided tickets and a refund under an order a retry
+ * then completes would leave the seller a booking without tickets), and the key is released
+ * with its link to the order, so the seller's retry carries on and records the delivery.
+ */
+class DeliveryNotRecorded extends Error {
+  readonly error: GatewayError;
+
+  constructor(cause: unknown) {
+    const error = toGatewayError(cause);
+    super(error.message);
+    this.name = 'DeliveryNotRecorded';
+    this.error = error;
+  }
 }
 
 /** The order the request made, and its answer when that was stored with the last write. */
@@ -90,7 +108,9 @@ const answerOf = (order: Order): OrderCreateResult => ({ order: toOrderView(orde
  * forward instead: the re-run finds the order through the key and finishes issuing it. So does a
  * transient failure then (a service unreachable or too slow, its circuit open): the order is kept
  * as written and the key released with its link to it, so the sender's retry of the 502/504 it
- * got carries on from the order instead of replaying that 5xx for good.
+ * got carries on from the order instead of replaying that 5xx for good. And an order
+ * store that went away just when the delivery was to be recorded: the tickets and the capture
+ * stand, and the retry records them.
  *
  * The handler's abort signal is not passed on: each call has its deadline, and a request given up
  * by its sender still ends whole or undone, its answer kept for the replay.
@@ -211,6 +231,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         }));
         return { order: delivered, ...(stored ? { stored } : {}) };
       } catch (error) {
+        if (isConnectionLost(error)) throw new DeliveryNotRecorded(error);
         // Another attempt of the same request may have recorded it first; then this one is done too.
         if (toGatewayError(error).code !== 'ORDER_VERSION_CONFLICT') throw error;
         const current = await deps.store.get(run.orderId, run.clientId);
@@ -285,6 +306,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     try {
       return await deliver(run, order, payment);
     } catch (error) {
+      if (error instanceof DeliveryNotRecorded) throw error;
       const ending = afterWritten(error);
       failure = ending.error;
       throw ending;
@@ -315,6 +337,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     try {
       return await deliver(run, order, payment);
     } catch (error) {
+      if (error instanceof DeliveryNotRecorded) throw error;
       const ending = afterWritten(error);
       failure = ending.error;
       throw ending;
@@ -337,6 +360,10 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
         logger.info({ orderId, bookingReference: order.bookingReference, status: order.status }, 'order created');
         return { result: stored ?? answerOf(order), orderId, answered: stored !== undefined };
       } catch (error) {
+        if (error instanceof DeliveryNotRecorded) {
+          logger.warn({ err: error.error }, 'order ticketed and paid, its record not written: the retry records it');
+          throw error.error;
+        }
         if (error instanceof LeftToFinish) {
           logger.warn({ orderId, code: error.error.code }, 'order written but not finished; the retry of the request finishes it');
           throw error.error;

@@ -45,6 +45,12 @@ function wrapPool(pool: Pool): SqlDatabase {
     async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // The pool stops listening to a client it hands out: a connection the server ends during the
+      // transaction (a restart) would throw from an unhandled 'error' event and end the process.
+      const onError = (error: Error): void => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(sessionOf(client));
@@ -57,6 +63,7 @@ function wrapPool(pool: Pool): SqlDatabase {
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

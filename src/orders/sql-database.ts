@@ -36,6 +36,22 @@ export function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Codes of Node's sockets when the server is not there or went away mid-statement. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Whether a statement failed because the server could not be reached or ended the session
+ * (a restart, a crash, too many connections), not because of the statement: the same statement
+ * may well succeed a moment later. SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (shut down, crashed, starting up) and 53300; node-postgres's own errors when the socket closed.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code !== undefined && SOCKET_CODES.has(code)) return true;
+  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300';
+  return error instanceof Error && /Connection terminated|not queryable/.test(error.message);
+}
+
 /** The constraint an integrity error names, if any. */
 export function sqlConstraint(error: unknown): string | undefined {
   const constraint = (error as { constraint?: unknown } | null)?.constraint;

@@ -146,6 +146,39 @@ describe('order.create after a failure between steps', () => {
     expect(await send(h.handlers, 'order.create', command, client)).toEqual(result);
   });
 
+  it('keeps the tickets and the capture when the order store goes away as the delivery is recorded, and the retry records them', async () => {
+    // Regression: with PostgreSQL restarted under load, the attempt voided the tickets and refunded
+    // the capture it could not record, and the retry then answered the order as made over them.
+    const client = `client-${randomUUID()}`;
+    const { command, offerId } = await createCommand();
+    const before = await availabilityOf(h.airline, { offerId });
+    let down = false;
+    const lost = (): Error => new Error('Connection terminated unexpectedly');
+    // The store as the handler sees it while PostgreSQL restarts: from the delivery's write on, every call fails.
+    const restarting = new Proxy(shortLease, {
+      get(target, name: keyof OrderStore) {
+        const value = target[name];
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (name === 'updateFrom') down = true;
+          if (down) throw lost();
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      },
+    });
+
+    expect(await codeOf(send(h.handlersWith({ store: restarting }), 'order.create', command, client))).toBe('INTERNAL_ERROR');
+    const orderId = deriveOrderId(client, command.idempotencyKey as string);
+    expect(h.paymentService.authorisations().filter((a) => a.reference === orderId).map((a) => a.status)).toEqual(['CAPTURED']);
+    const booking = await h.airline.call('inventory.booking', { orderId }, { correlationId: 'booking' });
+    expect(booking.documents.map((d) => d.status)).toEqual(['ISSUED', 'ISSUED']);
+
+    await sleep(LEASE_MS + 100);
+    const result = await send<OrderCreateResult>(h.handlersWith({ store: shortLease }), 'order.create', command, client);
+    expect(result.order.payments[0]?.status).toBe('SUCCESSFUL');
+    await expectOneIssuedOrder(client, orderId, offerId, before);
+  });
+
   it('cancels the written order when issuing fails for good, says why in its history, and answers replays with the error', async () => {
     const client = `client-${randomUUID()}`;
     const { command, offerId } = await createCommand();
