@@ -96,7 +96,10 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
     return [...ordered.filter((upstream) => upstream.ready), ...ordered.filter((upstream) => !upstream.ready)];
   };
 
-  /** Sends the request to `upstream`: its answer, or the error that came before any byte of one. */
+  /**
+   * Sends the request to `upstream`: its answer, or the error that came before any byte of one,
+   * with whether it went out on a kept-alive connection (which the upstream may have closed as idle).
+   */
   const send = (upstream: Upstream, req: IncomingMessage, body: Buffer, clientGone: AbortSignal): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
       const outgoing = request(new URL(req.url ?? '/', upstream.url), {
@@ -105,7 +108,10 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
         headers: { ...passedOn(req.headers), host: upstream.url.host, 'content-length': String(body.length) },
         signal: clientGone,
       }, resolve);
-      outgoing.once('error', reject);
+      outgoing.once('error', (error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+        error.reusedSocket = outgoing.reusedSocket;
+        reject(error);
+      });
       outgoing.end(body);
     });
 
@@ -125,7 +131,9 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
     void (async () => {
       const body = await readBody(req);
       const errors: string[] = [];
-      for (const upstream of candidates()) {
+      const attempts = candidates();
+      let staleRetried = false;
+      for (const upstream of attempts) {
         try {
           const answer = await send(upstream, req, body, clientGone.signal);
           forwarded++;
@@ -133,11 +141,16 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
           return;
         } catch (error) {
           if (clientGone.signal.aborted) return;
-          const code = (error as NodeJS.ErrnoException).code ?? '';
-          // 'socket hang up' (ECONNRESET) covers a kept-alive connection the upstream closed as the request went out.
+          const { code = '', reusedSocket } = error as NodeJS.ErrnoException & { reusedSocket?: boolean };
           if (!NOT_TAKEN.has(code)) throw error;
           if (code === 'ECONNREFUSED') upstream.ready = false;
           errors.push(`${upstream.url.host}: ${code}`);
+          // A kept-alive connection the upstream closed as idle just as the request went out ('socket
+          // hang up'): the upstream is fine, so it gets the request once more on a new connection.
+          if (reusedSocket && code === 'ECONNRESET' && !staleRetried) {
+            staleRetried = true;
+            attempts.splice(attempts.indexOf(upstream) + 1, 0, upstream);
+          }
         }
       }
       failed++;
