@@ -1,8 +1,9 @@
 /** Every fault the harness knows, by name: what the CLI and the README's Reliability table run. */
 import type { FaultDefinition } from './types.ts';
+import { rollingRestart } from './rolling-restart.ts';
 import { gatewayKill, workerKill } from './worker-faults.ts';
 
-export const FAULTS: readonly FaultDefinition[] = [workerKill, gatewayKill];
+export const FAULTS: readonly FaultDefinition[] = [workerKill, gatewayKill, rollingRestart];
 
 export function faultNamed(name: string): FaultDefinition {
   const fault = FAULTS.find((f) => f.name === name);

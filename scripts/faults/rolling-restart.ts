@@ -11,6 +11,11 @@ const SETTLE_MS = 1_000;
 /** What a gateway writes when SIGTERM did not end it cleanly within SHUTDOWN_GRACE_MS. */
 const UNCLEAN_STOP = /the shutdown grace period ran out|stopping failed/;
 
+/** The exit the cluster's process wrapper notes last in a process's output (`[gateway-1 exited: 0]`). */
+function lastExit(output: string): string | undefined {
+  return [...output.matchAll(/\[[\w-]+ exited: (\w+)\]/g)].at(-1)?.[1];
+}
+
 /** Requests of `context` sent since `since` that a seller saw fail: no answer at all, or a 5xx. */
 function failedSince(context: FaultContext, since: number): string[] {
   return context.answersSince(since)
@@ -23,7 +28,10 @@ async function restart(gateway: ManagedProcess, context: FaultContext): Promise<
   const started = Date.now();
   await gateway.stop();
   const stopMs = Date.now() - started;
-  if (UNCLEAN_STOP.test(gateway.output())) throw new Error(`${gateway.name} did not stop cleanly on SIGTERM:\n${gateway.output()}`);
+  const exit = lastExit(gateway.output());
+  if (UNCLEAN_STOP.test(gateway.output()) || (exit !== undefined && exit !== '0')) {
+    throw new Error(`${gateway.name} did not stop cleanly on SIGTERM (exit ${exit ?? 'unknown'}):\n${gateway.output()}`);
+  }
   await gateway.start();
   context.log(`${gateway.name}: stopped in ${stopMs} ms, back after ${Date.now() - started} ms`);
   await sleep(SETTLE_MS);
