@@ -162,6 +162,10 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
     });
   });
 
+  // Longer than any client's idle keep-alive (undici keeps 4 s): the client closes an idle
+  // connection first, so the balancer never closes one a request is just being written to.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
   await Promise.all(pool.map(check));
   for (const upstream of pool) checkLoop(upstream);
   server.listen(options.port ?? 0, '127.0.0.1');
