@@ -70,6 +70,7 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
   let next = 0;
   let forwarded = 0;
   let failed = 0;
+  let retried = 0;
   let closed = false;
 
   const check = async (upstream: Upstream): Promise<void> => {
@@ -137,6 +138,7 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
         try {
           const answer = await send(upstream, req, body, clientGone.signal);
           forwarded++;
+          if (errors.length > 0) retried++;
           relay(answer, res);
           return;
         } catch (error) {
@@ -156,6 +158,8 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
       failed++;
       res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'no upstream could take the request', tried: errors }));
     })().catch((error: unknown) => {
+      // A client that went away is no request the balancer failed.
+      if (clientGone.signal.aborted) return;
       failed++;
       if (res.headersSent) res.destroy();
       else res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
@@ -174,7 +178,7 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
 
   return {
     url: `http://127.0.0.1:${port}`,
-    stats: () => ({ forwarded, failed }),
+    stats: () => ({ forwarded, failed, retried }),
     async close() {
       closed = true;
       for (const timer of timers) clearTimeout(timer);

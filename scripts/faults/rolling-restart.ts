@@ -53,9 +53,13 @@ export const rollingRestart: FaultDefinition = {
   noFailedRequests: true,
   async inject(context) {
     const since = Date.now();
-    const { gateways } = context.cluster;
+    const { gateways, balancer } = context.cluster;
+    const retriedBefore = balancer.stats().retried;
     if (gateways.length < 2) throw new Error(`a rolling restart needs at least 2 gateways, the cluster has ${gateways.length}`);
     for (const gateway of gateways) await restart(gateway, context);
+    const retried = balancer.stats().retried - retriedBefore;
+    // Not a failure (the balancer placed them), but requests a gateway refused or cut while stopping.
+    if (retried > 0) context.log(`restart ${context.injection}: the balancer sent ${retried} request(s) again to the other gateway`);
     const failed = failedSince(context, since);
     if (failed.length > 0) context.log(`${failed.length} failed request(s) during restart ${context.injection}:\n  ${failed.slice(0, 10).join('\n  ')}`);
   },

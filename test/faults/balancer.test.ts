@@ -99,7 +99,7 @@ describe('startBalancer', () => {
     expect(answers.map((r) => r.text.replace(/^\w:/, ''))).toEqual(answers.map((_, i) => `POST:/api/v1/ndc/AirShopping?i=${i}:body-${i}`));
     expect(a.served).toHaveLength(3);
     expect(b.served).toHaveLength(3);
-    expect(balancer.stats()).toEqual({ forwarded: 6, failed: 0 });
+    expect(balancer.stats()).toEqual({ forwarded: 6, failed: 0, retried: 0 });
   });
 
   it('sends nothing to an upstream once its ready path fails, and sends to it again once it passes', async () => {
@@ -123,7 +123,8 @@ describe('startBalancer', () => {
     await a.close();
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(balancer.url, '/x', `${i}`)));
     expect(answers.map((r) => [r.status, r.upstream])).toEqual(Array(8).fill([201, 'b']));
-    expect(balancer.stats()).toEqual({ forwarded: 8, failed: 0 });
+    expect(balancer.stats()).toMatchObject({ forwarded: 8, failed: 0 });
+    expect(balancer.stats().retried).toBeGreaterThan(0);
   });
 
   it('tries an upstream not ready at the last check when the ready ones refuse, rather than answering 502', async () => {
@@ -154,6 +155,7 @@ describe('startBalancer', () => {
     const second = await post(balancer.url, '/x', 'second');
     expect([second.status, second.upstream]).toEqual([201, 'a']);
     expect(a.served).toEqual(['first', 'second']);
+    expect(balancer.stats()).toEqual({ forwarded: 2, failed: 0, retried: 1 });
   });
 
   it('cuts the answer to the client when the upstream cut it after it began, and does not send the request again', async () => {
@@ -173,7 +175,7 @@ describe('startBalancer', () => {
     const refused = await post(balancer.url, '/x', '');
     expect(refused.status).toBe(502);
     expect(JSON.parse(refused.text)).toMatchObject({ error: 'no upstream could take the request', tried: [expect.stringContaining('ECONNREFUSED')] });
-    expect(balancer.stats()).toEqual({ forwarded: 0, failed: 1 });
+    expect(balancer.stats()).toEqual({ forwarded: 0, failed: 1, retried: 0 });
   });
 
   it('listens on the port it is given', async () => {
