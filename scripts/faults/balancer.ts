@@ -73,8 +73,10 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
   let retried = 0;
   let closed = false;
 
+  // A slow /ready is a busy gateway, not a down one (a down one refuses at once): a short timeout
+  // would take both gateways of a busy machine out of turn and send requests to the one stopped.
   const check = async (upstream: Upstream): Promise<void> => {
-    upstream.ready = await answers200(new URL(readyPath, upstream.url), Math.max(1_000, checkMs * 5));
+    upstream.ready = await answers200(new URL(readyPath, upstream.url), Math.max(5_000, checkMs * 5));
   };
   const timers = new Set<NodeJS.Timeout>();
   const checkLoop = (upstream: Upstream): void => {

@@ -48,7 +48,14 @@ async function restart(gateway: ManagedProcess, context: FaultContext): Promise<
 export const rollingRestart: FaultDefinition = {
   name: 'rolling-restart',
   description: 'Two gateways behind a loopback balancer, each stopped with SIGTERM and started again in turn, under load',
-  cluster: { gateways: 2 },
+  cluster: {
+    gateways: 2,
+    // Restarting a gateway compiles its schemas on the cores its peer serves on (production has
+    // them apart): downstream and request deadlines with room for that, so an answer slowed by a
+    // busy test machine is not taken for a request the restart failed. The harness keeps the
+    // lease above the request timeout, as the gateway requires.
+    env: { DOWNSTREAM_TIMEOUT_MS: '10000', REQUEST_TIMEOUT_MS: '25000', IDEMPOTENCY_LEASE_MS: '26000' },
+  },
   intervalMs: 1_000,
   noFailedRequests: true,
   async inject(context) {
