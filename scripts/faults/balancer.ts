@@ -70,10 +70,13 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
   let next = 0;
   let forwarded = 0;
   let failed = 0;
+  let retried = 0;
   let closed = false;
 
+  // A slow /ready is a busy gateway, not a down one (a down one refuses at once): a short timeout
+  // would take both gateways of a busy machine out of turn and send requests to the one stopped.
   const check = async (upstream: Upstream): Promise<void> => {
-    upstream.ready = await answers200(new URL(readyPath, upstream.url), Math.max(1_000, checkMs * 5));
+    upstream.ready = await answers200(new URL(readyPath, upstream.url), Math.max(5_000, checkMs * 5));
   };
   const timers = new Set<NodeJS.Timeout>();
   const checkLoop = (upstream: Upstream): void => {
@@ -96,7 +99,10 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
     return [...ordered.filter((upstream) => upstream.ready), ...ordered.filter((upstream) => !upstream.ready)];
   };
 
-  /** Sends the request to `upstream`: its answer, or the error that came before any byte of one. */
+  /**
+   * Sends the request to `upstream`: its answer, or the error that came before any byte of one,
+   * with whether it went out on a kept-alive connection (which the upstream may have closed as idle).
+   */
   const send = (upstream: Upstream, req: IncomingMessage, body: Buffer, clientGone: AbortSignal): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
       const outgoing = request(new URL(req.url ?? '/', upstream.url), {
@@ -105,7 +111,10 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
         headers: { ...passedOn(req.headers), host: upstream.url.host, 'content-length': String(body.length) },
         signal: clientGone,
       }, resolve);
-      outgoing.once('error', reject);
+      outgoing.once('error', (error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+        error.reusedSocket = outgoing.reusedSocket;
+        reject(error);
+      });
       outgoing.end(body);
     });
 
@@ -125,30 +134,44 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
     void (async () => {
       const body = await readBody(req);
       const errors: string[] = [];
-      for (const upstream of candidates()) {
+      const attempts = candidates();
+      let staleRetried = false;
+      for (const upstream of attempts) {
         try {
           const answer = await send(upstream, req, body, clientGone.signal);
           forwarded++;
+          if (errors.length > 0) retried++;
           relay(answer, res);
           return;
         } catch (error) {
           if (clientGone.signal.aborted) return;
-          const code = (error as NodeJS.ErrnoException).code ?? '';
-          // 'socket hang up' (ECONNRESET) covers a kept-alive connection the upstream closed as the request went out.
+          const { code = '', reusedSocket } = error as NodeJS.ErrnoException & { reusedSocket?: boolean };
           if (!NOT_TAKEN.has(code)) throw error;
           if (code === 'ECONNREFUSED') upstream.ready = false;
           errors.push(`${upstream.url.host}: ${code}`);
+          // A kept-alive connection the upstream closed as idle just as the request went out ('socket
+          // hang up'): the upstream is fine, so it gets the request once more on a new connection.
+          if (reusedSocket && code === 'ECONNRESET' && !staleRetried) {
+            staleRetried = true;
+            attempts.splice(attempts.indexOf(upstream) + 1, 0, upstream);
+          }
         }
       }
       failed++;
       res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'no upstream could take the request', tried: errors }));
     })().catch((error: unknown) => {
+      // A client that went away is no request the balancer failed.
+      if (clientGone.signal.aborted) return;
       failed++;
       if (res.headersSent) res.destroy();
       else res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
     });
   });
 
+  // Longer than any client's idle keep-alive (undici keeps 4 s): the client closes an idle
+  // connection first, so the balancer never closes one a request is just being written to.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
   await Promise.all(pool.map(check));
   for (const upstream of pool) checkLoop(upstream);
   server.listen(options.port ?? 0, '127.0.0.1');
@@ -157,7 +180,7 @@ export async function startBalancer(upstreams: readonly string[], options: Balan
 
   return {
     url: `http://127.0.0.1:${port}`,
-    stats: () => ({ forwarded, failed }),
+    stats: () => ({ forwarded, failed, retried }),
     async close() {
       closed = true;
       for (const timer of timers) clearTimeout(timer);

@@ -2,9 +2,12 @@
 import type { FaultDefinition } from './types.ts';
 import { postgresRestart, redisRestart } from './data-faults.ts';
 import { airlineDown, airlineSlow, paymentDown, paymentSlow } from './downstream-faults.ts';
+import { rollingRestart } from './rolling-restart.ts';
 import { gatewayKill, workerKill } from './worker-faults.ts';
 
-export const FAULTS: readonly FaultDefinition[] = [workerKill, gatewayKill, redisRestart, postgresRestart, airlineSlow, airlineDown, paymentSlow, paymentDown];
+export const FAULTS: readonly FaultDefinition[] = [
+  workerKill, gatewayKill, rollingRestart, redisRestart, postgresRestart, airlineSlow, airlineDown, paymentSlow, paymentDown,
+];
 
 export function faultNamed(name: string): FaultDefinition {
   const fault = FAULTS.find((f) => f.name === name);

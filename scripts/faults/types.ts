@@ -52,8 +52,12 @@ export interface TcpProxy {
 /** A loopback HTTP balancer in front of the gateways: round robin over those whose /ready says ok. */
 export interface Balancer {
   readonly url: string;
-  /** Requests it passed on, and those it could not place on any gateway (answered 502 by itself). */
-  stats(): { readonly forwarded: number; readonly failed: number };
+  /**
+   * Requests it passed on, those it could not place on any gateway (answered 502 by itself), and
+   * those it had to send again because a gateway refused or reset the connection before answering
+   * (a balancer that does not retry, as most do not for a POST, would have failed them).
+   */
+  stats(): { readonly forwarded: number; readonly failed: number; readonly retried: number };
   close(): Promise<void>;
 }
 

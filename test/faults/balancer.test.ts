@@ -13,14 +13,17 @@ interface Upstream {
   readonly url: string;
   ready: boolean;
   /** What it does with a request other than the ready check. */
-  behaviour: 'answer' | 'reset' | 'cut';
+  /** `reset-reused`: resets a kept-alive connection on its second request, as a server closing it as idle just then. */
+  behaviour: 'answer' | 'reset' | 'reset-reused' | 'cut';
   readonly served: string[];
   close(): Promise<void>;
 }
 
 async function startUpstream(name: string): Promise<Upstream> {
   const upstream = { name, ready: true, behaviour: 'answer', served: [] as string[] } as Upstream & { url: string; server: Server };
+  const requestsOn = new WeakMap<object, number>();
   const server = createServer((req, res) => {
+    requestsOn.set(req.socket, (requestsOn.get(req.socket) ?? 0) + 1);
     if (req.url === '/api/v1/monitoring/ready') {
       res.writeHead(upstream.ready ? 200 : 503).end();
       return;
@@ -29,7 +32,7 @@ async function startUpstream(name: string): Promise<Upstream> {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => { body += chunk; });
     req.on('end', () => {
-      if (upstream.behaviour === 'reset') {
+      if (upstream.behaviour === 'reset' || (upstream.behaviour === 'reset-reused' && requestsOn.get(req.socket)! > 1)) {
         req.socket.destroy();
         return;
       }
@@ -96,7 +99,7 @@ describe('startBalancer', () => {
     expect(answers.map((r) => r.text.replace(/^\w:/, ''))).toEqual(answers.map((_, i) => `POST:/api/v1/ndc/AirShopping?i=${i}:body-${i}`));
     expect(a.served).toHaveLength(3);
     expect(b.served).toHaveLength(3);
-    expect(balancer.stats()).toEqual({ forwarded: 6, failed: 0 });
+    expect(balancer.stats()).toEqual({ forwarded: 6, failed: 0, retried: 0 });
   });
 
   it('sends nothing to an upstream once its ready path fails, and sends to it again once it passes', async () => {
@@ -120,7 +123,8 @@ describe('startBalancer', () => {
     await a.close();
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(balancer.url, '/x', `${i}`)));
     expect(answers.map((r) => [r.status, r.upstream])).toEqual(Array(8).fill([201, 'b']));
-    expect(balancer.stats()).toEqual({ forwarded: 8, failed: 0 });
+    expect(balancer.stats()).toMatchObject({ forwarded: 8, failed: 0 });
+    expect(balancer.stats().retried).toBeGreaterThan(0);
   });
 
   it('tries an upstream not ready at the last check when the ready ones refuse, rather than answering 502', async () => {
@@ -143,6 +147,17 @@ describe('startBalancer', () => {
     expect(b.served.sort()).toEqual(['0', '1', '2', '3', '4', '5']);
   });
 
+  it('sends a request again, on a new connection, to an upstream that reset the kept-alive connection it went out on', async () => {
+    const a = await startUpstream('a');
+    const balancer = await started([a], 60_000);
+    expect((await post(balancer.url, '/x', 'first')).status).toBe(201);
+    a.behaviour = 'reset-reused';
+    const second = await post(balancer.url, '/x', 'second');
+    expect([second.status, second.upstream]).toEqual([201, 'a']);
+    expect(a.served).toEqual(['first', 'second']);
+    expect(balancer.stats()).toEqual({ forwarded: 2, failed: 0, retried: 1 });
+  });
+
   it('cuts the answer to the client when the upstream cut it after it began, and does not send the request again', async () => {
     const a = await startUpstream('a');
     const b = await startUpstream('b');
@@ -160,7 +175,7 @@ describe('startBalancer', () => {
     const refused = await post(balancer.url, '/x', '');
     expect(refused.status).toBe(502);
     expect(JSON.parse(refused.text)).toMatchObject({ error: 'no upstream could take the request', tried: [expect.stringContaining('ECONNREFUSED')] });
-    expect(balancer.stats()).toEqual({ forwarded: 0, failed: 1 });
+    expect(balancer.stats()).toEqual({ forwarded: 0, failed: 1, retried: 0 });
   });
 
   it('listens on the port it is given', async () => {
