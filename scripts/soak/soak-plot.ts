@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { launchChromium } from '../../test/support/headless-browser.ts';
 
 export interface PlotSeries {
@@ -36,8 +37,8 @@ export function pngSize(png: Buffer): { width: number; height: number } {
 }
 
 function chartJsSource(): string {
-  const require = createRequire(import.meta.url);
-  return readFileSync(require.resolve('chart.js/dist/chart.umd.min.js'), 'utf8');
+  // chart.js does not export its UMD build; it sits next to the file its `require` entry names.
+  return readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 }
 
 function pageOf(spec: PlotSpec, width: number, height: number): string {
@@ -55,7 +56,7 @@ function pageOf(spec: PlotSpec, width: number, height: number): string {
     options: {
       animation: false, responsive: false, devicePixelRatio: 1,
       scales: {
-        x: { type: 'linear', title: { display: true, text: 'minutes since start' } },
+        x: { type: 'linear', min: 0, max: Math.ceil(Math.max(0, ...spec.series.flatMap((s) => s.points.map(([x]) => x)))), title: { display: true, text: 'minutes since start (dashed: least-squares fit after the warm-up)' } },
         y: { title: { display: true, text: 'MB' } },
       },
       plugins: {
@@ -81,7 +82,8 @@ config.plugins = [{ id: 'warmUp', beforeDatasetsDraw(chart) {
   ctx.fillStyle = '#666'; ctx.font = '12px sans-serif'; ctx.fillText('warm-up', chartArea.left + 6, chartArea.top + 14);
   ctx.restore();
 } }];
-config.options.plugins.legend.labels.color = '#222';
+// The fitted lines are explained by the axis title, not each by a legend entry.
+config.options.plugins.legend.labels.filter = (item) => !item.text.includes(': fit');
 new Chart(document.getElementById('c'), config);
 document.body.dataset.drawn = 'yes';
 </script></body></html>`;

@@ -44,30 +44,33 @@ export interface FlatVerdict {
   readonly withinTwoErrors: boolean;
   /** The drift the line makes over the window, |slope| × window, in y units. */
   readonly drift: number;
-  /** The line's drift over the window is smaller than the residual standard deviation: any trend is smaller than the scatter of single samples. */
-  readonly driftBelowNoise: boolean;
+  /** The drift is below `driftBound`: a trend too small to matter even where the samples are steady enough to show it. */
+  readonly driftBelowBound: boolean;
   readonly reason: string;
 }
 
+/** Below this drift over the measured window (MB) a series is flat whatever its standard error says. */
+export const DRIFT_BOUND_MB = 1;
+
 /**
- * Flat within noise: |slope| < 2·SE (no trend distinguishable from zero at about 95%), or the
- * line's whole drift over the measured window is below the residual standard deviation of the
- * samples (a trend smaller than the scatter of one reading to the next, as a garbage collector's
- * sawtooth makes it). The second arm keeps a very steady series from failing on a slope too small
- * to matter; the first keeps a noisy one from failing on a slope the samples cannot show.
- * A leak of a constant rate fails both once the run is long enough to show it.
+ * Flat within noise: |slope| < 2·SE, i.e. no trend distinguishable from zero at about 95%; or the
+ * line's whole drift over the measured window is below `driftBound` (RSS moves in pages and can be
+ * so steady that a trend of a few hundred KB an hour is "significant" yet meaningless). The
+ * garbage collector's sawtooth makes neighbouring residuals correlated, which makes the standard
+ * error too small rather than too large: the test errs towards calling a trend real. A leak of a
+ * constant rate fails both arms once the run is long enough to show it.
  */
-export function judgeFlat(fit: LinearFit, window: number): FlatVerdict {
+export function judgeFlat(fit: LinearFit, window: number, driftBound = DRIFT_BOUND_MB): FlatVerdict {
   const withinTwoErrors = Math.abs(fit.slope) < 2 * fit.slopeError;
   const drift = Math.abs(fit.slope) * window;
-  const driftBelowNoise = drift < fit.residualSd;
-  const flat = withinTwoErrors || driftBelowNoise;
+  const driftBelowBound = drift < driftBound;
+  const flat = withinTwoErrors || driftBelowBound;
   const reason = withinTwoErrors
     ? `|slope| ${Math.abs(fit.slope).toFixed(3)} < 2 × SE ${fit.slopeError.toFixed(3)}`
-    : driftBelowNoise
-      ? `drift over the window ${drift.toFixed(2)} < residual SD ${fit.residualSd.toFixed(2)}`
-      : `|slope| ${Math.abs(fit.slope).toFixed(3)} ≥ 2 × SE ${fit.slopeError.toFixed(3)} and drift ${drift.toFixed(2)} ≥ residual SD ${fit.residualSd.toFixed(2)}`;
-  return { flat, withinTwoErrors, drift, driftBelowNoise, reason };
+    : driftBelowBound
+      ? `drift over the window ${drift.toFixed(2)} < ${driftBound}`
+      : `|slope| ${Math.abs(fit.slope).toFixed(3)} ≥ 2 × SE ${fit.slopeError.toFixed(3)} and drift ${drift.toFixed(2)} ≥ ${driftBound}`;
+  return { flat, withinTwoErrors, drift, driftBelowBound, reason };
 }
 
 /** One series of a soak: its fit in MB per minute, per hour, and the verdict. */
@@ -78,6 +81,8 @@ export interface SeriesSlope {
   readonly slopeMbPerMinute: number;
   readonly slopeErrorMbPerMinute: number;
   readonly slopeMbPerHour: number;
+  /** slope + 2·SE, per hour: the fastest growth the run leaves plausible. */
+  readonly upperBoundMbPerHour: number;
   readonly residualSdMb: number;
   readonly driftMb: number;
   readonly flat: boolean;
@@ -96,6 +101,7 @@ export function slopeOf(series: string, minutes: readonly number[], values: read
     slopeMbPerMinute: fit.slope,
     slopeErrorMbPerMinute: fit.slopeError,
     slopeMbPerHour: fit.slope * 60,
+    upperBoundMbPerHour: (fit.slope + 2 * fit.slopeError) * 60,
     residualSdMb: fit.residualSd,
     driftMb: verdict.drift,
     flat: verdict.flat,
