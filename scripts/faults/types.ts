@@ -44,7 +44,8 @@ export interface TcpProxy {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
-  mode(mode: ProxyMode): void;
+  /** Switches mode; resolves once the listener is in its new state (listening again after `refuse`). */
+  mode(mode: ProxyMode): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import express, { type IRouter, type NextFunction, type Request, type Response } from 'express';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { ERROR_TABLE, isGatewayError } from '../../errors/index.ts';
 import type { Logger } from '../../log/logger.ts';
+import { adminGuard } from '../admin-guard.ts';
 import { schemaErrorDetails } from '../../contracts/schema-folders.ts';
 import type { AirlineEventSender } from './airline-event-sender.ts';
 import type { FlightChangeRequest } from './inventory-flight-change.ts';
@@ -14,7 +14,8 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 /**
  * The airline's own admin routes, what its operations staff would use: `POST /admin/flights/change`
  * changes a flight (times, cancellation, aircraft) and tells the gateway which orders it hits;
- * `GET /admin/events` lists the events sent and where their delivery stands. With an admin key
+ * `GET /admin/events` lists the events sent and where their delivery stands; `GET /admin/bookings`
+ * lists what the airline holds per order. With an admin key
  * they need `Authorization: Bearer <key>`; without one only callers on loopback are let in.
  */
 
@@ -53,30 +54,12 @@ function sendError(res: Response, status: number, code: string, message: string,
   res.status(status).json({ error: { code, message, ...(details !== undefined ? { details } : {}) } });
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-function sameKey(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function registerAirlineAdminRoutes(router: IRouter, options: AirlineAdminOptions): void {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   const validate = ajv.compile(changeSchema);
 
-  const guard = (req: Request, res: Response, next: NextFunction): void => {
-    if (options.adminKey === undefined) {
-      if (LOOPBACK.has(req.socket.remoteAddress ?? '')) return next();
-      return sendError(res, 403, 'FORBIDDEN', 'Without AIRLINE_ADMIN_KEY the admin routes answer loopback callers only');
-    }
-    const header = req.get('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (given !== '' && sameKey(given, options.adminKey)) return next();
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    return sendError(res, 401, 'UNAUTHENTICATED', 'The admin routes need Authorization: Bearer <AIRLINE_ADMIN_KEY>');
-  };
+  const guard = adminGuard(options.adminKey, 'AIRLINE_ADMIN_KEY');
 
   router.post('/admin/flights/change', guard, express.json({ limit: '64kb' }), (req: Request, res: Response, next: NextFunction) => {
     const log = res.locals.log as Logger | undefined;
@@ -107,5 +90,11 @@ export function registerAirlineAdminRoutes(router: IRouter, options: AirlineAdmi
 
   router.get('/admin/events', guard, (_req: Request, res: Response) => {
     res.json({ events: options.events.list() });
+  });
+
+  // What the airline holds per order (items and their status, tickets and EMDs), oldest first,
+  // so an operator, or a reconciliation, can check that each order was ticketed once.
+  router.get('/admin/bookings', guard, (_req: Request, res: Response) => {
+    res.json({ bookings: options.inventory.bookings() });
   });
 }

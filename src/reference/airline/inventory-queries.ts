@@ -76,3 +76,12 @@ export function showBooking(state: InventoryState, command: InventoryOrderQuery)
     items: selectedItems(found, command.itemIds ?? [...found.items.keys()]).map(itemView), documents: [...found.documents],
   };
 }
+
+/** Every booking the airline holds, oldest first, as showBooking shows one. */
+export function listBookings(state: InventoryState): InventoryBookingResult[] {
+  expireHolds(state);
+  return [...state.bookings.values()].map((booking) => ({
+    orderId: booking.orderId, offerId: booking.offer.offerId, currency: booking.offer.currency,
+    items: [...booking.items.values()].map(itemView), documents: [...booking.documents],
+  }));
+}

@@ -6,7 +6,7 @@ import type {
 } from '../../contracts/airline/index.ts';
 import type { AirlineContext } from './airline-context.ts';
 import { hold, release } from './inventory-holds.ts';
-import { availability, seats, services, showBooking } from './inventory-queries.ts';
+import { availability, listBookings, seats, services, showBooking } from './inventory-queries.ts';
 import { quoteRefund, reprice } from './inventory-quotes.ts';
 import { changeFlight, type FlightChangeOutcome, type FlightChangeRequest } from './inventory-flight-change.ts';
 import { openInventoryJournal, type InventoryJournal } from './inventory-journal.ts';
@@ -50,6 +50,8 @@ export interface Inventory {
   seats(command: InventoryOfferQuery): SeatAvailabilityResult;
   availability(command: InventoryAvailabilityQuery): InventoryAvailabilityResult;
   booking(command: InventoryOrderQuery): InventoryBookingResult;
+  /** Every booking held, oldest first: what the admin listing and reconciliation read. */
+  bookings(): InventoryBookingResult[];
   /** An airline-initiated change to one flight: the schedule and the bookings on it change, and the event for the gateway is built. */
   changeFlight(request: FlightChangeRequest): FlightChangeOutcome;
   /** Flushes and closes the journal, if any. */
@@ -109,6 +111,7 @@ export function createInventory(ctx: AirlineContext, options: InventoryOptions =
     seats: (command) => seats(state, command),
     availability: (command) => availability(state, command),
     booking: (command) => showBooking(state, command),
+    bookings: () => listBookings(state),
     changeFlight(request) {
       const { outcome, changedBookings, flightKey } = changeFlight(state, request);
       if (journal) {

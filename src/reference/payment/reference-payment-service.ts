@@ -8,6 +8,7 @@ import { redactCardData, withCardDataRedaction, type MaskStyle } from '../../sec
 import { createAuthorisationLedger } from './authorisation-ledger.ts';
 import { createCardVault } from './card-vault.ts';
 import { PaymentApiError } from './payment-api-error.ts';
+import { adminGuard } from '../admin-guard.ts';
 import type { Authorisation, AuthorisationRequest, CardInput, PaymentErrorCode, RefundRequest } from '../../contracts/payment/payment-types.ts';
 import { loadPaymentSchemas } from '../../contracts/payment/payment-schemas.ts';
 import { loadTestCards, type TestCards } from './test-cards.ts';
@@ -27,6 +28,8 @@ export interface ReferencePaymentServiceOptions {
   readonly maskStyle?: MaskStyle;
   /** How long a processing-error card keeps the caller waiting before its 503, to rehearse timeouts. @defaultValue 0 */
   readonly processingErrorDelayMs?: number;
+  /** Bearer key of the admin routes (`/admin/...`); without it they answer loopback callers only. */
+  readonly adminKey?: string;
 }
 
 export interface ReferencePaymentService {
@@ -101,6 +104,12 @@ export function createReferencePaymentService(options: ReferencePaymentServiceOp
   });
 
   const json = express.json({ limit: '64kb' });
+
+  // Every authorisation and where it stands, oldest first, so an operator or a reconciliation can
+  // check that each order was captured once. No card data: the masked number and brand stay out.
+  app.get('/admin/authorisations', adminGuard(options.adminKey, 'the payment service admin key'), (_req, res) => {
+    res.json({ authorisations: ledger.list().map(({ maskedNumber: _masked, brand: _brand, ...rest }) => rest) });
+  });
 
   app.post('/v1/tokens', json, handle((req, res, log) => {
     const token = vault.tokenise(checked<CardInput>('token.create', req.body));
