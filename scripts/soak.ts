@@ -1,27 +1,29 @@
 /**
  * Soak: mixed NDC traffic for half an hour against the gateway's processes as production runs
- * them (the gateway with RUN_WORKERS=false, a worker, the reference airline and payment service;
- * BullMQ on Redis and the order store on PostgreSQL, with a queue prefix and a schema of its own),
- * reading the memory of the gateway and the worker every minute. libxml2-wasm documents are freed
- * by hand, so a leak on any path (good answers, NDC errors, malformed or XSD-invalid input) shows
- * as a rising line here first.
- *   npx tsx scripts/soak.ts [--minutes 30] [--sample-seconds 60] [--warm-up-minutes 3] [--sellers 4] [--pause-ms 100] [--out docs/soak]
- *   npx tsx scripts/soak.ts --plot-only [--out docs/soak]     # redraws <out>.png from <out>.json
+ * them, on the fault harness's cluster (scripts/faults/cluster.ts: a gateway with
+ * RUN_WORKERS=false behind the loopback balancer, a worker, the reference airline and payment
+ * service; BullMQ on the shared Redis and the order store on the shared PostgreSQL, with a queue
+ * prefix and a schema of its own), reading the memory of the gateway and the worker every minute.
+ * The traffic is the harness's sellers (scripts/faults/load.ts: AirShopping, OfferPrice,
+ * OrderCreate with an Idempotency-Key) and one more seller that also retrieves its orders and
+ * sends malformed and XSD-invalid XML (scripts/soak/soak-traffic.ts). libxml2-wasm documents are
+ * freed by hand, so a leak on any path shows as a rising line here first.
+ *   npx tsx scripts/soak.ts [--minutes 30] [--sample-seconds 60] [--warm-up-minutes 3] [--sellers 4] [--think-ms 100] [--out docs/soak] [--no-build]
+ *   npx tsx scripts/soak.ts --plot-only [--out docs/soak]     # judges <out>.json again and redraws <out>.png
  * Writes <out>.json (every sample, the slopes, the machine) and <out>.png (the plot, drawn with
  * chart.js in headless chromium), and prints a table. After the warm-up, each series (RSS and V8
  * heap used, of the gateway and of the worker) gets a least-squares slope with its standard error;
  * it is flat when |slope| < 2 standard errors, or when the line's drift over the measured window
- * is below 1 MB (see judgeFlat). Exit code 1
- * when a series is not flat or a process died.
+ * is below 1 MB (see judgeFlat). Exit code 1 when a series is not flat or a process died.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { build, freePort, startService, stopService, waitForHealth, type Service } from './bench-support.ts';
+import { build } from './bench-support.ts';
+import { startCluster } from './faults/cluster.ts';
+import { startLoad } from './faults/load.ts';
+import type { LoadReport } from './faults/types.ts';
 import { renderPlotPng, type PlotSeries } from './soak/soak-plot.ts';
 import { readProcess, type MemoryReading } from './soak/soak-sample.ts';
 import { DRIFT_BOUND_MB, slopeOf, type SeriesSlope } from './soak/soak-stats.ts';
@@ -33,10 +35,9 @@ const { values } = parseArgs({
     'sample-seconds': { type: 'string', default: '60' },
     'warm-up-minutes': { type: 'string', default: '3' },
     sellers: { type: 'string', default: '4' },
-    'pause-ms': { type: 'string', default: '100' },
+    'think-ms': { type: 'string', default: '100' },
     out: { type: 'string', default: 'docs/soak' },
-    database: { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/test' },
-    redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
+    'no-build': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     'plot-only': { type: 'boolean', default: false },
   },
@@ -66,7 +67,13 @@ export interface SoakReport {
   readonly slopes: readonly SeriesSlope[];
   readonly flat: boolean;
   readonly criterion: string;
-  readonly traffic: TrafficCounts;
+  readonly traffic: {
+    readonly requests: number;
+    /** The fault harness's sellers (scripts/faults/load.ts): shop, price, book, retry a lost OrderCreate with its key. */
+    readonly sellers: { readonly byMessage: Readonly<Record<string, number>>; readonly failedAttempts: number; readonly orders: number; readonly refused: number; readonly neverAnswered: number };
+    /** The soak's own seller: the same messages plus OrderRetrieve, malformed and XSD-invalid XML. */
+    readonly edgeSeller: TrafficCounts;
+  };
 }
 
 const CRITERION = `after the warm-up, a least-squares line per series; flat when |slope| < 2 standard errors of the slope (no trend distinguishable from noise at about 95%), or when the line's drift over the measured window is below ${DRIFT_BOUND_MB} MB`;
@@ -119,10 +126,20 @@ function printSummary(report: SoakReport): void {
     console.log(`${s.series.padEnd(18)} ${pad(s.meanMb.toFixed(1), 9)}   ${pad(s.slopeMbPerMinute.toFixed(3), 7)} ± ${s.slopeErrorMbPerMinute.toFixed(3).padEnd(8)} ${pad(s.slopeMbPerHour.toFixed(1), 9)} ${pad(s.upperBoundMbPerHour.toFixed(1), 10)} ${pad(s.residualSdMb.toFixed(2), 12)} ${pad(s.driftMb.toFixed(2), 9)}  ${s.flat ? 'flat' : 'NOT FLAT'} (${s.reason})`);
   }
   console.log(`\ncriterion: ${report.criterion}`);
-  console.log(`traffic: ${report.traffic.requests} requests, ${report.traffic.ordersCreated} orders; ${Object.entries(report.traffic.byMessage).map(([m, c]) => `${m} ${JSON.stringify(c)}`).join(', ')}`);
-  if (report.traffic.surprises.length > 0) console.log(`unexpected answers (first ${report.traffic.surprises.length}):\n  ${report.traffic.surprises.join('\n  ')}`);
+  const { sellers, edgeSeller } = report.traffic;
+  console.log(`traffic: ${report.traffic.requests} requests`);
+  console.log(`  harness sellers: ${JSON.stringify(sellers.byMessage)}; 5xx or no answer ${sellers.failedAttempts}; orders ${sellers.orders}, refused ${sellers.refused}, never answered ${sellers.neverAnswered}`);
+  console.log(`  edge seller: ${edgeSeller.ordersCreated} orders; ${Object.entries(edgeSeller.byMessage).map(([m, c]) => `${m} ${JSON.stringify(c)}`).join(', ')}`);
+  if (edgeSeller.surprises.length > 0) console.log(`  unexpected answers (first ${edgeSeller.surprises.length}):\n    ${edgeSeller.surprises.join('\n    ')}`);
   console.log(`machine: ${Object.entries(report.machine).map(([k, v]) => `${k} ${v}`).join('; ')}`);
   console.log(`verdict: ${report.flat ? 'flat within noise' : 'NOT flat'}`);
+}
+
+/** A setting of a running process, from /proc/<pid>/environ: how the soak finds the port each process of the cluster listens on. */
+function envOf(pid: number, name: string): string {
+  const entry = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith(`${name}=`));
+  if (entry === undefined) throw new Error(`process ${pid} has no ${name}`);
+  return entry.slice(name.length + 1);
 }
 
 async function runSoak(): Promise<SoakReport> {
@@ -130,54 +147,38 @@ async function runSoak(): Promise<SoakReport> {
   const sampleSeconds = Number(values['sample-seconds']);
   const warmUpMinutes = Number(values['warm-up-minutes']);
   const sellers = Number(values.sellers);
-  const pauseMs = Number(values['pause-ms']);
-  build();
-  const id = randomUUID().replaceAll('-', '').slice(0, 12);
-  const schema = `soak_${id}`;
-  const prefix = `soak-${id}`;
-  const [airlinePort, paymentPort, gatewayPort, workerPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const airlineUrl = `http://127.0.0.1:${airlinePort}`;
-  const paymentUrl = `http://127.0.0.1:${paymentPort}`;
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const workerUrl = `http://127.0.0.1:${workerPort}`;
-  const common = { LOG_LEVEL: values['log-level'], HOST: '127.0.0.1', AIRLINE_PORT: String(airlinePort), PAYMENT_PORT: String(paymentPort) };
-  const orderEnv = {
-    ...common, AIRLINE_URL: airlineUrl, PAYMENT_URL: paymentUrl, REDIS_URL: values.redis, QUEUE_PREFIX: prefix,
-    DATABASE_URL: values.database, DATABASE_SCHEMA: schema, NDC_VERSIONS: '21.3', MAPPINGS_WATCH: 'false',
-  };
-  const services: Service[] = [];
+  const thinkMs = Number(values['think-ms']);
+  if (!values['no-build']) build();
   const loadAtStart = loadavg();
+  const cluster = await startCluster({ gateways: 1, workers: 1, ownDataServers: false, env: { LOG_LEVEL: values['log-level'] } });
   try {
-    const airline = startService('airline', 'src/reference/airline/airline-main.ts', common);
-    const payment = startService('payment', 'src/reference/payment/payment-main.ts', common);
-    const gateway = startService('gateway', 'src/main.ts', { ...orderEnv, PORT: String(gatewayPort), RUN_WORKERS: 'false' });
-    const worker = startService('worker', 'src/worker-main.ts', { ...orderEnv, WORKER_PORT: String(workerPort) });
-    services.push(airline, payment, gateway, worker);
-    await waitForHealth(`${airlineUrl}/health`, airline);
-    await waitForHealth(`${paymentUrl}/health`, payment);
-    await waitForHealth(`${workerUrl}/api/v1/monitoring/ready`, worker, 120_000);
-    await waitForHealth(`${gatewayUrl}/api/v1/monitoring/ready`, gateway, 120_000);
-
-    const gatewayPid = gateway.child.pid!;
-    const workerPid = worker.child.pid!;
-    const traffic = startTraffic({ url: gatewayUrl, sellers, pauseMs, apiKey: DEMO_KEY });
+    const gatewayPid = cluster.gateways[0]!.pid()!;
+    const workerPid = cluster.workers[0]!.pid()!;
+    const gatewayUrl = `http://127.0.0.1:${envOf(gatewayPid, 'PORT')}`;
+    const workerUrl = `http://127.0.0.1:${envOf(workerPid, 'WORKER_PORT')}`;
+    // The harness's sellers shop, price and book; one more seller also retrieves its orders and
+    // sends malformed and XSD-invalid messages, so the error paths run all along.
+    const load = startLoad(cluster.url, { sellers, thinkMs, apiKey: DEMO_KEY });
+    const edge = startTraffic({ url: cluster.url, sellers: 1, pauseMs: thinkMs, apiKey: DEMO_KEY });
+    const requestsSoFar = (): number => load.answersSince(0).length + edge.counts().requests;
     const samples: SoakSample[] = [];
     const started = performance.now();
     let last = { at: started, requests: 0, gatewayCpu: 0, workerCpu: 0 };
-    console.log(`soak: ${minutes} minutes, a sample every ${sampleSeconds} s, ${sellers} sellers pausing ${pauseMs} ms; gateway pid ${gatewayPid}, worker pid ${workerPid}`);
+    console.log(`soak: ${minutes} minutes, a sample every ${sampleSeconds} s, ${sellers} + 1 sellers thinking ${thinkMs} ms; gateway pid ${gatewayPid}, worker pid ${workerPid}; logs in ${cluster.dir}`);
+    let loadReport: LoadReport | undefined;
     try {
       for (let i = 0; ; i++) {
         const due = started + i * sampleSeconds * 1000;
         await new Promise((done) => setTimeout(done, Math.max(0, due - performance.now())));
-        for (const service of services) {
-          if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`${service.name} died during the soak:\n${service.output}`);
+        for (const process of [...cluster.gateways, ...cluster.workers, cluster.airline, cluster.payment]) {
+          if (!process.running()) throw new Error(`${process.name} died during the soak:\n${process.output()}`);
         }
         const [g, w] = await Promise.all([
           readProcess(gatewayPid, `${gatewayUrl}/api/v1/monitoring/metrics`, { authorization: `Bearer ${DEMO_KEY}` }),
           readProcess(workerPid, `${workerUrl}/api/v1/monitoring/metrics`),
         ]);
         const now = performance.now();
-        const requests = traffic.counts().requests;
+        const requests = requestsSoFar();
         const done = requests - last.requests;
         const perRequest = (cpu: number, before: number): number => (i === 0 || done === 0 ? 0 : (cpu - before) / done);
         const sample: SoakSample = {
@@ -194,28 +195,26 @@ async function runSoak(): Promise<SoakReport> {
         if (sample.minute >= minutes - 1e-6) break;
       }
     } finally {
-      await traffic.stop();
+      [loadReport] = await Promise.all([load.stop(), edge.stop()]);
     }
     const slopes = computeSlopes(samples, warmUpMinutes);
+    const creates = loadReport.creates;
     return {
       machine: {
         cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Number((totalmem() / 1e9).toFixed(1)), node: process.version,
         date: new Date().toISOString(), loadAverageAtStart: loadAtStart.map((l) => l.toFixed(2)).join(' '), loadAverageAtEnd: loadavg().map((l) => l.toFixed(2)).join(' '),
         notes: 'the machine was shared with other work (tests and benchmarks of other branches) during the run: CPU ms per request and throughput are noisy, memory slopes are not affected by CPU contention',
       },
-      settings: { minutes, sampleSeconds, warmUpMinutes, sellers, pauseMs },
-      samples, slopes, flat: slopes.every((s) => s.flat), criterion: CRITERION, traffic: traffic.counts(),
+      settings: { minutes, sampleSeconds, warmUpMinutes, sellers: sellers + 1, thinkMs },
+      samples, slopes, flat: slopes.every((s) => s.flat), criterion: CRITERION,
+      traffic: {
+        requests: loadReport.requests + edge.counts().requests,
+        sellers: { byMessage: loadReport.byMessage, failedAttempts: loadReport.failedAttempts, orders: creates.filter((c) => c.orderId).length, refused: creates.filter((c) => c.refusedCode).length, neverAnswered: creates.filter((c) => !c.orderId && !c.refusedCode).length },
+        edgeSeller: edge.counts(),
+      },
     };
   } finally {
-    for (const service of services.reverse()) await stopService(service);
-    const admin = new pg.Client({ connectionString: values.database });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
-    const redis = new Redis(values.redis);
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-    await redis.quit();
+    await cluster.stop();
   }
 }
 
