@@ -129,7 +129,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
     const priced = await steps.priceOffer({
       ...(command.owner ? { owner: command.owner } : {}),
       offerId: command.offerId,
-      passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc })),
+      passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc, ...(p.accompanyingPaxId === undefined ? {} : { accompanyingPaxId: p.accompanyingPaxId }) })),
       ...(command.offerItemIds ? { offerItemIds: command.offerItemIds } : {}),
     }, requestScope(run));
     const offer = priced.offers[0] as OfferPriceResult['offers'][number];
@@ -261,7 +261,7 @@ export function createOrderCreateHandler(deps: ResolvedDeps, steps: DownstreamSt
       () => steps.inventory('inventory.hold', {
         ...(command.owner ? { owner: command.owner } : {}),
         requestKey: holdKey, orderId: run.orderId, offerId: command.offerId,
-        passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc })),
+        passengers: command.passengers.map((p) => ({ id: p.paxId, type: p.ptc, ...(p.accompanyingPaxId === undefined ? {} : { accompanyingPaxId: p.accompanyingPaxId }) })),
         paxDetails: command.passengers,
         flights: plan.flights, services: plan.services, seats: plan.seats,
       }, requestScope(run)),

@@ -67,6 +67,7 @@ export const ONE_ORDER_SCHEMA = {
         items: object(['paxId', 'ptc'], {
           paxId: id,
           ptc: { type: 'string', pattern: '^[A-Z0-9]{3}$' },
+          accompanyingPaxId: id,
           givenName: text,
           surname: text,
           birthdate: date,

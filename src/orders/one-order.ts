@@ -76,6 +76,8 @@ export interface OrderPassenger {
   readonly paxId: string;
   /** IATA passenger type code (ADT, CHD, INF, ...). */
   readonly ptc: string;
+  /** On an infant: the paxId of the adult it travels with. */
+  readonly accompanyingPaxId?: string;
   readonly givenName?: string;
   readonly surname?: string;
   /** YYYY-MM-DD. */

@@ -40,7 +40,7 @@ export interface OrderSummary {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly totalPrice: Money;
-  readonly passengers: readonly { readonly paxId: string; readonly ptc: string; readonly givenName?: string; readonly surname?: string }[];
+  readonly passengers: readonly { readonly paxId: string; readonly ptc: string; readonly accompanyingPaxId?: string; readonly givenName?: string; readonly surname?: string }[];
 }
 
 export interface OrderListFilter {

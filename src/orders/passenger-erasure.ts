@@ -24,7 +24,8 @@ export interface ErasureOptions {
 }
 
 function erasePassenger(passenger: OrderPassenger): OrderPassenger {
-  return { paxId: passenger.paxId, ptc: passenger.ptc, surname: ERASED_NAME };
+  // The infant-to-adult link names no one: it stays, so the order still says who carries whom.
+  return { paxId: passenger.paxId, ptc: passenger.ptc, ...(passenger.accompanyingPaxId === undefined ? {} : { accompanyingPaxId: passenger.accompanyingPaxId }), surname: ERASED_NAME };
 }
 
 function eraseContact(contact: OrderContact): OrderContact {

@@ -86,7 +86,7 @@ interface SummaryRow {
   created_at: Date | string;
   updated_at: Date | string;
   total_price: Money;
-  passengers: { paxId: string; ptc: string; givenName?: string; surname?: string }[] | null;
+  passengers: { paxId: string; ptc: string; accompanyingPaxId?: string; givenName?: string; surname?: string }[] | null;
 }
 
 interface AuditRow {
@@ -150,6 +150,7 @@ function toSummary(row: SummaryRow): OrderSummary {
     passengers: (row.passengers ?? []).map((p) => ({
       paxId: p.paxId,
       ptc: p.ptc,
+      ...(p.accompanyingPaxId === undefined ? {} : { accompanyingPaxId: p.accompanyingPaxId }),
       ...(p.givenName === undefined ? {} : { givenName: p.givenName }),
       ...(p.surname === undefined ? {} : { surname: p.surname }),
     })),

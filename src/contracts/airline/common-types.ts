@@ -10,6 +10,8 @@ export const CABINS: readonly Cabin[] = ['FIRST', 'BUSINESS', 'PREMIUM_ECONOMY',
 export interface Passenger {
   readonly id: string;
   readonly type: string;
+  /** On an infant: the id of the adult it travels with (NDC 21.3+ Pax/PaxRefID, 17.2 InfantRef). */
+  readonly accompanyingPaxId?: string;
 }
 
 export interface TaxAmount {
