@@ -10,6 +10,7 @@ import { startCluster, type RunningCluster } from './cluster.ts';
 import { startLoad } from './load.ts';
 import { reconcile } from './reconcile.ts';
 import type { ClusterOptions, FaultContext, FaultDefinition, FaultReport, LoadReport, Reconciliation } from './types.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 export interface RunFaultOptions {
   readonly times: number;
@@ -28,17 +29,6 @@ const RECOVERY_TIMEOUT_MS = 90_000;
 /** How long reconciliation waits for jobs still running after the load stopped to settle. */
 const CONVERGENCE_MS = 30_000;
 
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reconciles until it is clean or CONVERGENCE_MS passed: a job may still be finishing an order its seller gave up on. */
 async function converge(load: LoadReport, cluster: RunningCluster): Promise<Reconciliation> {

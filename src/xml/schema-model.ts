@@ -859,20 +859,29 @@ export function loadSchemaModelSet(xsdFiles: readonly string[]): SchemaModelSet 
 }
 
 /**
- * Compiles every type reachable from the root now rather than on the first request that needs it,
- * so start-up pays the cost instead of a client. Returns the number of distinct content models compiled.
+ * Visits every distinct content model reachable from the root once (content models are shared by
+ * type, so recursive types end), compiling each on the way. Returns how many there were.
  */
-export function preloadSchemaModel(model: SchemaModel): number {
+export function walkSchemaModel(model: SchemaModel, visit: (info: ElementInfo) => void = () => undefined): number {
   const seen = new Set<readonly string[]>();
   const stack: ElementInfo[] = [model.root];
   for (let info = stack.pop(); info; info = stack.pop()) {
     const order = info.childOrder;
     if (seen.has(order)) continue;
     seen.add(order);
+    visit(info);
     for (const name of order) {
       const child = info.child(name);
       if (child) stack.push(child);
     }
   }
   return seen.size;
+}
+
+/**
+ * Compiles every type reachable from the root now rather than on the first request that needs it,
+ * so start-up pays the cost instead of a client. Returns the number of distinct content models compiled.
+ */
+export function preloadSchemaModel(model: SchemaModel): number {
+  return walkSchemaModel(model);
 }

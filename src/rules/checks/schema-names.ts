@@ -1,4 +1,4 @@
-import type { ElementInfo, SchemaModel } from '../../xml/index.ts';
+import { walkSchemaModel, type SchemaModel } from '../../xml/index.ts';
 
 const namesByModel = new WeakMap<SchemaModel, ReadonlySet<string>>();
 
@@ -7,19 +7,9 @@ export function schemaElementNames(model: SchemaModel): ReadonlySet<string> {
   const known = namesByModel.get(model);
   if (known) return known;
   const names = new Set<string>([model.root.name]);
-  const seen = new Set<readonly string[]>();
-  const stack: ElementInfo[] = [model.root];
-  for (let info = stack.pop(); info; info = stack.pop()) {
-    const order = info.childOrder;
-    // content models are shared by type: one visit per type, so recursive types end
-    if (seen.has(order)) continue;
-    seen.add(order);
-    for (const name of order) {
-      names.add(name);
-      const child = info.child(name);
-      if (child) stack.push(child);
-    }
-  }
+  walkSchemaModel(model, (info) => {
+    for (const name of info.childOrder) names.add(name);
+  });
   namesByModel.set(model, names);
   return names;
 }

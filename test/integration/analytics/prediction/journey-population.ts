@@ -1,17 +1,7 @@
 import type { JourneyEvent } from '../../../../src/journeys/journey-event.ts';
 import { JOURNEY_CHANNELS, type AbandonReason, type JourneyChannel, type JourneyState } from '../../../../src/journeys/journey-states.ts';
+import { seededRandom as createRandom } from '../../../support/seeded-random.ts';
 
-/** A small seeded generator (mulberry32), so a population is the same on every run. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 export interface JourneyTraits {
   readonly channel: JourneyChannel;
