@@ -172,7 +172,13 @@ async function injectDownstreamFault(context: FaultContext, downstream: Downstre
 /** Injections alternate: odd ones refuse connections (ECONNREFUSED), even ones accept and drop them (reset). */
 const downMode = (context: FaultContext): ProxyMode => (context.injection % 2 === 1 ? { kind: 'refuse' } : { kind: 'drop' });
 
-const cluster = { gateways: 1, workers: 2, env: { DOWNSTREAM_TIMEOUT_MS: String(DOWNSTREAM_TIMEOUT_MS) } };
+/**
+ * The idempotency lease covers an attempt's longest run here: a capture retried against a slowed
+ * service, then the undoing of the steps before it, each call up to the timeout. With the harness's
+ * short default lease (9 s) a retry could take the key over while the first attempt was still
+ * undoing its work, and that attempt then voided the tickets of the order the retry completed.
+ */
+const cluster = { gateways: 1, workers: 2, env: { DOWNSTREAM_TIMEOUT_MS: String(DOWNSTREAM_TIMEOUT_MS), IDEMPOTENCY_LEASE_MS: '30000' } };
 /**
  * Between injections: longer than the breaker's 10 s window minus the time it took to close, so
  * the calls it rejected while open (opossum counts them as calls) no longer dilute the failures
